@@ -1,0 +1,37 @@
+"""Project paths and shared constants; no I/O or logging at import."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+import yaml
+
+PROJ_ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE_DIR = PROJ_ROOT / "data" / "example"
+REPORTS_DIR = PROJ_ROOT / "reports"
+
+# Environment variables a user can set (documented in the README).
+ENV_KEY = "KIT_PSEUDONIEM_SLEUTEL"
+ENV_KEY_FILE = "KIT_SLEUTELBESTAND"
+DEFAULT_KEY_FILE = Path.home() / ".config" / "leercirkel-kit" / "pseudoniem.key"
+
+# Default small-cell threshold: counts below this are shown as "<10" in shared outputs.
+MIN_CELL = 10
+
+
+def package_yaml(name: str) -> dict:
+    """Read a YAML file shipped inside the ``kit`` package.
+
+    Parameters
+    ----------
+    name : str
+        File name inside the package, e.g. ``"berichten.yaml"``.
+
+    Returns
+    -------
+    dict
+        The parsed YAML document.
+    """
+    text = resources.files("kit").joinpath(name).read_text(encoding="utf-8")
+    return yaml.safe_load(text)

@@ -1,0 +1,333 @@
+"""Step 2 (pathway model): store tables -> current state -> one row per pathway.
+
+A pathway is one toewijzing (gemeente + ToewijzingNummer) for one client at one aanbieder, with
+every date the waiting-time definitions need; a verzoek om toewijzing (315) that never led to a
+toewijzing is a pathway too (rejected, in onderzoek or still open). The rules follow the iJw 3.2
+implementation notes:
+
+- rejected heenberichten (a retour with a code other than 0200/0233) count as never sent (OP286);
+- 301 versions are ordered by Toewijzingsdatum + Toewijzingstijd, never by file order (IV013,
+  OP080); a current version with RedenWijziging 13 (or the old 01) is a withdrawn toewijzing;
+- 305/307 StatusAanlevering 3 deletes the earlier delivery with the same logical key (IV008);
+- 315/317 link to 301/319 through the aanbieder's AGB + ReferentieAanbieder (TR379, TR355);
+- ToewijzingNummer is only unique within a gemeente (TR332): it is always keyed with it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from kit.store import read_table
+
+ACCEPT_CODES = frozenset({"0200", "0233", "8001"})
+DELETED_REASONS = frozenset({"13", "01"})
+TEMPORARY_STOP = "20"
+PATHWAY_TABLES = ("toewijzingen", "starts", "stops", "verzoeken", "wijzigingsverzoeken",
+                  "antwoorden", "prestaties", "retourcodes")
+RECORD_CLASSES = {"ToegewezenProduct", "StartProduct", "StopProduct", "AangevraagdProduct",
+                  "Prestatie"}
+
+
+def load_tables(store: Path, names: tuple[str, ...] = PATHWAY_TABLES) -> dict[str, pd.DataFrame]:
+    """Read the store tables the pathway model needs.
+
+    Parameters
+    ----------
+    store : pathlib.Path
+        Store folder written by ``python -m kit inlezen``.
+    names : tuple of str
+        Tables to read.
+
+    Returns
+    -------
+    dict of pandas.DataFrame
+    """
+    return {name: read_table(store, name) for name in names}
+
+
+def drop_rejected(records: pd.DataFrame, retourcodes: pd.DataFrame) -> pd.DataFrame:
+    """Remove records of heenberichten that a retour rejected (OP286).
+
+    A rejecting code at Header or Client level rejects the whole message; a code on a product
+    class (ToegewezenProduct, StartProduct, ...) rejects the records of that message with the same
+    ToewijzingNummer or ReferentieAanbieder.
+
+    Parameters
+    ----------
+    records : pandas.DataFrame
+        One store table of heenbericht records (``berichttype``, ``Identificatie``, ``gemeente``,
+        ``aanbieder``, and ``ToewijzingNummer`` / ``ReferentieAanbieder`` where the table has them).
+    retourcodes : pandas.DataFrame
+        Store table ``retourcodes``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``records`` without the rejected rows.
+    """
+    if records.empty or retourcodes.empty:
+        return records
+    bad = retourcodes[~retourcodes["RetourCode"].isin(ACCEPT_CODES)]
+    bad = bad[bad["heen_berichttype"].isin(records["berichttype"].unique())]
+    if bad.empty:
+        return records
+    msg_key = ["berichttype", "gemeente", "aanbieder", "Identificatie"]
+    bad = bad.rename(columns={"heen_berichttype": "berichttype"})
+    whole = bad[~bad["niveau"].isin(RECORD_CLASSES)][msg_key].drop_duplicates()
+    keep = ~_isin(records, whole, msg_key)
+    per_record = bad[bad["niveau"].isin(RECORD_CLASSES)]
+    for key_col in ("ToewijzingNummer", "ReferentieAanbieder", "ReferentieNummer"):
+        if key_col not in records:
+            continue
+        rejected = per_record.dropna(subset=[key_col])[[*msg_key, key_col]].drop_duplicates()
+        keep &= ~_isin(records, rejected, [*msg_key, key_col])
+    return records[keep]
+
+
+def _isin(frame: pd.DataFrame, keys: pd.DataFrame, cols: list[str]) -> pd.Series:
+    if keys.empty:
+        return pd.Series(False, index=frame.index)
+    index = pd.MultiIndex.from_frame(keys[cols].astype("string"))
+    return pd.Series(
+        pd.MultiIndex.from_frame(frame[cols].astype("string")).isin(index), index=frame.index
+    )
+
+
+def current_toewijzingen(toewijzingen: pd.DataFrame) -> pd.DataFrame:
+    """Reduce 301 versions to one row per toewijzing (gemeente + ToewijzingNummer).
+
+    Parameters
+    ----------
+    toewijzingen : pandas.DataFrame
+        Store table ``toewijzingen`` (rejected messages already dropped).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The latest version by Toewijzingsdatum + Toewijzingstijd (ties: later Dagtekening, then
+        Identificatie) with extra columns ``eerste_toewijzingsdatum`` and
+        ``eerste_dagtekening`` (of the first version), ``n_versies`` (distinct decision moments)
+        and ``ingetrokken`` (current RedenWijziging 13/01).
+    """
+    key = ["gemeente", "ToewijzingNummer"]
+    ordered = toewijzingen.sort_values(
+        [*key, "Toewijzingsdatum", "Toewijzingstijd", "Dagtekening", "Identificatie", "regel"],
+        na_position="first", kind="mergesort",
+    )
+    grouped = ordered.groupby(key, sort=False)
+    current = grouped.tail(1).set_index(key)
+    first = grouped.head(1).set_index(key)
+    current["eerste_toewijzingsdatum"] = first["Toewijzingsdatum"]
+    current["eerste_dagtekening"] = first["Dagtekening"]
+    current["eerste_ingangsdatum"] = first["Ingangsdatum"]
+    current["n_versies"] = (
+        ordered.drop_duplicates([*key, "Toewijzingsdatum", "Toewijzingstijd"]).groupby(key).size()
+    )
+    current["ingetrokken"] = current["RedenWijziging"].isin(DELETED_REASONS).astype("boolean")
+    return current.reset_index()
+
+
+def current_regie(records: pd.DataFrame, logical_key: list[str]) -> pd.DataFrame:
+    """Apply StatusAanlevering 3 deletions to 305 or 307 records (IV008).
+
+    Within one logical key, deliveries are ordered by Dagtekening, Identificatie and position;
+    the key is current when its last delivery has StatusAanlevering 1.
+
+    Parameters
+    ----------
+    records : pandas.DataFrame
+        Store table ``starts`` or ``stops``.
+    logical_key : list of str
+        Columns of the logical key (without StatusAanlevering).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per current logical key, with ``n_aanleveringen`` (deliveries of that key).
+    """
+    if records.empty:
+        return records.assign(n_aanleveringen=pd.Series(dtype="Int64"))
+    ordered = records.sort_values(["Dagtekening", "Identificatie", "regel"], kind="mergesort")
+    keyed = ordered.assign(**{c: ordered[c].astype("string").fillna("") for c in logical_key
+                              if ordered[c].dtype == "string"})
+    last = keyed.groupby(logical_key, sort=False, dropna=False).tail(1)
+    counts = keyed.groupby(logical_key, sort=False, dropna=False).size().rename("n_aanleveringen")
+    current = last[last["StatusAanlevering"] == "1"].join(counts, on=logical_key)
+    return records.loc[current.index].assign(n_aanleveringen=current["n_aanleveringen"].values)
+
+
+START_KEY = ["gemeente", "aanbieder", "client_id", "ToewijzingNummer", "ProductCategorie",
+             "ProductCode", "Begindatum"]
+STOP_KEY = [*START_KEY, "Einddatum", "RedenBeeindiging"]
+
+
+def _start_summary(starts: pd.DataFrame) -> pd.DataFrame:
+    current = current_regie(starts, START_KEY)
+    current = current.sort_values(["Begindatum", "Dagtekening"], kind="mergesort")
+    g = current.groupby(["gemeente", "ToewijzingNummer"])
+    first = g.head(1).set_index(["gemeente", "ToewijzingNummer"])
+    return pd.DataFrame(
+        {
+            "start_begindatum": first["Begindatum"],
+            "start_dagtekening": first["Dagtekening"],
+            "start_toewijzing_ingangsdatum": first["ToewijzingIngangsdatum"],
+            "n_starts": g.size(),
+        }
+    )
+
+
+def _stop_summary(stops: pd.DataFrame) -> pd.DataFrame:
+    current = current_regie(stops, STOP_KEY)
+    key = ["gemeente", "ToewijzingNummer"]
+    definitive = current[current["RedenBeeindiging"] != TEMPORARY_STOP]
+    definitive = definitive.sort_values(["Einddatum", "Dagtekening"], kind="mergesort")
+    last = definitive.groupby(key).tail(1).set_index(key)
+    temporary = current[current["RedenBeeindiging"] == TEMPORARY_STOP].groupby(key).size()
+    out = pd.DataFrame(
+        {
+            "stop_einddatum": last["Einddatum"],
+            "stop_reden": last["RedenBeeindiging"],
+            "stop_dagtekening": last["Dagtekening"],
+        }
+    )
+    return out.join(temporary.rename("n_tijdelijke_stops"), how="outer")
+
+
+def _declaration_summary(prestaties: pd.DataFrame) -> pd.DataFrame:
+    debet = prestaties[prestaties["IngediendBedragDebetCredit"].fillna("D") == "D"]
+    credited = set(prestaties["VorigReferentieNummer"].dropna())
+    debet = debet[~debet["ReferentieNummer"].isin(credited)]
+    g = debet.groupby(["gemeente", "ToewijzingNummer"])
+    return pd.DataFrame(
+        {
+            "eerste_productperiode": g["ProductPeriodeBegindatum"].min(),
+            "laatste_productperiode": g["ProductPeriodeEinddatum"].max(),
+            "eerste_declaratie_dagtekening": g["Dagtekening"].min(),
+            "n_prestaties": g.size(),
+        }
+    )
+
+
+def _requests(verzoeken: pd.DataFrame, antwoorden: pd.DataFrame) -> pd.DataFrame:
+    """One row per requested product (315), with its 319 answers."""
+    key = ["aanbieder", "ReferentieAanbieder"]
+    vot = verzoeken.sort_values(["Dagtekening", "Identificatie"], kind="mergesort")
+    vot = vot.drop_duplicates(key, keep="first")
+    vot = vot.rename(
+        columns={
+            "Dagtekening": "vot_dagtekening",
+            "ToewijzingIngangsdatum": "vot_ingangsdatum",
+            "VerwijzerType": "verwijzer_type",
+            "ReferentieAanbieder": "vot_referentie",
+            "ProductCategorie": "vot_categorie",
+            "ProductCode": "vot_productcode",
+        }
+    )[["aanbieder", "vot_referentie", "gemeente", "client_id", "vot_dagtekening",
+       "vot_ingangsdatum", "verwijzer_type", "vot_categorie", "vot_productcode", "Geboortemaand",
+       "Geslacht"]]
+    ans = antwoorden.sort_values(["Dagtekening", "Identificatie"], kind="mergesort")
+    onderzoek = ans[ans["VerzoekAntwoord"] == "2"].drop_duplicates(key, keep="first")
+    afwijzing = ans[ans["VerzoekAntwoord"] == "1"].drop_duplicates(key, keep="first")
+    onderzoek = onderzoek.set_index(key)["Dagtekening"].rename("onderzoek_dagtekening")
+    afwijzing = afwijzing.set_index(key)[["Dagtekening", "RedenAfwijzingVerzoek"]].rename(
+        columns={"Dagtekening": "afwijzing_dagtekening", "RedenAfwijzingVerzoek": "afwijzing_reden"}
+    )
+    out = vot.join(onderzoek, on=["aanbieder", "vot_referentie"])
+    return out.join(afwijzing, on=["aanbieder", "vot_referentie"])
+
+
+def build_pathways(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Build one row per pathway from the store tables.
+
+    Parameters
+    ----------
+    tables : dict of pandas.DataFrame
+        Store tables, at least those in ``PATHWAY_TABLES`` (see :func:`load_tables`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per toewijzing (``pathway_id`` = ``gemeente:ToewijzingNummer``) and per verzoek
+        without a toewijzing (``pathway_id`` = ``vot:aanbieder:ReferentieAanbieder``). Columns:
+        ``pathway_id, client_id, gemeente, aanbieder, ToewijzingNummer, categorie, productcode,
+        status, vot_referentie, vot_dagtekening, vot_ingangsdatum, verwijzer_type,
+        onderzoek_dagtekening, afwijzing_dagtekening, afwijzing_reden, eerste_dagtekening,
+        eerste_toewijzingsdatum, toewijzingsdatum, ingangsdatum, einddatum, reden_wijziging,
+        n_versies, ingetrokken, start_begindatum, start_dagtekening,
+        start_toewijzing_ingangsdatum, n_starts, stop_einddatum, stop_reden, stop_dagtekening,
+        n_tijdelijke_stops, eerste_productperiode, laatste_productperiode,
+        eerste_declaratie_dagtekening, n_prestaties, geboortemaand, geslacht``.
+        ``status`` is one of: verzoek_open, in_onderzoek, afgewezen, ingetrokken, toegewezen,
+        gestart, gestopt.
+    """
+    rc = tables["retourcodes"]
+    toew = current_toewijzingen(drop_rejected(tables["toewijzingen"], rc))
+    key = ["gemeente", "ToewijzingNummer"]
+    toew = toew.join(_start_summary(drop_rejected(tables["starts"], rc)), on=key)
+    toew = toew.join(_stop_summary(drop_rejected(tables["stops"], rc)), on=key)
+    toew = toew.join(_declaration_summary(drop_rejected(tables["prestaties"], rc)), on=key)
+    requests = _requests(drop_rejected(tables["verzoeken"], rc), tables["antwoorden"])
+    linked = toew.merge(
+        requests.drop(columns=["gemeente", "client_id", "Geboortemaand", "Geslacht"]),
+        how="left", left_on=["aanbieder", "ReferentieAanbieder"],
+        right_on=["aanbieder", "vot_referentie"],
+    )
+    linked = linked.rename(
+        columns={
+            "ProductCategorie": "categorie",
+            "ProductCode": "productcode",
+            "Toewijzingsdatum": "toewijzingsdatum",
+            "Ingangsdatum": "ingangsdatum",
+            "Einddatum": "einddatum",
+            "RedenWijziging": "reden_wijziging",
+            "Geboortemaand": "geboortemaand",
+            "Geslacht": "geslacht",
+        }
+    )
+    linked["pathway_id"] = linked["gemeente"] + ":" + linked["ToewijzingNummer"]
+    used = linked[["aanbieder", "vot_referentie"]].dropna()
+    open_requests = requests[~_isin(requests, used, ["aanbieder", "vot_referentie"])].rename(columns={"vot_categorie": "categorie", "vot_productcode": "productcode",
+                      "Geboortemaand": "geboortemaand", "Geslacht": "geslacht"})
+    open_requests = open_requests.assign(
+        pathway_id="vot:" + open_requests["aanbieder"] + ":" + open_requests["vot_referentie"]
+    )
+    pathways = pd.concat([linked, open_requests], ignore_index=True)
+    pathways["status"] = _status(pathways)
+    for col in ("n_versies", "n_starts", "n_tijdelijke_stops", "n_prestaties"):
+        pathways[col] = pathways[col].fillna(0).astype("Int64")
+    pathways["ingetrokken"] = pathways["ingetrokken"].astype("boolean").fillna(False)
+    return pathways[PATHWAY_COLUMNS].sort_values("pathway_id", kind="mergesort").reset_index(
+        drop=True
+    )
+
+
+PATHWAY_COLUMNS = [
+    "pathway_id", "client_id", "gemeente", "aanbieder", "ToewijzingNummer", "categorie",
+    "productcode", "status", "vot_referentie", "vot_dagtekening", "vot_ingangsdatum",
+    "verwijzer_type", "onderzoek_dagtekening", "afwijzing_dagtekening", "afwijzing_reden",
+    "eerste_dagtekening", "eerste_toewijzingsdatum", "toewijzingsdatum", "ingangsdatum",
+    "einddatum", "reden_wijziging", "n_versies", "ingetrokken", "start_begindatum",
+    "start_dagtekening", "start_toewijzing_ingangsdatum", "n_starts", "stop_einddatum",
+    "stop_reden", "stop_dagtekening", "n_tijdelijke_stops", "eerste_productperiode",
+    "laatste_productperiode", "eerste_declaratie_dagtekening", "n_prestaties", "geboortemaand",
+    "geslacht",
+]
+
+
+def _status(p: pd.DataFrame) -> pd.Series:
+    status = pd.Series("verzoek_open", index=p.index, dtype="string")
+    status[p["onderzoek_dagtekening"].notna()] = "in_onderzoek"
+    status[p["afwijzing_dagtekening"].notna()] = "afgewezen"
+    has_toew = p["ToewijzingNummer"].notna()
+    status[has_toew] = "toegewezen"
+    status[has_toew & p["ingetrokken"].fillna(False).astype(bool)] = "ingetrokken"
+    status[p["start_begindatum"].notna()] = "gestart"
+    status[p["stop_einddatum"].notna()] = "gestopt"
+    return status
+
+
+def pathways_from_store(store: Path) -> pd.DataFrame:
+    """Read a store and build its pathways (see :func:`build_pathways`)."""
+    return build_pathways(load_tables(store))

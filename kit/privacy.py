@@ -1,0 +1,147 @@
+"""Privacy at the door and at the exit: BSN -> keyed pseudonym, small-cell suppression."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import re
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from kit import config
+
+TEST_BSN_LOW, TEST_BSN_HIGH = 999900006, 999999990
+
+
+class PseudonymKeyError(Exception):
+    """Raised when the pseudonymisation key cannot be found or is unsafe."""
+
+
+@dataclass(frozen=True)
+class Pseudonymiser:
+    """Keyed pseudonym for BSNs (HMAC-SHA256, first 16 hex characters).
+
+    The key never leaves memory; ``fingerprint`` identifies the key without revealing it, so a
+    store can refuse data pseudonymised with another key.
+    """
+
+    key: bytes
+
+    def __call__(self, bsn: str) -> str:
+        """Return the pseudonym of one BSN (digits only, leading zeros kept)."""
+        return hmac.new(self.key, bsn.strip().encode("ascii", "replace"), hashlib.sha256).hexdigest()[
+            :16
+        ]
+
+    @property
+    def fingerprint(self) -> str:
+        """A short, non-reversible identifier of the key."""
+        return hmac.new(self.key, b"leercirkel-kit-sleutel", hashlib.sha256).hexdigest()[:12]
+
+    def __repr__(self) -> str:  # never print the key
+        return f"Pseudonymiser(fingerprint={self.fingerprint})"
+
+
+def load_pseudonymiser(*, create: bool = True, announce=print) -> Pseudonymiser:
+    """Find the region's pseudonymisation key and return a :class:`Pseudonymiser`.
+
+    The key comes from environment variable ``KIT_PSEUDONIEM_SLEUTEL`` (the key itself), else from
+    the file named by ``KIT_SLEUTELBESTAND``, else from ``~/.config/leercirkel-kit/pseudoniem.key``.
+    A missing key file is created with a random key (and a message) when ``create`` is true.
+
+    Parameters
+    ----------
+    create : bool
+        Create a new key file when none exists.
+    announce : callable
+        Receives the Dutch message shown when a key file is created.
+
+    Returns
+    -------
+    Pseudonymiser
+
+    Raises
+    ------
+    PseudonymKeyError
+        If the key file lies inside the project repository, is empty, or is missing and
+        ``create`` is false.
+    """
+    env_key = os.environ.get(config.ENV_KEY)
+    if env_key:
+        return Pseudonymiser(env_key.encode("utf-8"))
+    path = Path(os.environ.get(config.ENV_KEY_FILE) or config.DEFAULT_KEY_FILE).expanduser()
+    if path.resolve().is_relative_to(config.PROJ_ROOT):
+        raise PseudonymKeyError(
+            f"Het sleutelbestand {path} staat in de map van de kit. Zet het buiten de repository, "
+            "zodat het nooit wordt meegecommit."
+        )
+    if not path.exists():
+        if not create:
+            raise PseudonymKeyError(f"Geen pseudonimiseringssleutel gevonden ({path}).")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32) + "\n", encoding="ascii")
+        path.chmod(0o600)
+        announce(
+            f"Nieuwe pseudonimiseringssleutel aangemaakt: {path}\n"
+            "Bewaar dit bestand veilig en deel het niet. Met dezelfde sleutel krijgt een kind bij "
+            "een volgende inleesronde hetzelfde pseudoniem; met een andere sleutel niet."
+        )
+    key = path.read_text(encoding="ascii").strip()
+    if not key:
+        raise PseudonymKeyError(f"Het sleutelbestand {path} is leeg.")
+    return Pseudonymiser(key.encode("utf-8"))
+
+
+def bsn_elfproef(bsn: str) -> bool:
+    """Return whether a BSN passes the 11-proef (CS002): weights 9..2 and -1."""
+    if len(bsn) != 9 or not bsn.isdigit():
+        return False
+    total = sum(int(d) * w for d, w in zip(bsn[:8], range(9, 1, -1), strict=True)) - int(bsn[8])
+    return total % 11 == 0 and int(bsn) != 0
+
+
+def bsn_is_test(bsn: str) -> bool:
+    """Return whether a BSN lies in the official test range 999900006-999999990."""
+    return bsn.isdigit() and TEST_BSN_LOW <= int(bsn) <= TEST_BSN_HIGH
+
+
+def suppress_small_cells(
+    frame: pd.DataFrame, columns: list[str], *, threshold: int = config.MIN_CELL
+) -> pd.DataFrame:
+    """Blank counts below ``threshold`` and mark the rows where that happened.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Aggregated table (one row per group).
+    columns : list of str
+        Count columns to check; a value ``0 < n < threshold`` is replaced by missing.
+        Zero stays zero (it discloses nothing about a person).
+    threshold : int
+        Smallest count shown.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy with the small counts blanked (nullable integers) and a boolean column
+        ``onderdrukt`` that is true where any count in the row was blanked.
+    """
+    out = frame.copy()
+    mask = pd.Series(False, index=out.index)
+    for col in columns:
+        values = pd.to_numeric(out[col], errors="coerce")
+        small = values.gt(0) & values.lt(threshold)
+        mask |= small
+        out[col] = values.mask(small).astype("Int64")
+    out["onderdrukt"] = mask
+    return out
+
+
+def scrub(text: str) -> str:
+    """Remove anything that may be a BSN or a date from a message meant for logs or users."""
+    text = re.sub(r"\d{4}-\d{2}-\d{2}", "<datum>", text)
+    return re.sub(r"\d{6,}", "<nummer>", text)
