@@ -331,3 +331,35 @@ def _status(p: pd.DataFrame) -> pd.Series:
 def pathways_from_store(store: Path) -> pd.DataFrame:
     """Read a store and build its pathways (see :func:`build_pathways`)."""
     return build_pathways(load_tables(store))
+
+
+def summarise(pathways: pd.DataFrame, *, by: str = "gemeente", threshold: int = 10) -> pd.DataFrame:
+    """Count pathways and children per status for each value of ``by``, small cells suppressed.
+
+    Parameters
+    ----------
+    pathways : pandas.DataFrame
+        Output of :func:`build_pathways`.
+    by : str
+        Grouping column, e.g. ``"gemeente"``, ``"aanbieder"`` or ``"categorie"``.
+    threshold : int
+        Counts below this (and above 0) are blanked, see :func:`kit.privacy.suppress_small_cells`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per group plus ``totaal``: ``kinderen`` (distinct clients), ``trajecten`` and
+        one column per status.
+    """
+    from kit.privacy import suppress_small_cells
+
+    statuses = ["verzoek_open", "in_onderzoek", "afgewezen", "toegewezen", "ingetrokken",
+                "gestart", "gestopt"]
+    groups = pathways[by].astype("string").fillna("onbekend")
+    table = pd.crosstab(groups, pathways["status"]).reindex(columns=statuses, fill_value=0)
+    table.insert(0, "trajecten", table.sum(axis=1))
+    table.insert(0, "kinderen", pathways.groupby(groups)["client_id"].nunique())
+    total = table.sum().to_frame("totaal").T
+    total["kinderen"] = pathways["client_id"].nunique()
+    table = pd.concat([table, total]).rename_axis(by).reset_index()
+    return suppress_small_cells(table, ["kinderen", "trajecten", *statuses], threshold=threshold)

@@ -433,9 +433,27 @@ def _text(el: etree._Element, path: str) -> str | None:
 
 
 def _value(el: etree._Element | None, spec: FieldSpec, pseudonymise: Pseudonymiser):
-    if el is None:
-        return None
-    raw = _text(el, spec.path)
+    return None if el is None else convert(_text(el, spec.path), spec, pseudonymise)
+
+
+def convert(raw: str | None, spec: FieldSpec, pseudonymise: Pseudonymiser):
+    """Turn one element's text into the stored value, applying the field's privacy rule.
+
+    Parameters
+    ----------
+    raw : str or None
+        Stripped element text (``None`` when absent or empty).
+    spec : FieldSpec
+        The field, from ``berichten.yaml``.
+    pseudonymise : Pseudonymiser
+        Used for BSN fields.
+
+    Returns
+    -------
+    str, bool or None
+        Text as read, a pseudonym for a BSN, ``JJJJ-MM`` for a birth date, a flag for
+        ``aanwezig`` fields and for the BSN checks.
+    """
     if spec.privacy == "aanwezig":
         return raw is not None
     if raw is None:

@@ -26,6 +26,7 @@ from tqdm.auto import tqdm
 
 from kit import __version__
 from kit.privacy import Pseudonymiser
+from kit.read_tabular import parse_csv
 from kit.read_xml import Rejected, SourceFile, load_schema, parse_bytes
 
 STORE_FORMAT = 1
@@ -213,6 +214,7 @@ def ingest(
     *,
     pseudonymise: Pseudonymiser,
     schemas: dict | None = None,
+    column_map: dict[str, str] | None = None,
     progress: bool = False,
 ) -> LoadReport:
     """Load new files into the store; skip files whose content was loaded before.
@@ -227,6 +229,8 @@ def ingest(
         The region's key; a store refuses data pseudonymised with another key.
     schemas : dict, optional
         Compiled XSDs (``kit.read_xml.load_xsds``) to validate every message against.
+    column_map : dict, optional
+        Column mapping for tabular exports (``.csv`` files), see :mod:`kit.read_tabular`.
     progress : bool
         Show a progress bar.
 
@@ -272,10 +276,12 @@ def ingest(
             row |= {"status": KNOWN, "reden": "zelfde inhoud als een ander, al ingelezen bestand"}
             continue
         try:
-            parsed = parse_bytes(
-                data, source=src.name, file_hash=content_hash, pseudonymise=pseudonymise,
-                schemas=schemas,
-            )
+            if src.name.lower().endswith(".csv"):
+                parsed = parse_csv(data, source=src.name, file_hash=content_hash,
+                                   pseudonymise=pseudonymise, column_map=column_map)
+            else:
+                parsed = parse_bytes(data, source=src.name, file_hash=content_hash,
+                                     pseudonymise=pseudonymise, schemas=schemas)
         except Rejected as exc:
             row |= {"status": REJECTED, "reden": exc.reason}
             continue
@@ -303,3 +309,59 @@ def ingest(
                                  "berichten": len(messages)})
     (store / META_FILE).write_text(json.dumps(meta, indent=2), encoding="utf-8")
     return report
+
+
+def data_dictionary() -> str:
+    """Render the data dictionary of every store table as Dutch Markdown (from berichten.yaml)."""
+    schema = load_schema()
+    raw = schema.raw
+    kinds = {"tekst": "tekst", "code": "code (tekst)", "datum": "datum", "tijd": "tijd (tekst)",
+             "getal": "geheel getal", "bedrag": "bedrag in eurocent", "bool": "ja/nee"}
+    explain = {**raw["herkomst"],
+               **{k: v["uitleg"] for k, v in raw["kop"].items()},
+               **{k: v["uitleg"] for k, v in raw["client"].items()},
+               **raw["retourcodes"]["velden"],
+               **{k: v["uitleg"] for k, v in raw["retourcodes"]["sleutels"].items()},
+               "heen_berichttype": "Berichtsoort van het heenbericht (bij een retour: waarop het "
+                                   "antwoordt).",
+               "is_retour": "Of het bericht een retourbericht is.",
+               "n_regels": "Aantal rijen dat het bericht in de andere tabellen opleverde.",
+               "xsd_gevalideerd": "Of het bericht tegen een opgegeven XSD is gevalideerd.",
+               "Soort": "Deel van het wijzigingsverzoek: ongewijzigd, te_wijzigen of nieuw.",
+               **{k: v for k, v in FILE_EXPLAIN.items()}}
+    lines = [
+        "# Datawoordenboek van de store",
+        "",
+        "Gegenereerd uit `kit/berichten.yaml` met `python -m kit woordenboek`; niet met de hand "
+        "bewerken.",
+        "",
+        "Elke tabel is een map met één Parquet-bestand per inleesronde "
+        "(`STORE/<tabel>/inlees-0001.parquet`). Het BSN staat nergens in de store: alleen het "
+        "pseudoniem `client_id`. Namen, adressen, contactgegevens en vrije tekst worden niet "
+        "opgeslagen; van de geboortedatum alleen jaar en maand.",
+    ]
+    tables = {"berichten": "Eén rij per bericht (kop), ook retourberichten.",
+              **{n: t["uitleg"] for n, t in raw["tabellen"].items()},
+              "retourcodes": raw["retourcodes"]["uitleg"],
+              FILES_TABLE: "Eén rij per gezien bestand per inleesronde, met status en reden."}
+    for name, about in tables.items():
+        spec = raw["tabellen"].get(name, {})
+        source = f" Bron: JW{spec['bericht']}, element `{spec['record']}`." if "record" in spec and isinstance(spec["record"], str) else ""
+        lines += ["", f"## `{name}`", "", about + source, "", "| kolom | type | betekenis |",
+                  "|---|---|---|"]
+        for col, kind in columns_of(name).items():
+            field = spec.get("velden", {}).get(col, {})
+            text = field.get("uitleg") or explain.get(col, "")
+            lines.append(f"| `{col}` | {kinds[kind]} | {text} |")
+    return "\n".join(lines) + "\n"
+
+
+FILE_EXPLAIN = {
+    "signatuur": "Pad, grootte en wijzigingstijd (bij archieven ook de naam en CRC van het "
+                 "bestand erin); herkent ongewijzigde bestanden zonder ze opnieuw te lezen.",
+    "inhoud_hash": "SHA-256 van de inhoud; hetzelfde bestand wordt maar één keer ingelezen.",
+    "status": "ingelezen, afgewezen of al_ingelezen.",
+    "reden": "Waarom het bestand is afgewezen of overgeslagen.",
+    "n_berichten": "Aantal iJw-berichten in het bestand.",
+    "inlees_id": "Inleesronde waarin het bestand is gezien.",
+}

@@ -1,0 +1,184 @@
+"""Step 1 (reading): a tabular export (CSV) -> the same store rows as the XML reader.
+
+The tidy layout (documented in ``docs/tabelformaat.md``) has one row per message line: a column
+``berichttype`` (301, 305, ...), the header columns (``Afzender``, ``Ontvanger``,
+``Identificatie``, ``Dagtekening``), the client columns as iJw names (``Bsn``,
+``Geboortedatum``, ``Geslacht``) and the record columns of the store table for that message type
+(iJw element names, e.g. ``ToewijzingNummer``, ``Ingangsdatum``). Retours carry ``RetourCode``
+(optionally ``niveau`` and ``DagtekeningRetour``). A region's own export with other column names
+is read through a column-mapping YAML: ``kolommen: {their_name: iJw_name, ...}``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import yaml
+
+from kit.privacy import Pseudonymiser
+from kit.read_xml import FieldSpec, ParsedFile, Rejected, convert, load_schema
+
+HEADER_COLUMNS = ("Afzender", "Ontvanger", "Identificatie", "Dagtekening")
+# Store columns whose CSV source column has another name (the raw iJw element).
+_RAW_SOURCE = {"client_id": "Bsn", "BsnElfproef": "Bsn", "BsnTestnummer": "Bsn",
+               "Geboortemaand": "Geboortedatum"}
+
+
+def load_column_map(path: Path) -> dict[str, str]:
+    """Read a column-mapping YAML (``kolommen: {export_name: iJw_name}``).
+
+    Raises
+    ------
+    ValueError
+        If the file has no ``kolommen`` mapping of strings.
+    """
+    doc = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    mapping = doc.get("kolommen") if isinstance(doc, dict) else None
+    if not isinstance(mapping, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in mapping.items()
+    ):
+        raise ValueError(f"{path}: verwacht 'kolommen:' met paren 'kolom in export: iJw-naam'.")
+    return mapping
+
+
+def _csv_source(spec: FieldSpec) -> str:
+    if spec.column in _RAW_SOURCE:
+        return _RAW_SOURCE[spec.column]
+    if spec.privacy == "aanwezig":
+        return spec.column.removesuffix("Aanwezig")
+    return spec.column
+
+
+def _parent_tables(schema, berichttype: str) -> set[str]:
+    """Tables whose record element contains another table's record element (same message)."""
+    tables = schema.tables_for(berichttype)
+    paths = {t.name: [p for _, p in t.records] for t in tables}
+    return {
+        name for name, own in paths.items()
+        if any(p.startswith(o + "/") for other, ps in paths.items() if other != name
+               for p in ps for o in own)
+    }
+
+
+def _read_rows(data: bytes, column_map: dict[str, str] | None) -> list[dict[str, str | None]]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise Rejected("CSV is geen geldige UTF-8") from None
+    if not text.strip():
+        raise Rejected("leeg bestand")
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    mapping = column_map or {}
+    return [
+        {mapping.get(k, k): (v.strip() or None) if isinstance(v, str) else None
+         for k, v in row.items() if k is not None}
+        for row in csv.DictReader(io.StringIO(text), dialect=dialect)
+    ]
+
+
+def parse_csv(
+    data: bytes,
+    *,
+    source: str,
+    file_hash: str,
+    pseudonymise: Pseudonymiser,
+    column_map: dict[str, str] | None = None,
+) -> ParsedFile:
+    """Parse a tidy CSV export into store rows.
+
+    Parameters
+    ----------
+    data : bytes
+        The CSV file (UTF-8, separator ``,`` ``;`` or tab, first row = column names).
+    source : str
+        Display name of the file.
+    file_hash : str
+        Content hash; prefixes ``bericht_id``.
+    pseudonymise : Pseudonymiser
+        The region's key.
+    column_map : dict, optional
+        ``{export column: iJw column}`` applied before reading.
+
+    Returns
+    -------
+    ParsedFile
+        Rows per table; lines with the same berichttype, Afzender and Identificatie form one
+        message.
+
+    Raises
+    ------
+    Rejected
+        When a required column is missing or a row has an unknown berichttype; the reason names
+        the column or row number, never a value.
+    """
+    schema = load_schema()
+    rows_in = _read_rows(data, column_map)
+    if not rows_in:
+        raise Rejected("CSV zonder gegevensregels")
+    missing = [c for c in ("berichttype", *HEADER_COLUMNS) if c not in rows_in[0]]
+    if missing:
+        raise Rejected(f"CSV mist verplichte kolom(men): {', '.join(missing)}")
+    out: dict[str, list[dict]] = {}
+    headers: dict[tuple, dict] = {}
+    parents_seen: set[tuple] = set()
+    for number, row in enumerate(rows_in, start=2):
+        berichttype = (row.get("berichttype") or "").upper().removeprefix("JW")
+        if berichttype not in schema.berichten:
+            raise Rejected(f"regel {number}: onbekende berichttype")
+        info = schema.berichten[berichttype]
+        heen = info.get("heen", berichttype)
+        by_gemeente = schema.berichten[heen]["afzender"] == "gemeente"
+        msg_key = (berichttype, row["Afzender"], row["Identificatie"])
+        header = headers.get(msg_key)
+        if header is None:
+            header = {
+                "bericht_id": f"{file_hash[:16]}-{len(headers)}",
+                "bron": source,
+                "berichttype": berichttype,
+                "gemeente": row["Afzender"] if by_gemeente else row["Ontvanger"],
+                "aanbieder": row["Ontvanger"] if by_gemeente else row["Afzender"],
+            }
+            headers[msg_key] = header
+            out.setdefault("berichten", []).append(
+                header | {k: row.get(k) for k in (*HEADER_COLUMNS, "DagtekeningRetour")}
+                | {"heen_berichttype": heen, "is_retour": "heen" in info, "n_regels": 0,
+                   "BerichtCode": str(info["code"]), "xsd_gevalideerd": False}
+            )
+        base = {k: header[k] for k in ("bericht_id", "bron", "berichttype", "gemeente", "aanbieder")}
+        client = {s.column: convert(row.get(_csv_source(s)), s, pseudonymise) for s in schema.client}
+        if row.get("RetourCode"):
+            out.setdefault("retourcodes", []).append(
+                base | {k: row.get(k) for k in (*HEADER_COLUMNS, "DagtekeningRetour", "RetourCode")}
+                | {s.column: row.get(s.column) for s in schema.retour_keys}
+                | {"heen_berichttype": heen, "niveau": row.get("niveau") or "Header",
+                   "client_id": client["client_id"]}
+            )
+        for table in schema.tables_for(berichttype):
+            if table.name in _parent_tables(schema, berichttype):
+                # e.g. declaraties: one row per Declaratie, repeated on every prestatie line
+                seen = (header["bericht_id"], *(row.get(_csv_source(s)) for s in table.fields))
+                if seen in parents_seen:
+                    continue
+                parents_seen.add(seen)
+            record = base | {"regel": number - 2, "Identificatie": row["Identificatie"],
+                             "Dagtekening": row["Dagtekening"]}
+            if table.client:
+                record |= client
+            record |= {s.column: convert(row.get(_csv_source(s)), s, pseudonymise)
+                       for s in table.fields}
+            if any(soort for soort, _ in table.records):
+                record["Soort"] = row.get("Soort")
+            out.setdefault(table.name, []).append(record)
+    counts: dict[str, int] = {}
+    for table, rows in out.items():
+        if table != "berichten":
+            for r in rows:
+                counts[r["bericht_id"]] = counts.get(r["bericht_id"], 0) + 1
+    for header in out["berichten"]:
+        header["n_regels"] = counts.get(header["bericht_id"], 0)
+    return ParsedFile(out)
