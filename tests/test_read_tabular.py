@@ -1,0 +1,84 @@
+"""Tests for kit.read_tabular: the tidy CSV layout and a region's column mapping."""
+
+from __future__ import annotations
+
+import pytest
+
+from kit.privacy import Pseudonymiser
+from kit.read_tabular import load_column_map, parse_csv
+from kit.read_xml import Rejected
+
+PSEUDO = Pseudonymiser(b"test-key")
+CSV = (
+    "berichttype;Afzender;Ontvanger;Identificatie;Dagtekening;Bsn;Geboortedatum;Geslacht;"
+    "ToewijzingNummer;ProductCategorie;ProductCode;Toewijzingsdatum;Toewijzingstijd;"
+    "Ingangsdatum;Einddatum;Begindatum;StatusAanlevering;RetourCode;niveau\n"
+    "301;9901;98000001;T1;2024-01-05;999900006;2012-05-17;1;123;45;45A48;2024-01-04;"
+    "10:00:00;2024-01-15;2024-12-31;;;;\n"
+    "301;9901;98000001;T1;2024-01-05;999900006;2012-05-17;1;124;45;45A49;2024-01-04;"
+    "10:00:00;2024-01-15;2024-12-31;;;;\n"
+    "305;98000001;9901;S1;2024-01-22;999900006;2012-05-17;1;123;45;45A48;;;;;2024-01-16;1;;\n"
+    "306;98000001;9901;S1;2024-01-22;;;;123;;;;;;;;;9326;StartProduct\n"
+)
+
+
+class TestParseCsv:
+    def test_rows_land_in_store_tables_with_pseudonym(self):
+        parsed = parse_csv(CSV.encode(), source="x.csv", file_hash="ab" * 32,
+                           pseudonymise=PSEUDO)
+        toew = parsed.rows["toewijzingen"]
+        assert [r["ToewijzingNummer"] for r in toew] == ["123", "124"]
+        assert toew[0]["client_id"] == PSEUDO("999900006")
+        assert toew[0]["Geboortemaand"] == "2012-05"
+        assert toew[0]["gemeente"] == "9901" and toew[0]["aanbieder"] == "98000001"
+        start = parsed.rows["starts"][0]
+        assert start["gemeente"] == "9901" and start["Begindatum"] == "2024-01-16"
+        # two lines of one 301 form one message; 305 and 306 are messages of their own
+        assert [h["berichttype"] for h in parsed.rows["berichten"]] == ["301", "305", "306"]
+        assert parsed.rows["berichten"][0]["n_regels"] == 2
+        code = parsed.rows["retourcodes"][0]
+        assert (code["RetourCode"], code["niveau"], code["heen_berichttype"]) == (
+            "9326", "StartProduct", "305")
+        assert "999900006" not in repr(parsed.rows)
+
+    def test_column_map_renames_export_columns(self, tmp_path):
+        mapping = tmp_path / "kolommen.yaml"
+        mapping.write_text("kolommen:\n  soort: berichttype\n  bsn: Bsn\n", encoding="utf-8")
+        data = CSV.replace("berichttype;", "soort;", 1).replace(";Bsn;", ";bsn;", 1)
+        parsed = parse_csv(data.encode(), source="x.csv", file_hash="cd" * 32,
+                           pseudonymise=PSEUDO, column_map=load_column_map(mapping))
+        assert parsed.rows["toewijzingen"][0]["client_id"] == PSEUDO("999900006")
+
+    def test_declaration_lines_give_one_declaratie_row(self):
+        data = (
+            "berichttype,Afzender,Ontvanger,Identificatie,Dagtekening,Bsn,DeclaratieNummer,"
+            "ToewijzingNummer,ReferentieNummer\n"
+            "323,98000001,9901,D1,2024-02-10,999900006,DN1,123,R1\n"
+            "323,98000001,9901,D1,2024-02-10,999900018,DN1,124,R2\n"
+        )
+        parsed = parse_csv(data.encode(), source="d.csv", file_hash="ef" * 32,
+                           pseudonymise=PSEUDO)
+        assert len(parsed.rows["declaraties"]) == 1
+        assert [r["ReferentieNummer"] for r in parsed.rows["prestaties"]] == ["R1", "R2"]
+
+    @pytest.mark.parametrize(
+        "data,reason",
+        [
+            (b"", "leeg"),
+            (b"berichttype;Afzender\n301;9901\n", "Ontvanger"),
+            (b"berichttype,Afzender,Ontvanger,Identificatie,Dagtekening\n399,1,2,3,4\n",
+             "regel 2"),
+            ("berichttype;Afzender\né;x\n".encode("latin-1"), "UTF-8"),
+        ],
+    )
+    def test_bad_files_are_rejected_with_reason(self, data, reason):
+        with pytest.raises(Rejected, match=reason):
+            parse_csv(data, source="x.csv", file_hash="00" * 32, pseudonymise=PSEUDO)
+
+
+class TestLoadColumnMap:
+    def test_rejects_a_file_without_kolommen(self, tmp_path):
+        path = tmp_path / "m.yaml"
+        path.write_text("iets: anders\n", encoding="utf-8")
+        with pytest.raises(ValueError, match="kolommen"):
+            load_column_map(path)
