@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -29,16 +30,15 @@ argparse._ = lambda text: _DUTCH.get(text, text)
 def _cmd_inlezen(args: argparse.Namespace) -> int:
     from kit.privacy import PseudonymKeyError, load_pseudonymiser
     from kit.read_tabular import load_column_map
-    from kit.read_xml import iter_sources, load_xsds
+    from kit.read_xml import iter_sources
     from kit.store import StoreError, ingest
 
     try:
         pseudonymise = load_pseudonymiser(announce=lambda m: print(m, file=sys.stderr))
-        schemas = load_xsds(args.xsd) if args.xsd else None
         column_map = load_column_map(args.kolommen) if args.kolommen else None
         report = ingest(
-            iter_sources(args.bron), args.store, pseudonymise=pseudonymise, schemas=schemas,
-            column_map=column_map, progress=not args.stil,
+            iter_sources(args.bron), args.store, pseudonymise=pseudonymise, xsd_dir=args.xsd,
+            column_map=column_map, workers=args.processen, progress=not args.stil,
         )
     except (PseudonymKeyError, StoreError, ValueError, FileNotFoundError) as exc:
         print(f"Fout: {exc}", file=sys.stderr)
@@ -123,6 +123,9 @@ def build_parser() -> argparse.ArgumentParser:
                    "gevalideerd en ongeldige berichten worden afgewezen")
     p.add_argument("--kolommen", type=Path, metavar="YAML",
                    help="kolomvertaling voor een eigen tabel-export (kolommen: {eigen: iJw-naam})")
+    p.add_argument("--processen", type=int, default=min(2, os.cpu_count() or 1), metavar="N",
+                   help="aantal processen dat tegelijk berichten leest (standaard: 2, of 1 op een "
+                   "machine met één kern)")
     p.add_argument("--stil", action="store_true", help="geen voortgangsbalk tonen")
     p.set_defaults(func=_cmd_inlezen)
 

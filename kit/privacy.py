@@ -37,6 +37,10 @@ class Pseudonymiser:
             :16
         ]
 
+    def digest(self, text: str) -> str:
+        """Keyed digest (full HMAC-SHA256 hex) of any text that may hold personal data."""
+        return hmac.new(self.key, text.encode("utf-8", "replace"), hashlib.sha256).hexdigest()
+
     @property
     def fingerprint(self) -> str:
         """A short, non-reversible identifier of the key."""

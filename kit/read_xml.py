@@ -8,12 +8,15 @@ message type and version.
 
 from __future__ import annotations
 
+import lzma
+import os
 import re
 import tarfile
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 from lxml import etree
@@ -43,10 +46,15 @@ class FieldSpec:
     """One column read from an element path."""
 
     column: str
-    path: str  # ElementPath with {*} wildcards, relative to the record or to ancestor ``van``
+    path: str  # local element names joined by "/", relative to the record or ancestor ``van``
     kind: str  # tekst | code | datum | tijd | getal | bedrag | bsn_elfproef | bsn_test
     privacy: str | None = None
     van: str | None = None
+
+    @property
+    def plain(self) -> bool:
+        """Whether the text is stored as read (no privacy rule or derived flag)."""
+        return self.privacy is None and self.kind not in ("bsn_elfproef", "bsn_test")
 
 
 @dataclass(frozen=True)
@@ -59,6 +67,20 @@ class TableSpec:
     fields: tuple[FieldSpec, ...]
     client: str | None = None
 
+    record_trie: dict = field(default_factory=dict, compare=False, repr=False)
+    context_tries: dict = field(default_factory=dict, compare=False, repr=False)
+
+    @cached_property
+    def own_fields(self) -> tuple[FieldSpec, ...]:
+        """Fields read from the record element itself."""
+        return tuple(f for f in self.fields if f.van is None)
+
+    @cached_property
+    def context_fields(self) -> tuple[tuple[str, tuple[FieldSpec, ...]], ...]:
+        """Fields read from ancestor elements, grouped by ancestor name."""
+        names = sorted({f.van for f in self.fields if f.van})
+        return tuple((v, tuple(f for f in self.fields if f.van == v)) for v in names)
+
 
 @dataclass
 class Schema:
@@ -70,10 +92,19 @@ class Schema:
     tables: dict[str, TableSpec]
     retour_keys: tuple[FieldSpec, ...]
     raw: dict = field(repr=False)
+    header_trie: dict = field(default_factory=dict, repr=False)
+    retour_trie: dict = field(default_factory=dict, repr=False)
+    client_trie: dict = field(default_factory=dict, repr=False)
+    _by_type: dict = field(default_factory=dict, repr=False)
 
     def tables_for(self, berichttype: str) -> list[TableSpec]:
         """Return the table specs fed by one message type."""
-        return [t for t in self.tables.values() if t.berichttype == berichttype]
+        found = self._by_type.get(berichttype)
+        if found is None:
+            found = self._by_type[berichttype] = [
+                t for t in self.tables.values() if t.berichttype == berichttype
+            ]
+        return found
 
     def columns(self, table: str) -> dict[str, str]:
         """Return ``{column: kind}`` of a store table in a stable order."""
@@ -134,15 +165,11 @@ def _stored_kind(spec: FieldSpec) -> str:
     return spec.kind
 
 
-def _elementpath(path: str) -> str:
-    return "/".join("{*}" + part for part in path.split("/"))
-
-
 def _field_specs(entries: dict) -> tuple[FieldSpec, ...]:
     return tuple(
         FieldSpec(
             column=name,
-            path=_elementpath(entry["pad"]),
+            path=entry["pad"],
             kind=entry["type"],
             privacy=entry.get("privacy"),
             van=entry.get("van"),
@@ -151,32 +178,57 @@ def _field_specs(entries: dict) -> tuple[FieldSpec, ...]:
     )
 
 
+def _trie(specs) -> dict:
+    """Nested ``{local name: subtrie or path}`` of the element paths to read."""
+    trie: dict = {}
+    for spec in specs:
+        node = trie
+        *parents, leaf = spec.path.split("/")
+        for part in parents:
+            node = node.setdefault(part, {})
+        node[leaf] = spec.path
+    return trie
+
+
 @cache
 def load_schema() -> Schema:
     """Load ``kit/berichten.yaml`` into a :class:`Schema` (cached)."""
     raw = config.package_yaml("berichten.yaml")
+    client = _field_specs(raw["client"])
     tables = {}
     for name, entry in raw["tabellen"].items():
         record = entry["record"]
-        records = (
-            tuple((soort, _elementpath(p)) for soort, p in record.items())
-            if isinstance(record, dict)
-            else ((None, _elementpath(record)),)
-        )
+        records = tuple(record.items()) if isinstance(record, dict) else ((None, record),)
+        fields = _field_specs(entry["velden"])
+        contexts = {f.van for f in fields if f.van}
+        context_tries = {
+            van: _trie([f for f in fields if f.van == van]) for van in contexts
+        }
+        if entry.get("client"):
+            context_tries[entry["client"]] = _trie(
+                [*client, *(f for f in fields if f.van == entry["client"])]
+            )
         tables[name] = TableSpec(
             name=name,
             berichttype=str(entry["bericht"]),
             records=records,
-            fields=_field_specs(entry["velden"]),
+            fields=fields,
             client=entry.get("client"),
+            record_trie=_trie([f for f in fields if f.van is None]),
+            context_tries=context_tries,
         )
+    header = _field_specs(raw["kop"])
+    retour_keys = _field_specs(raw["retourcodes"]["sleutels"])
     return Schema(
         berichten={str(k): v for k, v in raw["berichten"].items()},
-        header=_field_specs(raw["kop"]),
-        client=_field_specs(raw["client"]),
+        header=header,
+        client=client,
         tables=tables,
-        retour_keys=_field_specs(raw["retourcodes"]["sleutels"]),
+        retour_keys=retour_keys,
         raw=raw,
+        header_trie=_trie(header),
+        retour_trie=_trie(retour_keys),
+        client_trie=_trie(client),
     )
 
 
@@ -191,10 +243,6 @@ class SourceFile:
     name: str
     signature: str
     read: Callable[[], bytes]
-
-
-def _display(path: Path) -> str:
-    return mask_bsn_like(str(path))
 
 
 def mask_bsn_like(text: str) -> str:
@@ -225,40 +273,41 @@ def iter_sources(paths: list[Path]) -> Iterator[SourceFile]:
         root = Path(root)
         if not root.exists():
             raise FileNotFoundError(f"Bron bestaat niet: {root}")
-        if root.is_dir():
-            files = sorted(
-                p
-                for p in root.rglob("*")
-                if p.is_file() and not any(part.startswith(".") for part in p.relative_to(root).parts)
-            )
-            for path in files:
-                shown = Path(root.name) / path.relative_to(root)
-                yield from _file_sources(path, shown)
-        else:
-            yield from _file_sources(root, Path(root.name))
+        if not root.is_dir():
+            yield from _file_sources(str(root.resolve()), root.name)
+            continue
+        base = str(root.resolve())
+        for folder, dirs, names in os.walk(base):
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            rel = os.path.relpath(folder, base)
+            shown_dir = root.name if rel == "." else f"{root.name}/{rel}"
+            for name in sorted(names):
+                if not name.startswith("."):
+                    yield from _file_sources(f"{folder}/{name}", f"{shown_dir}/{name}")
 
 
-def _file_sources(path: Path, shown: Path) -> Iterator[SourceFile]:
-    stat = path.stat()
-    sig = f"{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}"
-    if not _is_archive(path):
-        yield SourceFile(_display(shown), sig, path.read_bytes)
+def _file_sources(path: str, shown: str) -> Iterator[SourceFile]:
+    stat = os.stat(path)
+    sig = f"{path}|{stat.st_size}|{stat.st_mtime_ns}"
+    if not _is_archive(Path(path)):
+        yield SourceFile(mask_bsn_like(shown), sig, Path(path).read_bytes)
         return
     try:
-        if path.name.lower().endswith(".zip"):
-            yield from _zip_members(path, shown, sig)
+        if path.lower().endswith(".zip"):
+            yield from _zip_members(Path(path), shown, sig)
         else:
-            yield from _tar_members(path, shown, sig)
-    except (zipfile.BadZipFile, tarfile.TarError, EOFError, OSError, ValueError) as exc:
+            yield from _tar_members(Path(path), shown, sig)
+    except (zipfile.BadZipFile, tarfile.TarError, EOFError, OSError, ValueError,
+            lzma.LZMAError, zlib.error) as exc:
         reason = f"beschadigd of onleesbaar archief ({type(exc).__name__})"
 
         def fail(reason: str = reason) -> bytes:
             raise Rejected(reason)
 
-        yield SourceFile(_display(shown), sig, fail)
+        yield SourceFile(mask_bsn_like(shown), sig, fail)
 
 
-def _zip_members(path: Path, shown: Path, sig: str) -> Iterator[SourceFile]:
+def _zip_members(path: Path, shown: str, sig: str) -> Iterator[SourceFile]:
     with zipfile.ZipFile(path) as zf:
         infos = sorted((i for i in zf.infolist() if not i.is_dir()), key=lambda i: i.filename)
     for info in infos:
@@ -266,17 +315,24 @@ def _zip_members(path: Path, shown: Path, sig: str) -> Iterator[SourceFile]:
             continue
 
         def read(info: zipfile.ZipInfo = info) -> bytes:
-            with zipfile.ZipFile(path) as zf:
-                return zf.read(info)
+            # A member can be damaged while the archive's directory is intact (CRC, deflate data),
+            # encrypted or packed with an unsupported method: reject that one file, not the run.
+            try:
+                with zipfile.ZipFile(path) as zf:
+                    return zf.read(info)
+            except (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError,
+                    NotImplementedError) as exc:
+                reason = f"beschadigd of onleesbaar bestand in archief ({type(exc).__name__})"
+                raise Rejected(reason) from None
 
         yield SourceFile(
-            _display(Path(f"{shown}!{info.filename}")),
+            mask_bsn_like(f"{shown}!{info.filename}"),
             f"{sig}!{info.filename}|{info.CRC}|{info.file_size}",
             read,
         )
 
 
-def _tar_members(path: Path, shown: Path, sig: str) -> Iterator[SourceFile]:
+def _tar_members(path: Path, shown: str, sig: str) -> Iterator[SourceFile]:
     # Read the whole archive once: tar (xz/gz) has no random access worth using.
     with tarfile.open(path) as tf:
         members = [(m.name, tf.extractfile(m).read()) for m in tf.getmembers() if m.isfile()]
@@ -284,7 +340,7 @@ def _tar_members(path: Path, shown: Path, sig: str) -> Iterator[SourceFile]:
         if any(part.startswith(".") for part in name.split("/")):
             continue
         yield SourceFile(
-            _display(Path(f"{shown}!{name}")),
+            mask_bsn_like(f"{shown}!{name}"),
             f"{sig}!{name}|{len(data)}",
             lambda data=data: data,
         )
@@ -424,16 +480,75 @@ def _detached(el: etree._Element) -> etree._ElementTree:
     return etree.ElementTree(etree.fromstring(etree.tostring(el)))
 
 
-def _text(el: etree._Element, path: str) -> str | None:
-    value = el.findtext(path)
-    if value is None:
-        return None
-    value = value.strip()
-    return value or None
+_LOCAL: dict[str, str] = {}
 
 
-def _value(el: etree._Element | None, spec: FieldSpec, pseudonymise: Pseudonymiser):
-    return None if el is None else convert(_text(el, spec.path), spec, pseudonymise)
+def _local(tag: str) -> str:
+    local = _LOCAL.get(tag)
+    if local is None:
+        local = _LOCAL[tag] = tag[tag.find("}") + 1 :]
+    return local
+
+
+def _pick(el: etree._Element, trie: dict, out: dict | None = None) -> dict[str, str | None]:
+    """Read the leaves named in ``trie`` below ``el`` into ``{path: text}``.
+
+    Only elements on a path in the trie are visited, so large blocks the kit never stores
+    (names, addresses, relations) are skipped without being read.
+    """
+    if out is None:
+        out = {}
+    local_of = _LOCAL
+    for child in el:
+        tag = child.tag
+        if type(tag) is not str:  # comments and processing instructions
+            continue
+        local = local_of.get(tag)
+        if local is None:
+            local = _local(tag)
+        node = trie.get(local)
+        if node is None:
+            continue
+        if type(node) is dict:
+            _pick(child, node, out)
+        else:
+            text = child.text
+            out[node] = (text.strip() or None) if text else None
+    return out
+
+
+def _children(el: etree._Element, local: str) -> Iterator[etree._Element]:
+    for child in el:
+        tag = child.tag
+        if type(tag) is str and _local(tag) == local:
+            yield child
+
+
+def _records(el: etree._Element, parts: list[str], tries: dict[str, dict],
+             ctx: dict[str, dict]) -> Iterator[tuple[etree._Element, dict[str, dict]]]:
+    """Yield each record element below ``el`` with the fields read from its context elements."""
+    if not parts:
+        yield el, ctx
+        return
+    part, rest = parts[0], parts[1:]
+    for child in _children(el, part):
+        inner = ctx
+        if part in tries:
+            inner = ctx | {part: _pick(child, tries[part])}
+        yield from _records(child, rest, tries, inner)
+
+
+def _value(flat: dict | None, spec: FieldSpec, pseudonymise: Pseudonymiser):
+    return None if flat is None else convert(flat.get(spec.path), spec, pseudonymise)
+
+
+def _fill(row: dict, flat: dict | None, specs, pseudonymise: Pseudonymiser) -> None:
+    """Put the values of ``specs`` read into ``flat`` into ``row`` (hot path)."""
+    if flat is None:
+        flat = {}
+    for spec in specs:
+        raw = flat.get(spec.path)
+        row[spec.column] = raw if spec.plain else convert(raw, spec, pseudonymise)
 
 
 def convert(raw: str | None, spec: FieldSpec, pseudonymise: Pseudonymiser):
@@ -454,6 +569,8 @@ def convert(raw: str | None, spec: FieldSpec, pseudonymise: Pseudonymiser):
         Text as read, a pseudonym for a BSN, ``JJJJ-MM`` for a birth date, a flag for
         ``aanwezig`` fields and for the BSN checks.
     """
+    if spec.privacy is None and spec.kind not in ("bsn_elfproef", "bsn_test"):
+        return raw
     if spec.privacy == "aanwezig":
         return raw is not None
     if raw is None:
@@ -464,19 +581,7 @@ def convert(raw: str | None, spec: FieldSpec, pseudonymise: Pseudonymiser):
         return bsn_elfproef(raw)
     if spec.kind == "bsn_test":
         return bsn_is_test(raw)
-    if spec.privacy == "geboortedatum":
-        return raw[:7]
-    return raw
-
-
-def _ancestor(el: etree._Element, localname: str) -> etree._Element | None:
-    parent = el.getparent()
-    suffix = "}" + localname
-    while parent is not None:
-        if parent.tag.endswith(suffix) or parent.tag == localname:
-            return parent
-        parent = parent.getparent()
-    return None
+    return raw[:7]  # geboortedatum: year and month only
 
 
 def _read_message(
@@ -490,10 +595,12 @@ def _read_message(
     rows: dict[str, list[dict]],
     validated: bool,
 ) -> None:
-    header_el = bericht.find("{*}Header")
+    header_el = next(_children(bericht, "Header"), None)
     if header_el is None:
         raise Rejected(f"JW{berichttype} zonder Header")
-    header = {spec.column: _value(header_el, spec, pseudonymise) for spec in schema.header}
+    flat_header = _pick(header_el, schema.header_trie)
+    header: dict = {}
+    _fill(header, flat_header, schema.header, pseudonymise)
     if not header["Afzender"] or not header["Ontvanger"] or not header["Identificatie"]:
         raise Rejected(f"JW{berichttype}: Afzender, Ontvanger of BerichtIdentificatie ontbreekt in de Header")
     info = schema.berichten[berichttype]
@@ -512,23 +619,23 @@ def _read_message(
     for table in schema.tables_for(berichttype):
         out = rows.setdefault(table.name, [])
         for soort, record_path in table.records:
-            for record in bericht.iterfind(record_path):
+            for record, ctx in _records(bericht, record_path.split("/"), table.context_tries, {}):
+                flat = _pick(record, table.record_trie)
                 row = dict(base, regel=n_rows, Identificatie=header["Identificatie"],
                            Dagtekening=header["Dagtekening"])
                 if soort is not None:
                     row["Soort"] = soort
                 if table.client:
-                    client_el = _ancestor(record, table.client)
-                    for spec in schema.client:
-                        row[spec.column] = _value(client_el, spec, pseudonymise)
-                for spec in table.fields:
-                    holder = record if spec.van is None else _ancestor(record, spec.van)
-                    row[spec.column] = _value(holder, spec, pseudonymise)
+                    _fill(row, ctx.get(table.client), schema.client, pseudonymise)
+                _fill(row, flat, table.own_fields, pseudonymise)
+                for van, specs in table.context_fields:
+                    _fill(row, ctx.get(van), specs, pseudonymise)
                 out.append(row)
                 n_rows += 1
-    n_codes = _read_retourcodes(
-        bericht, heen, base=base, header=header, pseudonymise=pseudonymise, schema=schema, rows=rows
-    )
+    n_codes = 0
+    if "heen" in info or berichttype == "325":  # only retours and 325 carry RetourCodes
+        n_codes = _read_retourcodes(bericht, heen, base=base, header=header,
+                                    pseudonymise=pseudonymise, schema=schema, rows=rows)
     rows.setdefault("berichten", []).append(
         base
         | {
@@ -539,6 +646,16 @@ def _read_message(
             "xsd_gevalideerd": validated,
         }
     )
+
+
+def _client_of(holder: etree._Element) -> etree._Element | None:
+    el = holder
+    while el is not None:
+        tag = el.tag
+        if type(tag) is str and (tag.endswith("}Client") or tag == "Client"):
+            return el
+        el = el.getparent()
+    return None
 
 
 def _read_retourcodes(
@@ -554,7 +671,8 @@ def _read_retourcodes(
     n = 0
     for code_el in bericht.iterfind(".//{*}RetourCodes/{*}RetourCode"):
         holder = code_el.getparent().getparent()
-        client_el = holder if holder.tag.endswith("}Client") else _ancestor(holder, "Client")
+        client_el = _client_of(holder)
+        flat = _pick(holder, schema.retour_trie)
         row = dict(
             base,
             heen_berichttype=heen,
@@ -564,11 +682,12 @@ def _read_retourcodes(
             Dagtekening=header["Dagtekening"],
             DagtekeningRetour=header.get("DagtekeningRetour"),
             niveau=etree.QName(holder).localname,
-            client_id=_value(client_el, schema.client[0], pseudonymise),
+            client_id=_value(None if client_el is None else _pick(client_el, schema.client_trie),
+                             schema.client[0], pseudonymise),
             RetourCode=(code_el.text or "").strip() or None,
         )
         for spec in schema.retour_keys:
-            row[spec.column] = _value(holder, spec, pseudonymise)
+            row[spec.column] = _value(flat, spec, pseudonymise)
         rows.setdefault("retourcodes", []).append(row)
         n += 1
     return n

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,7 +29,7 @@ from tqdm.auto import tqdm
 from kit import __version__
 from kit.privacy import Pseudonymiser
 from kit.read_tabular import parse_csv
-from kit.read_xml import Rejected, SourceFile, load_schema, parse_bytes
+from kit.read_xml import Rejected, SourceFile, load_schema, load_xsds, parse_bytes
 
 STORE_FORMAT = 1
 META_FILE = "kit-store.json"
@@ -81,8 +83,8 @@ def typed_frame(rows: list[dict], columns: dict[str, str]) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Dates as ``datetime64[ns]`` (invalid dates become missing), numbers as ``Int64``,
-        flags as ``boolean``, text as ``string``.
+        Dates as ``datetime64[ns]`` (invalid dates become missing), numbers as ``Int64``
+        (anything but a whole number becomes missing), flags as ``boolean``, text as ``string``.
     """
     frame = pd.DataFrame.from_records(rows, columns=list(columns)) if rows else pd.DataFrame(
         columns=list(columns)
@@ -92,7 +94,10 @@ def typed_frame(rows: list[dict], columns: dict[str, str]) -> pd.DataFrame:
         if kind == "datum":
             frame[col] = pd.to_datetime(values, format="%Y-%m-%d", errors="coerce")
         elif kind in ("getal", "bedrag"):
-            frame[col] = pd.to_numeric(values, errors="coerce").astype("Int64")
+            # Not a whole number that fits Int64 (e.g. "2.5"): missing, like an invalid date.
+            numbers = pd.to_numeric(values, errors="coerce")
+            whole = (numbers % 1 == 0) & (numbers.abs() < 2**63)
+            frame[col] = numbers.where(whole).astype("Int64")
         elif kind == "bool":
             frame[col] = values.astype("boolean")
         else:
@@ -208,14 +213,80 @@ class LoadReport:
         return "\n".join(lines) + "\n"
 
 
+@dataclass(frozen=True)
+class _ParseJob:
+    """What a parsing process needs (picklable)."""
+
+    store: Path
+    inlees_id: str
+    pseudonymise: Pseudonymiser
+    xsd_dir: Path | None
+    column_map: dict[str, str] | None
+
+
+_XSDS: dict[Path, dict] = {}
+
+
+def _parse_chunk(job: _ParseJob, chunk_no: int, items: list[tuple[int, str, str, bytes]]
+                 ) -> tuple[list[tuple[int, str, str | None, int]], list[tuple]]:
+    """Parse a chunk of files and write its rows as Parquet parts (runs in a worker process).
+
+    Returns the outcome per file ``(index, status, reason, n_messages)`` and, per message loaded,
+    ``(berichttype, Afzender, Dagtekening, xsd_gevalideerd)`` for the load report.
+    """
+    schemas = None
+    if job.xsd_dir is not None:
+        if job.xsd_dir not in _XSDS:
+            _XSDS[job.xsd_dir] = load_xsds(job.xsd_dir)
+        schemas = _XSDS[job.xsd_dir]
+    rows: dict[str, list[dict]] = {}
+    outcome = []
+    for index, name, content_hash, data in items:
+        try:
+            if name.lower().endswith(".csv"):
+                parsed = parse_csv(data, source=name, file_hash=content_hash,
+                                   pseudonymise=job.pseudonymise, column_map=job.column_map)
+            else:
+                parsed = parse_bytes(data, source=name, file_hash=content_hash,
+                                     pseudonymise=job.pseudonymise, schemas=schemas)
+        except Rejected as exc:
+            outcome.append((index, REJECTED, exc.reason, 0))
+            continue
+        for table, new in parsed.rows.items():
+            rows.setdefault(table, []).extend(new)
+        outcome.append((index, LOADED, None, len(parsed.rows.get("berichten", []))))
+    for table, table_rows in rows.items():
+        columns = columns_of(table)
+        _write(typed_frame(table_rows, columns),
+               job.store / table / f"{job.inlees_id}-{chunk_no:05d}.parquet", columns)
+    messages = [(m["berichttype"], m["Afzender"], m["Dagtekening"], m["xsd_gevalideerd"])
+                for m in rows.get("berichten", [])]
+    return outcome, messages
+
+
+def _compact(store: Path, inlees_id: str) -> None:
+    """Merge the Parquet parts of one ingest batch into one file per table."""
+    for table in table_names():
+        parts = sorted((store / table).glob(f"{inlees_id}-*.parquet"))
+        if not parts:
+            continue
+        schema = _arrow_schema(columns_of(table))
+        merged = pa.concat_tables([pq.read_table(p, schema=schema) for p in parts])
+        pq.write_table(merged, store / table / f"{inlees_id}.parquet", compression="zstd")
+        for part in parts:
+            part.unlink()
+
+
 def ingest(
     sources: Iterable[SourceFile],
     store: Path,
     *,
     pseudonymise: Pseudonymiser,
-    schemas: dict | None = None,
+    xsd_dir: Path | None = None,
     column_map: dict[str, str] | None = None,
+    workers: int = 1,
     progress: bool = False,
+    chunk_size: int = 2000,
 ) -> LoadReport:
     """Load new files into the store; skip files whose content was loaded before.
 
@@ -227,12 +298,16 @@ def ingest(
         Store folder; created when missing.
     pseudonymise : Pseudonymiser
         The region's key; a store refuses data pseudonymised with another key.
-    schemas : dict, optional
-        Compiled XSDs (``kit.read_xml.load_xsds``) to validate every message against.
+    xsd_dir : pathlib.Path, optional
+        Folder with XSDs (see :func:`kit.read_xml.load_xsds`) to validate every message against.
     column_map : dict, optional
         Column mapping for tabular exports (``.csv`` files), see :mod:`kit.read_tabular`.
+    workers : int
+        Processes that parse in parallel (1 = in this process).
     progress : bool
         Show a progress bar.
+    chunk_size : int
+        Files per parsing task.
 
     Returns
     -------
@@ -246,69 +321,105 @@ def ingest(
             "Deze store is gevuld met een andere pseudonimiseringssleutel. Gebruik dezelfde sleutel "
             "(KIT_PSEUDONIEM_SLEUTEL of KIT_SLEUTELBESTAND) of een nieuwe store."
         )
+    if xsd_dir is not None:
+        load_xsds(xsd_dir)  # fail early, in this process, on an unusable XSD folder
     inlees_id = f"inlees-{len(meta['inleesrondes']) + 1:04d}"
     known = read_table(store, FILES_TABLE)
-    loaded = known[known["status"] == LOADED]
     hash_by_sig = dict(zip(known["signatuur"], known["inhoud_hash"], strict=True))
-    loaded_hashes = set(loaded["inhoud_hash"].dropna())
+    loaded_hashes = set(known.loc[known["status"] == LOADED, "inhoud_hash"].dropna())
+    job = _ParseJob(store, inlees_id, pseudonymise, xsd_dir, column_map)
 
     file_rows: list[dict] = []
-    rows: dict[str, list[dict]] = {}
-    for src in tqdm(sources, desc="Inlezen", unit=" bestanden", disable=not progress):
-        row = {"bron": src.name, "signatuur": src.signature, "inlees_id": inlees_id}
-        file_rows.append(row)
-        content_hash = hash_by_sig.get(src.signature)
-        if content_hash in loaded_hashes:
-            row |= {"inhoud_hash": content_hash, "status": KNOWN,
-                    "reden": "al eerder ingelezen (zelfde inhoud)"}
-            continue
-        try:
-            data = src.read()
-        except Rejected as exc:
-            row |= {"status": REJECTED, "reden": exc.reason}
-            continue
-        except OSError as exc:
-            row |= {"status": REJECTED, "reden": f"bestand niet te lezen ({type(exc).__name__})"}
-            continue
-        content_hash = hashlib.sha256(data).hexdigest()
-        row["inhoud_hash"] = content_hash
-        if content_hash in loaded_hashes:
-            row |= {"status": KNOWN, "reden": "zelfde inhoud als een ander, al ingelezen bestand"}
-            continue
-        try:
-            if src.name.lower().endswith(".csv"):
-                parsed = parse_csv(data, source=src.name, file_hash=content_hash,
-                                   pseudonymise=pseudonymise, column_map=column_map)
-            else:
-                parsed = parse_bytes(data, source=src.name, file_hash=content_hash,
-                                     pseudonymise=pseudonymise, schemas=schemas)
-        except Rejected as exc:
-            row |= {"status": REJECTED, "reden": exc.reason}
-            continue
-        for table, new in parsed.rows.items():
-            rows.setdefault(table, []).extend(new)
-        row |= {"status": LOADED, "n_berichten": len(parsed.rows.get("berichten", []))}
-        loaded_hashes.add(content_hash)
+    first_of_hash: dict[str, int] = {}  # content hash -> index of the file parsed for it
+    duplicates: list[int] = []
+    pending: list = []
+    chunk: list[tuple[int, str, str, bytes]] = []
+    executor = _executor(workers)
 
+    def submit() -> None:
+        if chunk:
+            args = (job, len(pending), list(chunk))
+            pending.append(executor.submit(_parse_chunk, *args) if executor else _parse_chunk(*args))
+            chunk.clear()
+
+    try:
+        for src in tqdm(sources, desc="Inlezen", unit=" bestanden", disable=not progress):
+            # the path may hold a BSN: store and compare only a keyed digest of the signature
+            signature = pseudonymise.digest(src.signature)
+            row = {"bron": src.name, "signatuur": signature, "inlees_id": inlees_id}
+            file_rows.append(row)
+            content_hash = hash_by_sig.get(signature)
+            if content_hash in loaded_hashes:
+                row |= {"inhoud_hash": content_hash, "status": KNOWN,
+                        "reden": "al eerder ingelezen (zelfde inhoud)"}
+                continue
+            try:
+                data = src.read()
+            except Rejected as exc:
+                row |= {"status": REJECTED, "reden": exc.reason}
+                continue
+            except OSError as exc:
+                row |= {"status": REJECTED, "reden": f"bestand niet te lezen ({type(exc).__name__})"}
+                continue
+            content_hash = hashlib.sha256(data).hexdigest()
+            row["inhoud_hash"] = content_hash
+            if content_hash in loaded_hashes:
+                row |= {"status": KNOWN, "reden": "zelfde inhoud als een ander, al ingelezen bestand"}
+            elif content_hash in first_of_hash:
+                duplicates.append(len(file_rows) - 1)
+            else:
+                first_of_hash[content_hash] = len(file_rows) - 1
+                chunk.append((len(file_rows) - 1, src.name, content_hash, data))
+                if len(chunk) >= chunk_size:
+                    submit()
+        submit()
+        messages: list[tuple] = []
+        for done in tqdm(pending, desc="Verwerken", unit=" delen", disable=not progress):
+            outcome, new_messages = done.result() if executor else done
+            messages.extend(new_messages)
+            for index, status, reason, n in outcome:
+                file_rows[index] |= {"status": status, "reden": reason, "n_berichten": n}
+    finally:
+        if executor:
+            executor.shutdown(cancel_futures=True)
+    for index in duplicates:  # same content as another file of this batch: follows its fate
+        original = file_rows[first_of_hash[file_rows[index]["inhoud_hash"]]]
+        if original["status"] == LOADED:
+            file_rows[index] |= {"status": KNOWN,
+                                 "reden": f"zelfde inhoud als {original['bron']}"}
+        else:
+            file_rows[index] |= {"status": original["status"], "reden": original["reden"]}
+
+    _compact(store, inlees_id)
     files = typed_frame(file_rows, FILE_COLUMNS)
-    for table, table_rows in rows.items():
-        _write(typed_frame(table_rows, columns_of(table)), store / table / f"{inlees_id}.parquet",
-               columns_of(table))
     _write(files, store / FILES_TABLE / f"{inlees_id}.parquet", FILE_COLUMNS)
-    messages = typed_frame(rows.get("berichten", []), columns_of("berichten"))
+    report_messages = pd.DataFrame(
+        messages, columns=["berichttype", "Afzender", "Dagtekening", "xsd_gevalideerd"]
+    ).astype({"berichttype": "string", "Afzender": "string", "xsd_gevalideerd": "boolean"})
+    report_messages["Dagtekening"] = pd.to_datetime(report_messages["Dagtekening"],
+                                                    format="%Y-%m-%d", errors="coerce")
     notes = []
-    if schemas is not None:
-        missing = sorted(set(messages.loc[~messages["xsd_gevalideerd"], "berichttype"]))
+    if xsd_dir is not None:
+        missing = sorted(set(report_messages.loc[~report_messages["xsd_gevalideerd"],
+                                                 "berichttype"]))
         if missing:
             notes.append("geen XSD opgegeven voor JW" + ", JW".join(missing) + ": niet gevalideerd")
-    report = LoadReport(inlees_id, files, messages, notes)
+    report = LoadReport(inlees_id, files, report_messages, notes)
     (store / "inleesverslagen").mkdir(parents=True, exist_ok=True)
     (store / "inleesverslagen" / f"{inlees_id}.txt").write_text(report.text(), encoding="utf-8")
     meta["sleutel"] = pseudonymise.fingerprint
     meta["inleesrondes"].append({"id": inlees_id, "kit": __version__, **report.counts,
-                                 "berichten": len(messages)})
+                                 "berichten": len(report_messages)})
     (store / META_FILE).write_text(json.dumps(meta, indent=2), encoding="utf-8")
     return report
+
+
+def _executor(workers: int) -> ProcessPoolExecutor | None:
+    if workers <= 1:
+        return None
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context)
 
 
 def data_dictionary() -> str:
@@ -357,8 +468,10 @@ def data_dictionary() -> str:
 
 
 FILE_EXPLAIN = {
-    "signatuur": "Pad, grootte en wijzigingstijd (bij archieven ook de naam en CRC van het "
-                 "bestand erin); herkent ongewijzigde bestanden zonder ze opnieuw te lezen.",
+    "signatuur": "Sleutelafhankelijke hash (HMAC) van pad, grootte en wijzigingstijd (bij "
+                 "archieven ook de naam en CRC van het bestand erin); herkent ongewijzigde "
+                 "bestanden zonder ze opnieuw te lezen. Gehasht, omdat een pad een BSN of naam "
+                 "kan bevatten.",
     "inhoud_hash": "SHA-256 van de inhoud; hetzelfde bestand wordt maar één keer ingelezen.",
     "status": "ingelezen, afgewezen of al_ingelezen.",
     "reden": "Waarom het bestand is afgewezen of overgeslagen.",

@@ -1,0 +1,246 @@
+"""Tests for kit.privacy, and the proof that a store holds no BSN or other personal data."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import stat
+from pathlib import Path
+
+import fixtures as fx
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+
+from kit import config
+from kit.privacy import (
+    Pseudonymiser,
+    PseudonymKeyError,
+    bsn_elfproef,
+    bsn_is_test,
+    load_pseudonymiser,
+    scrub,
+    suppress_small_cells,
+)
+from kit.read_xml import iter_sources, load_xsds
+from kit.store import ingest, read_table, table_names
+
+
+@pytest.fixture(autouse=True)
+def pseudo(monkeypatch) -> Pseudonymiser:
+    return fx.set_key(monkeypatch)
+
+
+class TestPseudonymiser:
+    def test_deterministic_per_key(self):
+        a, b = Pseudonymiser(b"sleutel-1"), Pseudonymiser(b"sleutel-1")
+        assert a(fx.BSN_A) == b(fx.BSN_A) == a(f" {fx.BSN_A}\n")
+
+    def test_different_across_keys_and_bsns(self):
+        one, two = Pseudonymiser(b"sleutel-1"), Pseudonymiser(b"sleutel-2")
+        assert one(fx.BSN_A) != two(fx.BSN_A)
+        assert one(fx.BSN_A) != one(fx.BSN_B)
+        assert one.fingerprint != two.fingerprint
+
+    def test_sixteen_hex_characters_of_hmac_sha256(self):
+        pseudonym = Pseudonymiser(b"sleutel-1")(fx.BSN_A)
+        assert re.fullmatch(r"[0-9a-f]{16}", pseudonym)
+        expected = hmac.new(b"sleutel-1", fx.BSN_A.encode(), hashlib.sha256).hexdigest()[:16]
+        assert pseudonym == expected
+        assert fx.BSN_A not in pseudonym
+
+    def test_repr_does_not_show_the_key(self):
+        p = Pseudonymiser(b"geheime-regiosleutel")
+        assert "geheime-regiosleutel" not in repr(p)
+        assert "geheime-regiosleutel" not in str(p)
+        assert p.fingerprint in repr(p)
+        assert re.fullmatch(r"[0-9a-f]{12}", p.fingerprint)
+
+
+class TestLoadPseudonymiser:
+    def test_key_from_environment(self, monkeypatch):
+        monkeypatch.setenv(config.ENV_KEY, "regio-sleutel")
+        monkeypatch.setenv(config.ENV_KEY_FILE, "/pad/dat/niet/gebruikt/mag/worden.key")
+        p = load_pseudonymiser(create=False)
+        assert p.fingerprint == Pseudonymiser(b"regio-sleutel").fingerprint
+
+    def test_key_file_is_created_once_and_reused(self, monkeypatch, tmp_path):
+        monkeypatch.delenv(config.ENV_KEY)
+        key_file = tmp_path / "geheim" / "pseudoniem.key"
+        monkeypatch.setenv(config.ENV_KEY_FILE, str(key_file))
+        messages: list[str] = []
+        first = load_pseudonymiser(announce=messages.append)
+        assert key_file.exists()
+        assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+        assert re.fullmatch(r"[0-9a-f]{64}\n", key_file.read_text(encoding="ascii"))
+        assert len(messages) == 1
+        assert "Nieuwe pseudonimiseringssleutel aangemaakt" in messages[0]
+        assert str(key_file) in messages[0]
+        assert key_file.read_text(encoding="ascii").strip() not in messages[0]
+        second = load_pseudonymiser(announce=messages.append)
+        assert second.fingerprint == first.fingerprint
+        assert second(fx.BSN_A) == first(fx.BSN_A)
+        assert len(messages) == 1  # no new key, no new message
+
+    def test_missing_key_file_without_create(self, monkeypatch, tmp_path):
+        monkeypatch.delenv(config.ENV_KEY)
+        monkeypatch.setenv(config.ENV_KEY_FILE, str(tmp_path / "geen.key"))
+        with pytest.raises(PseudonymKeyError, match="Geen pseudonimiseringssleutel"):
+            load_pseudonymiser(create=False)
+        assert not (tmp_path / "geen.key").exists()
+
+    def test_empty_key_file_is_refused(self, monkeypatch, tmp_path):
+        monkeypatch.delenv(config.ENV_KEY)
+        (tmp_path / "leeg.key").write_text("\n", encoding="ascii")
+        monkeypatch.setenv(config.ENV_KEY_FILE, str(tmp_path / "leeg.key"))
+        with pytest.raises(PseudonymKeyError, match="leeg"):
+            load_pseudonymiser()
+
+    @pytest.mark.parametrize("relative", ["data/test-sleutel.key", "tests/../data/x/sleutel.key"])
+    def test_key_file_inside_the_repository_is_refused(self, monkeypatch, relative):
+        monkeypatch.delenv(config.ENV_KEY)
+        key_file = config.PROJ_ROOT / relative
+        monkeypatch.setenv(config.ENV_KEY_FILE, str(key_file))
+        with pytest.raises(PseudonymKeyError, match="buiten de repository"):
+            load_pseudonymiser(announce=lambda _: None)
+        assert not key_file.exists()
+        assert not (config.PROJ_ROOT / "data" / "x").exists()  # no folder made either
+
+
+class TestBsnElfproef:
+    @pytest.mark.parametrize(
+        ("bsn", "expected"),
+        [
+            ("999900006", True),
+            ("999900018", True),
+            ("123456782", True),
+            ("111222333", True),
+            ("999900007", False),
+            ("123456789", False),
+            ("000000000", False),  # passes the sum but is not a number anyone has
+            ("99990000", False),  # 8 digits
+            ("9999000061", False),  # 10 digits
+            ("99990000a", False),
+            ("", False),
+        ],
+    )
+    def test_known_answers(self, bsn, expected):
+        assert bsn_elfproef(bsn) is expected
+
+
+class TestBsnIsTest:
+    @pytest.mark.parametrize(
+        ("bsn", "expected"),
+        [
+            ("999900006", True),
+            ("999999990", True),
+            ("999950000", True),  # in range; the 11-proef is a separate check
+            ("999900005", False),
+            ("999999991", False),
+            ("123456782", False),
+            ("abc", False),
+            ("", False),
+        ],
+    )
+    def test_known_answers(self, bsn, expected):
+        assert bsn_is_test(bsn) is expected
+
+
+class TestSuppressSmallCells:
+    def test_known_answers_with_default_threshold(self):
+        frame = pd.DataFrame({"groep": ["a", "b", "c", "d"], "n": [0, 3, 10, 9],
+                              "m": [12, 12, 12, 40]})
+        out = suppress_small_cells(frame, ["n", "m"])
+        assert out["n"].tolist() == [0, pd.NA, 10, pd.NA]
+        assert out["m"].tolist() == [12, 12, 12, 40]
+        assert out["n"].dtype == "Int64"
+        assert out["onderdrukt"].tolist() == [False, True, False, True]
+        assert out["groep"].tolist() == ["a", "b", "c", "d"]
+        assert frame["n"].tolist() == [0, 3, 10, 9]  # input not changed
+
+    def test_threshold_is_configurable(self):
+        frame = pd.DataFrame({"n": [0, 2, 3, 5]})
+        assert suppress_small_cells(frame, ["n"], threshold=3)["n"].tolist() == [0, pd.NA, 3, 5]
+        assert suppress_small_cells(frame, ["n"], threshold=6)["onderdrukt"].tolist() == [
+            False, True, True, True]
+
+    def test_default_threshold_is_ten(self):
+        assert config.MIN_CELL == 10
+
+
+class TestScrub:
+    def test_removes_dates_and_long_numbers(self):
+        text = f"fout in {fx.BSN_A} op {fx.GEBOORTEDATUM_A}, regel 12"
+        assert scrub(text) == "fout in <nummer> op <datum>, regel 12"
+
+
+# --------------------------------------------------------------------------------------------
+# The proof: nothing personal reaches the store
+
+
+def truncated_after_bsn(data: bytes, bsn: str) -> bytes:
+    return data[: data.index(bsn.encode()) + len(bsn)]
+
+
+def cells_as_text(path: Path) -> list[str]:
+    """Every cell (and column name) of a Parquet file as text."""
+    table = pq.read_table(path)
+    texts = list(table.column_names)
+    for column in table.columns:
+        texts += [str(v) for v in column.to_pylist()]
+    return texts
+
+
+class TestNoPersonalDataInStore:
+    def test_store_holds_no_bsn_name_address_comment_or_birth_date(self, tmp_path, pseudo):
+        bad_bsn = fx.BSN_A + "1"  # 10 digits: rejected by the XSD
+        inputs = fx.all_messages() | {
+            "envelop/ggk-bericht.xml": fx.envelope(fx.jw301(identificatie="TW-000900"),
+                                                   fx.JW305_PREFIXED),
+            f"afgewezen/{fx.BSN_A}.xml": truncated_after_bsn(fx.jw301(), fx.BSN_A),
+            "afgewezen/xsd.xml": fx.jw301(bsn=bad_bsn, identificatie="TW-000901"),
+            "afgewezen/code.xml": fx.jw301(berichtcode=fx.BSN_B),
+            "archief.zip": fx.zip_bytes({f"clienten/{fx.BSN_C}/jw323.xml":
+                                         fx.jw323().replace(b"DC-2025-0003", b"DC-2025-0099")}),
+        }
+        folder = fx.write_files(tmp_path / "in", inputs)
+        store = tmp_path / "store"
+        report = ingest(iter_sources([folder]), store, pseudonymise=pseudo,
+                        xsd_dir=fx.write_xsds(tmp_path / "xsd"))
+
+        needles = [*fx.BSNS, bad_bsn, *fx.SENSITIVE_TEXTS, *fx.BIRTH_DATES, fx.TEST_KEY]
+        # The inputs really hold every needle (else this test could not fail).
+        raw_inputs = b"".join(inputs.values())
+        for needle in needles:
+            if needle != fx.TEST_KEY:
+                assert needle.encode() in raw_inputs, needle
+        # Every message type was loaded and rejected files were recorded with their reasons.
+        assert set(report.messages["berichttype"]) == set(fx.ALL_TYPES)
+        assert report.counts["afgewezen"] == 3
+        assert len(read_table(store, "prestaties")) == 8
+
+        files = [p for p in store.rglob("*") if p.is_file()]
+        assert {p.suffix for p in files} == {".parquet", ".json", ".txt"}
+        texts: dict[Path, list[str]] = {}
+        for path in files:
+            data = path.read_bytes()
+            for needle in needles:
+                assert needle.encode() not in data, (needle, path.relative_to(store))
+            if path.suffix == ".parquet":
+                texts[path] = cells_as_text(path)
+        for path, cells in texts.items():
+            for cell in cells:
+                for needle in needles:
+                    assert needle not in cell, (needle, path.relative_to(store))
+        assert {p.parent.name for p in texts} == {*table_names(), "bestanden"}
+
+        # Positive control: the pseudonyms and the birth month are there instead.
+        toewijzingen = read_table(store, "toewijzingen")
+        assert set(toewijzingen["client_id"]) == {pseudo(fx.BSN_A)}
+        assert set(toewijzingen["Geboortemaand"]) == {"2012-03"}
+        prestaties = read_table(store, "prestaties")
+        assert set(prestaties["client_id"]) == {pseudo(b) for b in fx.BSNS}
+        bron = set(read_table(store, "bestanden")["bron"])
+        assert "in/afgewezen/<bsn>.xml" in bron
+        assert "in/archief.zip!clienten/<bsn>/jw323.xml" in bron
