@@ -104,8 +104,9 @@ def bsn_elfproef(bsn: str) -> bool:
     """Return whether a BSN passes the 11-proef (CS002): weights 9..2 and -1."""
     if len(bsn) != 9 or not bsn.isdigit():
         return False
-    total = sum(int(d) * w for d, w in zip(bsn[:8], range(9, 1, -1), strict=True)) - int(bsn[8])
-    return total % 11 == 0 and int(bsn) != 0
+    d = [ord(c) - 48 for c in bsn]
+    total = 9 * d[0] + 8 * d[1] + 7 * d[2] + 6 * d[3] + 5 * d[4] + 4 * d[5] + 3 * d[6] + 2 * d[7]
+    return (total - d[8]) % 11 == 0 and any(d)
 
 
 def bsn_is_test(bsn: str) -> bool:

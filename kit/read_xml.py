@@ -454,12 +454,6 @@ def _find_messages(root: etree._Element) -> list[etree._Element]:
             )
         if nr not in schema.berichten:
             raise Rejected(f"onbekende berichtsoort JW{nr}")
-        code = el.findtext("{*}Header/{*}BerichtCode")
-        if code is None:
-            raise Rejected(f"JW{nr} zonder Header/BerichtCode")
-        expected = str(schema.berichten[nr]["code"])
-        if code.strip() != expected:
-            raise Rejected(f"BerichtCode {scrub(code.strip())} past niet bij berichtsoort JW{nr} (verwacht {expected})")
     return candidates
 
 
@@ -601,6 +595,12 @@ def _read_message(
     flat_header = _pick(header_el, schema.header_trie)
     header: dict = {}
     _fill(header, flat_header, schema.header, pseudonymise)
+    expected = str(schema.berichten[berichttype]["code"])
+    if header["BerichtCode"] is None:
+        raise Rejected(f"JW{berichttype} zonder Header/BerichtCode")
+    if header["BerichtCode"] != expected:
+        raise Rejected(f"BerichtCode {scrub(header['BerichtCode'])} past niet bij berichtsoort "
+                       f"JW{berichttype} (verwacht {expected})")
     if not header["Afzender"] or not header["Ontvanger"] or not header["Identificatie"]:
         raise Rejected(f"JW{berichttype}: Afzender, Ontvanger of BerichtIdentificatie ontbreekt in de Header")
     info = schema.berichten[berichttype]
@@ -616,6 +616,7 @@ def _read_message(
         "aanbieder": aanbieder,
     }
     n_rows = 0
+    clients: dict[int, dict] = {}
     for table in schema.tables_for(berichttype):
         out = rows.setdefault(table.name, [])
         for soort, record_path in table.records:
@@ -626,7 +627,12 @@ def _read_message(
                 if soort is not None:
                     row["Soort"] = soort
                 if table.client:
-                    _fill(row, ctx.get(table.client), schema.client, pseudonymise)
+                    client = ctx.get(table.client)
+                    converted = clients.get(id(client))
+                    if converted is None:  # convert each client once, not once per record
+                        converted = clients[id(client)] = {}
+                        _fill(converted, client, schema.client, pseudonymise)
+                    row.update(converted)
                 _fill(row, flat, table.own_fields, pseudonymise)
                 for van, specs in table.context_fields:
                     _fill(row, ctx.get(van), specs, pseudonymise)
