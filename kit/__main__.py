@@ -19,8 +19,7 @@ _DUTCH = {
     "the following arguments are required: %s": "deze argumenten zijn verplicht: %s",
     "%(prog)s: error: %(message)s\n": "%(prog)s: fout: %(message)s\n",
     "unrecognized arguments: %s": "onbekende argumenten: %s",
-    "invalid choice: %(value)r (choose from %(choices)s)":
-        "ongeldige keuze: %(value)r (kies uit %(choices)s)",
+    "invalid choice: %(value)r (choose from %(choices)s)": "ongeldige keuze: %(value)r (kies uit %(choices)s)",
     "invalid %(type)s value: %(value)r": "ongeldige waarde: %(value)r",
     "expected one argument": "verwacht één waarde",
 }
@@ -37,8 +36,13 @@ def _cmd_inlezen(args: argparse.Namespace) -> int:
         pseudonymise = load_pseudonymiser(announce=lambda m: print(m, file=sys.stderr))
         column_map = load_column_map(args.kolommen) if args.kolommen else None
         report = ingest(
-            iter_sources(args.bron), args.store, pseudonymise=pseudonymise, xsd_dir=args.xsd,
-            column_map=column_map, workers=args.processen, progress=not args.stil,
+            iter_sources(args.bron),
+            args.store,
+            pseudonymise=pseudonymise,
+            xsd_dir=args.xsd,
+            column_map=column_map,
+            workers=args.processen,
+            progress=not args.stil,
         )
     except (PseudonymKeyError, StoreError, ValueError, FileNotFoundError) as exc:
         print(f"Fout: {exc}", file=sys.stderr)
@@ -47,8 +51,10 @@ def _cmd_inlezen(args: argparse.Namespace) -> int:
     print(f"Inleesverslag opgeslagen in {Path(args.store) / 'inleesverslagen'}")
     counts = report.counts
     if counts["afgewezen"]:
-        print(f"Waarschuwing: {counts['afgewezen']} bestand(en) afgewezen; zie hierboven.",
-              file=sys.stderr)
+        print(
+            f"Waarschuwing: {counts['afgewezen']} bestand(en) afgewezen; zie hierboven.",
+            file=sys.stderr,
+        )
     if not report.loaded_anything:
         print("Fout: er is niets ingelezen.", file=sys.stderr)
         return 1
@@ -61,8 +67,10 @@ def _cmd_voorbeeld(args: argparse.Namespace) -> int:
     truth = write_example_region(
         args.uit, seed=args.seed, n_children=args.kinderen, archive=args.archief, progress=True
     )
-    print(f"Voorbeeldregio geschreven naar {args.uit} ({int(truth['n'].sum())} ingebrachte "
-          "afwijkingen en gedragingen, zie injecties.csv).")
+    print(
+        f"Voorbeeldregio geschreven naar {args.uit} ({int(truth['n'].sum())} ingebrachte "
+        "afwijkingen en gedragingen, zie injecties.csv)."
+    )
     return 0
 
 
@@ -72,16 +80,21 @@ def _cmd_overzicht(args: argparse.Namespace) -> int:
 
     meta = read_meta(args.store)
     if not meta["inleesrondes"]:
-        print(f"Fout: {args.store} is geen gevulde store; lees eerst berichten in.",
-              file=sys.stderr)
+        print(
+            f"Fout: {args.store} is geen gevulde store; lees eerst berichten in.", file=sys.stderr
+        )
         return 1
     pathways = pathways_from_store(args.store)
     print(f"Store {args.store}: {len(meta['inleesrondes'])} inleesronde(s).")
     for by in ("gemeente", "categorie"):
         table = summarise(pathways, by=by, threshold=args.min_cel)
         print(f"\nTrajecten per {by} (aantallen onder {args.min_cel} als '<{args.min_cel}'):")
-        print(table.drop(columns="onderdrukt").astype("string").fillna(f"<{args.min_cel}")
-              .to_string(index=False))
+        print(
+            table.drop(columns="onderdrukt")
+            .astype("string")
+            .fillna(f"<{args.min_cel}")
+            .to_string(index=False)
+        )
     return 0
 
 
@@ -108,48 +121,87 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="opdracht", required=True, metavar="OPDRACHT")
 
     p = sub.add_parser(
-        "inlezen", help="iJw-berichten (XML, mappen, zip/tar) of een tabel-export inlezen",
+        "inlezen",
+        help="iJw-berichten (XML, mappen, zip/tar) of een tabel-export inlezen",
         description="Leest iJw 3.2-berichten in een store (map met Parquet-tabellen). Het BSN "
         "wordt bij het inlezen gepseudonimiseerd. Bestanden die al eerder zijn ingelezen worden "
         "overgeslagen; elk afgewezen bestand staat met reden in het inleesverslag.",
     )
-    p.add_argument("bron", nargs="+", type=Path, metavar="BRON",
-                   help="XML-bestanden, mappen (ook submappen), .zip- of .tar(.gz/.xz)-archieven, "
-                   "of .csv-bestanden in het tabelformaat (docs/tabelformaat.md)")
-    p.add_argument("--store", required=True, type=Path, metavar="MAP",
-                   help="map van de store; wordt aangemaakt als die nog niet bestaat")
-    p.add_argument("--xsd", type=Path, metavar="MAP",
-                   help="map met de officiële iJw 3.2-XSD's; elk bericht wordt ertegen "
-                   "gevalideerd en ongeldige berichten worden afgewezen")
-    p.add_argument("--kolommen", type=Path, metavar="YAML",
-                   help="kolomvertaling voor een eigen tabel-export (kolommen: {eigen: iJw-naam})")
-    p.add_argument("--processen", type=int, default=min(2, os.cpu_count() or 1), metavar="N",
-                   help="aantal processen dat tegelijk berichten leest (standaard: 2, of 1 op een "
-                   "machine met één kern)")
+    p.add_argument(
+        "bron",
+        nargs="+",
+        type=Path,
+        metavar="BRON",
+        help="XML-bestanden, mappen (ook submappen), .zip- of .tar(.gz/.xz)-archieven, "
+        "of .csv-bestanden in het tabelformaat (docs/tabelformaat.md)",
+    )
+    p.add_argument(
+        "--store",
+        required=True,
+        type=Path,
+        metavar="MAP",
+        help="map van de store; wordt aangemaakt als die nog niet bestaat",
+    )
+    p.add_argument(
+        "--xsd",
+        type=Path,
+        metavar="MAP",
+        help="map met de officiële iJw 3.2-XSD's; elk bericht wordt ertegen "
+        "gevalideerd en ongeldige berichten worden afgewezen",
+    )
+    p.add_argument(
+        "--kolommen",
+        type=Path,
+        metavar="YAML",
+        help="kolomvertaling voor een eigen tabel-export (kolommen: {eigen: iJw-naam})",
+    )
+    p.add_argument(
+        "--processen",
+        type=int,
+        default=min(2, os.cpu_count() or 1),
+        metavar="N",
+        help="aantal processen dat tegelijk berichten leest (standaard: 2, of 1 op een "
+        "machine met één kern)",
+    )
     p.add_argument("--stil", action="store_true", help="geen voortgangsbalk tonen")
     p.set_defaults(func=_cmd_inlezen)
 
     p = sub.add_parser(
-        "voorbeeld", help="een fictieve voorbeeldregio met echte iJw 3.2-XML genereren",
+        "voorbeeld",
+        help="een fictieve voorbeeldregio met echte iJw 3.2-XML genereren",
         description="Schrijft het berichtenverkeer van een fictieve regio (testreeks-BSN's) met "
         "de patronen uit de praktijk, plus injecties.csv met wat er is ingebracht.",
     )
     p.add_argument("--uit", required=True, type=Path, metavar="MAP", help="doelmap")
     p.add_argument("--kinderen", type=int, default=5000, help="aantal kinderen (standaard 5000)")
     p.add_argument("--seed", type=int, default=2026, help="startwaarde van het toeval")
-    p.add_argument("--archief", action="store_true",
-                   help="alles in één berichten.tar.xz in plaats van losse bestanden")
+    p.add_argument(
+        "--archief",
+        action="store_true",
+        help="alles in één berichten.tar.xz in plaats van losse bestanden",
+    )
     p.set_defaults(func=_cmd_voorbeeld)
 
-    p = sub.add_parser("overzicht", help="samenvatting van een store: trajecten per status",
-                       description="Telt kinderen en trajecten per gemeente en productcategorie.")
+    p = sub.add_parser(
+        "overzicht",
+        help="samenvatting van een store: trajecten per status",
+        description="Telt kinderen en trajecten per gemeente en productcategorie.",
+    )
     p.add_argument("--store", required=True, type=Path, metavar="MAP", help="map van de store")
-    p.add_argument("--min-cel", type=int, default=config.MIN_CELL, metavar="N",
-                   help=f"aantallen onder N tonen als '<N' (standaard {config.MIN_CELL})")
+    p.add_argument(
+        "--min-cel",
+        type=int,
+        default=config.MIN_CELL,
+        metavar="N",
+        help=f"aantallen onder N tonen als '<N' (standaard {config.MIN_CELL})",
+    )
     p.set_defaults(func=_cmd_overzicht)
 
-    p = sub.add_parser("woordenboek", help="het datawoordenboek van de store (Markdown)",
-                       description="Schrijft de beschrijving van alle tabellen en kolommen.")
+    p = sub.add_parser(
+        "woordenboek",
+        help="het datawoordenboek van de store (Markdown)",
+        description="Schrijft de beschrijving van alle tabellen en kolommen.",
+    )
     p.add_argument("--uit", type=Path, metavar="BESTAND", help="bestand (standaard: scherm)")
     p.set_defaults(func=_cmd_woordenboek)
     return parser

@@ -24,10 +24,23 @@ from kit.store import read_table
 ACCEPT_CODES = frozenset({"0200", "0233", "8001"})
 DELETED_REASONS = frozenset({"13", "01"})
 TEMPORARY_STOP = "20"
-PATHWAY_TABLES = ("toewijzingen", "starts", "stops", "verzoeken", "wijzigingsverzoeken",
-                  "antwoorden", "prestaties", "retourcodes")
-RECORD_CLASSES = {"ToegewezenProduct", "StartProduct", "StopProduct", "AangevraagdProduct",
-                  "Prestatie"}
+PATHWAY_TABLES = (
+    "toewijzingen",
+    "starts",
+    "stops",
+    "verzoeken",
+    "wijzigingsverzoeken",
+    "antwoorden",
+    "prestaties",
+    "retourcodes",
+)
+RECORD_CLASSES = {
+    "ToegewezenProduct",
+    "StartProduct",
+    "StopProduct",
+    "AangevraagdProduct",
+    "Prestatie",
+}
 
 
 def load_tables(store: Path, names: tuple[str, ...] = PATHWAY_TABLES) -> dict[str, pd.DataFrame]:
@@ -114,7 +127,8 @@ def current_toewijzingen(toewijzingen: pd.DataFrame) -> pd.DataFrame:
     key = ["gemeente", "ToewijzingNummer"]
     ordered = toewijzingen.sort_values(
         [*key, "Toewijzingsdatum", "Toewijzingstijd", "Dagtekening", "Identificatie", "regel"],
-        na_position="first", kind="mergesort",
+        na_position="first",
+        kind="mergesort",
     )
     grouped = ordered.groupby(key, sort=False)
     current = grouped.tail(1).set_index(key)
@@ -150,16 +164,28 @@ def current_regie(records: pd.DataFrame, logical_key: list[str]) -> pd.DataFrame
     if records.empty:
         return records.assign(n_aanleveringen=pd.Series(dtype="Int64"))
     ordered = records.sort_values(["Dagtekening", "Identificatie", "regel"], kind="mergesort")
-    keyed = ordered.assign(**{c: ordered[c].astype("string").fillna("") for c in logical_key
-                              if ordered[c].dtype == "string"})
+    keyed = ordered.assign(
+        **{
+            c: ordered[c].astype("string").fillna("")
+            for c in logical_key
+            if ordered[c].dtype == "string"
+        }
+    )
     last = keyed.groupby(logical_key, sort=False, dropna=False).tail(1)
     counts = keyed.groupby(logical_key, sort=False, dropna=False).size().rename("n_aanleveringen")
     current = last[last["StatusAanlevering"] == "1"].join(counts, on=logical_key)
     return records.loc[current.index].assign(n_aanleveringen=current["n_aanleveringen"].values)
 
 
-START_KEY = ["gemeente", "aanbieder", "client_id", "ToewijzingNummer", "ProductCategorie",
-             "ProductCode", "Begindatum"]
+START_KEY = [
+    "gemeente",
+    "aanbieder",
+    "client_id",
+    "ToewijzingNummer",
+    "ProductCategorie",
+    "ProductCode",
+    "Begindatum",
+]
 STOP_KEY = [*START_KEY, "Einddatum", "RedenBeeindiging"]
 
 
@@ -224,9 +250,21 @@ def _requests(verzoeken: pd.DataFrame, antwoorden: pd.DataFrame) -> pd.DataFrame
             "ProductCategorie": "vot_categorie",
             "ProductCode": "vot_productcode",
         }
-    )[["aanbieder", "vot_referentie", "gemeente", "client_id", "vot_dagtekening",
-       "vot_ingangsdatum", "verwijzer_type", "vot_categorie", "vot_productcode", "Geboortemaand",
-       "Geslacht"]]
+    )[
+        [
+            "aanbieder",
+            "vot_referentie",
+            "gemeente",
+            "client_id",
+            "vot_dagtekening",
+            "vot_ingangsdatum",
+            "verwijzer_type",
+            "vot_categorie",
+            "vot_productcode",
+            "Geboortemaand",
+            "Geslacht",
+        ]
+    ]
     ans = antwoorden.sort_values(["Dagtekening", "Identificatie"], kind="mergesort")
     onderzoek = ans[ans["VerzoekAntwoord"] == "2"].drop_duplicates(key, keep="first")
     afwijzing = ans[ans["VerzoekAntwoord"] == "1"].drop_duplicates(key, keep="first")
@@ -271,7 +309,8 @@ def build_pathways(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     requests = _requests(drop_rejected(tables["verzoeken"], rc), tables["antwoorden"])
     linked = toew.merge(
         requests.drop(columns=["gemeente", "client_id", "Geboortemaand", "Geslacht"]),
-        how="left", left_on=["aanbieder", "ReferentieAanbieder"],
+        how="left",
+        left_on=["aanbieder", "ReferentieAanbieder"],
         right_on=["aanbieder", "vot_referentie"],
     )
     linked = linked.rename(
@@ -288,8 +327,14 @@ def build_pathways(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     )
     linked["pathway_id"] = linked["gemeente"] + ":" + linked["ToewijzingNummer"]
     used = linked[["aanbieder", "vot_referentie"]].dropna()
-    open_requests = requests[~_isin(requests, used, ["aanbieder", "vot_referentie"])].rename(columns={"vot_categorie": "categorie", "vot_productcode": "productcode",
-                      "Geboortemaand": "geboortemaand", "Geslacht": "geslacht"})
+    open_requests = requests[~_isin(requests, used, ["aanbieder", "vot_referentie"])].rename(
+        columns={
+            "vot_categorie": "categorie",
+            "vot_productcode": "productcode",
+            "Geboortemaand": "geboortemaand",
+            "Geslacht": "geslacht",
+        }
+    )
     open_requests = open_requests.assign(
         pathway_id="vot:" + open_requests["aanbieder"] + ":" + open_requests["vot_referentie"]
     )
@@ -298,20 +343,48 @@ def build_pathways(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     for col in ("n_versies", "n_starts", "n_tijdelijke_stops", "n_prestaties"):
         pathways[col] = pathways[col].fillna(0).astype("Int64")
     pathways["ingetrokken"] = pathways["ingetrokken"].astype("boolean").fillna(False)
-    return pathways[PATHWAY_COLUMNS].sort_values("pathway_id", kind="mergesort").reset_index(
-        drop=True
+    return (
+        pathways[PATHWAY_COLUMNS].sort_values("pathway_id", kind="mergesort").reset_index(drop=True)
     )
 
 
 PATHWAY_COLUMNS = [
-    "pathway_id", "client_id", "gemeente", "aanbieder", "ToewijzingNummer", "categorie",
-    "productcode", "status", "vot_referentie", "vot_dagtekening", "vot_ingangsdatum",
-    "verwijzer_type", "onderzoek_dagtekening", "afwijzing_dagtekening", "afwijzing_reden",
-    "eerste_dagtekening", "eerste_toewijzingsdatum", "toewijzingsdatum", "ingangsdatum",
-    "einddatum", "reden_wijziging", "n_versies", "ingetrokken", "start_begindatum",
-    "start_dagtekening", "start_toewijzing_ingangsdatum", "n_starts", "stop_einddatum",
-    "stop_reden", "stop_dagtekening", "n_tijdelijke_stops", "eerste_productperiode",
-    "laatste_productperiode", "eerste_declaratie_dagtekening", "n_prestaties", "geboortemaand",
+    "pathway_id",
+    "client_id",
+    "gemeente",
+    "aanbieder",
+    "ToewijzingNummer",
+    "categorie",
+    "productcode",
+    "status",
+    "vot_referentie",
+    "vot_dagtekening",
+    "vot_ingangsdatum",
+    "verwijzer_type",
+    "onderzoek_dagtekening",
+    "afwijzing_dagtekening",
+    "afwijzing_reden",
+    "eerste_dagtekening",
+    "eerste_toewijzingsdatum",
+    "toewijzingsdatum",
+    "ingangsdatum",
+    "einddatum",
+    "reden_wijziging",
+    "n_versies",
+    "ingetrokken",
+    "start_begindatum",
+    "start_dagtekening",
+    "start_toewijzing_ingangsdatum",
+    "n_starts",
+    "stop_einddatum",
+    "stop_reden",
+    "stop_dagtekening",
+    "n_tijdelijke_stops",
+    "eerste_productperiode",
+    "laatste_productperiode",
+    "eerste_declaratie_dagtekening",
+    "n_prestaties",
+    "geboortemaand",
     "geslacht",
 ]
 
@@ -353,8 +426,15 @@ def summarise(pathways: pd.DataFrame, *, by: str = "gemeente", threshold: int = 
     """
     from kit.privacy import suppress_small_cells
 
-    statuses = ["verzoek_open", "in_onderzoek", "afgewezen", "toegewezen", "ingetrokken",
-                "gestart", "gestopt"]
+    statuses = [
+        "verzoek_open",
+        "in_onderzoek",
+        "afgewezen",
+        "toegewezen",
+        "ingetrokken",
+        "gestart",
+        "gestopt",
+    ]
     groups = pathways[by].astype("string").fillna("onbekend")
     table = pd.crosstab(groups, pathways["status"]).reindex(columns=statuses, fill_value=0)
     table.insert(0, "trajecten", table.sum(axis=1))

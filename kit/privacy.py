@@ -33,9 +33,9 @@ class Pseudonymiser:
 
     def __call__(self, bsn: str) -> str:
         """Return the pseudonym of one BSN (digits only, leading zeros kept)."""
-        return hmac.new(self.key, bsn.strip().encode("ascii", "replace"), hashlib.sha256).hexdigest()[
-            :16
-        ]
+        return hmac.new(
+            self.key, bsn.strip().encode("ascii", "replace"), hashlib.sha256
+        ).hexdigest()[:16]
 
     def digest(self, text: str) -> str:
         """Keyed digest (full HMAC-SHA256 hex) of any text that may hold personal data."""

@@ -22,8 +22,12 @@ from kit.read_xml import FieldSpec, ParsedFile, Rejected, convert, load_schema
 
 HEADER_COLUMNS = ("Afzender", "Ontvanger", "Identificatie", "Dagtekening")
 # Store columns whose CSV source column has another name (the raw iJw element).
-_RAW_SOURCE = {"client_id": "Bsn", "BsnElfproef": "Bsn", "BsnTestnummer": "Bsn",
-               "Geboortemaand": "Geboortedatum"}
+_RAW_SOURCE = {
+    "client_id": "Bsn",
+    "BsnElfproef": "Bsn",
+    "BsnTestnummer": "Bsn",
+    "Geboortemaand": "Geboortedatum",
+}
 
 
 def load_column_map(path: Path) -> dict[str, str]:
@@ -56,9 +60,15 @@ def _parent_tables(schema, berichttype: str) -> set[str]:
     tables = schema.tables_for(berichttype)
     paths = {t.name: [p for _, p in t.records] for t in tables}
     return {
-        name for name, own in paths.items()
-        if any(p.startswith(o + "/") for other, ps in paths.items() if other != name
-               for p in ps for o in own)
+        name
+        for name, own in paths.items()
+        if any(
+            p.startswith(o + "/")
+            for other, ps in paths.items()
+            if other != name
+            for p in ps
+            for o in own
+        )
     }
 
 
@@ -75,8 +85,11 @@ def _read_rows(data: bytes, column_map: dict[str, str] | None) -> list[dict[str,
         dialect = csv.excel
     mapping = column_map or {}
     return [
-        {mapping.get(k, k): (v.strip() or None) if isinstance(v, str) else None
-         for k, v in row.items() if k is not None}
+        {
+            mapping.get(k, k): (v.strip() or None) if isinstance(v, str) else None
+            for k, v in row.items()
+            if k is not None
+        }
         for row in csv.DictReader(io.StringIO(text), dialect=dialect)
     ]
 
@@ -145,18 +158,32 @@ def parse_csv(
             }
             headers[msg_key] = header
             out.setdefault("berichten", []).append(
-                header | {k: row.get(k) for k in (*HEADER_COLUMNS, "DagtekeningRetour")}
-                | {"heen_berichttype": heen, "is_retour": "heen" in info, "n_regels": 0,
-                   "BerichtCode": str(info["code"]), "xsd_gevalideerd": False}
+                header
+                | {k: row.get(k) for k in (*HEADER_COLUMNS, "DagtekeningRetour")}
+                | {
+                    "heen_berichttype": heen,
+                    "is_retour": "heen" in info,
+                    "n_regels": 0,
+                    "BerichtCode": str(info["code"]),
+                    "xsd_gevalideerd": False,
+                }
             )
-        base = {k: header[k] for k in ("bericht_id", "bron", "berichttype", "gemeente", "aanbieder")}
-        client = {s.column: convert(row.get(_csv_source(s)), s, pseudonymise) for s in schema.client}
+        base = {
+            k: header[k] for k in ("bericht_id", "bron", "berichttype", "gemeente", "aanbieder")
+        }
+        client = {
+            s.column: convert(row.get(_csv_source(s)), s, pseudonymise) for s in schema.client
+        }
         if row.get("RetourCode"):
             out.setdefault("retourcodes", []).append(
-                base | {k: row.get(k) for k in (*HEADER_COLUMNS, "DagtekeningRetour", "RetourCode")}
+                base
+                | {k: row.get(k) for k in (*HEADER_COLUMNS, "DagtekeningRetour", "RetourCode")}
                 | {s.column: row.get(s.column) for s in schema.retour_keys}
-                | {"heen_berichttype": heen, "niveau": row.get("niveau") or "Header",
-                   "client_id": client["client_id"]}
+                | {
+                    "heen_berichttype": heen,
+                    "niveau": row.get("niveau") or "Header",
+                    "client_id": client["client_id"],
+                }
             )
         for table in schema.tables_for(berichttype):
             if table.name in _parent_tables(schema, berichttype):
@@ -165,12 +192,16 @@ def parse_csv(
                 if seen in parents_seen:
                     continue
                 parents_seen.add(seen)
-            record = base | {"regel": number - 2, "Identificatie": row["Identificatie"],
-                             "Dagtekening": row["Dagtekening"]}
+            record = base | {
+                "regel": number - 2,
+                "Identificatie": row["Identificatie"],
+                "Dagtekening": row["Dagtekening"],
+            }
             if table.client:
                 record |= client
-            record |= {s.column: convert(row.get(_csv_source(s)), s, pseudonymise)
-                       for s in table.fields}
+            record |= {
+                s.column: convert(row.get(_csv_source(s)), s, pseudonymise) for s in table.fields
+            }
             if any(soort for soort, _ in table.records):
                 record["Soort"] = row.get("Soort")
             out.setdefault(table.name, []).append(record)

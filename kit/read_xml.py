@@ -201,9 +201,7 @@ def load_schema() -> Schema:
         records = tuple(record.items()) if isinstance(record, dict) else ((None, record),)
         fields = _field_specs(entry["velden"])
         contexts = {f.van for f in fields if f.van}
-        context_tries = {
-            van: _trie([f for f in fields if f.van == van]) for van in contexts
-        }
+        context_tries = {van: _trie([f for f in fields if f.van == van]) for van in contexts}
         if entry.get("client"):
             context_tries[entry["client"]] = _trie(
                 [*client, *(f for f in fields if f.van == entry["client"])]
@@ -297,8 +295,15 @@ def _file_sources(path: str, shown: str) -> Iterator[SourceFile]:
             yield from _zip_members(Path(path), shown, sig)
         else:
             yield from _tar_members(Path(path), shown, sig)
-    except (zipfile.BadZipFile, tarfile.TarError, EOFError, OSError, ValueError,
-            lzma.LZMAError, zlib.error) as exc:
+    except (
+        zipfile.BadZipFile,
+        tarfile.TarError,
+        EOFError,
+        OSError,
+        ValueError,
+        lzma.LZMAError,
+        zlib.error,
+    ) as exc:
         reason = f"beschadigd of onleesbaar archief ({type(exc).__name__})"
 
         def fail(reason: str = reason) -> bytes:
@@ -320,8 +325,13 @@ def _zip_members(path: Path, shown: str, sig: str) -> Iterator[SourceFile]:
             try:
                 with zipfile.ZipFile(path) as zf:
                     return zf.read(info)
-            except (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError,
-                    NotImplementedError) as exc:
+            except (
+                zipfile.BadZipFile,
+                zlib.error,
+                EOFError,
+                RuntimeError,
+                NotImplementedError,
+            ) as exc:
                 reason = f"beschadigd of onleesbaar bestand in archief ({type(exc).__name__})"
                 raise Rejected(reason) from None
 
@@ -424,7 +434,9 @@ def _parse_root(data: bytes) -> etree._Element:
     except etree.XMLSyntaxError as exc:
         text = str(exc)
         if "UTF-8" in text or "encoding" in text.lower() or "Char 0x" in text:
-            raise Rejected(f"ongeldige tekens: het bestand is geen geldige UTF-8 ({scrub(text)})") from None
+            raise Rejected(
+                f"ongeldige tekens: het bestand is geen geldige UTF-8 ({scrub(text)})"
+            ) from None
         if "Premature end" in text or "EndTag" in text or "expected '>'" in text:
             raise Rejected(f"XML is afgebroken of onvolledig ({scrub(text)})") from None
         raise Rejected(f"XML is beschadigd ({scrub(text)})") from None
@@ -434,20 +446,20 @@ def _find_messages(root: etree._Element) -> list[etree._Element]:
     if IJW_NS.match(root.tag):
         candidates = [root]
     else:  # a transport wrapper (e.g. a StUF envelope): look for iJw messages inside
-        candidates = [
-            el
-            for el in root.iter("{*}Bericht")
-            if IJW_NS.match(el.tag)
-        ]
+        candidates = [el for el in root.iter("{*}Bericht") if IJW_NS.match(el.tag)]
     if not candidates:
         ns = etree.QName(root).namespace or "geen"
-        raise Rejected(f"geen iJw-bericht gevonden (hoofdelement {etree.QName(root).localname}, namespace {ns})")
+        raise Rejected(
+            f"geen iJw-bericht gevonden (hoofdelement {etree.QName(root).localname}, namespace {ns})"
+        )
     schema = load_schema()
     for el in candidates:
         m = IJW_NS.match(el.tag)
         domein, versie, soort, nr = m["domein"], m["versie"], m["soort"], m["nr"]
         if domein != "ijw" or soort != "jw":
-            raise Rejected(f"bericht uit een andere standaard ({domein} {soort}{nr}); de kit leest alleen iJw")
+            raise Rejected(
+                f"bericht uit een andere standaard ({domein} {soort}{nr}); de kit leest alleen iJw"
+            )
         if versie != "3_2":
             raise Rejected(
                 f"iJw-versie {versie.replace('_', '.')} wordt niet ondersteund; de kit leest alleen iJw 3.2"
@@ -462,7 +474,9 @@ def _validate(bericht: etree._Element, schemas: dict[str, etree.XMLSchema]) -> b
     xsd = schemas.get(ns)
     if xsd is None:
         return False
-    if not xsd.validate(etree.ElementTree(bericht) if bericht.getparent() is None else _detached(bericht)):
+    if not xsd.validate(
+        etree.ElementTree(bericht) if bericht.getparent() is None else _detached(bericht)
+    ):
         err = xsd.error_log.last_error
         raise Rejected(
             f"voldoet niet aan de XSD: {err.type_name} bij {scrub(err.path or '?')} (regel {err.line})"
@@ -518,8 +532,9 @@ def _children(el: etree._Element, local: str) -> Iterator[etree._Element]:
             yield child
 
 
-def _records(el: etree._Element, parts: list[str], tries: dict[str, dict],
-             ctx: dict[str, dict]) -> Iterator[tuple[etree._Element, dict[str, dict]]]:
+def _records(
+    el: etree._Element, parts: list[str], tries: dict[str, dict], ctx: dict[str, dict]
+) -> Iterator[tuple[etree._Element, dict[str, dict]]]:
     """Yield each record element below ``el`` with the fields read from its context elements."""
     if not parts:
         yield el, ctx
@@ -599,10 +614,14 @@ def _read_message(
     if header["BerichtCode"] is None:
         raise Rejected(f"JW{berichttype} zonder Header/BerichtCode")
     if header["BerichtCode"] != expected:
-        raise Rejected(f"BerichtCode {scrub(header['BerichtCode'])} past niet bij berichtsoort "
-                       f"JW{berichttype} (verwacht {expected})")
+        raise Rejected(
+            f"BerichtCode {scrub(header['BerichtCode'])} past niet bij berichtsoort "
+            f"JW{berichttype} (verwacht {expected})"
+        )
     if not header["Afzender"] or not header["Ontvanger"] or not header["Identificatie"]:
-        raise Rejected(f"JW{berichttype}: Afzender, Ontvanger of BerichtIdentificatie ontbreekt in de Header")
+        raise Rejected(
+            f"JW{berichttype}: Afzender, Ontvanger of BerichtIdentificatie ontbreekt in de Header"
+        )
     info = schema.berichten[berichttype]
     heen = info.get("heen", berichttype)
     by_gemeente = schema.berichten[heen]["afzender"] == "gemeente"
@@ -622,8 +641,12 @@ def _read_message(
         for soort, record_path in table.records:
             for record, ctx in _records(bericht, record_path.split("/"), table.context_tries, {}):
                 flat = _pick(record, table.record_trie)
-                row = dict(base, regel=n_rows, Identificatie=header["Identificatie"],
-                           Dagtekening=header["Dagtekening"])
+                row = dict(
+                    base,
+                    regel=n_rows,
+                    Identificatie=header["Identificatie"],
+                    Dagtekening=header["Dagtekening"],
+                )
                 if soort is not None:
                     row["Soort"] = soort
                 if table.client:
@@ -640,8 +663,15 @@ def _read_message(
                 n_rows += 1
     n_codes = 0
     if "heen" in info or berichttype == "325":  # only retours and 325 carry RetourCodes
-        n_codes = _read_retourcodes(bericht, heen, base=base, header=header,
-                                    pseudonymise=pseudonymise, schema=schema, rows=rows)
+        n_codes = _read_retourcodes(
+            bericht,
+            heen,
+            base=base,
+            header=header,
+            pseudonymise=pseudonymise,
+            schema=schema,
+            rows=rows,
+        )
     rows.setdefault("berichten", []).append(
         base
         | {
@@ -688,8 +718,11 @@ def _read_retourcodes(
             Dagtekening=header["Dagtekening"],
             DagtekeningRetour=header.get("DagtekeningRetour"),
             niveau=etree.QName(holder).localname,
-            client_id=_value(None if client_el is None else _pick(client_el, schema.client_trie),
-                             schema.client[0], pseudonymise),
+            client_id=_value(
+                None if client_el is None else _pick(client_el, schema.client_trie),
+                schema.client[0],
+                pseudonymise,
+            ),
             RetourCode=(code_el.text or "").strip() or None,
         )
         for spec in schema.retour_keys:
@@ -719,7 +752,10 @@ def load_xsds(folder: Path) -> dict[str, etree.XMLSchema]:
     """
     schemas = {}
     for path in sorted(Path(folder).glob("*.xsd")):
-        doc = etree.parse(str(path))
+        try:
+            doc = etree.parse(str(path))
+        except etree.XMLSyntaxError as exc:
+            raise ValueError(f"XSD {path.name} is geen leesbare XML: {scrub(str(exc))}") from None
         target = doc.getroot().get("targetNamespace", "")
         if not re.search(r"/jw\d{3}/schema$", target):
             continue

@@ -16,8 +16,8 @@ from __future__ import annotations
 import hashlib
 import json
 import multiprocessing
-from concurrent.futures import ProcessPoolExecutor
 from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -86,8 +86,10 @@ def typed_frame(rows: list[dict], columns: dict[str, str]) -> pd.DataFrame:
         Dates as ``datetime64[ns]`` (invalid dates become missing), numbers as ``Int64``
         (anything but a whole number becomes missing), flags as ``boolean``, text as ``string``.
     """
-    frame = pd.DataFrame.from_records(rows, columns=list(columns)) if rows else pd.DataFrame(
-        columns=list(columns)
+    frame = (
+        pd.DataFrame.from_records(rows, columns=list(columns))
+        if rows
+        else pd.DataFrame(columns=list(columns))
     )
     for col, kind in columns.items():
         values = frame[col]
@@ -136,8 +138,13 @@ def read_table(store: Path, table: str) -> pd.DataFrame:
         return typed_frame([], columns)
     frame = pa.concat_tables(
         [pq.read_table(p, schema=_arrow_schema(columns)) for p in parts]
-    ).to_pandas(types_mapper={pa.string(): pd.StringDtype(), pa.int64(): pd.Int64Dtype(),
-                              pa.bool_(): pd.BooleanDtype()}.get)
+    ).to_pandas(
+        types_mapper={
+            pa.string(): pd.StringDtype(),
+            pa.int64(): pd.Int64Dtype(),
+            pa.bool_(): pd.BooleanDtype(),
+        }.get
+    )
     for col, kind in columns.items():
         if kind == "datum":
             frame[col] = pd.to_datetime(frame[col])
@@ -227,8 +234,9 @@ class _ParseJob:
 _XSDS: dict[Path, dict] = {}
 
 
-def _parse_chunk(job: _ParseJob, chunk_no: int, items: list[tuple[int, str, str, bytes]]
-                 ) -> tuple[list[tuple[int, str, str | None, int]], list[tuple]]:
+def _parse_chunk(
+    job: _ParseJob, chunk_no: int, items: list[tuple[int, str, str, bytes]]
+) -> tuple[list[tuple[int, str, str | None, int]], list[tuple]]:
     """Parse a chunk of files and write its rows as Parquet parts (runs in a worker process).
 
     Returns the outcome per file ``(index, status, reason, n_messages)`` and, per message loaded,
@@ -244,11 +252,21 @@ def _parse_chunk(job: _ParseJob, chunk_no: int, items: list[tuple[int, str, str,
     for index, name, content_hash, data in items:
         try:
             if name.lower().endswith(".csv"):
-                parsed = parse_csv(data, source=name, file_hash=content_hash,
-                                   pseudonymise=job.pseudonymise, column_map=job.column_map)
+                parsed = parse_csv(
+                    data,
+                    source=name,
+                    file_hash=content_hash,
+                    pseudonymise=job.pseudonymise,
+                    column_map=job.column_map,
+                )
             else:
-                parsed = parse_bytes(data, source=name, file_hash=content_hash,
-                                     pseudonymise=job.pseudonymise, schemas=schemas)
+                parsed = parse_bytes(
+                    data,
+                    source=name,
+                    file_hash=content_hash,
+                    pseudonymise=job.pseudonymise,
+                    schemas=schemas,
+                )
         except Rejected as exc:
             outcome.append((index, REJECTED, exc.reason, 0))
             continue
@@ -257,10 +275,15 @@ def _parse_chunk(job: _ParseJob, chunk_no: int, items: list[tuple[int, str, str,
         outcome.append((index, LOADED, None, len(parsed.rows.get("berichten", []))))
     for table, table_rows in rows.items():
         columns = columns_of(table)
-        _write(typed_frame(table_rows, columns),
-               job.store / table / f"{job.inlees_id}-{chunk_no:05d}.parquet", columns)
-    messages = [(m["berichttype"], m["Afzender"], m["Dagtekening"], m["xsd_gevalideerd"])
-                for m in rows.get("berichten", [])]
+        _write(
+            typed_frame(table_rows, columns),
+            job.store / table / f"{job.inlees_id}-{chunk_no:05d}.parquet",
+            columns,
+        )
+    messages = [
+        (m["berichttype"], m["Afzender"], m["Dagtekening"], m["xsd_gevalideerd"])
+        for m in rows.get("berichten", [])
+    ]
     return outcome, messages
 
 
@@ -324,6 +347,8 @@ def ingest(
     if xsd_dir is not None:
         load_xsds(xsd_dir)  # fail early, in this process, on an unusable XSD folder
     inlees_id = f"inlees-{len(meta['inleesrondes']) + 1:04d}"
+    for leftover in store.glob(f"*/{inlees_id}*.parquet"):  # from an interrupted earlier run
+        leftover.unlink()
     known = read_table(store, FILES_TABLE)
     hash_by_sig = dict(zip(known["signatuur"], known["inhoud_hash"], strict=True))
     loaded_hashes = set(known.loc[known["status"] == LOADED, "inhoud_hash"].dropna())
@@ -339,7 +364,9 @@ def ingest(
     def submit() -> None:
         if chunk:
             args = (job, len(pending), list(chunk))
-            pending.append(executor.submit(_parse_chunk, *args) if executor else _parse_chunk(*args))
+            pending.append(
+                executor.submit(_parse_chunk, *args) if executor else _parse_chunk(*args)
+            )
             chunk.clear()
 
     try:
@@ -350,8 +377,11 @@ def ingest(
             file_rows.append(row)
             content_hash = hash_by_sig.get(signature)
             if content_hash in loaded_hashes:
-                row |= {"inhoud_hash": content_hash, "status": KNOWN,
-                        "reden": "al eerder ingelezen (zelfde inhoud)"}
+                row |= {
+                    "inhoud_hash": content_hash,
+                    "status": KNOWN,
+                    "reden": "al eerder ingelezen (zelfde inhoud)",
+                }
                 continue
             try:
                 data = src.read()
@@ -359,12 +389,18 @@ def ingest(
                 row |= {"status": REJECTED, "reden": exc.reason}
                 continue
             except OSError as exc:
-                row |= {"status": REJECTED, "reden": f"bestand niet te lezen ({type(exc).__name__})"}
+                row |= {
+                    "status": REJECTED,
+                    "reden": f"bestand niet te lezen ({type(exc).__name__})",
+                }
                 continue
             content_hash = hashlib.sha256(data).hexdigest()
             row["inhoud_hash"] = content_hash
             if content_hash in loaded_hashes:
-                row |= {"status": KNOWN, "reden": "zelfde inhoud als een ander, al ingelezen bestand"}
+                row |= {
+                    "status": KNOWN,
+                    "reden": "zelfde inhoud als een ander, al ingelezen bestand",
+                }
             elif content_hash in first_of_hash:
                 duplicates.append(len(file_rows) - 1)
             else:
@@ -385,8 +421,7 @@ def ingest(
     for index in duplicates:  # same content as another file of this batch: follows its fate
         original = file_rows[first_of_hash[file_rows[index]["inhoud_hash"]]]
         if original["status"] == LOADED:
-            file_rows[index] |= {"status": KNOWN,
-                                 "reden": f"zelfde inhoud als {original['bron']}"}
+            file_rows[index] |= {"status": KNOWN, "reden": f"zelfde inhoud als {original['bron']}"}
         else:
             file_rows[index] |= {"status": original["status"], "reden": original["reden"]}
 
@@ -396,20 +431,23 @@ def ingest(
     report_messages = pd.DataFrame(
         messages, columns=["berichttype", "Afzender", "Dagtekening", "xsd_gevalideerd"]
     ).astype({"berichttype": "string", "Afzender": "string", "xsd_gevalideerd": "boolean"})
-    report_messages["Dagtekening"] = pd.to_datetime(report_messages["Dagtekening"],
-                                                    format="%Y-%m-%d", errors="coerce")
+    report_messages["Dagtekening"] = pd.to_datetime(
+        report_messages["Dagtekening"], format="%Y-%m-%d", errors="coerce"
+    )
     notes = []
     if xsd_dir is not None:
-        missing = sorted(set(report_messages.loc[~report_messages["xsd_gevalideerd"],
-                                                 "berichttype"]))
+        missing = sorted(
+            set(report_messages.loc[~report_messages["xsd_gevalideerd"], "berichttype"])
+        )
         if missing:
             notes.append("geen XSD opgegeven voor JW" + ", JW".join(missing) + ": niet gevalideerd")
     report = LoadReport(inlees_id, files, report_messages, notes)
     (store / "inleesverslagen").mkdir(parents=True, exist_ok=True)
     (store / "inleesverslagen" / f"{inlees_id}.txt").write_text(report.text(), encoding="utf-8")
     meta["sleutel"] = pseudonymise.fingerprint
-    meta["inleesrondes"].append({"id": inlees_id, "kit": __version__, **report.counts,
-                                 "berichten": len(report_messages)})
+    meta["inleesrondes"].append(
+        {"id": inlees_id, "kit": __version__, **report.counts, "berichten": len(report_messages)}
+    )
     (store / META_FILE).write_text(json.dumps(meta, indent=2), encoding="utf-8")
     return report
 
@@ -426,20 +464,29 @@ def data_dictionary() -> str:
     """Render the data dictionary of every store table as Dutch Markdown (from berichten.yaml)."""
     schema = load_schema()
     raw = schema.raw
-    kinds = {"tekst": "tekst", "code": "code (tekst)", "datum": "datum", "tijd": "tijd (tekst)",
-             "getal": "geheel getal", "bedrag": "bedrag in eurocent", "bool": "ja/nee"}
-    explain = {**raw["herkomst"],
-               **{k: v["uitleg"] for k, v in raw["kop"].items()},
-               **{k: v["uitleg"] for k, v in raw["client"].items()},
-               **raw["retourcodes"]["velden"],
-               **{k: v["uitleg"] for k, v in raw["retourcodes"]["sleutels"].items()},
-               "heen_berichttype": "Berichtsoort van het heenbericht (bij een retour: waarop het "
-                                   "antwoordt).",
-               "is_retour": "Of het bericht een retourbericht is.",
-               "n_regels": "Aantal rijen dat het bericht in de andere tabellen opleverde.",
-               "xsd_gevalideerd": "Of het bericht tegen een opgegeven XSD is gevalideerd.",
-               "Soort": "Deel van het wijzigingsverzoek: ongewijzigd, te_wijzigen of nieuw.",
-               **{k: v for k, v in FILE_EXPLAIN.items()}}
+    kinds = {
+        "tekst": "tekst",
+        "code": "code (tekst)",
+        "datum": "datum",
+        "tijd": "tijd (tekst)",
+        "getal": "geheel getal",
+        "bedrag": "bedrag in eurocent",
+        "bool": "ja/nee",
+    }
+    explain = {
+        **raw["herkomst"],
+        **{k: v["uitleg"] for k, v in raw["kop"].items()},
+        **{k: v["uitleg"] for k, v in raw["client"].items()},
+        **raw["retourcodes"]["velden"],
+        **{k: v["uitleg"] for k, v in raw["retourcodes"]["sleutels"].items()},
+        "heen_berichttype": "Berichtsoort van het heenbericht (bij een retour: waarop het "
+        "antwoordt).",
+        "is_retour": "Of het bericht een retourbericht is.",
+        "n_regels": "Aantal rijen dat het bericht in de andere tabellen opleverde.",
+        "xsd_gevalideerd": "Of het bericht tegen een opgegeven XSD is gevalideerd.",
+        "Soort": "Deel van het wijzigingsverzoek: ongewijzigd, te_wijzigen of nieuw.",
+        **{k: v for k, v in FILE_EXPLAIN.items()},
+    }
     lines = [
         "# Datawoordenboek van de store",
         "",
@@ -451,15 +498,28 @@ def data_dictionary() -> str:
         "pseudoniem `client_id`. Namen, adressen, contactgegevens en vrije tekst worden niet "
         "opgeslagen; van de geboortedatum alleen jaar en maand.",
     ]
-    tables = {"berichten": "Eén rij per bericht (kop), ook retourberichten.",
-              **{n: t["uitleg"] for n, t in raw["tabellen"].items()},
-              "retourcodes": raw["retourcodes"]["uitleg"],
-              FILES_TABLE: "Eén rij per gezien bestand per inleesronde, met status en reden."}
+    tables = {
+        "berichten": "Eén rij per bericht (kop), ook retourberichten.",
+        **{n: t["uitleg"] for n, t in raw["tabellen"].items()},
+        "retourcodes": raw["retourcodes"]["uitleg"],
+        FILES_TABLE: "Eén rij per gezien bestand per inleesronde, met status en reden.",
+    }
     for name, about in tables.items():
         spec = raw["tabellen"].get(name, {})
-        source = f" Bron: JW{spec['bericht']}, element `{spec['record']}`." if "record" in spec and isinstance(spec["record"], str) else ""
-        lines += ["", f"## `{name}`", "", about + source, "", "| kolom | type | betekenis |",
-                  "|---|---|---|"]
+        source = (
+            f" Bron: JW{spec['bericht']}, element `{spec['record']}`."
+            if "record" in spec and isinstance(spec["record"], str)
+            else ""
+        )
+        lines += [
+            "",
+            f"## `{name}`",
+            "",
+            about + source,
+            "",
+            "| kolom | type | betekenis |",
+            "|---|---|---|",
+        ]
         for col, kind in columns_of(name).items():
             field = spec.get("velden", {}).get(col, {})
             text = field.get("uitleg") or explain.get(col, "")
@@ -469,9 +529,9 @@ def data_dictionary() -> str:
 
 FILE_EXPLAIN = {
     "signatuur": "Sleutelafhankelijke hash (HMAC) van pad, grootte en wijzigingstijd (bij "
-                 "archieven ook de naam en CRC van het bestand erin); herkent ongewijzigde "
-                 "bestanden zonder ze opnieuw te lezen. Gehasht, omdat een pad een BSN of naam "
-                 "kan bevatten.",
+    "archieven ook de naam en CRC van het bestand erin); herkent ongewijzigde "
+    "bestanden zonder ze opnieuw te lezen. Gehasht, omdat een pad een BSN of naam "
+    "kan bevatten.",
     "inhoud_hash": "SHA-256 van de inhoud; hetzelfde bestand wordt maar één keer ingelezen.",
     "status": "ingelezen, afgewezen of al_ingelezen.",
     "reden": "Waarom het bestand is afgewezen of overgeslagen.",

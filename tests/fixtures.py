@@ -54,15 +54,37 @@ VERZOEK_COMMENTAAR = "Wachtlijst bij vorige aanbieder te lang"
 VERWIJZER_NAAM = "Dr. Vermeulen-Smit"
 
 SENSITIVE_TEXTS = (
-    ACHTERNAAM_A, VOORNAMEN_A, ACHTERNAAM_B, VOORNAMEN_B, ACHTERNAAM_OUDER, VOORNAMEN_OUDER,
-    STRAAT, POSTCODE, TELEFOON, CLIENT_COMMENTAAR, PRODUCT_COMMENTAAR, VERZOEK_COMMENTAAR,
+    ACHTERNAAM_A,
+    VOORNAMEN_A,
+    ACHTERNAAM_B,
+    VOORNAMEN_B,
+    ACHTERNAAM_OUDER,
+    VOORNAMEN_OUDER,
+    STRAAT,
+    POSTCODE,
+    TELEFOON,
+    CLIENT_COMMENTAAR,
+    PRODUCT_COMMENTAAR,
+    VERZOEK_COMMENTAAR,
     VERWIJZER_NAAM,
 )
 BIRTH_DATES = (GEBOORTEDATUM_A, GEBOORTEDATUM_B, GEBOORTEDATUM_OUDER)
 
 BERICHTCODE = {
-    "301": 436, "302": 437, "305": 438, "306": 439, "307": 440, "308": 441, "315": 446,
-    "316": 447, "317": 486, "318": 487, "319": 488, "320": 489, "323": 490, "325": 491,
+    "301": 436,
+    "302": 437,
+    "305": 438,
+    "306": 439,
+    "307": 440,
+    "308": 441,
+    "315": 446,
+    "316": 447,
+    "317": 486,
+    "318": 487,
+    "319": 488,
+    "320": 489,
+    "323": 490,
+    "325": 491,
 }
 HEEN = {"302": "301", "306": "305", "308": "307", "316": "315", "318": "317", "320": "319"}
 SENT_BY_GEMEENTE = {"301", "319", "325"}
@@ -119,7 +141,12 @@ def header(
 
 
 def retour_header(
-    nr: str, *, identificatie: str, dagtekening: str, retour_id: str, retour_dag: str,
+    nr: str,
+    *,
+    identificatie: str,
+    dagtekening: str,
+    retour_id: str,
+    retour_dag: str,
     codes: tuple[str, ...] = (),
 ) -> str:
     """Header of a retourbericht: the heenbericht's header plus the retour's own elements."""
@@ -219,8 +246,14 @@ TOEGEWEZEN_PRODUCTEN = f"""    <ToegewezenProducten>
 """
 
 
-def jw301(*, identificatie: str = "TW-000101", dagtekening: str = "2025-02-03",
-          bsn: str = BSN_A, ns: str | None = None, berichtcode: int | str | None = None) -> bytes:
+def jw301(
+    *,
+    identificatie: str = "TW-000101",
+    dagtekening: str = "2025-02-03",
+    bsn: str = BSN_A,
+    ns: str | None = None,
+    berichtcode: int | str | None = None,
+) -> bytes:
     """Toewijzing: Femke, with address, relation, comments and two toegewezen producten."""
     body = f"""  <Client>
 {client_a().replace(BSN_A, bsn)}    <Communicatie>
@@ -266,8 +299,14 @@ def jw301(*, identificatie: str = "TW-000101", dagtekening: str = "2025-02-03",
     </Contactgegevens>
 {TOEGEWEZEN_PRODUCTEN.format(codes1="")}  </Client>
 """
-    return bericht("301", header("301", identificatie=identificatie, dagtekening=dagtekening,
-                                 berichtcode=berichtcode), body, ns=ns)
+    return bericht(
+        "301",
+        header(
+            "301", identificatie=identificatie, dagtekening=dagtekening, berichtcode=berichtcode
+        ),
+        body,
+        ns=ns,
+    )
 
 
 def jw302() -> bytes:
@@ -276,13 +315,20 @@ def jw302() -> bytes:
 {client_a(codes=("0200",))}{TOEGEWEZEN_PRODUCTEN.format(codes1=retourcodes("S329", indent=8))}\
   </Client>
 """
-    head = retour_header("302", identificatie="TW-000101", dagtekening="2025-02-03",
-                         retour_id="RT-880001", retour_dag="2025-02-04", codes=("0200",))
+    head = retour_header(
+        "302",
+        identificatie="TW-000101",
+        dagtekening="2025-02-03",
+        retour_id="RT-880001",
+        retour_dag="2025-02-04",
+        codes=("0200",),
+    )
     return bericht("302", head, body)
 
 
 # --------------------------------------------------------------------------------------------
 # Start and stop (305/306, 307/308)
+
 
 def _start_products(codes: str = "") -> str:
     return f"""    <StartProducten>
@@ -313,15 +359,19 @@ def _start_products(codes: str = "") -> str:
 def jw305(*, identificatie: str = "ST-2025-0007", dagtekening: str = "2025-02-14") -> bytes:
     """Start: a first aanlevering and the removal of an earlier start."""
     body = f"  <Client>\n{client_a()}{_start_products()}  </Client>\n"
-    return bericht("305", header("305", identificatie=identificatie, dagtekening=dagtekening),
-                   body)
+    return bericht("305", header("305", identificatie=identificatie, dagtekening=dagtekening), body)
 
 
 def jw306() -> bytes:
     """Retour of the 305 with code 9074 on the first StartProduct."""
     body = f"  <Client>\n{client_a()}{_start_products(retourcodes('9074', indent=8))}  </Client>\n"
-    head = retour_header("306", identificatie="ST-2025-0007", dagtekening="2025-02-14",
-                         retour_id="RT-880002", retour_dag="2025-02-17")
+    head = retour_header(
+        "306",
+        identificatie="ST-2025-0007",
+        dagtekening="2025-02-14",
+        retour_id="RT-880002",
+        retour_dag="2025-02-17",
+    )
     return bericht("306", head, body)
 
 
@@ -346,20 +396,27 @@ def _stop_products(codes: str = "") -> str:
 def jw307() -> bytes:
     """Stop: a temporary end (reason 20)."""
     body = f"  <Client>\n{client_a()}{_stop_products()}  </Client>\n"
-    return bericht("307", header("307", identificatie="SP-2025-0003", dagtekening="2025-07-02"),
-                   body)
+    return bericht(
+        "307", header("307", identificatie="SP-2025-0003", dagtekening="2025-07-02"), body
+    )
 
 
 def jw308() -> bytes:
     """Retour of the 307 with code 9069 (no current start with the same key)."""
     body = f"  <Client>\n{client_a()}{_stop_products(retourcodes('9069', indent=8))}  </Client>\n"
-    head = retour_header("308", identificatie="SP-2025-0003", dagtekening="2025-07-02",
-                         retour_id="RT-880003", retour_dag="2025-07-03")
+    head = retour_header(
+        "308",
+        identificatie="SP-2025-0003",
+        dagtekening="2025-07-02",
+        retour_id="RT-880003",
+        retour_dag="2025-07-03",
+    )
     return bericht("308", head, body)
 
 
 # --------------------------------------------------------------------------------------------
 # Verzoek om toewijzing (315/316)
+
 
 def _aangevraagde_producten(codes: str = "") -> str:
     return f"""    <AangevraagdeProducten>
@@ -402,21 +459,30 @@ def _aangevraagde_producten(codes: str = "") -> str:
 def jw315() -> bytes:
     """Verzoek om toewijzing for Daan: a specific product and a generic budget request."""
     body = f"  <Client>\n{client_b()}{_aangevraagde_producten()}  </Client>\n"
-    return bericht("315", header("315", identificatie="VT-2025-0042", dagtekening="2024-12-20"),
-                   body)
+    return bericht(
+        "315", header("315", identificatie="VT-2025-0042", dagtekening="2024-12-20"), body
+    )
 
 
 def jw316() -> bytes:
     """Retour of the 315 with code 9347 on the first AangevraagdProduct."""
-    body = (f"  <Client>\n{client_b(codes=('0200',))}"
-            f"{_aangevraagde_producten(retourcodes('9347', indent=8))}  </Client>\n")
-    head = retour_header("316", identificatie="VT-2025-0042", dagtekening="2024-12-20",
-                         retour_id="RT-880004", retour_dag="2024-12-23")
+    body = (
+        f"  <Client>\n{client_b(codes=('0200',))}"
+        f"{_aangevraagde_producten(retourcodes('9347', indent=8))}  </Client>\n"
+    )
+    head = retour_header(
+        "316",
+        identificatie="VT-2025-0042",
+        dagtekening="2024-12-20",
+        retour_id="RT-880004",
+        retour_dag="2024-12-23",
+    )
     return bericht("316", head, body)
 
 
 # --------------------------------------------------------------------------------------------
 # Verzoek om wijziging (317/318)
+
 
 def _verzoek(verzoek_codes: str = "", product_codes: str = "") -> str:
     return f"""    <Verzoek>
@@ -461,22 +527,31 @@ def _verzoek(verzoek_codes: str = "", product_codes: str = "") -> str:
 def jw317() -> bytes:
     """Verzoek om wijziging for Femke: one unchanged, one changed and one new product."""
     body = f"  <Client>\n    <Bsn>{BSN_A}</Bsn>\n{_verzoek()}  </Client>\n"
-    return bericht("317", header("317", identificatie="VW-2025-0007", dagtekening="2025-04-14"),
-                   body)
+    return bericht(
+        "317", header("317", identificatie="VW-2025-0007", dagtekening="2025-04-14"), body
+    )
 
 
 def jw318() -> bytes:
     """Retour of the 317: Verzoek approved (0200), the TeWijzigenProduct rejected (9359)."""
-    body = (f"  <Client>\n    <Bsn>{BSN_A}</Bsn>\n"
-            f"{_verzoek(retourcodes('0200', indent=6), retourcodes('9359', indent=10))}"
-            "  </Client>\n")
-    head = retour_header("318", identificatie="VW-2025-0007", dagtekening="2025-04-14",
-                         retour_id="RT-880005", retour_dag="2025-04-15")
+    body = (
+        f"  <Client>\n    <Bsn>{BSN_A}</Bsn>\n"
+        f"{_verzoek(retourcodes('0200', indent=6), retourcodes('9359', indent=10))}"
+        "  </Client>\n"
+    )
+    head = retour_header(
+        "318",
+        identificatie="VW-2025-0007",
+        dagtekening="2025-04-14",
+        retour_id="RT-880005",
+        retour_dag="2025-04-15",
+    )
     return bericht("318", head, body)
 
 
 # --------------------------------------------------------------------------------------------
 # Antwoordbericht (319/320): no client
+
 
 def _antwoord(codes: str = "") -> str:
     return f"""  <Antwoord>
@@ -492,14 +567,20 @@ def _antwoord(codes: str = "") -> str:
 
 def jw319() -> bytes:
     """Antwoord: the 317 rejected on woonplaatsbeginsel (reason 8)."""
-    return bericht("319", header("319", identificatie="AW-2025-0011", dagtekening="2025-04-18"),
-                   _antwoord())
+    return bericht(
+        "319", header("319", identificatie="AW-2025-0011", dagtekening="2025-04-18"), _antwoord()
+    )
 
 
 def jw320() -> bytes:
     """Retour of the 319 with code 9355 on the Antwoord."""
-    head = retour_header("320", identificatie="AW-2025-0011", dagtekening="2025-04-18",
-                         retour_id="RT-880006", retour_dag="2025-04-22")
+    head = retour_header(
+        "320",
+        identificatie="AW-2025-0011",
+        dagtekening="2025-04-18",
+        retour_id="RT-880006",
+        retour_dag="2025-04-22",
+    )
     return bericht("320", head, _antwoord(retourcodes("9355", indent=4)))
 
 
@@ -618,8 +699,9 @@ def jw323() -> bytes:
     </Clienten>
   </Declaratie>
 """
-    return bericht("323", header("323", identificatie="DC-2025-0003", dagtekening="2025-04-04"),
-                   body)
+    return bericht(
+        "323", header("323", identificatie="DC-2025-0003", dagtekening="2025-04-04"), body
+    )
 
 
 def jw325() -> bytes:
@@ -658,15 +740,26 @@ def jw325() -> bytes:
 
 
 BUILDERS = {
-    "301": jw301, "302": jw302, "305": jw305, "306": jw306, "307": jw307, "308": jw308,
-    "315": jw315, "316": jw316, "317": jw317, "318": jw318, "319": jw319, "320": jw320,
-    "323": jw323, "325": jw325,
+    "301": jw301,
+    "302": jw302,
+    "305": jw305,
+    "306": jw306,
+    "307": jw307,
+    "308": jw308,
+    "315": jw315,
+    "316": jw316,
+    "317": jw317,
+    "318": jw318,
+    "319": jw319,
+    "320": jw320,
+    "323": jw323,
+    "325": jw325,
 }
 ALL_TYPES = tuple(BUILDERS)
 
 # The 305 written the way the reference's §9 skeleton does: every element with a prefix.
 JW305_PREFIXED = f"""<?xml version="1.0" encoding="UTF-8"?>
-<jw305:Bericht xmlns:ijw="{BASIS_NS}" xmlns:jw305="{message_ns('305')}">
+<jw305:Bericht xmlns:ijw="{BASIS_NS}" xmlns:jw305="{message_ns("305")}">
   <jw305:Header>
     <jw305:BerichtCode>438</jw305:BerichtCode>
     <jw305:BerichtVersie>3</jw305:BerichtVersie>
@@ -760,7 +853,7 @@ BASISSCHEMA_XSD = f"""<?xml version="1.0" encoding="UTF-8"?>
 
 JW301_XSD = f"""<?xml version="1.0" encoding="UTF-8"?>
 <xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:ijw="{BASIS_NS}"
-           targetNamespace="{message_ns('301')}" xmlns="{message_ns('301')}"
+           targetNamespace="{message_ns("301")}" xmlns="{message_ns("301")}"
            elementFormDefault="qualified">
   <xs:import namespace="{BASIS_NS}" schemaLocation="basisschema.xsd"/>
   <xs:element name="Bericht">

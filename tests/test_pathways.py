@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
+
 from kit.pathways import (
     PATHWAY_TABLES,
     START_KEY,
@@ -23,22 +24,69 @@ def table(name: str, rows: list[dict]) -> pd.DataFrame:
     return typed_frame([defaults | r for r in rows], columns_of(name))
 
 
-def toewijzing(nummer="100", *, gemeente=GEM, aanbieder=AGB, ident="T1", dag="2024-01-05",
-               datum="2024-01-04", tijd="10:00:00", ingang="2024-01-15", eind="2024-12-31",
-               reden=None, ref=None, client="c1", cat="45", code="45A48") -> dict:
-    return {"berichttype": "301", "gemeente": gemeente, "aanbieder": aanbieder,
-            "Identificatie": ident, "Dagtekening": dag, "client_id": client,
-            "ToewijzingNummer": nummer, "ReferentieAanbieder": ref, "ProductCategorie": cat,
-            "ProductCode": code, "Toewijzingsdatum": datum, "Toewijzingstijd": tijd,
-            "Ingangsdatum": ingang, "Einddatum": eind, "RedenWijziging": reden}
+def toewijzing(
+    nummer="100",
+    *,
+    gemeente=GEM,
+    aanbieder=AGB,
+    ident="T1",
+    dag="2024-01-05",
+    datum="2024-01-04",
+    tijd="10:00:00",
+    ingang="2024-01-15",
+    eind="2024-12-31",
+    reden=None,
+    ref=None,
+    client="c1",
+    cat="45",
+    code="45A48",
+) -> dict:
+    return {
+        "berichttype": "301",
+        "gemeente": gemeente,
+        "aanbieder": aanbieder,
+        "Identificatie": ident,
+        "Dagtekening": dag,
+        "client_id": client,
+        "ToewijzingNummer": nummer,
+        "ReferentieAanbieder": ref,
+        "ProductCategorie": cat,
+        "ProductCode": code,
+        "Toewijzingsdatum": datum,
+        "Toewijzingstijd": tijd,
+        "Ingangsdatum": ingang,
+        "Einddatum": eind,
+        "RedenWijziging": reden,
+    }
 
 
-def regie(kind: str, nummer="100", *, gemeente=GEM, aanbieder=AGB, ident="S1", dag="2024-01-20",
-          begin="2024-01-16", status="1", eind=None, reden=None, client="c1") -> dict:
-    row = {"berichttype": kind, "gemeente": gemeente, "aanbieder": aanbieder,
-           "Identificatie": ident, "Dagtekening": dag, "client_id": client,
-           "ToewijzingNummer": nummer, "ProductCategorie": "45", "ProductCode": "45A48",
-           "Begindatum": begin, "StatusAanlevering": status}
+def regie(
+    kind: str,
+    nummer="100",
+    *,
+    gemeente=GEM,
+    aanbieder=AGB,
+    ident="S1",
+    dag="2024-01-20",
+    begin="2024-01-16",
+    status="1",
+    eind=None,
+    reden=None,
+    client="c1",
+) -> dict:
+    row = {
+        "berichttype": kind,
+        "gemeente": gemeente,
+        "aanbieder": aanbieder,
+        "Identificatie": ident,
+        "Dagtekening": dag,
+        "client_id": client,
+        "ToewijzingNummer": nummer,
+        "ProductCategorie": "45",
+        "ProductCode": "45A48",
+        "Begindatum": begin,
+        "StatusAanlevering": status,
+    }
     if kind == "307":
         row |= {"Einddatum": eind, "RedenBeeindiging": reden}
     return row
@@ -53,8 +101,9 @@ class TestCurrentToewijzingen:
         # Version 2 (decided 2024-03-01) sits in a file with an EARLIER dagtekening than
         # version 1 (decided 2024-01-04): the decision moment decides (IV013, OP080).
         rows = [
-            toewijzing(ident="T2", dag="2024-01-02", datum="2024-03-01", eind="2024-06-30",
-                       reden="05"),
+            toewijzing(
+                ident="T2", dag="2024-01-02", datum="2024-03-01", eind="2024-06-30", reden="05"
+            ),
             toewijzing(ident="T1", dag="2024-01-05", datum="2024-01-04"),
         ]
         got = current_toewijzingen(table("toewijzingen", rows))
@@ -66,8 +115,10 @@ class TestCurrentToewijzingen:
         assert row["n_versies"] == 2
 
     def test_same_date_later_time_wins(self):
-        rows = [toewijzing(tijd="15:00:00", eind="2024-05-31", ident="T2"),
-                toewijzing(tijd="09:00:00", ident="T1")]
+        rows = [
+            toewijzing(tijd="15:00:00", eind="2024-05-31", ident="T2"),
+            toewijzing(tijd="09:00:00", ident="T1"),
+        ]
         got = current_toewijzingen(table("toewijzingen", rows))
         assert got.iloc[0]["Einddatum"] == pd.Timestamp("2024-05-31")
 
@@ -77,8 +128,10 @@ class TestCurrentToewijzingen:
         assert current_toewijzingen(table("toewijzingen", rows)).iloc[0]["n_versies"] == 1
 
     def test_reason_13_is_withdrawn(self):
-        rows = [toewijzing(), toewijzing(ident="T2", datum="2024-01-10", eind="2024-01-15",
-                                         reden="13")]
+        rows = [
+            toewijzing(),
+            toewijzing(ident="T2", datum="2024-01-10", eind="2024-01-15", reden="13"),
+        ]
         got = current_toewijzingen(table("toewijzingen", rows))
         assert bool(got.iloc[0]["ingetrokken"]) is True
 
@@ -110,54 +163,126 @@ class TestCurrentRegie:
 class TestDropRejected:
     def test_product_level_rejection_drops_only_that_toewijzing(self):
         toew = table("toewijzingen", [toewijzing("100"), toewijzing("101")])
-        rc = table("retourcodes", [{"heen_berichttype": "301", "gemeente": GEM,
-                                    "aanbieder": AGB, "Identificatie": "T1",
-                                    "niveau": "ToegewezenProduct", "ToewijzingNummer": "100",
-                                    "RetourCode": "9332"}])
+        rc = table(
+            "retourcodes",
+            [
+                {
+                    "heen_berichttype": "301",
+                    "gemeente": GEM,
+                    "aanbieder": AGB,
+                    "Identificatie": "T1",
+                    "niveau": "ToegewezenProduct",
+                    "ToewijzingNummer": "100",
+                    "RetourCode": "9332",
+                }
+            ],
+        )
         assert drop_rejected(toew, rc)["ToewijzingNummer"].tolist() == ["101"]
 
     def test_header_rejection_drops_message_and_0200_keeps(self):
-        starts = table("starts", [regie("305", ident="S1"), regie("305", ident="S2",
-                                                                 nummer="101")])
-        rc = table("retourcodes", [
-            {"heen_berichttype": "305", "gemeente": GEM, "aanbieder": AGB, "Identificatie": "S1",
-             "niveau": "Header", "RetourCode": "8848"},
-            {"heen_berichttype": "305", "gemeente": GEM, "aanbieder": AGB, "Identificatie": "S2",
-             "niveau": "Header", "RetourCode": "0200"},
-        ])
+        starts = table("starts", [regie("305", ident="S1"), regie("305", ident="S2", nummer="101")])
+        rc = table(
+            "retourcodes",
+            [
+                {
+                    "heen_berichttype": "305",
+                    "gemeente": GEM,
+                    "aanbieder": AGB,
+                    "Identificatie": "S1",
+                    "niveau": "Header",
+                    "RetourCode": "8848",
+                },
+                {
+                    "heen_berichttype": "305",
+                    "gemeente": GEM,
+                    "aanbieder": AGB,
+                    "Identificatie": "S2",
+                    "niveau": "Header",
+                    "RetourCode": "0200",
+                },
+            ],
+        )
         assert drop_rejected(starts, rc)["Identificatie"].tolist() == ["S2"]
 
     def test_code_for_other_sender_does_not_drop(self):
         toew = table("toewijzingen", [toewijzing("100")])
-        rc = table("retourcodes", [{"heen_berichttype": "301", "gemeente": GEM2,
-                                    "aanbieder": AGB, "Identificatie": "T1", "niveau": "Header",
-                                    "RetourCode": "9332"}])
+        rc = table(
+            "retourcodes",
+            [
+                {
+                    "heen_berichttype": "301",
+                    "gemeente": GEM2,
+                    "aanbieder": AGB,
+                    "Identificatie": "T1",
+                    "niveau": "Header",
+                    "RetourCode": "9332",
+                }
+            ],
+        )
         assert len(drop_rejected(toew, rc)) == 1
 
 
 class TestBuildPathways:
     def test_full_route_vot_toewijzing_start_stop_declaratie(self):
         t = tables(
-            verzoeken=[{"berichttype": "315", "gemeente": GEM, "aanbieder": AGB,
-                        "Identificatie": "V1", "Dagtekening": "2023-12-01", "client_id": "c1",
-                        "ReferentieAanbieder": "REF1", "ToewijzingIngangsdatum": "2024-01-01",
-                        "ProductCategorie": "45", "VerwijzerType": "02"}],
-            antwoorden=[{"berichttype": "319", "gemeente": GEM, "aanbieder": AGB,
-                         "Identificatie": "A1", "Dagtekening": "2023-12-05",
-                         "ReferentieAanbieder": "REF1", "VerzoekAntwoord": "2"}],
+            verzoeken=[
+                {
+                    "berichttype": "315",
+                    "gemeente": GEM,
+                    "aanbieder": AGB,
+                    "Identificatie": "V1",
+                    "Dagtekening": "2023-12-01",
+                    "client_id": "c1",
+                    "ReferentieAanbieder": "REF1",
+                    "ToewijzingIngangsdatum": "2024-01-01",
+                    "ProductCategorie": "45",
+                    "VerwijzerType": "02",
+                }
+            ],
+            antwoorden=[
+                {
+                    "berichttype": "319",
+                    "gemeente": GEM,
+                    "aanbieder": AGB,
+                    "Identificatie": "A1",
+                    "Dagtekening": "2023-12-05",
+                    "ReferentieAanbieder": "REF1",
+                    "VerzoekAntwoord": "2",
+                }
+            ],
             toewijzingen=[toewijzing(ref="REF1")],
             starts=[regie("305")],
-            stops=[regie("307", ident="E1", dag="2024-05-03", eind="2024-04-30", reden="20"),
-                   regie("307", ident="E2", dag="2024-07-03", eind="2024-06-30", reden="31")],
+            stops=[
+                regie("307", ident="E1", dag="2024-05-03", eind="2024-04-30", reden="20"),
+                regie("307", ident="E2", dag="2024-07-03", eind="2024-06-30", reden="31"),
+            ],
             prestaties=[
-                {"berichttype": "323", "gemeente": GEM, "aanbieder": AGB, "Identificatie": "D1",
-                 "Dagtekening": "2024-02-10", "client_id": "c1", "ToewijzingNummer": "100",
-                 "ReferentieNummer": "R1", "ProductPeriodeBegindatum": "2024-01-15",
-                 "ProductPeriodeEinddatum": "2024-01-31", "IngediendBedragDebetCredit": "D"},
-                {"berichttype": "323", "gemeente": GEM, "aanbieder": AGB, "Identificatie": "D2",
-                 "Dagtekening": "2024-03-10", "client_id": "c1", "ToewijzingNummer": "100",
-                 "ReferentieNummer": "R2", "ProductPeriodeBegindatum": "2024-02-01",
-                 "ProductPeriodeEinddatum": "2024-02-29", "IngediendBedragDebetCredit": "D"},
+                {
+                    "berichttype": "323",
+                    "gemeente": GEM,
+                    "aanbieder": AGB,
+                    "Identificatie": "D1",
+                    "Dagtekening": "2024-02-10",
+                    "client_id": "c1",
+                    "ToewijzingNummer": "100",
+                    "ReferentieNummer": "R1",
+                    "ProductPeriodeBegindatum": "2024-01-15",
+                    "ProductPeriodeEinddatum": "2024-01-31",
+                    "IngediendBedragDebetCredit": "D",
+                },
+                {
+                    "berichttype": "323",
+                    "gemeente": GEM,
+                    "aanbieder": AGB,
+                    "Identificatie": "D2",
+                    "Dagtekening": "2024-03-10",
+                    "client_id": "c1",
+                    "ToewijzingNummer": "100",
+                    "ReferentieNummer": "R2",
+                    "ProductPeriodeBegindatum": "2024-02-01",
+                    "ProductPeriodeEinddatum": "2024-02-29",
+                    "IngediendBedragDebetCredit": "D",
+                },
             ],
         )
         got = build_pathways(t)
@@ -178,9 +303,18 @@ class TestBuildPathways:
 
     def test_vot_links_only_within_the_same_aanbieder(self):
         t = tables(
-            verzoeken=[{"berichttype": "315", "gemeente": GEM, "aanbieder": AGB2,
-                        "Identificatie": "V1", "Dagtekening": "2023-12-01", "client_id": "c1",
-                        "ReferentieAanbieder": "REF1", "ProductCategorie": "45"}],
+            verzoeken=[
+                {
+                    "berichttype": "315",
+                    "gemeente": GEM,
+                    "aanbieder": AGB2,
+                    "Identificatie": "V1",
+                    "Dagtekening": "2023-12-01",
+                    "client_id": "c1",
+                    "ReferentieAanbieder": "REF1",
+                    "ProductCategorie": "45",
+                }
+            ],
             toewijzingen=[toewijzing(ref="REF1", aanbieder=AGB)],
         )
         got = build_pathways(t).set_index("pathway_id")
@@ -189,13 +323,30 @@ class TestBuildPathways:
 
     def test_rejected_request_is_a_pathway_without_toewijzing(self):
         t = tables(
-            verzoeken=[{"berichttype": "315", "gemeente": GEM, "aanbieder": AGB,
-                        "Identificatie": "V1", "Dagtekening": "2023-12-01", "client_id": "c1",
-                        "ReferentieAanbieder": "REF9", "ProductCategorie": "45"}],
-            antwoorden=[{"berichttype": "319", "gemeente": GEM, "aanbieder": AGB,
-                         "Identificatie": "A1", "Dagtekening": "2023-12-04",
-                         "ReferentieAanbieder": "REF9", "VerzoekAntwoord": "1",
-                         "RedenAfwijzingVerzoek": "8"}],
+            verzoeken=[
+                {
+                    "berichttype": "315",
+                    "gemeente": GEM,
+                    "aanbieder": AGB,
+                    "Identificatie": "V1",
+                    "Dagtekening": "2023-12-01",
+                    "client_id": "c1",
+                    "ReferentieAanbieder": "REF9",
+                    "ProductCategorie": "45",
+                }
+            ],
+            antwoorden=[
+                {
+                    "berichttype": "319",
+                    "gemeente": GEM,
+                    "aanbieder": AGB,
+                    "Identificatie": "A1",
+                    "Dagtekening": "2023-12-04",
+                    "ReferentieAanbieder": "REF9",
+                    "VerzoekAntwoord": "1",
+                    "RedenAfwijzingVerzoek": "8",
+                }
+            ],
         )
         p = build_pathways(t).iloc[0]
         assert p["pathway_id"] == f"vot:{AGB}:REF9"
@@ -214,8 +365,11 @@ class TestBuildPathways:
         assert got.loc[f"{GEM}:100", "status"] == "toegewezen"
 
     def test_only_temporary_stop_keeps_pathway_started(self):
-        t = tables(toewijzingen=[toewijzing()], starts=[regie("305")],
-                   stops=[regie("307", eind="2024-04-30", reden="20")])
+        t = tables(
+            toewijzingen=[toewijzing()],
+            starts=[regie("305")],
+            stops=[regie("307", eind="2024-04-30", reden="20")],
+        )
         p = build_pathways(t).iloc[0]
         assert p["status"] == "gestart"
         assert pd.isna(p["stop_einddatum"])
@@ -223,16 +377,35 @@ class TestBuildPathways:
 
     def test_credited_declaration_line_is_ignored(self):
         lines = [
-            {"ReferentieNummer": "R1", "ProductPeriodeBegindatum": "2024-01-15",
-             "ProductPeriodeEinddatum": "2024-01-31", "IngediendBedragDebetCredit": "D"},
-            {"ReferentieNummer": "R2", "VorigReferentieNummer": "R1",
-             "ProductPeriodeBegindatum": "2024-01-15", "ProductPeriodeEinddatum": "2024-01-31",
-             "IngediendBedragDebetCredit": "C"},
-            {"ReferentieNummer": "R3", "ProductPeriodeBegindatum": "2024-02-01",
-             "ProductPeriodeEinddatum": "2024-02-29", "IngediendBedragDebetCredit": "D"},
+            {
+                "ReferentieNummer": "R1",
+                "ProductPeriodeBegindatum": "2024-01-15",
+                "ProductPeriodeEinddatum": "2024-01-31",
+                "IngediendBedragDebetCredit": "D",
+            },
+            {
+                "ReferentieNummer": "R2",
+                "VorigReferentieNummer": "R1",
+                "ProductPeriodeBegindatum": "2024-01-15",
+                "ProductPeriodeEinddatum": "2024-01-31",
+                "IngediendBedragDebetCredit": "C",
+            },
+            {
+                "ReferentieNummer": "R3",
+                "ProductPeriodeBegindatum": "2024-02-01",
+                "ProductPeriodeEinddatum": "2024-02-29",
+                "IngediendBedragDebetCredit": "D",
+            },
         ]
-        base = {"berichttype": "323", "gemeente": GEM, "aanbieder": AGB, "Identificatie": "D1",
-                "Dagtekening": "2024-03-10", "client_id": "c1", "ToewijzingNummer": "100"}
+        base = {
+            "berichttype": "323",
+            "gemeente": GEM,
+            "aanbieder": AGB,
+            "Identificatie": "D1",
+            "Dagtekening": "2024-03-10",
+            "client_id": "c1",
+            "ToewijzingNummer": "100",
+        }
         t = tables(toewijzingen=[toewijzing()], prestaties=[base | r for r in lines])
         p = build_pathways(t).iloc[0]
         assert p["eerste_productperiode"] == pd.Timestamp("2024-02-01")
@@ -246,11 +419,13 @@ class TestBuildPathways:
 
 class TestSummarise:
     def test_counts_and_suppression(self):
-        pathways = pd.DataFrame({
-            "gemeente": [GEM] * 12 + [GEM2] * 3,
-            "client_id": [f"c{i}" for i in range(15)],
-            "status": ["gestart"] * 11 + ["toegewezen"] + ["gestart"] * 3,
-        })
+        pathways = pd.DataFrame(
+            {
+                "gemeente": [GEM] * 12 + [GEM2] * 3,
+                "client_id": [f"c{i}" for i in range(15)],
+                "status": ["gestart"] * 11 + ["toegewezen"] + ["gestart"] * 3,
+            }
+        )
         got = summarise(pathways, by="gemeente").set_index("gemeente")
         assert got.loc[GEM, "trajecten"] == 12
         assert got.loc[GEM, "gestart"] == 11
@@ -260,8 +435,9 @@ class TestSummarise:
         assert got.loc["totaal", "kinderen"] == 15
 
     def test_threshold_is_configurable(self):
-        pathways = pd.DataFrame({"gemeente": [GEM] * 3, "client_id": ["a", "b", "c"],
-                                 "status": ["gestart"] * 3})
+        pathways = pd.DataFrame(
+            {"gemeente": [GEM] * 3, "client_id": ["a", "b", "c"], "status": ["gestart"] * 3}
+        )
         shown = summarise(pathways, threshold=1).set_index("gemeente")
         hidden = summarise(pathways, threshold=5).set_index("gemeente")
         assert shown.loc[GEM, "gestart"] == 3

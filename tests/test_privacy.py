@@ -23,7 +23,7 @@ from kit.privacy import (
     scrub,
     suppress_small_cells,
 )
-from kit.read_xml import iter_sources, load_xsds
+from kit.read_xml import iter_sources
 from kit.store import ingest, read_table, table_names
 
 
@@ -149,8 +149,9 @@ class TestBsnIsTest:
 
 class TestSuppressSmallCells:
     def test_known_answers_with_default_threshold(self):
-        frame = pd.DataFrame({"groep": ["a", "b", "c", "d"], "n": [0, 3, 10, 9],
-                              "m": [12, 12, 12, 40]})
+        frame = pd.DataFrame(
+            {"groep": ["a", "b", "c", "d"], "n": [0, 3, 10, 9], "m": [12, 12, 12, 40]}
+        )
         out = suppress_small_cells(frame, ["n", "m"])
         assert out["n"].tolist() == [0, pd.NA, 10, pd.NA]
         assert out["m"].tolist() == [12, 12, 12, 40]
@@ -163,7 +164,11 @@ class TestSuppressSmallCells:
         frame = pd.DataFrame({"n": [0, 2, 3, 5]})
         assert suppress_small_cells(frame, ["n"], threshold=3)["n"].tolist() == [0, pd.NA, 3, 5]
         assert suppress_small_cells(frame, ["n"], threshold=6)["onderdrukt"].tolist() == [
-            False, True, True, True]
+            False,
+            True,
+            True,
+            True,
+        ]
 
     def test_default_threshold_is_ten(self):
         assert config.MIN_CELL == 10
@@ -196,18 +201,28 @@ class TestNoPersonalDataInStore:
     def test_store_holds_no_bsn_name_address_comment_or_birth_date(self, tmp_path, pseudo):
         bad_bsn = fx.BSN_A + "1"  # 10 digits: rejected by the XSD
         inputs = fx.all_messages() | {
-            "envelop/ggk-bericht.xml": fx.envelope(fx.jw301(identificatie="TW-000900"),
-                                                   fx.JW305_PREFIXED),
+            "envelop/ggk-bericht.xml": fx.envelope(
+                fx.jw301(identificatie="TW-000900"), fx.JW305_PREFIXED
+            ),
             f"afgewezen/{fx.BSN_A}.xml": truncated_after_bsn(fx.jw301(), fx.BSN_A),
             "afgewezen/xsd.xml": fx.jw301(bsn=bad_bsn, identificatie="TW-000901"),
             "afgewezen/code.xml": fx.jw301(berichtcode=fx.BSN_B),
-            "archief.zip": fx.zip_bytes({f"clienten/{fx.BSN_C}/jw323.xml":
-                                         fx.jw323().replace(b"DC-2025-0003", b"DC-2025-0099")}),
+            "archief.zip": fx.zip_bytes(
+                {
+                    f"clienten/{fx.BSN_C}/jw323.xml": fx.jw323().replace(
+                        b"DC-2025-0003", b"DC-2025-0099"
+                    )
+                }
+            ),
         }
         folder = fx.write_files(tmp_path / "in", inputs)
         store = tmp_path / "store"
-        report = ingest(iter_sources([folder]), store, pseudonymise=pseudo,
-                        xsd_dir=fx.write_xsds(tmp_path / "xsd"))
+        report = ingest(
+            iter_sources([folder]),
+            store,
+            pseudonymise=pseudo,
+            xsd_dir=fx.write_xsds(tmp_path / "xsd"),
+        )
 
         needles = [*fx.BSNS, bad_bsn, *fx.SENSITIVE_TEXTS, *fx.BIRTH_DATES, fx.TEST_KEY]
         # The inputs really hold every needle (else this test could not fail).

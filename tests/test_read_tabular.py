@@ -24,8 +24,7 @@ CSV = (
 
 class TestParseCsv:
     def test_rows_land_in_store_tables_with_pseudonym(self):
-        parsed = parse_csv(CSV.encode(), source="x.csv", file_hash="ab" * 32,
-                           pseudonymise=PSEUDO)
+        parsed = parse_csv(CSV.encode(), source="x.csv", file_hash="ab" * 32, pseudonymise=PSEUDO)
         toew = parsed.rows["toewijzingen"]
         assert [r["ToewijzingNummer"] for r in toew] == ["123", "124"]
         assert toew[0]["client_id"] == PSEUDO("999900006")
@@ -38,15 +37,23 @@ class TestParseCsv:
         assert parsed.rows["berichten"][0]["n_regels"] == 2
         code = parsed.rows["retourcodes"][0]
         assert (code["RetourCode"], code["niveau"], code["heen_berichttype"]) == (
-            "9326", "StartProduct", "305")
+            "9326",
+            "StartProduct",
+            "305",
+        )
         assert "999900006" not in repr(parsed.rows)
 
     def test_column_map_renames_export_columns(self, tmp_path):
         mapping = tmp_path / "kolommen.yaml"
         mapping.write_text("kolommen:\n  soort: berichttype\n  bsn: Bsn\n", encoding="utf-8")
         data = CSV.replace("berichttype;", "soort;", 1).replace(";Bsn;", ";bsn;", 1)
-        parsed = parse_csv(data.encode(), source="x.csv", file_hash="cd" * 32,
-                           pseudonymise=PSEUDO, column_map=load_column_map(mapping))
+        parsed = parse_csv(
+            data.encode(),
+            source="x.csv",
+            file_hash="cd" * 32,
+            pseudonymise=PSEUDO,
+            column_map=load_column_map(mapping),
+        )
         assert parsed.rows["toewijzingen"][0]["client_id"] == PSEUDO("999900006")
 
     def test_declaration_lines_give_one_declaratie_row(self):
@@ -56,8 +63,7 @@ class TestParseCsv:
             "323,98000001,9901,D1,2024-02-10,999900006,DN1,123,R1\n"
             "323,98000001,9901,D1,2024-02-10,999900018,DN1,124,R2\n"
         )
-        parsed = parse_csv(data.encode(), source="d.csv", file_hash="ef" * 32,
-                           pseudonymise=PSEUDO)
+        parsed = parse_csv(data.encode(), source="d.csv", file_hash="ef" * 32, pseudonymise=PSEUDO)
         assert len(parsed.rows["declaraties"]) == 1
         assert [r["ReferentieNummer"] for r in parsed.rows["prestaties"]] == ["R1", "R2"]
 
@@ -66,8 +72,7 @@ class TestParseCsv:
         [
             (b"", "leeg"),
             (b"berichttype;Afzender\n301;9901\n", "Ontvanger"),
-            (b"berichttype,Afzender,Ontvanger,Identificatie,Dagtekening\n399,1,2,3,4\n",
-             "regel 2"),
+            (b"berichttype,Afzender,Ontvanger,Identificatie,Dagtekening\n399,1,2,3,4\n", "regel 2"),
             ("berichttype;Afzender\né;x\n".encode("latin-1"), "UTF-8"),
         ],
     )

@@ -84,7 +84,10 @@ class TestParseBytes:
         assert second["ReferentieAanbieder"] == "VOT-2025-0042"
         assert (second["ProductCategorie"], second["ProductCode"]) == ("54", None)
         assert (second["RedenWijziging"], second["Budget"], second["Volume"]) == (
-            "13", "150000", None)
+            "13",
+            "150000",
+            None,
+        )
         assert second["CommentaarAanwezig"] is False
         assert [r["regel"] for r in rows["toewijzingen"]] == [0, 1]
         assert all(r["Identificatie"] == "TW-000101" for r in rows["toewijzingen"])
@@ -107,8 +110,15 @@ class TestParseBytes:
     def test_305_starts(self):
         rows = parse(fx.jw305())
         assert set(rows) == {"berichten", "starts"}
-        assert pick(rows["starts"], "ToewijzingNummer", "ProductCategorie", "ProductCode",
-                    "ToewijzingIngangsdatum", "Begindatum", "StatusAanlevering") == [
+        assert pick(
+            rows["starts"],
+            "ToewijzingNummer",
+            "ProductCategorie",
+            "ProductCode",
+            "ToewijzingIngangsdatum",
+            "Begindatum",
+            "StatusAanlevering",
+        ) == [
             ("300201", "45", "45A48", "2025-02-10", "2025-02-12", "1"),
             ("300201", "45", "45A48", "2025-02-10", "2025-02-11", "3"),
         ]
@@ -135,7 +145,9 @@ class TestParseBytes:
         assert first["ReferentieAanbieder"] == "VOT-2025-0042"
         assert (first["ProductCategorie"], first["ProductCode"]) == ("54", "54001")
         assert (first["ToewijzingIngangsdatum"], first["ToewijzingEinddatum"]) == (
-            "2025-01-06", "2025-07-05")
+            "2025-01-06",
+            "2025-07-05",
+        )
         assert (first["Volume"], first["Eenheid"], first["Frequentie"]) == ("3", "04", "2")
         assert (first["VerwijzerType"], first["VerwijzerZorgverlenerCode"]) == ("02", "01012345")
         assert first["VerwijzerNaamAanwezig"] is True
@@ -143,21 +155,37 @@ class TestParseBytes:
         assert (first["Geboortemaand"], first["GeboortedatumGebruik"]) == ("2009-11", "1")
         assert second["ReferentieAanbieder"] == "VOT-2025-0043"
         assert (second["BeschikkingNummer"], second["BeschikkingIngangsdatum"]) == (
-            "BS-77120", "2024-12-01")
+            "BS-77120",
+            "2024-12-01",
+        )
         assert (second["Budget"], second["ProductCategorie"], second["Raamcontract"]) == (
-            "250000", None, "2")
+            "250000",
+            None,
+            "2",
+        )
         assert (second["VerwijzerType"], second["VerwijzerNaamAanwezig"]) == ("06", False)
 
     def test_317_one_row_per_product_with_soort(self):
         rows = parse(fx.jw317())["wijzigingsverzoeken"]
-        assert pick(rows, "Soort", "ToewijzingNummer", "ProductCategorie", "ProductCode",
-                    "GewensteIngangsdatum", "Einddatum", "Volume", "Eenheid", "Frequentie") == [
+        assert pick(
+            rows,
+            "Soort",
+            "ToewijzingNummer",
+            "ProductCategorie",
+            "ProductCode",
+            "GewensteIngangsdatum",
+            "Einddatum",
+            "Volume",
+            "Eenheid",
+            "Frequentie",
+        ) == [
             ("ongewijzigd", "300202", None, None, None, None, None, None, None),
             ("te_wijzigen", "300201", None, None, "2025-02-10", "2025-12-31", "4", "04", "2"),
             ("nieuw", None, "45", "45A52", "2025-05-01", "2025-10-31", "10", "16", "6"),
         ]
         assert {(r["ReferentieAanbieder"], r["RedenVerzoek"]) for r in rows} == {
-            ("VOW-2025-0007", "2")}
+            ("VOW-2025-0007", "2")
+        }
         # The 317 client block holds only the BSN.
         assert {r["client_id"] for r in rows} == {PSEUDO(fx.BSN_A)}
         assert {r["Geboortemaand"] for r in rows} == {None}
@@ -176,28 +204,49 @@ class TestParseBytes:
         (decl,) = rows["declaraties"]
         assert decl["DeclaratieNummer"] == "D2025030001"
         assert (decl["DeclaratiePeriodeBegindatum"], decl["DeclaratiePeriodeEinddatum"]) == (
-            "2025-03-01", "2025-03-31")
+            "2025-03-01",
+            "2025-03-31",
+        )
         assert decl["DeclaratieDagtekening"] == "2025-04-04"
         assert (decl["TotaalIngediendBedrag"], decl["TotaalIngediendBedragDebetCredit"]) == (
-            "59900", "D")
+            "59900",
+            "D",
+        )
         prestaties = rows["prestaties"]
-        assert pick(prestaties, "ReferentieNummer", "VorigReferentieNummer", "ToewijzingNummer",
-                    "GeleverdVolume", "ProductTarief", "IngediendBedrag",
-                    "IngediendBedragDebetCredit") == [
+        assert pick(
+            prestaties,
+            "ReferentieNummer",
+            "VorigReferentieNummer",
+            "ToewijzingNummer",
+            "GeleverdVolume",
+            "ProductTarief",
+            "IngediendBedrag",
+            "IngediendBedragDebetCredit",
+        ) == [
             ("RN-A-0001", None, "300201", "8", "6250", "50000", "D"),
             ("RN-A-0002", "RN-A-0000", "300201", "1", "6250", "6250", "C"),
             ("RN-B-0001", None, "300305", "2", "4700", "9400", "D"),
             ("RN-C-0001", None, "300410", "1", "6750", "6750", "D"),
         ]
         assert [r["client_id"] for r in prestaties] == [
-            PSEUDO(fx.BSN_A), PSEUDO(fx.BSN_A), PSEUDO(fx.BSN_B), PSEUDO(fx.BSN_C)]
+            PSEUDO(fx.BSN_A),
+            PSEUDO(fx.BSN_A),
+            PSEUDO(fx.BSN_B),
+            PSEUDO(fx.BSN_C),
+        ]
         first = prestaties[0]
         assert (first["ProductCategorie"], first["ProductCode"], first["Eenheid"]) == (
-            "45", "45A48", "04")
+            "45",
+            "45A48",
+            "04",
+        )
         assert (first["ProductPeriodeBegindatum"], first["ProductPeriodeEinddatum"]) == (
-            "2025-03-01", "2025-03-31")
+            "2025-03-01",
+            "2025-03-31",
+        )
         assert {(r["DeclaratieNummer"], r["DeclaratiePeriodeBegindatum"]) for r in prestaties} == {
-            ("D2025030001", "2025-03-01")}
+            ("D2025030001", "2025-03-01")
+        }
         # Regel numbers run over all tables of the message.
         assert [r["regel"] for r in rows["declaraties"] + prestaties] == [0, 1, 2, 3, 4]
 
@@ -207,23 +256,40 @@ class TestParseBytes:
         (antwoord,) = rows["declaratie_antwoorden"]
         assert antwoord["DeclaratieNummer"] == "D2025030001"
         assert (antwoord["TotaalIngediendBedrag"], antwoord["TotaalToegekendBedrag"]) == (
-            "59900", "50500")
+            "59900",
+            "50500",
+        )
         assert antwoord["TotaalToegekendBedragDebetCredit"] == "D"
-        assert pick(rows["retourcodes"], "niveau", "RetourCode", "ReferentieNummer",
-                    "ToewijzingNummer", "client_id") == [
+        assert pick(
+            rows["retourcodes"],
+            "niveau",
+            "RetourCode",
+            "ReferentieNummer",
+            "ToewijzingNummer",
+            "client_id",
+        ) == [
             ("Header", "0200", None, None, None),
             ("Prestatie", "9338", "RN-B-0001", "300305", PSEUDO(fx.BSN_B)),
         ]
         head = rows["berichten"][0]
         assert (head["DeclaratieIdentificatie"], head["DeclaratieDagtekening323"]) == (
-            "DC-2025-0003", "2025-04-04")
+            "DC-2025-0003",
+            "2025-04-04",
+        )
         assert head["is_retour"] is False
 
     def test_302_retourcodes_per_niveau(self):
         rows = parse(fx.jw302())
         assert set(rows) == {"berichten", "retourcodes"}  # a retour feeds no message table
-        assert pick(rows["retourcodes"], "niveau", "RetourCode", "ToewijzingNummer",
-                    "ProductCategorie", "ProductCode", "client_id") == [
+        assert pick(
+            rows["retourcodes"],
+            "niveau",
+            "RetourCode",
+            "ToewijzingNummer",
+            "ProductCategorie",
+            "ProductCode",
+            "client_id",
+        ) == [
             ("Header", "0200", None, None, None, None),
             ("Client", "0200", None, None, None, PSEUDO(fx.BSN_A)),
             ("ToegewezenProduct", "S329", "300201", "45", "45A48", PSEUDO(fx.BSN_A)),
@@ -236,7 +302,9 @@ class TestParseBytes:
         head = rows["berichten"][0]
         assert (head["heen_berichttype"], head["is_retour"]) == ("301", True)
         assert (head["IdentificatieRetour"], head["DagtekeningRetour"]) == (
-            "RT-880001", "2025-02-04")
+            "RT-880001",
+            "2025-02-04",
+        )
         assert head["n_regels"] == 3
 
     @pytest.mark.parametrize(
@@ -244,17 +312,35 @@ class TestParseBytes:
         [
             ("306", [("StartProduct", "9074", "300201", None, "45", "45A48", "2025-02-12")]),
             ("308", [("StopProduct", "9069", "300201", None, "45", "45A48", "2025-02-12")]),
-            ("316", [("Client", "0200", None, None, None, None, None),
-                     ("AangevraagdProduct", "9347", None, "VOT-2025-0042", "54", "54001", None)]),
-            ("318", [("TeWijzigenProduct", "9359", "300201", None, None, None, None),
-                     ("Verzoek", "0200", None, "VOW-2025-0007", None, None, None)]),
+            (
+                "316",
+                [
+                    ("Client", "0200", None, None, None, None, None),
+                    ("AangevraagdProduct", "9347", None, "VOT-2025-0042", "54", "54001", None),
+                ],
+            ),
+            (
+                "318",
+                [
+                    ("TeWijzigenProduct", "9359", "300201", None, None, None, None),
+                    ("Verzoek", "0200", None, "VOW-2025-0007", None, None, None),
+                ],
+            ),
             ("320", [("Antwoord", "9355", None, "VOW-2025-0007", None, None, None)]),
         ],
     )
     def test_retourcodes_with_key_fields(self, nr, expected):
         rows = parse(fx.BUILDERS[nr]())
-        got = pick(rows["retourcodes"], "niveau", "RetourCode", "ToewijzingNummer",
-                   "ReferentieAanbieder", "ProductCategorie", "ProductCode", "Begindatum")
+        got = pick(
+            rows["retourcodes"],
+            "niveau",
+            "RetourCode",
+            "ToewijzingNummer",
+            "ReferentieAanbieder",
+            "ProductCategorie",
+            "ProductCode",
+            "Begindatum",
+        )
         assert got == expected
         assert {r["heen_berichttype"] for r in rows["retourcodes"]} == {fx.HEEN[nr]}
         assert rows["berichten"][0]["heen_berichttype"] == fx.HEEN[nr]
@@ -291,49 +377,91 @@ class TestParseBytesRejects:
         return {
             "afgebroken na het BSN": (good[:cut].encode(), "afgebroken"),
             "afgebroken in een tag": (good[: good.index("</Bericht>") + 5].encode(), "afgebroken"),
-            "tags door elkaar": (good.replace("</Geslacht>", "</Geslachtt>").encode(),
-                                 "XML is beschadigd"),
+            "tags door elkaar": (
+                good.replace("</Geslacht>", "</Geslachtt>").encode(),
+                "XML is beschadigd",
+            ),
             "attribuut zonder aanhalingstekens": (
-                good.replace("<Client>", "<Client soort=1>").encode(), "XML is beschadigd"),
-            "iJw 3.1": (good.replace(ns301, fx.message_ns("301", versie="3_1")).encode(),
-                        "iJw-versie 3.1 wordt niet ondersteund"),
-            "iJw 2.4": (good.replace(ns301, fx.message_ns("301", versie="2_4")).encode(),
-                        "iJw-versie 2.4 wordt niet ondersteund"),
-            "iWmo": (good.replace(ns301, fx.message_ns("301", domein="iwmo", soort="wmo")).encode(),
-                     "andere standaard (iwmo wmo301)"),
-            "JW399": (good.replace(ns301, fx.message_ns("399")).encode(),
-                      "onbekende berichtsoort JW399"),
-            "BerichtCode van de 305": (fx.jw301(berichtcode=438),
-                                       "BerichtCode 438 past niet bij berichtsoort JW301"),
+                good.replace("<Client>", "<Client soort=1>").encode(),
+                "XML is beschadigd",
+            ),
+            "iJw 3.1": (
+                good.replace(ns301, fx.message_ns("301", versie="3_1")).encode(),
+                "iJw-versie 3.1 wordt niet ondersteund",
+            ),
+            "iJw 2.4": (
+                good.replace(ns301, fx.message_ns("301", versie="2_4")).encode(),
+                "iJw-versie 2.4 wordt niet ondersteund",
+            ),
+            "iWmo": (
+                good.replace(ns301, fx.message_ns("301", domein="iwmo", soort="wmo")).encode(),
+                "andere standaard (iwmo wmo301)",
+            ),
+            "JW399": (
+                good.replace(ns301, fx.message_ns("399")).encode(),
+                "onbekende berichtsoort JW399",
+            ),
+            "BerichtCode van de 305": (
+                fx.jw301(berichtcode=438),
+                "BerichtCode 438 past niet bij berichtsoort JW301",
+            ),
             "BSN als BerichtCode": (fx.jw301(berichtcode=fx.BSN_A), "past niet bij berichtsoort"),
-            "zonder BerichtCode": (good.replace("<BerichtCode>436</BerichtCode>", "").encode(),
-                                   "zonder Header/BerichtCode"),
-            "zonder Afzender": (good.replace(f"<Afzender>{fx.GEMEENTE}</Afzender>", "").encode(),
-                                "Afzender, Ontvanger of BerichtIdentificatie ontbreekt"),
+            "zonder BerichtCode": (
+                good.replace("<BerichtCode>436</BerichtCode>", "").encode(),
+                "zonder Header/BerichtCode",
+            ),
+            "zonder Afzender": (
+                good.replace(f"<Afzender>{fx.GEMEENTE}</Afzender>", "").encode(),
+                "Afzender, Ontvanger of BerichtIdentificatie ontbreekt",
+            ),
             "latin-1 zonder declaratie": (
-                good.replace(fx.VOORNAMEN_A, "Désirée").encode("latin-1"), "geen geldige UTF-8"),
+                good.replace(fx.VOORNAMEN_A, "Désirée").encode("latin-1"),
+                "geen geldige UTF-8",
+            ),
             "leeg bestand": (b"", "leeg bestand"),
             "alleen witruimte": (b" \n\t\n", "leeg bestand"),
-            "PDF": (b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n",
-                    "geen XML-bestand"),
+            "PDF": (
+                b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n",
+                "geen XML-bestand",
+            ),
             "tekstbestand": (f"BSN {fx.BSN_A} Femke\n".encode(), "geen XML-bestand"),
-            "ander XML": (f"<html><body>{fx.BSN_A}</body></html>".encode(),
-                          "geen iJw-bericht gevonden (hoofdelement html, namespace geen)"),
+            "ander XML": (
+                f"<html><body>{fx.BSN_A}</body></html>".encode(),
+                "geen iJw-bericht gevonden (hoofdelement html, namespace geen)",
+            ),
             "envelop zonder iJw": (
                 fx.envelope(fx.jw301()).replace(ns301.encode(), b"urn:iets-anders"),
-                "geen iJw-bericht gevonden (hoofdelement Envelope"),
+                "geen iJw-bericht gevonden (hoofdelement Envelope",
+            ),
             "iWmo in envelop": (
                 fx.envelope(fx.jw301()).replace(
-                    ns301.encode(), fx.message_ns("301", domein="iwmo", soort="wmo").encode()),
-                "andere standaard"),
+                    ns301.encode(), fx.message_ns("301", domein="iwmo", soort="wmo").encode()
+                ),
+                "andere standaard",
+            ),
         }
 
     CASE_NAMES = [
-        "afgebroken na het BSN", "afgebroken in een tag", "tags door elkaar",
-        "attribuut zonder aanhalingstekens", "iJw 3.1", "iJw 2.4", "iWmo", "JW399",
-        "BerichtCode van de 305", "BSN als BerichtCode", "zonder BerichtCode", "zonder Afzender",
-        "latin-1 zonder declaratie", "leeg bestand", "alleen witruimte", "PDF", "tekstbestand",
-        "ander XML", "envelop zonder iJw", "iWmo in envelop",
+        "afgebroken na het BSN",
+        "afgebroken in een tag",
+        "tags door elkaar",
+        "attribuut zonder aanhalingstekens",
+        "iJw 3.1",
+        "iJw 2.4",
+        "iWmo",
+        "JW399",
+        "BerichtCode van de 305",
+        "BSN als BerichtCode",
+        "zonder BerichtCode",
+        "zonder Afzender",
+        "latin-1 zonder declaratie",
+        "leeg bestand",
+        "alleen witruimte",
+        "PDF",
+        "tekstbestand",
+        "ander XML",
+        "envelop zonder iJw",
+        "iWmo in envelop",
     ]
 
     def test_case_list_is_complete(self):
@@ -363,28 +491,35 @@ class TestIterSources:
     @pytest.fixture
     def invoer(self, tmp_path: Path) -> Path:
         folder = tmp_path / "invoer"
-        fx.write_files(folder, {
-            "b.xml": fx.jw305(),
-            "a.xml": fx.jw301(),
-            "sub/diep/c.xml": fx.jw307(),
-            ".verborgen.xml": b"<x/>",
-            ".git/d.xml": b"<x/>",
-            "sub/.DS_Store": b"\0\0",
-            f"{fx.BSN_B}.xml": fx.jw315(),
-            "archief.zip": fx.zip_bytes({
-                "map/bestand.xml": fx.jw319(),
-                "map/sub/ander.xml": fx.jw323(),
-                "los.xml": fx.jw325(),
-                "map/.verborgen.xml": b"<x/>",
-                "__MACOSX/map/._bestand.xml": b"\0",
-                "leeg/": b"",
-            }),
-            "pakket.tar.xz": fx.tar_xz_bytes({
-                "x/y.xml": fx.jw317(),
-                "x/.z.xml": b"<x/>",
-                "a.xml": fx.jw302(),
-            }),
-        })
+        fx.write_files(
+            folder,
+            {
+                "b.xml": fx.jw305(),
+                "a.xml": fx.jw301(),
+                "sub/diep/c.xml": fx.jw307(),
+                ".verborgen.xml": b"<x/>",
+                ".git/d.xml": b"<x/>",
+                "sub/.DS_Store": b"\0\0",
+                f"{fx.BSN_B}.xml": fx.jw315(),
+                "archief.zip": fx.zip_bytes(
+                    {
+                        "map/bestand.xml": fx.jw319(),
+                        "map/sub/ander.xml": fx.jw323(),
+                        "los.xml": fx.jw325(),
+                        "map/.verborgen.xml": b"<x/>",
+                        "__MACOSX/map/._bestand.xml": b"\0",
+                        "leeg/": b"",
+                    }
+                ),
+                "pakket.tar.xz": fx.tar_xz_bytes(
+                    {
+                        "x/y.xml": fx.jw317(),
+                        "x/.z.xml": b"<x/>",
+                        "a.xml": fx.jw302(),
+                    }
+                ),
+            },
+        )
         return folder
 
     def test_folder_recursive_with_archives_in_stable_order(self, invoer):
@@ -402,7 +537,8 @@ class TestIterSources:
         ]
         assert [s.name for s in iter_sources([invoer])] == names
         assert [s.signature for s in iter_sources([invoer])] == [
-            s.signature for s in iter_sources([invoer])]
+            s.signature for s in iter_sources([invoer])
+        ]
 
     def test_read_returns_the_member_bytes(self, invoer):
         content = {s.name: s.read() for s in iter_sources([invoer])}
@@ -413,8 +549,12 @@ class TestIterSources:
 
     def test_archive_given_directly(self, invoer):
         names = [s.name for s in iter_sources([invoer / "archief.zip", invoer / "a.xml"])]
-        assert names == ["archief.zip!los.xml", "archief.zip!map/bestand.xml",
-                         "archief.zip!map/sub/ander.xml", "a.xml"]
+        assert names == [
+            "archief.zip!los.xml",
+            "archief.zip!map/bestand.xml",
+            "archief.zip!map/sub/ander.xml",
+            "a.xml",
+        ]
 
     def test_signatures_are_unique(self, invoer):
         sigs = [s.signature for s in iter_sources([invoer])]
@@ -428,8 +568,11 @@ class TestIterSources:
             source.read()
 
     def test_zip_with_damaged_member_rejects_only_that_member(self, tmp_path):
-        data = bytearray(fx.zip_bytes({"goed.xml": fx.jw305(), "slecht.xml": fx.jw301()},
-                                      compression=zipfile.ZIP_STORED))
+        data = bytearray(
+            fx.zip_bytes(
+                {"goed.xml": fx.jw305(), "slecht.xml": fx.jw301()}, compression=zipfile.ZIP_STORED
+            )
+        )
         data[data.index(fx.BSN_A.encode(), data.index(b"slecht.xml"))] ^= 0x01  # CRC mismatch
         (tmp_path / "deels.zip").write_bytes(bytes(data))
         good, bad = iter_sources([tmp_path / "deels.zip"])
@@ -459,6 +602,7 @@ class TestIterSources:
 
 # --------------------------------------------------------------------------------------------
 # XSD validation with our own small schemas (fixtures.py; not the official files)
+
 
 @pytest.fixture
 def xsd_folder(tmp_path: Path) -> Path:

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from kit.privacy import Pseudonymiser
-from kit.read_xml import Rejected, SourceFile, iter_sources, load_xsds
+from kit.read_xml import Rejected, SourceFile, iter_sources
 from kit.store import (
     FILES_TABLE,
     KNOWN,
@@ -48,20 +48,25 @@ def invoer(tmp_path: Path) -> Path:
       leeg.xml                   afgewezen      notitie.txt                afgewezen
     """
     jw399 = fx.jw319().replace(fx.message_ns("319").encode(), fx.message_ns("399").encode())
-    return fx.write_files(tmp_path / "invoer", {
-        "jw301.xml": fx.jw301(),
-        "jw305.xml": fx.jw305(),
-        "kopie-van-jw301.xml": fx.jw301(),
-        "kapot.xml": truncated(fx.jw315()),
-        "leeg.xml": b"",
-        "notitie.txt": b"Aantekeningen bij de levering van maart\n",
-        "kapot.zip": b"PK\x03\x04 geen echte zip",
-        "archief.zip": fx.zip_bytes({
-            "map/jw307.xml": fx.jw307(),
-            "map/jw323.xml": fx.jw323(),
-            "map/jw399.xml": jw399,
-        }),
-    })
+    return fx.write_files(
+        tmp_path / "invoer",
+        {
+            "jw301.xml": fx.jw301(),
+            "jw305.xml": fx.jw305(),
+            "kopie-van-jw301.xml": fx.jw301(),
+            "kapot.xml": truncated(fx.jw315()),
+            "leeg.xml": b"",
+            "notitie.txt": b"Aantekeningen bij de levering van maart\n",
+            "kapot.zip": b"PK\x03\x04 geen echte zip",
+            "archief.zip": fx.zip_bytes(
+                {
+                    "map/jw307.xml": fx.jw307(),
+                    "map/jw323.xml": fx.jw323(),
+                    "map/jw399.xml": jw399,
+                }
+            ),
+        },
+    )
 
 
 def statuses(report) -> dict[str, str]:
@@ -126,29 +131,39 @@ class TestIngest:
         report = ingest(iter_sources([tmp_path / "b"]), store, pseudonymise=pseudo)
         assert report.counts == {"gezien": 1, LOADED: 0, REJECTED: 0, KNOWN: 1}
         assert report.files["reden"].tolist() == [
-            "zelfde inhoud als een ander, al ingelezen bestand"]
+            "zelfde inhoud als een ander, al ingelezen bestand"
+        ]
 
     def test_a_bad_file_never_stops_the_others(self, tmp_path, pseudo):
-        damaged = bytearray(fx.zip_bytes({"goed.xml": fx.jw307(), "slecht.xml": fx.jw301()},
-                                         compression=zipfile.ZIP_STORED))
+        damaged = bytearray(
+            fx.zip_bytes(
+                {"goed.xml": fx.jw307(), "slecht.xml": fx.jw301()}, compression=zipfile.ZIP_STORED
+            )
+        )
         damaged[damaged.index(fx.BSN_A.encode(), damaged.index(b"slecht.xml"))] ^= 0x01
         half_xz = fx.tar_xz_bytes({"a.xml": fx.jw323()})
         decimal_volume = fx.jw301(identificatie="TW-000102").replace(
-            b"<ijw:Volume>2</ijw:Volume>", b"<ijw:Volume>2.5</ijw:Volume>")
-        folder = fx.write_files(tmp_path / "in", {
-            "0-kapot.xml": truncated(fx.jw301()),
-            "1-deels.zip": bytes(damaged),
-            "2-half.tar.xz": half_xz[: len(half_xz) // 2],
-            "3-decimaal.xml": decimal_volume,
-            "4-goed.xml": fx.jw305(),
-        })
+            b"<ijw:Volume>2</ijw:Volume>", b"<ijw:Volume>2.5</ijw:Volume>"
+        )
+        folder = fx.write_files(
+            tmp_path / "in",
+            {
+                "0-kapot.xml": truncated(fx.jw301()),
+                "1-deels.zip": bytes(damaged),
+                "2-half.tar.xz": half_xz[: len(half_xz) // 2],
+                "3-decimaal.xml": decimal_volume,
+                "4-goed.xml": fx.jw305(),
+            },
+        )
 
         def unreadable() -> bytes:
             raise PermissionError("geen toegang")
 
-        sources = [*iter_sources([folder]),
-                   SourceFile("weg.xml", "weg|0|0", unreadable),
-                   SourceFile("laatste.xml", "laatste|0|0", fx.jw319)]
+        sources = [
+            *iter_sources([folder]),
+            SourceFile("weg.xml", "weg|0|0", unreadable),
+            SourceFile("laatste.xml", "laatste|0|0", fx.jw319),
+        ]
         report = ingest(sources, tmp_path / "store", pseudonymise=pseudo)
         assert statuses(report) == {
             "in/0-kapot.xml": REJECTED,
@@ -182,15 +197,20 @@ class TestIngest:
     def test_store_of_a_newer_format_is_refused(self, tmp_path, pseudo):
         store = tmp_path / "store"
         store.mkdir()
-        (store / "kit-store.json").write_text(json.dumps({"formaat": 99, "sleutel": None,
-                                                          "inleesrondes": []}))
+        (store / "kit-store.json").write_text(
+            json.dumps({"formaat": 99, "sleutel": None, "inleesrondes": []})
+        )
         with pytest.raises(StoreError, match="nieuwere versie"):
             ingest([], store, pseudonymise=pseudo)
 
     def test_xsd_note_for_message_types_without_schema(self, tmp_path, pseudo):
         fx.write_files(tmp_path / "in", {"jw301.xml": fx.jw301(), "jw305.xml": fx.jw305()})
-        report = ingest(iter_sources([tmp_path / "in"]), tmp_path / "store", pseudonymise=pseudo,
-                        xsd_dir=fx.write_xsds(tmp_path / "xsd"))
+        report = ingest(
+            iter_sources([tmp_path / "in"]),
+            tmp_path / "store",
+            pseudonymise=pseudo,
+            xsd_dir=fx.write_xsds(tmp_path / "xsd"),
+        )
         assert report.notes == ["geen XSD opgegeven voor JW305: niet gevalideerd"]
         berichten = read_table(tmp_path / "store", "berichten").set_index("berichttype")
         assert berichten["xsd_gevalideerd"].to_dict() == {"301": True, "305": False}
@@ -213,14 +233,14 @@ class TestLoadReportText:
             "Berichten ingelezen:   4",
         ]:
             assert expected in lines
-        block = lines[lines.index("Berichten per berichtsoort:") + 1:]
+        block = lines[lines.index("Berichten per berichtsoort:") + 1 :]
         assert block[:4] == ["  JW301: 1", "  JW305: 1", "  JW307: 1", "  JW323: 1"]
-        block = lines[lines.index("Berichten per afzender:") + 1:]
+        block = lines[lines.index("Berichten per afzender:") + 1 :]
         assert block[:2] == [f"  {fx.GEMEENTE}: 1", f"  {fx.AANBIEDER}: 3"]
-        block = lines[lines.index("Berichten per maand (dagtekening):") + 1:]
+        block = lines[lines.index("Berichten per maand (dagtekening):") + 1 :]
         # 301 2025-02-03, 305 2025-02-14, 323 2025-04-04, 307 2025-07-02
         assert block[:3] == ["  2025-02: 2", "  2025-04: 1", "  2025-07: 1"]
-        block = lines[lines.index("Afgewezen bestanden:") + 1:]
+        block = lines[lines.index("Afgewezen bestanden:") + 1 :]
         assert block == [
             "  invoer/archief.zip!map/jw399.xml: onbekende berichtsoort JW399",
             block[1],
@@ -267,9 +287,17 @@ class TestReadTable:
     def test_every_table_is_filled_by_the_fixtures(self, store):
         counts = {t: len(read_table(store, t)) for t in table_names()}
         assert counts == {
-            "berichten": 14, "toewijzingen": 2, "starts": 2, "stops": 1, "verzoeken": 2,
-            "wijzigingsverzoeken": 3, "antwoorden": 1, "declaraties": 1, "prestaties": 4,
-            "declaratie_antwoorden": 1, "retourcodes": 12,
+            "berichten": 14,
+            "toewijzingen": 2,
+            "starts": 2,
+            "stops": 1,
+            "verzoeken": 2,
+            "wijzigingsverzoeken": 3,
+            "antwoorden": 1,
+            "declaraties": 1,
+            "prestaties": 4,
+            "declaratie_antwoorden": 1,
+            "retourcodes": 12,
         }
 
     def test_retourcodes_and_prestaties_types(self, store):
@@ -288,10 +316,18 @@ class TestReadTable:
         columns = columns_of(table)
         assert frame.empty
         assert list(frame.columns) == list(columns)
-        expected = {"datum": "datetime64[ns]", "getal": "Int64", "bedrag": "Int64",
-                    "bool": "boolean", "tekst": "string", "code": "string", "tijd": "string"}
+        expected = {
+            "datum": "datetime64[ns]",
+            "getal": "Int64",
+            "bedrag": "Int64",
+            "bool": "boolean",
+            "tekst": "string",
+            "code": "string",
+            "tijd": "string",
+        }
         assert {c: str(frame[c].dtype) for c in columns} == {
-            c: expected[k] for c, k in columns.items()}
+            c: expected[k] for c, k in columns.items()
+        }
 
     def test_table_without_rows_in_a_filled_store(self, tmp_path, pseudo):
         fx.write_files(tmp_path / "in", {"jw301.xml": fx.jw301()})
@@ -304,14 +340,16 @@ class TestReadTable:
         con = duckdb.connect()
         (n,) = con.execute(f"SELECT count(*) FROM '{pattern}'").fetchone()
         assert n == len(read_table(store, "toewijzingen")) == 2
-        types = {row[0]: row[1]
-                 for row in con.execute(f"DESCRIBE SELECT * FROM '{pattern}'").fetchall()}
+        types = {
+            row[0]: row[1] for row in con.execute(f"DESCRIBE SELECT * FROM '{pattern}'").fetchall()
+        }
         assert list(types) == list(columns_of("toewijzingen"))
         assert types["Ingangsdatum"] == "DATE"
         assert types["Volume"] == "BIGINT"
         (total,) = con.execute(
             f"SELECT sum(IngediendBedrag) FROM '{store / 'prestaties' / '*.parquet'}' "
-            "WHERE IngediendBedragDebetCredit = 'D'").fetchone()
+            "WHERE IngediendBedragDebetCredit = 'D'"
+        ).fetchone()
         assert total == 50000 + 9400 + 6750
 
 
@@ -320,11 +358,13 @@ class TestSourceReadErrors:
         def fail() -> bytes:
             raise Rejected("beschadigd of onleesbaar archief (BadZipFile)")
 
-        report = ingest([SourceFile("x.zip", "x|1|1", fail)], tmp_path / "store",
-                        pseudonymise=pseudo)
+        report = ingest(
+            [SourceFile("x.zip", "x|1|1", fail)], tmp_path / "store", pseudonymise=pseudo
+        )
         row = report.files.iloc[0]
         assert row["status"] == REJECTED and pd.isna(row["inhoud_hash"])
         # A second run over the same (still broken) source rejects it again without error.
-        again = ingest([SourceFile("x.zip", "x|1|1", fail)], tmp_path / "store",
-                       pseudonymise=pseudo)
+        again = ingest(
+            [SourceFile("x.zip", "x|1|1", fail)], tmp_path / "store", pseudonymise=pseudo
+        )
         assert again.counts == {"gezien": 1, LOADED: 0, REJECTED: 1, KNOWN: 0}
