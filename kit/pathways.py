@@ -140,6 +140,7 @@ def current_toewijzingen(toewijzingen: pd.DataFrame) -> pd.DataFrame:
         ordered.drop_duplicates([*key, "Toewijzingsdatum", "Toewijzingstijd"]).groupby(key).size()
     )
     current["ingetrokken"] = current["RedenWijziging"].isin(DELETED_REASONS).astype("boolean")
+    current["rij_301"] = current["bericht_id"] + ":" + current["regel"].astype("string")
     return current.reset_index()
 
 
@@ -200,6 +201,7 @@ def _start_summary(starts: pd.DataFrame) -> pd.DataFrame:
             "start_dagtekening": first["Dagtekening"],
             "start_toewijzing_ingangsdatum": first["ToewijzingIngangsdatum"],
             "n_starts": g.size(),
+            "rij_305": first["bericht_id"] + ":" + first["regel"].astype("string"),
         }
     )
 
@@ -296,7 +298,8 @@ def build_pathways(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
         n_versies, ingetrokken, start_begindatum, start_dagtekening,
         start_toewijzing_ingangsdatum, n_starts, stop_einddatum, stop_reden, stop_dagtekening,
         n_tijdelijke_stops, eerste_productperiode, laatste_productperiode,
-        eerste_declaratie_dagtekening, n_prestaties, geboortemaand, geslacht``.
+        eerste_declaratie_dagtekening, n_prestaties, geboortemaand, geslacht, rij_301, rij_305``
+        (``rij_*``: the store row, ``bericht_id:regel``, of the current 301 and first 305).
         ``status`` is one of: verzoek_open, in_onderzoek, afgewezen, ingetrokken, toegewezen,
         gestart, gestopt.
     """
@@ -386,6 +389,8 @@ PATHWAY_COLUMNS = [
     "n_prestaties",
     "geboortemaand",
     "geslacht",
+    "rij_301",
+    "rij_305",
 ]
 
 

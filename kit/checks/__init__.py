@@ -1,0 +1,281 @@
+"""Step 3a (quality checks): store + pathways -> checks evaluated per record -> scores.
+
+The checks are data: ``kit/checks/checks.yaml`` lists each check with its rule, severity,
+explanation and parameters; a region may use its own copy. The code of each check lives in the
+module of its message group (``algemeen``, ``verzoeken``, ``toewijzingen``, ``starts``,
+``stops``, ``declaraties``) under the same id.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from kit.checks import algemeen, declaraties, starts, stops, toewijzingen, verzoeken  # noqa: F401
+from kit.checks.base import OUTCOME_COLUMNS, REGISTRY, ScanData
+from kit.pathways import PATHWAY_TABLES, build_pathways
+from kit.store import FILES_TABLE, read_table, table_names
+
+DIMENSIONS = ("volledigheid", "geldigheid", "uniciteit", "tijdigheid", "consistentie")
+SEVERITIES = ("fout", "waarschuwing", "signaal")
+RULE_PREFIXES = ("OP", "TR", "CS", "CD", "IV", "RS", "SAP", "XSD", "JZ", "WJ", "UP")
+NOT_ASSESSABLE = "niet te beoordelen"
+ASSESSED = "beoordeeld"
+OFF = "uit"
+
+
+@dataclass(frozen=True)
+class Check:
+    """One entry of ``checks.yaml``."""
+
+    id: str
+    naam: str
+    berichttype: str
+    dimensie: str
+    ernst: str
+    regels: tuple[str, ...]
+    uitleg: str
+    parameters: dict = field(default_factory=dict, hash=False, compare=False)
+    aan: bool = True
+
+
+def load_checks(path: Path | None = None) -> list[Check]:
+    """Read and validate a checks file (the shipped one when ``path`` is None).
+
+    Raises
+    ------
+    ValueError
+        Naming the check id and field when an entry is incomplete, has an unknown dimension,
+        severity or rule code, or has no code in the kit.
+    """
+    text = (
+        Path(path).read_text(encoding="utf-8")
+        if path
+        else resources.files("kit.checks").joinpath("checks.yaml").read_text(encoding="utf-8")
+    )
+    entries = (yaml.safe_load(text) or {}).get("controles")
+    if not isinstance(entries, list):
+        raise ValueError(f"{path or 'checks.yaml'}: verwacht een lijst 'controles:'.")
+    checks = []
+    for entry in entries:
+        cid = entry.get("id", "?")
+        missing = [
+            k
+            for k in ("id", "naam", "berichttype", "dimensie", "ernst", "regels", "uitleg")
+            if not entry.get(k)
+        ]
+        if missing:
+            raise ValueError(f"controle {cid}: ontbrekend veld {', '.join(missing)}")
+        if cid not in REGISTRY:
+            raise ValueError(f"controle {cid}: de kit heeft geen code voor deze controle")
+        if entry["dimensie"] not in DIMENSIONS:
+            raise ValueError(f"controle {cid}: onbekende dimensie {entry['dimensie']}")
+        if entry["ernst"] not in SEVERITIES:
+            raise ValueError(f"controle {cid}: onbekende ernst {entry['ernst']}")
+        unknown = [r for r in entry["regels"] if not str(r).startswith(RULE_PREFIXES)]
+        if unknown:
+            raise ValueError(f"controle {cid}: onbekende regelcode {', '.join(map(str, unknown))}")
+        checks.append(
+            Check(
+                id=cid,
+                naam=entry["naam"],
+                berichttype=str(entry["berichttype"]),
+                dimensie=entry["dimensie"],
+                ernst=entry["ernst"],
+                regels=tuple(str(r) for r in entry["regels"]),
+                uitleg=" ".join(entry["uitleg"].split()),
+                parameters=dict(entry.get("parameters") or {}),
+                aan=bool(entry.get("aan", True)),
+            )
+        )
+    ids = [c.id for c in checks]
+    if len(ids) != len(set(ids)):
+        raise ValueError("checks.yaml: een controle-id komt meer dan eens voor")
+    return checks
+
+
+def prepare_scan(store: Path, *, peildatum: str | pd.Timestamp) -> ScanData:
+    """Read a store for a scan at ``peildatum``: messages dated after it are left out.
+
+    Parameters
+    ----------
+    store : pathlib.Path
+        Store folder.
+    peildatum : str or pandas.Timestamp
+        ISO date; the scan uses only messages with a Dagtekening on or before it.
+
+    Returns
+    -------
+    ScanData
+    """
+    peil = pd.Timestamp(peildatum)
+    tables = {}
+    for name in table_names():
+        frame = read_table(store, name)
+        tables[name] = frame[~(frame["Dagtekening"] > peil)].reset_index(drop=True)
+    tables[FILES_TABLE] = read_table(store, FILES_TABLE)
+    return scan_data(tables, peildatum=peil)
+
+
+def scan_data(tables: dict[str, pd.DataFrame], *, peildatum: pd.Timestamp) -> ScanData:
+    """Build :class:`ScanData` from already loaded tables (pathways are built here)."""
+    pathways = build_pathways({name: tables[name] for name in PATHWAY_TABLES})
+    return ScanData(tables=tables, pathways=pathways, peildatum=pd.Timestamp(peildatum))
+
+
+@dataclass
+class ScanResult:
+    """Outcome of a quick scan.
+
+    Attributes
+    ----------
+    checks : list of Check
+        The checks as configured.
+    status : pandas.DataFrame
+        Per check: ``check_id, status`` (beoordeeld, niet te beoordelen, uit).
+    flags : pandas.DataFrame
+        One row per record per check evaluated: ``check_id`` + ``record, berichttype, aanbieder,
+        gemeente, datum, afwijkend`` (pseudonymous record keys; stays in the store).
+    """
+
+    checks: list[Check]
+    status: pd.DataFrame
+    flags: pd.DataFrame
+
+    def findings(
+        self,
+        *,
+        by: tuple[str, ...] = ("berichttype", "aanbieder", "gemeente"),
+        per_month: bool = False,
+    ) -> pd.DataFrame:
+        """Records checked and failing per check and group (not suppressed).
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``check_id, <by...>, [maand], n_gecontroleerd, n_afwijkend, pct_afwijkend``.
+        """
+        keys = ["check_id", *by] + (["maand"] if per_month else [])
+        flags = self.flags.assign(maand=self.flags["datum"].dt.strftime("%Y-%m"))
+        grouped = flags.groupby(keys, dropna=False, observed=True)["afwijkend"]
+        out = grouped.agg(n_gecontroleerd="size", n_afwijkend="sum").reset_index()
+        out["n_afwijkend"] = out["n_afwijkend"].astype(int)
+        out["pct_afwijkend"] = (100 * out["n_afwijkend"] / out["n_gecontroleerd"]).round(1)
+        return out.sort_values(keys, kind="mergesort").reset_index(drop=True)
+
+    def record_verdicts(self) -> pd.DataFrame:
+        """Per record: whether it passes every fout/waarschuwing check it was subjected to."""
+        severe = {c.id for c in self.checks if c.ernst in ("fout", "waarschuwing")}
+        flags = self.flags[self.flags["check_id"].isin(severe)]
+        per_record = flags.groupby(["berichttype", "record"], observed=True).agg(
+            afwijkend=("afwijkend", "any"), datum=("datum", "first")
+        )
+        per_record["betrouwbaar"] = ~per_record["afwijkend"]
+        return per_record.reset_index()
+
+    def scores(self, *, per_month: bool = False) -> pd.DataFrame:
+        """The "betrouwbaar" share per berichttype and overall (row ``totaal``).
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``berichttype, [maand], n, n_betrouwbaar, pct_betrouwbaar``.
+        """
+        verdicts = self.record_verdicts()
+        verdicts["maand"] = verdicts["datum"].dt.strftime("%Y-%m")
+        keys = ["berichttype"] + (["maand"] if per_month else [])
+        per_type = (
+            verdicts.groupby(keys, observed=True)["betrouwbaar"]
+            .agg(n="size", n_betrouwbaar="sum")
+            .reset_index()
+        )
+        total_keys = ["maand"] if per_month else []
+        if total_keys:
+            total = verdicts.groupby(total_keys)["betrouwbaar"].agg(n="size", n_betrouwbaar="sum")
+            total = total.reset_index().assign(berichttype="totaal")
+        else:
+            total = pd.DataFrame(
+                {
+                    "berichttype": ["totaal"],
+                    "n": [len(verdicts)],
+                    "n_betrouwbaar": [int(verdicts["betrouwbaar"].sum())],
+                }
+            )
+        out = pd.concat([per_type, total[per_type.columns]], ignore_index=True)
+        out["n_betrouwbaar"] = out["n_betrouwbaar"].astype(int)
+        out["pct_betrouwbaar"] = (100 * out["n_betrouwbaar"] / out["n"]).round(1)
+        return out
+
+
+def evaluate_checks(data: ScanData, checks: list[Check]) -> ScanResult:
+    """Evaluate every switched-on check on the scan data.
+
+    Parameters
+    ----------
+    data : ScanData
+        From :func:`prepare_scan` or :func:`scan_data`.
+    checks : list of Check
+        From :func:`load_checks`.
+
+    Returns
+    -------
+    ScanResult
+        Message-level outcomes (a record without ``:regel``) are spread over the rows of that
+        message, so every score counts store rows.
+    """
+    status, parts = [], []
+    for check in checks:
+        if not check.aan:
+            status.append((check.id, OFF))
+            continue
+        result = REGISTRY[check.id](data, check.parameters)
+        if result is None:
+            status.append((check.id, NOT_ASSESSABLE))
+            continue
+        status.append((check.id, ASSESSED))
+        parts.append(result[OUTCOME_COLUMNS].assign(check_id=check.id))
+    flags = (
+        pd.concat(parts, ignore_index=True)
+        if parts
+        else pd.DataFrame(columns=["check_id", *OUTCOME_COLUMNS])
+    )
+    flags = _spread_messages(flags, data)
+    flags = flags[["check_id", *OUTCOME_COLUMNS]]
+    flags["check_id"] = flags["check_id"].astype("category")
+    return ScanResult(
+        checks=checks,
+        status=pd.DataFrame(status, columns=["check_id", "status"]),
+        flags=flags.reset_index(drop=True),
+    )
+
+
+def _spread_messages(flags: pd.DataFrame, data: ScanData) -> pd.DataFrame:
+    """Replace message-level records (``bericht_id``) by the rows of that message."""
+    is_message = ~flags["record"].str.contains(":", regex=False) & ~flags["record"].str.startswith(
+        "bestand"
+    )
+    if not is_message.any():
+        return flags
+    rows = (
+        pd.concat(
+            [
+                data.rows(t)[["bericht_id", "record"]]
+                for t in data.tables
+                if t not in ("berichten", "retourcodes", FILES_TABLE) and len(data.tables[t])
+            ],
+            ignore_index=True,
+        )
+        if data.tables
+        else pd.DataFrame(columns=["bericht_id", "record"])
+    )
+    spread = (
+        flags[is_message]
+        .rename(columns={"record": "bericht_id"})
+        .merge(rows, on="bericht_id", how="left")
+    )
+    spread["record"] = spread["record"].fillna(spread["bericht_id"])
+    return pd.concat([flags[~is_message], spread.drop(columns="bericht_id")], ignore_index=True)

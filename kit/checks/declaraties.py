@@ -1,0 +1,1 @@
+"""Checks on declaraties (to be filled)."""

@@ -1,0 +1,1 @@
+"""Checks on toewijzingen (to be filled)."""

@@ -1,0 +1,1 @@
+"""Checks on verzoeken (to be filled)."""

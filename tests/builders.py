@@ -1,0 +1,215 @@
+"""Tiny hand-built store tables for unit tests of pathways and checks."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from kit.checks import scan_data
+from kit.checks.base import ScanData
+from kit.store import FILES_TABLE, columns_of, table_names, typed_frame
+
+GEM, GEM2, AGB, AGB2 = "9901", "9902", "98000001", "98000002"
+
+
+def table(name: str, rows: list[dict]) -> pd.DataFrame:
+    """A store table with the store's column types, built from partial rows.
+
+    Missing ``bericht_id`` defaults to ``b<position>`` and ``regel`` to 0, so every row is its
+    own message unless the test says otherwise.
+    """
+    full = [{"bericht_id": f"b{i}", "bron": "f.xml", "regel": 0} | r for i, r in enumerate(rows)]
+    return typed_frame(full, columns_of(name))
+
+
+def scan(peildatum: str = "2025-01-01", **given: list[dict]) -> ScanData:
+    """ScanData from partial rows per table (every other table empty)."""
+    tables = {name: table(name, given.get(name, [])) for name in [*table_names(), FILES_TABLE]}
+    return scan_data(tables, peildatum=pd.Timestamp(peildatum))
+
+
+def toewijzing(
+    nummer="100",
+    *,
+    gemeente=GEM,
+    aanbieder=AGB,
+    ident="T1",
+    dag="2024-01-05",
+    datum="2024-01-04",
+    tijd="10:00:00",
+    ingang="2024-01-15",
+    eind="2024-12-31",
+    reden=None,
+    ref=None,
+    client="c1",
+    cat="45",
+    code="45A48",
+    **extra,
+) -> dict:
+    """One 301 ToegewezenProduct row."""
+    return {
+        "berichttype": "301",
+        "gemeente": gemeente,
+        "aanbieder": aanbieder,
+        "Identificatie": ident,
+        "Dagtekening": dag,
+        "client_id": client,
+        "ToewijzingNummer": nummer,
+        "ReferentieAanbieder": ref,
+        "ProductCategorie": cat,
+        "ProductCode": code,
+        "Toewijzingsdatum": datum,
+        "Toewijzingstijd": tijd,
+        "Ingangsdatum": ingang,
+        "Einddatum": eind,
+        "RedenWijziging": reden,
+    } | extra
+
+
+def regie(
+    kind: str,
+    nummer="100",
+    *,
+    gemeente=GEM,
+    aanbieder=AGB,
+    ident="S1",
+    dag="2024-01-20",
+    begin="2024-01-16",
+    status="1",
+    eind=None,
+    reden=None,
+    client="c1",
+    cat="45",
+    code="45A48",
+    **extra,
+) -> dict:
+    """One 305 StartProduct or 307 StopProduct row."""
+    row = {
+        "berichttype": kind,
+        "gemeente": gemeente,
+        "aanbieder": aanbieder,
+        "Identificatie": ident,
+        "Dagtekening": dag,
+        "client_id": client,
+        "ToewijzingNummer": nummer,
+        "ProductCategorie": cat,
+        "ProductCode": code,
+        "Begindatum": begin,
+        "StatusAanlevering": status,
+    }
+    if kind == "307":
+        row |= {"Einddatum": eind, "RedenBeeindiging": reden}
+    return row | extra
+
+
+def verzoek(
+    ref="REF1",
+    *,
+    gemeente=GEM,
+    aanbieder=AGB,
+    ident="V1",
+    dag="2023-12-01",
+    client="c1",
+    cat="45",
+    code="45A48",
+    ingang="2024-01-01",
+    **extra,
+) -> dict:
+    """One 315 AangevraagdProduct row."""
+    return {
+        "berichttype": "315",
+        "gemeente": gemeente,
+        "aanbieder": aanbieder,
+        "Identificatie": ident,
+        "Dagtekening": dag,
+        "client_id": client,
+        "ReferentieAanbieder": ref,
+        "ProductCategorie": cat,
+        "ProductCode": code,
+        "ToewijzingIngangsdatum": ingang,
+    } | extra
+
+
+def antwoord(
+    ref="REF1",
+    *,
+    gemeente=GEM,
+    aanbieder=AGB,
+    ident="A1",
+    dag="2023-12-05",
+    antwoord="2",
+    reden=None,
+    **extra,
+) -> dict:
+    """One 319 Antwoord row."""
+    return {
+        "berichttype": "319",
+        "gemeente": gemeente,
+        "aanbieder": aanbieder,
+        "Identificatie": ident,
+        "Dagtekening": dag,
+        "ReferentieAanbieder": ref,
+        "VerzoekAntwoord": antwoord,
+        "RedenAfwijzingVerzoek": reden,
+    } | extra
+
+
+def prestatie(
+    nummer="100",
+    *,
+    gemeente=GEM,
+    aanbieder=AGB,
+    ident="D1",
+    dag="2024-02-10",
+    ref="R1",
+    begin="2024-01-15",
+    eind="2024-01-31",
+    dc="D",
+    client="c1",
+    **extra,
+) -> dict:
+    """One 323 Prestatie row."""
+    return {
+        "berichttype": "323",
+        "gemeente": gemeente,
+        "aanbieder": aanbieder,
+        "Identificatie": ident,
+        "Dagtekening": dag,
+        "client_id": client,
+        "ToewijzingNummer": nummer,
+        "ReferentieNummer": ref,
+        "ProductCategorie": "45",
+        "ProductCode": "45A48",
+        "ProductPeriodeBegindatum": begin,
+        "ProductPeriodeEinddatum": eind,
+        "IngediendBedragDebetCredit": dc,
+    } | extra
+
+
+def bericht(
+    berichttype: str, *, gemeente=GEM, aanbieder=AGB, ident="M1", dag="2024-01-05", **extra
+) -> dict:
+    """One header row of table ``berichten``."""
+    from kit.read_xml import load_schema
+
+    info = load_schema().berichten[berichttype]
+    heen = info.get("heen", berichttype)
+    by_gemeente = load_schema().berichten[heen]["afzender"] == "gemeente"
+    return {
+        "berichttype": berichttype,
+        "heen_berichttype": heen,
+        "is_retour": "heen" in info,
+        "gemeente": gemeente,
+        "aanbieder": aanbieder,
+        "BerichtCode": str(info["code"]),
+        "BerichtVersie": "3",
+        "BerichtSubversie": "2",
+        "Afzender": gemeente if by_gemeente else aanbieder,
+        "Ontvanger": aanbieder if by_gemeente else gemeente,
+        "Identificatie": ident,
+        "Dagtekening": dag,
+    } | extra
+
+
+def failing(result: pd.DataFrame) -> list[str]:
+    """Records a check marked as failing, sorted."""
+    return sorted(result.loc[result["afwijkend"], "record"].tolist())
