@@ -98,6 +98,49 @@ def _cmd_overzicht(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_quickscan(args: argparse.Namespace) -> int:
+    from kit.checks import (
+        evaluate_checks,
+        load_checks,
+        prepare_scan,
+        quickscan_tables,
+        write_flags,
+    )
+    from kit.checks.patterns import provider_patterns
+    from kit.outputs import write_shared
+    from kit.store import read_meta
+
+    if not read_meta(args.store)["inleesrondes"]:
+        print(
+            f"Fout: {args.store} is geen gevulde store; lees eerst berichten in.", file=sys.stderr
+        )
+        return 1
+    try:
+        checks = load_checks(args.controles)
+    except (ValueError, OSError) as exc:
+        print(f"Fout in de controles: {exc}", file=sys.stderr)
+        return 2
+    data = prepare_scan(args.store, peildatum=args.peildatum)
+    result = evaluate_checks(data, checks)
+    tables = quickscan_tables(result, provider_patterns(data))
+    written = write_shared(tables, args.uit, threshold=args.min_cel)
+    flags = write_flags(result, args.store, peildatum=args.peildatum)
+    scores = result.scores().set_index("berichttype")
+    total = scores.loc["totaal"]
+    print(
+        f"Quick scan op peildatum {args.peildatum}: {total['pct_betrouwbaar']:.0f}% van "
+        f"{int(total['n'])} berichtregels betrouwbaar (geen fout of waarschuwing)."
+    )
+    status = result.status["status"].value_counts()
+    print(
+        f"Controles: {status.get('beoordeeld', 0)} beoordeeld, "
+        f"{status.get('niet te beoordelen', 0)} niet te beoordelen, {status.get('uit', 0)} uit."
+    )
+    print("Geschreven: " + ", ".join(str(p) for p in written))
+    print(f"Vlaggen per bericht (blijven in de store): {flags}")
+    return 0
+
+
 def _cmd_woordenboek(args: argparse.Namespace) -> int:
     from kit.store import data_dictionary
 
@@ -108,6 +151,16 @@ def _cmd_woordenboek(args: argparse.Namespace) -> int:
     else:
         print(text)
     return 0
+
+
+def _iso_date(text: str) -> str:
+    """Check a date argument (JJJJ-MM-DD) and return it as ISO text."""
+    from datetime import date
+
+    try:
+        return date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"geen geldige datum (JJJJ-MM-DD): {text}") from None
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -115,9 +115,13 @@ def bsn_is_test(bsn: str) -> bool:
 
 
 def suppress_small_cells(
-    frame: pd.DataFrame, columns: list[str], *, threshold: int = config.MIN_CELL
+    frame: pd.DataFrame,
+    columns: list[str],
+    *,
+    threshold: int = config.MIN_CELL,
+    derived: dict[str, list[str]] | None = None,
 ) -> pd.DataFrame:
-    """Blank counts below ``threshold`` and mark the rows where that happened.
+    """Blank counts below ``threshold`` and everything derived from them; mark those rows.
 
     Parameters
     ----------
@@ -128,20 +132,32 @@ def suppress_small_cells(
         Zero stays zero (it discloses nothing about a person).
     threshold : int
         Smallest count shown.
+    derived : dict, optional
+        ``{column: [count columns]}``: a percentage, median or other statistic computed from
+        those counts. It is blanked when any of its counts was blanked or is below the
+        threshold (a median of 3 waits discloses as much as the count 3).
 
     Returns
     -------
     pandas.DataFrame
         A copy with the small counts blanked (nullable integers) and a boolean column
-        ``onderdrukt`` that is true where any count in the row was blanked.
+        ``onderdrukt`` that is true where anything in the row was blanked.
     """
     out = frame.copy()
     mask = pd.Series(False, index=out.index)
+    small_by_col = {}
     for col in columns:
         values = pd.to_numeric(out[col], errors="coerce")
         small = values.gt(0) & values.lt(threshold)
+        small_by_col[col] = values.lt(threshold) | values.isna()
         mask |= small
-        out[col] = values.mask(small).astype("Int64")
+        out[col] = values.mask(small).round().astype("Int64")
+    for col, sources in (derived or {}).items():
+        hide = pd.Series(False, index=out.index)
+        for source in sources:
+            hide |= small_by_col[source] & pd.to_numeric(frame[source], errors="coerce").ne(0)
+        mask |= hide & out[col].notna()
+        out[col] = out[col].mask(hide)
     out["onderdrukt"] = mask
     return out
 

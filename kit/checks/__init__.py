@@ -279,3 +279,72 @@ def _spread_messages(flags: pd.DataFrame, data: ScanData) -> pd.DataFrame:
     )
     spread["record"] = spread["record"].fillna(spread["bericht_id"])
     return pd.concat([flags[~is_message], spread.drop(columns="bericht_id")], ignore_index=True)
+
+
+def quickscan_tables(result: ScanResult, patterns: pd.DataFrame) -> dict:
+    """The quick scan's shareable tables (before suppression), see :func:`kit.outputs.write_shared`.
+
+    Returns
+    -------
+    dict of kit.outputs.SharedTable
+        ``bevindingen`` (check x berichttype x aanbieder x gemeente), ``scores`` (per
+        berichttype + totaal), ``aanbieders`` (the named patterns) and ``controles`` (every check
+        with its status, rule and explanation).
+    """
+    from kit.outputs import SharedTable
+
+    findings = result.findings()
+    checks = pd.DataFrame(
+        [
+            {
+                "check_id": c.id,
+                "naam": c.naam,
+                "berichttype": c.berichttype,
+                "dimensie": c.dimensie,
+                "ernst": c.ernst,
+                "regels": " ".join(c.regels),
+                "uitleg": c.uitleg,
+            }
+            for c in result.checks
+        ]
+    ).merge(result.status, on="check_id")
+    pct = {"pct_afwijkend": ["n_afwijkend", "n_gecontroleerd"]}
+    return {
+        "bevindingen": SharedTable(findings, ["n_gecontroleerd", "n_afwijkend"], pct),
+        "scores": SharedTable(
+            result.scores(), ["n", "n_betrouwbaar"], {"pct_betrouwbaar": ["n_betrouwbaar", "n"]}
+        ),
+        "aanbieders": SharedTable(
+            patterns,
+            [
+                "n_starts",
+                "n_auto_305",
+                "n_vot_gestart",
+                "n_vot_bij_start",
+                "n_gedeclareerd",
+                "n_nul_dagen_declaratie",
+            ],
+            {
+                "pct_auto_305": ["n_auto_305", "n_starts"],
+                "pct_vot_bij_start": ["n_vot_bij_start", "n_vot_gestart"],
+                "vot_timing": ["n_vot_gestart"],
+                "mediaan_vot_toewijzing_dagen": ["n_vot_gestart"],
+                "mediaan_toewijzing_start_dagen": ["n_starts"],
+                "pct_nul_dagen_declaratie": ["n_nul_dagen_declaratie", "n_gedeclareerd"],
+            },
+        ),
+        "controles": SharedTable(checks, []),
+    }
+
+
+def write_flags(result: ScanResult, store: Path, *, peildatum: str) -> Path:
+    """Keep the failing records per check in the store (``STORE/vlaggen/<peildatum>.parquet``).
+
+    The flags are pseudonymous (store row keys) and never leave the store; later analyses use
+    them to leave flagged records out (sensitivity).
+    """
+    flags = result.flags[result.flags["afwijkend"]].drop(columns="afwijkend")
+    path = Path(store) / "vlaggen" / f"{pd.Timestamp(peildatum).date()}.parquet"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    flags.astype({"check_id": "string"}).to_parquet(path, index=False)
+    return path

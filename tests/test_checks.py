@@ -1,0 +1,175 @@
+"""Tests for the quick-scan framework (kit/checks/__init__.py), patterns and shared outputs."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+import yaml
+from builders import AGB, AGB2, GEM, regie, scan, toewijzing
+
+from kit.checks import (
+    DIMENSIONS,
+    RULE_PREFIXES,
+    SEVERITIES,
+    Check,
+    evaluate_checks,
+    load_checks,
+    quickscan_tables,
+)
+from kit.checks.base import REGISTRY
+from kit.checks.patterns import provider_patterns
+from kit.outputs import SharedTable, write_shared
+
+SHIPPED = yaml.safe_load(
+    __import__("importlib.resources").resources.files("kit.checks")
+    .joinpath("checks.yaml").read_text(encoding="utf-8")
+)["controles"]
+
+
+def check(cid: str, ernst: str = "waarschuwing", aan: bool = True, **params) -> Check:
+    return Check(id=cid, naam=cid, berichttype="305", dimensie="tijdigheid", ernst=ernst,
+                 regels=("OP271",), uitleg="x", parameters=params, aan=aan)
+
+
+class TestShippedChecks:
+    def test_yaml_ids_and_registry_match_both_ways(self):
+        assert {c["id"] for c in SHIPPED} == set(REGISTRY)
+
+    def test_every_entry_is_complete_and_uses_known_vocabulary(self):
+        for c in SHIPPED:
+            assert c["dimensie"] in DIMENSIONS, c["id"]
+            assert c["ernst"] in SEVERITIES, c["id"]
+            assert c["regels"] and all(str(r).startswith(RULE_PREFIXES) for r in c["regels"])
+            assert len(c["uitleg"].split()) >= 8, c["id"]
+
+    def test_at_least_the_36_proposed_checks(self):
+        assert len(SHIPPED) >= 36
+
+
+class TestLoadChecks:
+    def write(self, tmp_path, entries) -> str:
+        path = tmp_path / "mijn_controles.yaml"
+        path.write_text(yaml.safe_dump({"controles": entries}, allow_unicode=True), encoding="utf-8")
+        return path
+
+    def entry(self, **over) -> dict:
+        return {"id": "start_te_laat", "naam": "Te laat", "berichttype": "305",
+                "dimensie": "tijdigheid", "ernst": "waarschuwing", "regels": ["OP271"],
+                "uitleg": "Uitleg.", "parameters": {"max_werkdagen": 8}, "aan": False} | over
+
+    def test_region_copy_changes_threshold_and_switches_off(self, tmp_path):
+        [got] = load_checks(self.write(tmp_path, [self.entry()]))
+        assert got.parameters == {"max_werkdagen": 8}
+        assert got.aan is False
+
+    @pytest.mark.parametrize(
+        "over,message",
+        [
+            ({"id": "bestaat_niet"}, "geen code"),
+            ({"dimensie": "snelheid"}, "dimensie"),
+            ({"ernst": "erg"}, "ernst"),
+            ({"regels": ["XX1"]}, "regelcode"),
+            ({"uitleg": ""}, "uitleg"),
+        ],
+    )
+    def test_invalid_entries_name_the_check_and_field(self, tmp_path, over, message):
+        with pytest.raises(ValueError, match=message):
+            load_checks(self.write(tmp_path, [self.entry(**over)]))
+
+
+def late_start_data():
+    # 100: 305 on time (5 wd); 101: 305 late (6 wd); 102 at another aanbieder: late.
+    return scan(
+        toewijzingen=[toewijzing("100"), toewijzing("101"), toewijzing("102", aanbieder=AGB2)],
+        starts=[
+            regie("305", "100", dag="2024-01-23", bericht_id="ok"),
+            regie("305", "101", dag="2024-01-24", bericht_id="late"),
+            regie("305", "102", dag="2024-02-24", aanbieder=AGB2, bericht_id="late2"),
+        ],
+    )
+
+
+class TestEvaluateChecks:
+    def test_status_off_and_not_assessable(self):
+        data = scan(toewijzingen=[toewijzing()])  # no 305s: start checks cannot be judged
+        result = evaluate_checks(data, [check("start_te_laat"), check("start_automatisch", aan=False)])
+        status = dict(zip(result.status["check_id"], result.status["status"], strict=True))
+        assert status == {"start_te_laat": "niet te beoordelen", "start_automatisch": "uit"}
+        assert result.flags.empty
+
+    def test_findings_count_checked_and_failing_per_group(self):
+        result = evaluate_checks(late_start_data(), [check("start_te_laat", max_werkdagen=5)])
+        got = result.findings().set_index("aanbieder")
+        assert got.loc[AGB, "n_gecontroleerd"] == 2
+        assert got.loc[AGB, "n_afwijkend"] == 1
+        assert got.loc[AGB, "pct_afwijkend"] == 50.0
+        assert got.loc[AGB2, "n_afwijkend"] == 1
+
+    def test_scores_count_rows_failing_no_severe_check(self):
+        checks = [check("start_te_laat", max_werkdagen=5),
+                  check("start_automatisch", ernst="signaal", max_dagen_na_301=100)]
+        scores = evaluate_checks(late_start_data(), checks).scores().set_index("berichttype")
+        # signals do not count against reliability: 1 of 3 starts passes start_te_laat
+        assert scores.loc["305", "n"] == 3
+        assert scores.loc["305", "n_betrouwbaar"] == 1
+        assert scores.loc["totaal", "pct_betrouwbaar"] == pytest.approx(33.3)
+
+    def test_scores_per_month(self):
+        result = evaluate_checks(late_start_data(), [check("start_te_laat", max_werkdagen=5)])
+        per_month = result.scores(per_month=True)
+        assert set(per_month["maand"]) == {"2024-01", "2024-02"}
+        feb = per_month[(per_month["berichttype"] == "305") & (per_month["maand"] == "2024-02")]
+        assert feb["n_betrouwbaar"].tolist() == [0]
+
+
+class TestProviderPatterns:
+    def test_auto_305_vot_timing_and_zero_day_declarations(self):
+        data = scan(
+            verzoeken=[{"berichttype": "315", "gemeente": GEM, "aanbieder": AGB,
+                        "Identificatie": "V1", "Dagtekening": "2024-01-02", "client_id": "c1",
+                        "ReferentieAanbieder": "R1", "ProductCategorie": "45"}],
+            toewijzingen=[toewijzing("100", dag="2024-01-05", datum="2024-01-04", ref="R1"),
+                          toewijzing("101", dag="2024-01-05", client="c2")],
+            starts=[regie("305", "100", dag="2024-01-06", begin="2024-01-15"),
+                    regie("305", "101", dag="2024-02-01", begin="2024-01-29", client="c2")],
+            prestaties=[{"berichttype": "323", "gemeente": GEM, "aanbieder": AGB,
+                         "Identificatie": "D1", "Dagtekening": "2024-02-10", "client_id": "c1",
+                         "ToewijzingNummer": "100", "ReferentieNummer": "X1",
+                         "ProductPeriodeBegindatum": "2024-01-15",
+                         "ProductPeriodeEinddatum": "2024-01-31",
+                         "IngediendBedragDebetCredit": "D"}],
+        )
+        row = provider_patterns(data).set_index("aanbieder").loc[AGB]
+        assert (row["n_starts"], row["n_auto_305"], row["pct_auto_305"]) == (2, 1, 50.0)
+        # the 315 of 2024-01-02 and care from 2024-01-15: 13 days <= 14 -> VOT at start
+        assert (row["n_vot_gestart"], row["n_vot_bij_start"], row["vot_timing"]) == (1, 1, "laat")
+        assert row["mediaan_vot_toewijzing_dagen"] == 2
+        assert (row["n_gedeclareerd"], row["n_nul_dagen_declaratie"]) == (1, 1)
+
+
+class TestSharedOutputs:
+    def test_quickscan_tables_are_suppressed_when_written(self, tmp_path):
+        result = evaluate_checks(late_start_data(), [check("start_te_laat", max_werkdagen=5)])
+        tables = quickscan_tables(result, provider_patterns(late_start_data()))
+        write_shared(tables, tmp_path, threshold=10)
+        bevindingen = pd.read_csv(tmp_path / "bevindingen.csv", dtype=str)
+        assert list(bevindingen.columns)[:7] == ["check_id", "berichttype", "aanbieder",
+                                                 "gemeente", "n_gecontroleerd", "n_afwijkend",
+                                                 "pct_afwijkend"]
+        # 2 checked, 1 failing: below 10, so empty, and the percentage with them
+        assert bevindingen[["n_gecontroleerd", "n_afwijkend", "pct_afwijkend"]].isna().all().all()
+        assert (bevindingen["onderdrukt"] == "True").all()
+        controles = pd.read_csv(tmp_path / "controles.csv")
+        assert controles.loc[0, "status"] == "beoordeeld"
+
+    def test_threshold_is_configurable(self, tmp_path):
+        result = evaluate_checks(late_start_data(), [check("start_te_laat", max_werkdagen=5)])
+        write_shared(quickscan_tables(result, provider_patterns(late_start_data())), tmp_path,
+                     threshold=1)
+        got = pd.read_csv(tmp_path / "bevindingen.csv").set_index("aanbieder")
+        assert got.loc[int(AGB), "n_afwijkend"] == 1
+
+    def test_a_table_with_pseudonyms_is_refused(self, tmp_path):
+        frame = pd.DataFrame({"client_id": ["abc"], "n": [12]})
+        with pytest.raises(ValueError, match="client_id"):
+            write_shared({"x": SharedTable(frame, ["n"])}, tmp_path)
