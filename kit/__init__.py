@@ -1,3 +1,21 @@
-"""Leercirkel-data kit: analyse iJw 3.2 message traffic of a Dutch youth-care region."""
+"""Leercirkel-data kit: analyse iJw 3.2 message traffic of a Dutch youth-care region.
+
+Notebooks use ``import kit`` and then the modules below by name (loaded on first use, so the
+command line starts fast): ``kit.sections`` (one function per notebook section), ``kit.widgets``
+(live-session controls), ``kit.pathways``, ``kit.checks``, ``kit.store``.
+"""
+
+from __future__ import annotations
+
+import importlib
 
 __version__ = "0.1.0"
+
+_MODULES = {"sections", "widgets", "charts", "checks", "pathways", "store", "outputs", "privacy",
+            "read_xml", "read_tabular", "config"}
+
+
+def __getattr__(name: str):
+    if name in _MODULES:
+        return importlib.import_module(f"kit.{name}")
+    raise AttributeError(f"module 'kit' has no attribute {name!r}")

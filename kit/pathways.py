@@ -122,7 +122,8 @@ def current_toewijzingen(toewijzingen: pd.DataFrame) -> pd.DataFrame:
         The latest version by Toewijzingsdatum + Toewijzingstijd (ties: later Dagtekening, then
         Identificatie) with extra columns ``eerste_toewijzingsdatum`` and
         ``eerste_dagtekening`` (of the first version), ``n_versies`` (distinct decision moments)
-        and ``ingetrokken`` (current RedenWijziging 13/01).
+        and ``ingetrokken`` (current RedenWijziging 13/01); ``ReferentieAanbieder`` is the first
+        one in version order.
     """
     key = ["gemeente", "ToewijzingNummer"]
     ordered = toewijzingen.sort_values(
@@ -139,6 +140,10 @@ def current_toewijzingen(toewijzingen: pd.DataFrame) -> pd.DataFrame:
     current["n_versies"] = (
         ordered.drop_duplicates([*key, "Toewijzingsdatum", "Toewijzingstijd"]).groupby(key).size()
     )
+    # a later version may carry no reference (a verlenging by the gemeente) or a 317's (TR379):
+    # the verzoek that led to the toewijzing is the first reference in version order
+    with_ref = ordered.dropna(subset=["ReferentieAanbieder"]).groupby(key, sort=False).head(1)
+    current["ReferentieAanbieder"] = with_ref.set_index(key)["ReferentieAanbieder"]
     current["ingetrokken"] = current["RedenWijziging"].isin(DELETED_REASONS).astype("boolean")
     current["rij_301"] = current["bericht_id"] + ":" + current["regel"].astype("string")
     return current.reset_index()

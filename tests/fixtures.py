@@ -150,10 +150,8 @@ def retour_header(
     codes: tuple[str, ...] = (),
 ) -> str:
     """Header of a retourbericht: the heenbericht's header plus the retour's own elements."""
-    extra = f"""    <IdentificatieRetour>
-      <ijw:Identificatie>{retour_id}</ijw:Identificatie>
-      <ijw:Dagtekening>{retour_dag}</ijw:Dagtekening>
-    </IdentificatieRetour>
+    extra = f"""    <IdentificatieRetour>{retour_id}</IdentificatieRetour>
+    <DagtekeningRetour>{retour_dag}</DagtekeningRetour>
     <XsltVersie>1.2.0</XsltVersie>
     <XsdVersieRetour>
       <ijw:BasisschemaXsdVersie>1.2.0</ijw:BasisschemaXsdVersie>
@@ -619,7 +617,7 @@ def jw323() -> bytes:
     </DeclaratiePeriode>
     <DeclaratieDagtekening>2025-04-04</DeclaratieDagtekening>
     <TotaalIngediendBedrag>
-      <ijw:Bedrag>59900</ijw:Bedrag>
+      <ijw:TotaalBedrag>59900</ijw:TotaalBedrag>
       <ijw:DebetCredit>D</ijw:DebetCredit>
     </TotaalIngediendBedrag>
     <Clienten>
@@ -719,11 +717,11 @@ def jw325() -> bytes:
     body = f"""  <DeclaratieAntwoord>
     <DeclaratieNummer>D2025030001</DeclaratieNummer>
     <TotaalIngediendBedrag>
-      <ijw:Bedrag>59900</ijw:Bedrag>
+      <ijw:TotaalBedrag>59900</ijw:TotaalBedrag>
       <ijw:DebetCredit>D</ijw:DebetCredit>
     </TotaalIngediendBedrag>
     <TotaalToegekendBedrag>
-      <ijw:Bedrag>50500</ijw:Bedrag>
+      <ijw:TotaalBedrag>50500</ijw:TotaalBedrag>
       <ijw:DebetCredit>D</ijw:DebetCredit>
     </TotaalToegekendBedrag>
     <Clienten>

@@ -442,3 +442,19 @@ class TestSummarise:
         hidden = summarise(pathways, threshold=5).set_index("gemeente")
         assert shown.loc[GEM, "gestart"] == 3
         assert pd.isna(hidden.loc[GEM, "gestart"])
+
+
+class TestReferenceOfAnyVersion:
+    def test_vot_links_through_the_first_version_that_carries_the_reference(self):
+        t = tables(
+            verzoeken=[{"berichttype": "315", "gemeente": GEM, "aanbieder": AGB,
+                        "Identificatie": "V1", "Dagtekening": "2023-12-01", "client_id": "c1",
+                        "ReferentieAanbieder": "REF1", "ProductCategorie": "45"}],
+            # version 2 (a verlenging by the gemeente) carries no reference
+            toewijzingen=[toewijzing(ref="REF1"),
+                          toewijzing(ident="T2", datum="2024-06-01", eind="2025-06-30",
+                                     reden="04")],
+        )
+        got = build_pathways(t)
+        assert got["pathway_id"].tolist() == [f"{GEM}:100"]
+        assert got.iloc[0]["vot_dagtekening"] == pd.Timestamp("2023-12-01")
