@@ -4,9 +4,10 @@ Not a test: it prints figures for the issue note and writes them to bench/out/in
 
     .venv/bin/python bench/ingest.py [--kinderen 20000] [--werkmap /tmp/kit-bench]
 
-Measures (single process, warm file cache):
+Measures (warm file cache):
 - bare parse: read every file and ``lxml.etree.fromstring`` it, nothing else;
-- full ingest into a new store (hash, parse, pseudonymise, extract, write Parquet);
+- full ingest into a new store (hash, parse, pseudonymise, extract, write Parquet), with 2
+  parsing processes (the CLI default) and with 1;
 - incremental: the same folder plus 1% new files (only those are read and parsed);
 - nothing new: the same folder again.
 """
@@ -71,7 +72,11 @@ def main() -> None:
     bare_parse(first[:2000])  # warm-up
     t_bare = bare_parse(first)
     t = time.perf_counter()
-    report = ingest(iter_sources([inbox]), work / "store", pseudonymise=pseudo)
+    ingest(iter_sources([inbox]), work / "store-1proces", pseudonymise=pseudo, workers=1)
+    t_single = time.perf_counter() - t
+    shutil.rmtree(work / "store-1proces")
+    t = time.perf_counter()
+    report = ingest(iter_sources([inbox]), work / "store", pseudonymise=pseudo, workers=2)
     t_ingest = time.perf_counter() - t
     n_msgs = len(report.messages)
 
@@ -80,10 +85,10 @@ def main() -> None:
         target.parent.mkdir(parents=True, exist_ok=True)
         path.rename(target)
     t = time.perf_counter()
-    report2 = ingest(iter_sources([inbox]), work / "store", pseudonymise=pseudo)
+    report2 = ingest(iter_sources([inbox]), work / "store", pseudonymise=pseudo, workers=2)
     t_incr = time.perf_counter() - t
     t = time.perf_counter()
-    report3 = ingest(iter_sources([inbox]), work / "store", pseudonymise=pseudo)
+    report3 = ingest(iter_sources([inbox]), work / "store", pseudonymise=pseudo, workers=2)
     t_none = time.perf_counter() - t
 
     figures = {
@@ -94,6 +99,8 @@ def main() -> None:
         "ingest_s": round(t_ingest, 2),
         "ingest_msgs_per_s": round(n_msgs / t_ingest),
         "ratio_to_bare_parse": round((n_msgs / t_ingest) / (len(first) / t_bare), 3),
+        "ingest_1_process_s": round(t_single, 2),
+        "ratio_1_process": round((n_msgs / t_single) / (len(first) / t_bare), 3),
         "incremental_new_files": report2.counts["ingelezen"],
         "incremental_s": round(t_incr, 2),
         "nothing_new_s": round(t_none, 2),

@@ -16,7 +16,7 @@ import zipfile
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from functools import cache, cached_property
+from functools import cache, cached_property, partial
 from pathlib import Path
 
 from lxml import etree
@@ -248,10 +248,6 @@ def mask_bsn_like(text: str) -> str:
     return re.sub(r"(?<!\d)\d{9}(?!\d)", lambda m: "<bsn>" if bsn_elfproef(m[0]) else m[0], text)
 
 
-def _is_archive(path: Path) -> bool:
-    return path.name.lower().endswith(ARCHIVE_SUFFIXES)
-
-
 def iter_sources(paths: list[Path]) -> Iterator[SourceFile]:
     """Yield every input file below ``paths`` (recursively, archives opened), in a stable order.
 
@@ -284,11 +280,16 @@ def iter_sources(paths: list[Path]) -> Iterator[SourceFile]:
                     yield from _file_sources(f"{folder}/{name}", f"{shown_dir}/{name}")
 
 
+def _read(path: str) -> bytes:
+    with open(path, "rb") as handle:
+        return handle.read()
+
+
 def _file_sources(path: str, shown: str) -> Iterator[SourceFile]:
     stat = os.stat(path)
     sig = f"{path}|{stat.st_size}|{stat.st_mtime_ns}"
-    if not _is_archive(Path(path)):
-        yield SourceFile(mask_bsn_like(shown), sig, Path(path).read_bytes)
+    if not path.lower().endswith(ARCHIVE_SUFFIXES):
+        yield SourceFile(mask_bsn_like(shown), sig, partial(_read, path))
         return
     try:
         if path.lower().endswith(".zip"):

@@ -35,6 +35,7 @@ STORE_FORMAT = 1
 META_FILE = "kit-store.json"
 FILES_TABLE = "bestanden"
 LOADED, REJECTED, KNOWN = "ingelezen", "afgewezen", "al_ingelezen"
+SKIPPED_REASON = "al eerder ingelezen (zelfde bestand)"
 
 _ARROW = {
     "tekst": pa.string(),
@@ -350,8 +351,8 @@ def ingest(
     for leftover in store.glob(f"*/{inlees_id}*.parquet"):  # from an interrupted earlier run
         leftover.unlink()
     known = read_table(store, FILES_TABLE)
-    hash_by_sig = dict(zip(known["signatuur"], known["inhoud_hash"], strict=True))
-    loaded_hashes = set(known.loc[known["status"] == LOADED, "inhoud_hash"].dropna())
+    hash_by_sig = dict(zip(known["signatuur"].tolist(), known["inhoud_hash"].tolist(), strict=True))
+    loaded_hashes = set(known.loc[known["status"] == LOADED, "inhoud_hash"].dropna().tolist())
     job = _ParseJob(store, inlees_id, pseudonymise, xsd_dir, column_map)
 
     file_rows: list[dict] = []
@@ -377,11 +378,7 @@ def ingest(
             file_rows.append(row)
             content_hash = hash_by_sig.get(signature)
             if content_hash in loaded_hashes:
-                row |= {
-                    "inhoud_hash": content_hash,
-                    "status": KNOWN,
-                    "reden": "al eerder ingelezen (zelfde inhoud)",
-                }
+                row |= {"inhoud_hash": content_hash, "status": KNOWN, "reden": SKIPPED_REASON}
                 continue
             try:
                 data = src.read()
@@ -427,7 +424,10 @@ def ingest(
 
     _compact(store, inlees_id)
     files = typed_frame(file_rows, FILE_COLUMNS)
-    _write(files, store / FILES_TABLE / f"{inlees_id}.parquet", FILE_COLUMNS)
+    # files recognised by their signature are already recorded: keep the table small so a
+    # re-run with nothing new stays fast
+    new_rows = files[files["reden"].ne(SKIPPED_REASON).fillna(True).astype(bool)]
+    _write(new_rows, store / FILES_TABLE / f"{inlees_id}.parquet", FILE_COLUMNS)
     report_messages = pd.DataFrame(
         messages, columns=["berichttype", "Afzender", "Dagtekening", "xsd_gevalideerd"]
     ).astype({"berichttype": "string", "Afzender": "string", "xsd_gevalideerd": "boolean"})
@@ -502,7 +502,8 @@ def data_dictionary() -> str:
         "berichten": "Eén rij per bericht (kop), ook retourberichten.",
         **{n: t["uitleg"] for n, t in raw["tabellen"].items()},
         "retourcodes": raw["retourcodes"]["uitleg"],
-        FILES_TABLE: "Eén rij per gezien bestand per inleesronde, met status en reden.",
+        FILES_TABLE: "Eén rij per bestand dat in een inleesronde is gelezen, met status en reden. "
+        "Een ongewijzigd bestand dat al bekend was, krijgt geen nieuwe rij (het verslag telt het wel).",
     }
     for name, about in tables.items():
         spec = raw["tabellen"].get(name, {})
