@@ -100,6 +100,7 @@ def _cmd_overzicht(args: argparse.Namespace) -> int:
 
 def _cmd_quickscan(args: argparse.Namespace) -> int:
     from kit.checks import (
+        allow_test_bsns,
         evaluate_checks,
         load_checks,
         prepare_scan,
@@ -120,6 +121,8 @@ def _cmd_quickscan(args: argparse.Namespace) -> int:
     except (ValueError, OSError) as exc:
         print(f"Fout in de controles: {exc}", file=sys.stderr)
         return 2
+    if args.testdata_toegestaan:
+        checks = allow_test_bsns(checks)
     data = prepare_scan(args.store, peildatum=args.peildatum)
     result = evaluate_checks(data, checks)
     tables = quickscan_tables(result, provider_patterns(data))
@@ -249,6 +252,44 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"aantallen onder N tonen als '<N' (standaard {config.MIN_CELL})",
     )
     p.set_defaults(func=_cmd_overzicht)
+
+    p = sub.add_parser(
+        "quickscan",
+        help="quick scan datakwaliteit: alle controles per berichtsoort",
+        description="Voert de controles uit kit/checks/checks.yaml (of een eigen kopie) uit op de "
+        "store en schrijft bevindingen.csv, scores.csv, aanbieders.csv en controles.csv. Kleine "
+        "aantallen worden onderdrukt; de vlaggen per bericht blijven in de store.",
+    )
+    p.add_argument("--store", required=True, type=Path, metavar="MAP", help="map van de store")
+    p.add_argument(
+        "--peildatum",
+        required=True,
+        type=_iso_date,
+        metavar="JJJJ-MM-DD",
+        help="peildatum: berichten met een latere dagtekening tellen niet mee",
+    )
+    p.add_argument(
+        "--uit", required=True, type=Path, metavar="MAP", help="map voor de CSV-bestanden"
+    )
+    p.add_argument(
+        "--controles",
+        type=Path,
+        metavar="YAML",
+        help="eigen kopie van checks.yaml (controles uitzetten, drempels aanpassen)",
+    )
+    p.add_argument(
+        "--min-cel",
+        type=int,
+        default=config.MIN_CELL,
+        metavar="N",
+        help=f"aantallen onder N leeg laten (standaard {config.MIN_CELL})",
+    )
+    p.add_argument(
+        "--testdata-toegestaan",
+        action="store_true",
+        help="BSN's uit de testreeks niet als fout tellen (voor de voorbeeldregio)",
+    )
+    p.set_defaults(func=_cmd_quickscan)
 
     p = sub.add_parser(
         "woordenboek",
