@@ -228,6 +228,20 @@ def _stop_summary(stops: pd.DataFrame) -> pd.DataFrame:
     return out.join(temporary.rename("n_tijdelijke_stops"), how="outer")
 
 
+def rejected_by_325(prestaties: pd.DataFrame, retourcodes: pd.DataFrame) -> pd.Series:
+    """Which prestaties a declaratie-antwoord (325) rejected, matched on aanbieder + ReferentieNummer.
+
+    A 325 is not a retour: its codes carry heen_berichttype "325" and copy the rejected
+    Prestatie with its ReferentieNummer (unique per aanbieder, TR314).
+    """
+    codes = retourcodes[
+        (retourcodes["heen_berichttype"] == "325")
+        & (retourcodes["niveau"] == "Prestatie")
+        & ~retourcodes["RetourCode"].isin(ACCEPT_CODES)
+    ].dropna(subset=["ReferentieNummer"])
+    return _isin(prestaties, codes, ["aanbieder", "ReferentieNummer"])
+
+
 def _declaration_summary(prestaties: pd.DataFrame) -> pd.DataFrame:
     debet = prestaties[prestaties["IngediendBedragDebetCredit"].fillna("D") == "D"]
     credited = set(prestaties["VorigReferentieNummer"].dropna())
@@ -313,7 +327,9 @@ def build_pathways(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     key = ["gemeente", "ToewijzingNummer"]
     toew = toew.join(_start_summary(drop_rejected(tables["starts"], rc)), on=key)
     toew = toew.join(_stop_summary(drop_rejected(tables["stops"], rc)), on=key)
-    toew = toew.join(_declaration_summary(drop_rejected(tables["prestaties"], rc)), on=key)
+    prestaties = drop_rejected(tables["prestaties"], rc)
+    prestaties = prestaties[~rejected_by_325(prestaties, rc)]
+    toew = toew.join(_declaration_summary(prestaties), on=key)
     requests = _requests(drop_rejected(tables["verzoeken"], rc), tables["antwoorden"])
     linked = toew.merge(
         requests.drop(columns=["gemeente", "client_id", "Geboortemaand", "Geslacht"]),

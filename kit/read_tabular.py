@@ -139,6 +139,7 @@ def parse_csv(
     out: dict[str, list[dict]] = {}
     headers: dict[tuple, dict] = {}
     parents_seen: set[tuple] = set()
+    next_regel: dict[str, int] = {}  # rows numbered per message over all tables, as in XML
     for number, row in enumerate(rows_in, start=2):
         berichttype = (row.get("berichttype") or "").upper().removeprefix("JW")
         if berichttype not in schema.berichten:
@@ -193,7 +194,7 @@ def parse_csv(
                     continue
                 parents_seen.add(seen)
             record = base | {
-                "regel": number - 2,
+                "regel": next_regel.get(header["bericht_id"], 0),
                 "Identificatie": row["Identificatie"],
                 "Dagtekening": row["Dagtekening"],
             }
@@ -205,6 +206,7 @@ def parse_csv(
             if any(soort for soort, _ in table.records):
                 record["Soort"] = row.get("Soort")
             out.setdefault(table.name, []).append(record)
+            next_regel[header["bericht_id"]] = record["regel"] + 1
     counts: dict[str, int] = {}
     for table, rows in out.items():
         if table != "berichten":

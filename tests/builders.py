@@ -213,3 +213,122 @@ def bericht(
 def failing(result: pd.DataFrame) -> list[str]:
     """Records a check marked as failing, sorted."""
     return sorted(result.loc[result["afwijkend"], "record"].tolist())
+
+
+def declaratie(
+    nummer="DN1",
+    *,
+    gemeente=GEM,
+    aanbieder=AGB,
+    ident="D1",
+    dag="2024-02-10",
+    periode=("2024-01-01", "2024-01-31"),
+    totaal=None,
+    dc="D",
+    **extra,
+) -> dict:
+    """One 323 Declaratie row (table declaraties). Give it the ``bericht_id`` of its prestaties."""
+    return {
+        "berichttype": "323",
+        "gemeente": gemeente,
+        "aanbieder": aanbieder,
+        "Identificatie": ident,
+        "Dagtekening": dag,
+        "DeclaratieNummer": nummer,
+        "DeclaratiePeriodeBegindatum": periode[0],
+        "DeclaratiePeriodeEinddatum": periode[1],
+        "DeclaratieDagtekening": dag,
+        "TotaalIngediendBedrag": totaal,
+        "TotaalIngediendBedragDebetCredit": dc,
+    } | extra
+
+
+def declaratie_antwoord(
+    nummer="DN1",
+    *,
+    gemeente=GEM,
+    aanbieder=AGB,
+    ident="DA1",
+    dag="2024-02-15",
+    ingediend=0,
+    toegekend=0,
+    **extra,
+) -> dict:
+    """One 325 DeclaratieAntwoord row (table declaratie_antwoorden), debet totals."""
+    return {
+        "berichttype": "325",
+        "gemeente": gemeente,
+        "aanbieder": aanbieder,
+        "Identificatie": ident,
+        "Dagtekening": dag,
+        "DeclaratieNummer": nummer,
+        "TotaalIngediendBedrag": ingediend,
+        "TotaalIngediendBedragDebetCredit": "D",
+        "TotaalToegekendBedrag": toegekend,
+        "TotaalToegekendBedragDebetCredit": "D",
+    } | extra
+
+
+def retourcode(
+    code: str,
+    *,
+    heen="325",
+    niveau="Prestatie",
+    gemeente=GEM,
+    aanbieder=AGB,
+    ident="D1",
+    dag="2024-02-10",
+    **extra,
+) -> dict:
+    """One row of table retourcodes (a code in a retour or in a 325).
+
+    ``heen`` is the berichttype the reader stores: the heenbericht for a retour, "325" itself for
+    the codes of a declaratie-antwoord.
+    """
+    return {
+        "heen_berichttype": heen,
+        "gemeente": gemeente,
+        "aanbieder": aanbieder,
+        "Identificatie": ident,
+        "Dagtekening": dag,
+        "niveau": niveau,
+        "RetourCode": code,
+    } | extra
+
+
+def wijzigingsverzoek(
+    ref="W1",
+    *,
+    gemeente=GEM,
+    aanbieder=AGB,
+    ident="W1",
+    dag="2024-03-01",
+    client="c1",
+    soort="te_wijzigen",
+    nummer="100",
+    **extra,
+) -> dict:
+    """One 317 product row (table wijzigingsverzoeken); the reference is per message."""
+    return {
+        "berichttype": "317",
+        "gemeente": gemeente,
+        "aanbieder": aanbieder,
+        "Identificatie": ident,
+        "Dagtekening": dag,
+        "client_id": client,
+        "Soort": soort,
+        "ReferentieAanbieder": ref,
+        "ToewijzingNummer": nummer,
+    } | extra
+
+
+def bestand(bron: str, inhoud_hash: str | None, *, status="ingelezen", n=1, ronde="inlees-0001"):
+    """One row of table bestanden (a file seen by an ingest run)."""
+    return {
+        "bron": bron,
+        "signatuur": f"sig-{bron}-{ronde}",
+        "inhoud_hash": inhoud_hash,
+        "status": status,
+        "n_berichten": n,
+        "inlees_id": ronde,
+    }

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from builders import failing, regie, scan, toewijzing
+import pandas as pd
+from builders import GEM2, failing, regie, retourcode, scan, toewijzing
 
 from kit.checks.base import REGISTRY
 
@@ -97,3 +98,194 @@ class TestToewijzingZonderStart:
         result = REGISTRY["toewijzing_zonder_start"](data, {"dagen": 30})
         assert failing(result) == ["nostart:0"]
         assert sorted(result["record"]) == ["nostart:0", "started:0"]
+
+
+class TestStartBuitenToewijzing:
+    def test_start_before_ingang_or_after_eind_fails(self):
+        # toewijzingen run 2024-01-15 .. 2024-12-31, except 105 which ends 2024-03-31.
+        data = scan(
+            toewijzingen=[
+                toewijzing("100"),
+                toewijzing("101"),
+                toewijzing("102"),
+                toewijzing("103"),
+                toewijzing("105", eind="2024-03-31"),
+            ],
+            starts=[
+                regie("305", "100", begin="2024-01-16", bericht_id="inside"),
+                regie("305", "101", begin="2024-01-10", bericht_id="before"),
+                regie("305", "102", begin="2024-12-31", dag="2024-12-31", bericht_id="lastday"),
+                regie("305", "103", begin="2024-01-15", bericht_id="firstday"),
+                regie("305", "105", begin="2024-04-01", dag="2024-04-02", bericht_id="after"),
+                regie("305", "999", begin="2023-01-01", bericht_id="orphan"),  # no 301: not judged
+            ],
+        )
+        result = REGISTRY["start_buiten_toewijzing"](data, {})
+        assert failing(result) == ["after:0", "before:0"]
+        assert len(result) == 5
+
+    def test_not_assessable_without_linked_starts(self):
+        assert REGISTRY["start_buiten_toewijzing"](scan(toewijzingen=[toewijzing()]), {}) is None
+        orphans_only = scan(toewijzingen=[toewijzing("100")], starts=[regie("305", "999")])
+        assert REGISTRY["start_buiten_toewijzing"](orphans_only, {}) is None
+
+
+class TestStartIngangsdatumAfwijkend:
+    def test_compares_with_the_current_301_version(self):
+        data = scan(
+            toewijzingen=[
+                toewijzing("100"),
+                toewijzing("101"),
+                # 102: a later version (decided 2024-01-10) moved the Ingangsdatum to 2024-02-01
+                toewijzing("102"),
+                toewijzing("102", ident="T2", datum="2024-01-10", ingang="2024-02-01"),
+                toewijzing("103"),
+            ],
+            starts=[
+                regie("305", "100", ToewijzingIngangsdatum="2024-01-15", bericht_id="same"),
+                regie("305", "101", ToewijzingIngangsdatum="2024-01-01", bericht_id="other"),
+                regie("305", "102", begin="2024-02-02", dag="2024-02-05", bericht_id="old")
+                | {"ToewijzingIngangsdatum": "2024-01-15"},
+                regie("305", "103", bericht_id="empty"),  # no ToewijzingIngangsdatum: not judged
+            ],
+        )
+        result = REGISTRY["start_ingangsdatum_afwijkend"](data, {})
+        assert failing(result) == ["old:0", "other:0"]
+        assert len(result) == 3
+
+    def test_not_assessable_without_starts(self):
+        assert REGISTRY["start_ingangsdatum_afwijkend"](scan(), {}) is None
+
+
+class TestStartProductAfwijkend:
+    def test_specific_aspecific_and_generic(self):
+        data = scan(
+            toewijzingen=[
+                toewijzing("100"),  # specific 45 / 45A48
+                toewijzing("101"),
+                toewijzing("102", code=None),  # aspecific: category 45 only
+                toewijzing("103", code=None),
+                toewijzing("104", cat=None, code=None, Budget=100000),  # generic
+                toewijzing("105", cat=None, code=None, Budget=100000),
+            ],
+            starts=[
+                regie("305", "100", bericht_id="spec_ok"),
+                regie("305", "101", code="45A49", bericht_id="spec_code"),
+                regie("305", "102", code=None, bericht_id="asp_ok"),
+                regie("305", "103", bericht_id="asp_code"),  # a code where the 301 has none
+                regie("305", "104", cat=None, code=None, bericht_id="gen_ok"),
+                regie("305", "105", code=None, bericht_id="gen_cat"),
+            ],
+        )
+        result = REGISTRY["start_product_afwijkend"](data, {})
+        assert failing(result) == ["asp_code:0", "gen_cat:0", "spec_code:0"]
+        assert len(result) == 6
+
+    def test_not_assessable_without_starts(self):
+        assert REGISTRY["start_product_afwijkend"](scan(toewijzingen=[toewijzing()]), {}) is None
+
+
+class TestStartWeesOfDubbel:
+    def test_orphans_doubles_status_and_deletions(self):
+        stop = {"eind": "2024-02-05", "reden": "31"}
+        data = scan(
+            toewijzingen=[toewijzing(n) for n in ("100", "101", "102", "103", "104", "105", "106")],
+            starts=[
+                regie("305", "999", bericht_id="orphan"),
+                # 100 exists in GEM only: ToewijzingNummer is unique per gemeente (TR332)
+                regie("305", "100", gemeente=GEM2, bericht_id="othergem"),
+                regie("305", None, bericht_id="taakgericht"),  # no number: not judged
+                regie("305", "100", bericht_id="ok"),
+                regie("305", "100", status="2", begin="2024-02-01", bericht_id="status2"),
+                regie("305", "101", status="3", bericht_id="delalone"),
+                regie("305", "102", dag="2024-01-20", bericht_id="d102a"),
+                regie("305", "102", status="3", dag="2024-01-25", bericht_id="d102b"),
+                regie("305", "103", dag="2024-01-20", bericht_id="s103"),
+                regie("305", "103", status="3", dag="2024-02-15", bericht_id="del103"),
+                regie("305", "104", dag="2024-01-20", bericht_id="s104"),
+                regie("305", "104", status="3", dag="2024-02-15", bericht_id="del104"),
+                regie("305", "105", bericht_id="first105"),
+                regie("305", "105", begin="2024-03-01", dag="2024-03-05", bericht_id="second105"),
+                regie("305", "106", bericht_id="first106"),
+                regie("305", "106", begin="2024-03-01", dag="2024-03-05", bericht_id="second106"),
+            ],
+            stops=[
+                # 103: a stop in force when the start is deleted (TR071)
+                regie("307", "103", dag="2024-02-10", **stop),
+                # 104: the stop was deleted before the start was: allowed
+                regie("307", "104", dag="2024-02-10", **stop),
+                regie("307", "104", dag="2024-02-12", status="3", **stop),
+                # 106: the first start was stopped before the second began
+                regie("307", "106", eind="2024-02-28", reden="31", dag="2024-03-01"),
+            ],
+        )
+        result = REGISTRY["start_wees_of_dubbel"](data, {})
+        assert failing(result) == [
+            "del103:0",
+            "delalone:0",
+            "orphan:0",
+            "othergem:0",
+            "second105:0",
+            "status2:0",
+        ]
+        assert len(result) == 16
+
+    def test_rejected_delivery_is_not_an_earlier_delivery(self):
+        # The 1 was rejected (a retour with 9019 on the header): the 3 deletes nothing (TR063).
+        data = scan(
+            toewijzingen=[toewijzing("100")],
+            starts=[
+                regie("305", "100", ident="S1", bericht_id="new"),
+                regie("305", "100", ident="S2", status="3", dag="2024-01-25", bericht_id="del"),
+            ],
+            retourcodes=[retourcode("9019", heen="305", niveau="Header", ident="S1")],
+        )
+        result = REGISTRY["start_wees_of_dubbel"](data, {})
+        assert failing(result) == ["del:0"]
+        assert len(result) == 2
+
+    def test_no_starts_is_not_assessable(self):
+        assert REGISTRY["start_wees_of_dubbel"](scan(toewijzingen=[toewijzing()]), {}) is None
+
+
+class TestStartZonderStop:
+    PARAMS = {"max_werkdagen": 5}
+
+    def test_ended_toewijzing_needs_a_stop(self):
+        # Einddatum Fri 2024-05-31 + 5 working days = Fri 2024-06-07, before the peildatum.
+        data = scan(
+            peildatum="2024-07-01",
+            toewijzingen=[
+                toewijzing("100", eind="2024-05-31"),
+                toewijzing("101", eind="2024-05-31"),
+                toewijzing("102"),  # ends 2024-12-31: not due
+                # 103: shortened to 2024-05-31 by a 301 sent Tue 2024-06-25: due Tue 2024-07-02
+                toewijzing("103"),
+                toewijzing("103", ident="T2", dag="2024-06-25", datum="2024-06-24")
+                | {"Einddatum": "2024-05-31", "RedenWijziging": "05"},
+                # 104: withdrawn (13) by a 301 of Fri 2024-03-01: due Fri 2024-03-08
+                toewijzing("104"),
+                toewijzing("104", ident="T2", dag="2024-03-01", datum="2024-03-01")
+                | {"Einddatum": "2024-01-15", "RedenWijziging": "13"},
+                toewijzing("105", eind="2024-05-31"),
+            ],
+            starts=[
+                regie("305", "100", bericht_id="open"),
+                regie("305", "101", bericht_id="stopped"),
+                regie("305", "102", bericht_id="running"),
+                regie("305", "103", bericht_id="shortened"),
+                regie("305", "104", bericht_id="withdrawn"),
+                regie("305", "105", bericht_id="deleted"),
+                regie("305", "105", status="3", dag="2024-01-25", bericht_id="deleted2"),
+            ],
+            stops=[regie("307", "101", eind="2024-05-31", reden="31", dag="2024-06-03")],
+        )
+        result = REGISTRY["start_zonder_stop"](data, self.PARAMS)
+        assert failing(result) == ["open:0", "withdrawn:0"]
+        assert sorted(result["record"]) == ["open:0", "stopped:0", "withdrawn:0"]
+        deadline = result.set_index("record")["datum"]
+        assert deadline["open:0"] == pd.Timestamp("2024-06-07")
+        assert deadline["withdrawn:0"] == pd.Timestamp("2024-03-08")
+
+    def test_no_starts_is_not_assessable(self):
+        assert REGISTRY["start_zonder_stop"](scan(toewijzingen=[toewijzing()]), self.PARAMS) is None

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import weakref
+from collections.abc import Callable
+
+import numpy as np
 import pandas as pd
 
 from kit.checks.base import ScanData, outcome, register
+from kit.pathways import ACCEPT_CODES
+from kit.read_xml import load_schema
+from kit.store import FILES_TABLE
 
+RELEASE_32 = pd.Timestamp("2023-04-03")  # iJw 3.2 in force: BerichtVersie 3, BerichtSubversie 2
 CLIENT_TABLES = (
     "toewijzingen",
     "starts",
@@ -14,6 +22,30 @@ CLIENT_TABLES = (
     "wijzigingsverzoeken",
     "prestaties",
 )
+# Content dates that must not lie after the message's Dagtekening (TR134, TR137).
+CONTENT_DATES = {
+    "toewijzingen": ("Toewijzingsdatum",),
+    "starts": ("Begindatum",),
+    "stops": ("Begindatum", "Einddatum"),
+    "prestaties": ("ProductPeriodeBegindatum", "ProductPeriodeEinddatum"),
+}
+# Key of a rejected class in `retourcodes`, most specific first.
+RETOUR_KEYS = ("ReferentieNummer", "ToewijzingNummer", "ReferentieAanbieder")
+HEADER_COLUMNS = [
+    "bericht_id",
+    "berichttype",
+    "heen_berichttype",
+    "is_retour",
+    "Afzender",
+    "Ontvanger",
+    "Identificatie",
+    "Dagtekening",
+    "DagtekeningRetour",
+    "DeclaratieIdentificatie",
+    "DeclaratieDagtekening323",
+]
+RECORD_COLUMNS = ["record", "bericht_id", "berichttype", "aanbieder", "gemeente", "Dagtekening"]
+TR002_YEARS = 120
 
 
 def client_rows(data: ScanData) -> pd.DataFrame:
@@ -35,6 +67,122 @@ def client_rows(data: ScanData) -> pd.DataFrame:
     return pd.concat([p[[c for c in cols if c in p]] for p in parts], ignore_index=True)
 
 
+def message_tables(berichttype: str | None = None) -> list[str]:
+    """Store tables fed by one message type (all message tables when None)."""
+    return [
+        t.name
+        for t in load_schema().tables.values()
+        if berichttype is None or t.berichttype == berichttype
+    ]
+
+
+def _sent_by_gemeente(heen_type: pd.Series) -> pd.Series:
+    roles = {k: v.get("afzender") for k, v in load_schema().berichten.items()}
+    return heen_type.map(roles).eq("gemeente").fillna(False).astype(bool)
+
+
+def _is_retour(msgs: pd.DataFrame) -> pd.Series:
+    return msgs["is_retour"].fillna(False).astype(bool)
+
+
+def retour_candidates(data: ScanData) -> pd.DataFrame:
+    """Every retour (302/.../320) and every 325 known on the peildatum, keyed like its heenbericht.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``retour_id, heen_type, Afzender, Ontvanger, Identificatie, kop_dag, retour_dag``: the
+        header of the heenbericht as the retour repeats it (for a 325: the 323's Identificatie and
+        Dagtekening, sender and receiver swapped back) and the date the retour was sent. Retours
+        sent after the peildatum are left out (a missing date is kept).
+    """
+    msgs = data.tables["berichten"][HEADER_COLUMNS]
+    retours = msgs[_is_retour(msgs)]
+    answers = msgs[msgs["berichttype"] == "325"]
+    parts = [
+        pd.DataFrame(
+            {
+                "retour_id": retours["bericht_id"],
+                "heen_type": retours["heen_berichttype"],
+                "Afzender": retours["Afzender"],
+                "Ontvanger": retours["Ontvanger"],
+                "Identificatie": retours["Identificatie"],
+                "kop_dag": retours["Dagtekening"],
+                "retour_dag": retours["DagtekeningRetour"],
+            }
+        ),
+        pd.DataFrame(
+            {
+                "retour_id": answers["bericht_id"],
+                "heen_type": "323",
+                "Afzender": answers["Ontvanger"],
+                "Ontvanger": answers["Afzender"],
+                "Identificatie": answers["DeclaratieIdentificatie"],
+                "kop_dag": answers["DeclaratieDagtekening323"],
+                "retour_dag": answers["Dagtekening"],
+            }
+        ),
+    ]
+    filled = [p for p in parts if len(p)]
+    if not filled:
+        return parts[0].iloc[0:0].astype({"heen_type": "string"})
+    out = pd.concat(filled, ignore_index=True).astype({"heen_type": "string"})
+    return out[~(out["retour_dag"] > data.peildatum)].reset_index(drop=True)
+
+
+_PER_SCAN: dict[tuple[int, str], tuple[weakref.ref, pd.DataFrame]] = {}
+
+
+def per_scan(data: ScanData, build: Callable[[ScanData], pd.DataFrame]) -> pd.DataFrame:
+    """``build(data)``, computed once per :class:`ScanData` (shared by several checks).
+
+    The result is kept while ``data`` lives; callers must not modify it.
+    """
+    key = (id(data), build.__qualname__)
+    hit = _PER_SCAN.get(key)
+    if hit is not None and hit[0]() is data:
+        return hit[1]
+    value = build(data)
+    _PER_SCAN[key] = (weakref.ref(data, lambda _: _PER_SCAN.pop(key, None)), value)
+    return value
+
+
+def retour_links(data: ScanData) -> pd.DataFrame:
+    """Link every retour (and 325) to the heenbericht it answers (computed once per scan).
+
+    The key is heen berichttype + Afzender + Ontvanger + Identificatie of the heenbericht (the
+    retour copies the header, IV028; a 325 names the 323 in DeclaratieIdentificatie, TR337). When
+    an identification was used twice, the heenbericht with the same Dagtekening is preferred.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``retour_id, heen_id, heen_type, heen_dag, retour_dag``: one row per linked retour.
+    """
+    return per_scan(data, _link_retours)
+
+
+def _link_retours(data: ScanData) -> pd.DataFrame:
+    cand = retour_candidates(data)
+    if cand.empty:
+        return pd.DataFrame(columns=["retour_id", "heen_id", "heen_type", "heen_dag", "retour_dag"])
+    msgs = data.tables["berichten"][HEADER_COLUMNS]
+    heen = msgs[~_is_retour(msgs)].rename(
+        columns={"bericht_id": "heen_id", "berichttype": "heen_type", "Dagtekening": "heen_dag"}
+    )[["heen_id", "heen_type", "Afzender", "Ontvanger", "Identificatie", "heen_dag"]]
+    key = ["heen_type", "Afzender", "Ontvanger", "Identificatie"]
+    linked = cand.dropna(subset=["Identificatie"]).merge(heen, on=key)
+    ambiguous = linked["retour_id"].duplicated(keep=False)
+    if ambiguous.any():  # identification used twice: prefer the heenbericht of the same day
+        part = linked[ambiguous]
+        part = part.assign(_other_day=~(part["kop_dag"] == part["heen_dag"]).fillna(False))
+        part = part.sort_values(["retour_id", "_other_day", "heen_dag"], kind="mergesort")
+        linked = pd.concat([linked[~ambiguous], part.drop_duplicates("retour_id")])
+    return linked[["retour_id", "heen_id", "heen_type", "heen_dag", "retour_dag"]].reset_index(
+        drop=True
+    )
+
+
 @register("bsn_elfproef")
 def bsn_elfproef(data: ScanData, params: dict) -> pd.DataFrame | None:
     """Rows whose BSN fails the 11-proef (CS002; computed at ingest)."""
@@ -54,3 +202,315 @@ def bsn_testnummer(data: ScanData, params: dict) -> pd.DataFrame | None:
     rows = rows[rows["BsnTestnummer"].notna()]
     failing = rows["BsnTestnummer"].astype(bool) & (not params.get("testdata_toegestaan", False))
     return outcome(rows, failing)
+
+
+def _fullmatch(values: pd.Series, pattern: str) -> pd.Series:
+    """``str.fullmatch`` evaluated once per distinct value (codes repeat a lot); missing: False."""
+    codes, uniques = pd.factorize(values)
+    ok = pd.Series(uniques, dtype="string").str.fullmatch(pattern).fillna(False).to_numpy(bool)
+    return pd.Series(np.append(ok, False)[codes], index=values.index)  # code -1 (missing): False
+
+
+def _gemeentecodes(values: list) -> set[str]:
+    # YAML reads an unquoted 0599 as text and 363 as a number: pad numbers to four digits.
+    # (An unquoted 0363 is octal to YAML and arrives as 243: codes should be quoted.)
+    return {f"{v:04d}" if isinstance(v, int) else str(v).strip() for v in values}
+
+
+@register("kop_ongeldig")
+def kop_ongeldig(data: ScanData, params: dict) -> pd.DataFrame | None:
+    """Message header: codes, version and (optionally) the gemeentecode list (RS035/RS036, TR378).
+
+    One record per message in ``berichten``, retours included (a retour repeats the header of
+    its heenbericht). Fails when the gemeente side (Afzender of 301/319/325, Ontvanger of the
+    others) is not 4 digits, the aanbieder side not 8 digits, BerichtVersie is not 3 or
+    BerichtSubversie not 2 (for messages dated from 2023-04-03, when iJw 3.2 took effect), or,
+    with a non-empty ``gemeentecodes`` list, the gemeentecode is not in that list.
+    """
+    msgs = data.rows("berichten")
+    if msgs.empty:
+        return None
+    by_gemeente = _sent_by_gemeente(msgs["heen_berichttype"].fillna(msgs["berichttype"]))
+    gemeente = msgs["Afzender"].where(by_gemeente, msgs["Ontvanger"])
+    aanbieder = msgs["Ontvanger"].where(by_gemeente, msgs["Afzender"])
+    bad = ~_fullmatch(gemeente, r"[0-9]{4}") | ~_fullmatch(aanbieder, r"[0-9]{8}")
+    wrong_version = (msgs["BerichtVersie"] != "3") | (msgs["BerichtSubversie"] != "2")
+    bad |= wrong_version.fillna(True).astype(bool) & ~(msgs["Dagtekening"] < RELEASE_32)
+    codes = _gemeentecodes(params.get("gemeentecodes") or [])
+    if codes:
+        bad |= ~gemeente.isin(codes).fillna(False).astype(bool)
+    return outcome(msgs, bad)
+
+
+@register("dubbele_identificatie")
+def dubbele_identificatie(data: ScanData, params: dict) -> pd.DataFrame | None:
+    """Two or more messages with the same identification per sender and berichtsoort (TR056).
+
+    One record per message with an identification. A heenbericht is keyed by berichttype +
+    Afzender + Identificatie; a retour by its own sender (the heenbericht's Ontvanger) and
+    IdentificatieRetour (its header Identificatie is the heenbericht's). Every message of a
+    duplicated key fails.
+    """
+    msgs = data.rows("berichten")
+    if msgs.empty:
+        return None
+    retour = _is_retour(msgs)
+    keyed = msgs[RECORD_COLUMNS].assign(
+        _afzender=msgs["Afzender"].where(~retour, msgs["Ontvanger"]),
+        _ident=msgs["Identificatie"].where(~retour, msgs["IdentificatieRetour"]),
+    )
+    keyed = keyed[keyed["_ident"].notna()]
+    if keyed.empty:
+        return None
+    # one row per message (bericht_id is unique), so a repeated key is a second message
+    return outcome(keyed, keyed.duplicated(["berichttype", "_afzender", "_ident"], keep=False))
+
+
+@register("dubbel_bestand")
+def dubbel_bestand(data: ScanData, params: dict) -> pd.DataFrame | None:
+    """The same file content delivered under more than one name (signal).
+
+    One record per distinct file content (``bestand:<inhoud_hash>``) in table ``bestanden``;
+    fails when that content was seen under two or more file names. Berichttype, aanbieder,
+    gemeente and date are those of the first message of the file ("onbekend" when the file
+    holds no message the scan knows). Files whose messages all lie after the peildatum are left
+    out.
+    """
+    files = data.tables.get(FILES_TABLE)
+    if files is None or files.empty:
+        return None
+    files = files[files["inhoud_hash"].notna()]
+    if files.empty:
+        return None
+    codes, hashes = pd.factorize(files["inhoud_hash"])
+    n_berichten = files["n_berichten"].groupby(codes).max().to_numpy()
+    n_names = pd.Series(1, index=hashes)
+    repeated = files[files["inhoud_hash"].duplicated(keep=False)]
+    n_names.update(repeated.groupby("inhoud_hash")["bron"].nunique())
+    # bericht_id = first 16 characters of the file hash + "-" + position in the file
+    msgs = data.tables["berichten"]
+    ids = msgs["bericht_id"].astype("string[pyarrow]")  # fast string kernels
+    first = pd.DataFrame(
+        {
+            "_prefix": ids.str[:16],
+            "_later": ~ids.str.endswith("-0").fillna(False).astype(bool),
+            "berichttype": msgs["berichttype"],
+            "aanbieder": msgs["aanbieder"],
+            "gemeente": msgs["gemeente"],
+            "Dagtekening": msgs["Dagtekening"],
+        }
+    ).sort_values("_later", kind="mergesort")
+    first = first.drop_duplicates("_prefix").set_index("_prefix")
+    info = first.reindex(hashes.astype("string[pyarrow]").str[:16])
+    found = info["berichttype"].notna().to_numpy()
+    # messages of the file exist but none is in the scan: all dated after the peildatum
+    keep = found | ~(pd.Series(n_berichten).fillna(0).to_numpy() > 0)
+    if not keep.any():
+        return None
+    frame = pd.DataFrame(
+        {
+            "record": "bestand:" + hashes.to_series(index=range(len(hashes))),
+            "berichttype": info["berichttype"].fillna("onbekend").to_numpy(),
+            "aanbieder": info["aanbieder"].fillna("onbekend").to_numpy(),
+            "gemeente": info["gemeente"].fillna("onbekend").to_numpy(),
+            "Dagtekening": info["Dagtekening"].to_numpy(),
+        }
+    )[keep]
+    return outcome(frame, n_names.to_numpy()[keep] > 1)
+
+
+@register("datum_na_dagtekening")
+def datum_na_dagtekening(data: ScanData, params: dict) -> pd.DataFrame | None:
+    """A content date after the message's Dagtekening, or a Dagtekening after the retour's.
+
+    Records are store rows. Rows of 301/305/307/323 are always checked: Toewijzingsdatum,
+    Begindatum, Einddatum (307) and ProductPeriode must not lie after the Dagtekening (TR134,
+    TR137). Rows of any heenbericht that has a retour (or a 325) in the data are also checked for
+    a Dagtekening after the retour's DagtekeningRetour (the 325's Dagtekening): the message was
+    dated in the future (TR135).
+    """
+    links = retour_links(data)
+    with_retour = links["heen_id"].unique()
+    future = links.loc[links["heen_dag"] > links["retour_dag"], "heen_id"].unique()
+    parts = []
+    for table in message_tables():
+        rows = data.rows(table)
+        if rows.empty:
+            continue
+        rows = rows[[*RECORD_COLUMNS, *CONTENT_DATES.get(table, ())]]
+        bad = rows["bericht_id"].isin(future)
+        for col in CONTENT_DATES.get(table, ()):
+            bad |= (rows[col] > rows["Dagtekening"]).fillna(False)
+        keep = (
+            pd.Series(True, index=rows.index)
+            if table in CONTENT_DATES
+            else rows["bericht_id"].isin(with_retour)
+        )
+        if keep.any():
+            parts.append(rows.loc[keep, RECORD_COLUMNS].assign(_bad=bad[keep]))
+    if not parts:
+        return None
+    checked = pd.concat(parts, ignore_index=True)
+    return outcome(checked, checked["_bad"])
+
+
+@register("afgekeurd_in_data")
+def afgekeurd_in_data(data: ScanData, params: dict) -> pd.DataFrame | None:
+    """Rows of heenberichten that their retour (or 325) rejected (OP286, IV028).
+
+    Records are the store rows of every heenbericht that has a retour in the data. A retourcode
+    other than 0200/0233/8001 rejects the row(s) it names: a code on a class with a key
+    (ReferentieNummer, ToewijzingNummer or ReferentieAanbieder, most specific first) rejects the
+    rows of that message with that key; a code without a key (Header, Client, ...) rejects the
+    whole message. Codes per RetourCode: :func:`retourcodes_per_code`.
+    """
+    links = retour_links(data)
+    if links.empty:
+        return None
+    bad = rejecting_codes(data).merge(
+        links[["retour_id", "heen_id"]], left_on="bericht_id", right_on="retour_id"
+    )
+    key_name = pd.Series(pd.NA, index=bad.index, dtype="string")
+    for col in reversed(RETOUR_KEYS):
+        key_name = key_name.mask(bad[col].notna(), col)
+    whole = bad.loc[key_name.isna(), "heen_id"].unique()
+    linked = links["heen_id"].unique()
+    parts = []
+    for heen_type in sorted(links["heen_type"].dropna().unique()):
+        for table in message_tables(heen_type):
+            rows = data.rows(table)
+            keys = [c for c in RETOUR_KEYS if c in rows]
+            rows = rows.loc[rows["bericht_id"].isin(linked), [*RECORD_COLUMNS, *keys]]
+            if rows.empty:
+                continue
+            failing = rows["bericht_id"].isin(whole)
+            for col in RETOUR_KEYS:
+                named = bad.loc[key_name == col, ["heen_id", col]].drop_duplicates()
+                if col not in rows or named.empty:
+                    continue
+                named = named.rename(columns={"heen_id": "bericht_id"})
+                cand = rows.loc[rows["bericht_id"].isin(named["bericht_id"].unique())]
+                hit = cand[["bericht_id", col]].merge(named, how="left", indicator=True)
+                failing[cand.index[(hit["_merge"] == "both").to_numpy()]] = True
+            parts.append(rows[RECORD_COLUMNS].assign(_bad=failing))
+    if not parts:
+        return None
+    checked = pd.concat(parts, ignore_index=True)
+    return outcome(checked, checked["_bad"])
+
+
+def rejecting_codes(data: ScanData) -> pd.DataFrame:
+    """Rows of ``retourcodes`` with a code that rejects (not 0200, 0233 or 8001)."""
+    codes = data.tables["retourcodes"]
+    return codes[codes["RetourCode"].notna() & ~codes["RetourCode"].isin(ACCEPT_CODES)]
+
+
+def retourcodes_per_code(data: ScanData) -> pd.DataFrame:
+    """How often each rejecting RetourCode occurs, per heen berichttype (a report helper).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``heen_berichttype, RetourCode, n`` sorted by frequency.
+    """
+    bad = rejecting_codes(data)
+    out = bad.groupby(["heen_berichttype", "RetourCode"]).size().rename("n").reset_index()
+    return out.sort_values("n", ascending=False, kind="mergesort").reset_index(drop=True)
+
+
+@register("retour_ontbreekt")
+def retour_ontbreekt(data: ScanData, params: dict) -> pd.DataFrame | None:
+    """No retour, or a late one, for a heenbericht (OP090, OP090x4).
+
+    One record per heenbericht (301/305/307/315/317/319, and 323 for the 325) of a type for
+    which the data hold at least one retour. Fails when the first retour came more than
+    ``max_werkdagen`` working days after the Dagtekening (``max_werkdagen_325`` for a 325 on a
+    323), or when there is none while that term has passed on the peildatum. Messages without a
+    retour whose term has not yet passed are not counted.
+    """
+    cand = retour_candidates(data)
+    types = cand["heen_type"].dropna().unique()
+    if not len(types):
+        return None
+    msgs = data.rows("berichten")
+    heen = msgs.loc[~_is_retour(msgs) & msgs["berichttype"].isin(types), RECORD_COLUMNS]
+    if heen.empty:
+        return None
+    links = retour_links(data)
+    first = links.sort_values("retour_dag", kind="mergesort").drop_duplicates("heen_id")
+    matched = heen[["bericht_id"]].merge(
+        first[["heen_id", "retour_dag"]], left_on="bericht_id", right_on="heen_id", how="left"
+    )
+    has_retour = pd.Series(matched["heen_id"].notna().to_numpy(), index=heen.index)
+    retour_dag = pd.Series(matched["retour_dag"].to_numpy(), index=heen.index)
+    limit = (heen["berichttype"] == "323").map(
+        {True: params.get("max_werkdagen_325", 10), False: params.get("max_werkdagen", 3)}
+    )
+    cal = data.calendar
+    lag = cal.between(heen["Dagtekening"], retour_dag)
+    peil = pd.Series(data.peildatum, index=heen.index)
+    due = (cal.between(heen["Dagtekening"], peil) >= limit).fillna(False).astype(bool)
+    late = ~has_retour | (lag > limit).fillna(False).astype(bool)
+    keep = has_retour | due
+    return outcome(heen[keep], late[keep])
+
+
+def _month_index(geboortemaand: pd.Series) -> pd.Series:
+    """``YYYY-MM`` -> months since year 0 (missing when not a valid year-month)."""
+    text = geboortemaand.astype("string[pyarrow]")  # fast string kernels
+    valid = text.str.fullmatch(r"[0-9]{4}-(0[1-9]|1[0-2])").fillna(False).astype(bool)
+    text = text.where(valid)
+    year = text.str[:4].astype("Int64")
+    month = text.str[5:7].astype("Int64")
+    return (year * 12 + month - 1).astype("Float64")
+
+
+def _month_start(index: pd.Series) -> pd.Series:
+    """First day of the month with this month index (missing stays missing)."""
+    idx = index.astype("Float64")
+    parts = pd.DataFrame(
+        {"year": (idx // 12), "month": (idx % 12) + 1, "day": 1}, index=index.index
+    ).astype("float64")
+    return pd.to_datetime(parts, errors="coerce")
+
+
+@register("leeftijd_buiten_jeugdwet")
+def leeftijd_buiten_jeugdwet(data: ScanData, params: dict) -> pd.DataFrame | None:
+    """Client certainly ``leeftijd`` (18) or older at the start, or an impossible birth date.
+
+    Records are store rows with a valid Geboortemaand (YYYY-MM; DatumGebruik 3, wholly unknown,
+    is left out). A 301 row fails when its Ingangsdatum, a 305 row when its Begindatum, lies
+    after the last day of the birth month plus 18 years (with DatumGebruik 2 the birth month is
+    unknown: the last month of the year is used). Every row fails when the birth month lies
+    after the Dagtekening or more than 120 years before it (TR002, TR134).
+    """
+    parts = []
+    for table in CLIENT_TABLES:
+        rows = data.rows(table)
+        if rows.empty or "Geboortemaand" not in rows:
+            continue
+        start = {"toewijzingen": "Ingangsdatum", "starts": "Begindatum"}.get(table)
+        ref = rows[start] if start else pd.Series(pd.NaT, index=rows.index)
+        cols = ["record", "berichttype", "aanbieder", "gemeente", "Dagtekening"]
+        parts.append(
+            rows[cols].assign(
+                geboortemaand=rows["Geboortemaand"],
+                gebruik=rows["GeboortedatumGebruik"],
+                startdatum=ref,
+            )
+        )
+    if not parts:
+        return None
+    rows = pd.concat(parts, ignore_index=True)
+    first = _month_index(rows["geboortemaand"])
+    rows = rows[first.notna() & (rows["gebruik"] != "3").fillna(True)]
+    if rows.empty:
+        return None
+    first = first[rows.index]
+    last = first.where((rows["gebruik"] != "2").fillna(True), first - first % 12 + 11)
+    age = int(params.get("leeftijd", 18))
+    certainly_of_age = _month_start(last + 12 * age + 1)  # day after the last possible birthday
+    adult = (rows["startdatum"] >= certainly_of_age).fillna(False)
+    born_later = (_month_start(first) > rows["Dagtekening"]).fillna(False)
+    too_old = (_month_start(last + 12 * TR002_YEARS + 1) <= rows["Dagtekening"]).fillna(False)
+    return outcome(rows, adult | born_later | too_old)

@@ -97,12 +97,16 @@ class WorkdayCalendar:
         return out
 
     def add(self, start: pd.Series, days: int) -> pd.Series:
-        """The date ``days`` working days after ``start`` (missing stays missing)."""
+        """The date ``days`` working days after ``start`` (missing stays missing).
+
+        A start on a weekend day or holiday counts from the working day before it, so that
+        ``between(start, add(start, n)) == n``.
+        """
         ok = start.notna()
         out = pd.Series(pd.NaT, index=start.index, dtype="datetime64[ns]")
         if ok.any():
             d = start[ok].to_numpy(dtype="datetime64[D]")
-            out[ok] = np.busday_offset(d, days, roll="forward", holidays=self.holidays)
+            out[ok] = np.busday_offset(d, days, roll="backward", holidays=self.holidays)
         return out
 
 

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import weakref
+from collections.abc import Callable
+
+import numpy as np
 import pandas as pd
 
 from kit.checks.base import ScanData, outcome, register
+from kit.pathways import START_KEY, STOP_KEY, current_regie, drop_rejected
 
 PAIR = ["gemeente", "ToewijzingNummer"]
+DELIVERY_ORDER = ["Dagtekening", "Identificatie", "regel"]
 
 
 def current_301(data: ScanData) -> pd.DataFrame:
@@ -16,7 +22,10 @@ def current_301(data: ScanData) -> pd.DataFrame:
 
 
 def starts_with_toewijzing(data: ScanData) -> pd.DataFrame:
-    """Every 305 row (StatusAanlevering 1) joined to the current 301 of its toewijzing."""
+    """Every 305 row (StatusAanlevering 1) joined to the current 301 of its toewijzing.
+
+    Column ``gekoppeld`` says whether a 301 was found (gemeente + ToewijzingNummer).
+    """
     starts = data.rows("starts")
     starts = starts[starts["StatusAanlevering"] == "1"]
     toew = current_301(data)[
@@ -29,8 +38,138 @@ def starts_with_toewijzing(data: ScanData) -> pd.DataFrame:
             "categorie",
             "productcode",
         ]
-    ]
-    return starts.merge(toew, on=PAIR, how="left")
+    ].assign(gekoppeld=True)
+    linked = starts.merge(toew, on=PAIR, how="left")
+    linked["gekoppeld"] = linked["gekoppeld"].astype("boolean").fillna(False).astype(bool)
+    return linked
+
+
+_CACHE: dict[int, dict] = {}
+
+
+def cached(data: ScanData, name: str, build: Callable[[ScanData], pd.DataFrame]) -> pd.DataFrame:
+    """``build(data)``, computed once per :class:`ScanData` (several checks share these frames).
+
+    The result is shared: callers must not change it in place.
+    """
+    store = _CACHE.get(id(data))
+    if store is None:
+        store = _CACHE[id(data)] = {}
+        weakref.finalize(data, _CACHE.pop, id(data), None)
+    if name not in store:
+        store[name] = build(data)
+    return store[name]
+
+
+def current_301_rows(data: ScanData) -> pd.DataFrame:
+    """:func:`current_301` plus columns of the current version's store row.
+
+    Adds ``dagtekening_301`` (Dagtekening of the message that carried the current version) and
+    ``eenheid_301``, ``volume_301``, ``frequentie_301``, ``budget_301``.
+    """
+
+    def build(data: ScanData) -> pd.DataFrame:
+        extra = data.rows("toewijzingen")[
+            ["record", "Dagtekening", "Eenheid", "Volume", "Frequentie", "Budget"]
+        ].rename(
+            columns={
+                "record": "rij_301",
+                "Dagtekening": "dagtekening_301",
+                "Eenheid": "eenheid_301",
+                "Volume": "volume_301",
+                "Frequentie": "frequentie_301",
+                "Budget": "budget_301",
+            }
+        )
+        return current_301(data).merge(extra, on="rij_301", how="left")
+
+    return cached(data, "current_301_rows", build)
+
+
+def without_rejected(data: ScanData, table: str) -> pd.DataFrame:
+    """Store rows of ``table`` (with ``record``) without rejected heenberichten (OP286)."""
+    return cached(
+        data,
+        f"valid:{table}",
+        lambda d: drop_rejected(d.rows(table), d.tables["retourcodes"]),
+    )
+
+
+def current_starts(data: ScanData) -> pd.DataFrame:
+    """Current 305 deliveries: rejected ones dropped, StatusAanlevering 3 applied (IV008)."""
+    return cached(
+        data, "current_starts", lambda d: current_regie(without_rejected(d, "starts"), START_KEY)
+    )
+
+
+def current_stops(data: ScanData) -> pd.DataFrame:
+    """Current 307 deliveries: rejected ones dropped, StatusAanlevering 3 applied (IV008)."""
+    return cached(
+        data, "current_stops", lambda d: current_regie(without_rejected(d, "stops"), STOP_KEY)
+    )
+
+
+def key_codes(cols: list[str], *frames: pd.DataFrame) -> list[np.ndarray]:
+    """Integer codes of the combined key ``cols``, comparable across ``frames``.
+
+    Equal keys get equal codes; a missing value is a value of its own. Much faster than joining
+    or grouping on several text columns.
+    """
+    sizes = [len(f) for f in frames]
+    combined = np.zeros(sum(sizes), dtype=np.int64)
+    for col in cols:
+        values = pd.concat([f[col] for f in frames], ignore_index=True)
+        codes, uniques = pd.factorize(values, use_na_sentinel=False)
+        combined, _ = pd.factorize(combined * (len(uniques) + 1) + codes)
+    return np.split(combined, np.cumsum(sizes)[:-1])
+
+
+def matches(frame: pd.DataFrame, other: pd.DataFrame, cols: list[str]) -> pd.Series:
+    """Whether each row of ``frame`` has a row in ``other`` with equal ``cols``."""
+    if frame.empty or other.empty:
+        return pd.Series(False, index=frame.index)
+    left, right = key_codes(cols, frame, other)
+    return pd.Series(np.isin(left, right), index=frame.index)
+
+
+def rejected_rows(data: ScanData, table: str) -> pd.Series:
+    """True for the rows of ``table`` that belong to a rejected heenbericht."""
+    rows = data.rows(table)
+    return pd.Series(~rows.index.isin(without_rejected(data, table).index), index=rows.index)
+
+
+def alive_periods(rows: pd.DataFrame, key: list[str]) -> pd.DataFrame:
+    """When each delivery with StatusAanlevering 1 was in force.
+
+    Returns the StatusAanlevering 1 rows with ``van`` (its Dagtekening) and ``tot`` (the
+    Dagtekening of the first later delivery with status 3 and the same logical ``key``; missing
+    when it was never deleted). A delivery is in force on day ``t`` when ``van <= t < tot``.
+    """
+    ordered = rows.sort_values(DELIVERY_ORDER, kind="mergesort")
+    (group,) = key_codes(key, ordered)
+    deleted_on = ordered["Dagtekening"].where(ordered["StatusAanlevering"] == "3")
+    tot = deleted_on.groupby(group).shift(-1).groupby(group).bfill()
+    out = ordered.assign(van=ordered["Dagtekening"], tot=tot)
+    return out[(out["StatusAanlevering"] == "1").fillna(False).astype(bool)]
+
+
+def in_force_on(
+    frame: pd.DataFrame, periods: pd.DataFrame, key: list[str], day: str = "Dagtekening"
+) -> pd.Series:
+    """Whether, on ``frame[day]``, a delivery in ``periods`` with the same ``key`` was in force."""
+    if frame.empty or periods.empty:
+        return pd.Series(False, index=frame.index)
+    left, right = key_codes(key, frame, periods)
+    joined = pd.DataFrame({"_k": left, "_row": frame.index, "_day": frame[day].to_numpy()}).merge(
+        pd.DataFrame(
+            {"_k": right, "van": periods["van"].to_numpy(), "tot": periods["tot"].to_numpy()}
+        ),
+        on="_k",
+    )
+    ok = (joined["van"] <= joined["_day"]) & (
+        joined["tot"].isna() | (joined["tot"] > joined["_day"])
+    )
+    return pd.Series(frame.index.isin(joined.loc[ok, "_row"].unique()), index=frame.index)
 
 
 @register("start_te_laat")
@@ -90,3 +229,145 @@ def toewijzing_zonder_start(data: ScanData, params: dict) -> pd.DataFrame | None
         due["start_dagtekening"] <= due["deadline"]
     )
     return outcome(due, ~started_in_time, datum="deadline")
+
+
+@register("start_buiten_toewijzing")
+def start_buiten_toewijzing(data: ScanData, params: dict) -> pd.DataFrame | None:
+    """305 Begindatum before the current 301 Ingangsdatum or after its Einddatum (signal).
+
+    Records: 305 rows (StatusAanlevering 1) that link to a toewijzing (gemeente +
+    ToewijzingNummer) and have a Begindatum.
+    """
+    starts = starts_with_toewijzing(data)
+    starts = starts[starts["gekoppeld"] & starts["Begindatum"].notna()]
+    if starts.empty:
+        return None
+    before = starts["Begindatum"] < starts["ingangsdatum"]
+    after = starts["einddatum"].notna() & (starts["Begindatum"] > starts["einddatum"])
+    return outcome(starts, before | after)
+
+
+@register("start_ingangsdatum_afwijkend")
+def start_ingangsdatum_afwijkend(data: ScanData, params: dict) -> pd.DataFrame | None:
+    """305 ToewijzingIngangsdatum differs from the Ingangsdatum of the current 301 version.
+
+    Records: 305 rows (StatusAanlevering 1) that link to a toewijzing and carry a
+    ToewijzingIngangsdatum (the element is optional, so an empty one is not judged).
+    """
+    starts = starts_with_toewijzing(data)
+    starts = starts[starts["gekoppeld"] & starts["ToewijzingIngangsdatum"].notna()]
+    if starts.empty:
+        return None
+    return outcome(starts, starts["ToewijzingIngangsdatum"] != starts["ingangsdatum"])
+
+
+@register("start_product_afwijkend")
+def start_product_afwijkend(data: ScanData, params: dict) -> pd.DataFrame | None:
+    """305 product differs from the current 301 product (IV075).
+
+    Specific toewijzing (category + code): both equal; aspecific (category only): the same
+    category and no code; generic (no product): no product in the 305. All three come down to
+    category and code being equal with "missing" as a value. Records: 305 rows (StatusAanlevering
+    1) that link to a toewijzing.
+    """
+    starts = starts_with_toewijzing(data)
+    starts = starts[starts["gekoppeld"]]
+    if starts.empty:
+        return None
+    same_cat = _text(starts["ProductCategorie"]) == _text(starts["categorie"])
+    same_code = _text(starts["ProductCode"]) == _text(starts["productcode"])
+    return outcome(starts, ~(same_cat & same_code))
+
+
+def _text(values: pd.Series) -> pd.Series:
+    return values.astype("string").fillna("")
+
+
+def double_starts(data: ScanData) -> pd.Series:
+    """Records of current 305s that follow an earlier current 305 on the same toewijzing
+    without a current 307 of that earlier start in between (TR326, OP289).
+
+    "In between": a stop with the earlier start's logical key and an Einddatum on or before the
+    later start's Begindatum.
+    """
+    cur = current_starts(data)
+    cur = cur[cur["ToewijzingNummer"].notna()]
+    if cur.empty:
+        return pd.Series([], dtype="string")
+    stops = current_stops(data)
+    start_key, stop_key = key_codes(START_KEY, cur, stops)
+    (pair,) = key_codes(PAIR, cur)
+    frame = cur[["Begindatum", *DELIVERY_ORDER, "record"]].assign(_pair=pair, _key=start_key)
+    frame = frame.sort_values(["_pair", "Begindatum", *DELIVERY_ORDER], kind="mergesort")
+    frame["_earlier"] = frame.groupby("_pair")["_key"].shift(1)
+    pairs = frame[frame["_earlier"].notna()]
+    stop_end = pd.Series(stops["Einddatum"].to_numpy()).groupby(stop_key).min()
+    end = pairs["_earlier"].astype("int64").map(stop_end)
+    stopped = end.notna() & (end <= pairs["Begindatum"])
+    return pairs.loc[~stopped, "record"]
+
+
+@register("start_wees_of_dubbel")
+def start_wees_of_dubbel(data: ScanData, params: dict) -> pd.DataFrame | None:
+    """Orphan, double or wrongly corrected 305 rows (TR019, TR326, CS058, TR063, TR071).
+
+    Records: every 305 row as delivered. A row fails when
+
+    - its ToewijzingNummer matches no 301 of the gemeente (TR019; an empty number, allowed in
+      the taakgerichte variant, is not judged);
+    - it is a current start that follows an earlier current start on the same toewijzing
+      without a stop in between (TR326/OP289, on the current state);
+    - StatusAanlevering is not 1 or 3 (CS058, OP033x2);
+    - it has StatusAanlevering 3 while no earlier, not yet deleted delivery with status 1 of the
+      same logical key exists (TR063);
+    - it has StatusAanlevering 3 while a 307 for that start was in force (TR071).
+
+    Rejected messages are checked like any other, but do not count as the earlier delivery.
+    """
+    starts = data.rows("starts")
+    if starts.empty:
+        return None
+    known = current_301(data)[PAIR]
+    orphan = starts["ToewijzingNummer"].notna() & ~matches(starts, known, PAIR)
+    bad_status = ~starts["StatusAanlevering"].isin(["1", "3"]).fillna(False).astype(bool)
+
+    ordered = starts.sort_values(DELIVERY_ORDER, kind="mergesort")
+    (group,) = key_codes(START_KEY, ordered)
+    valid = ~rejected_rows(data, "starts").loc[ordered.index]
+    is_new = (ordered["StatusAanlevering"] == "1") & valid
+    is_delete = ordered["StatusAanlevering"] == "3"
+    news_before = is_new.groupby(group).cumsum() - is_new
+    deletes_before = (is_delete & valid).groupby(group).cumsum() - (is_delete & valid)
+    nothing_to_delete = (is_delete & (news_before <= deletes_before)).reindex(starts.index)
+
+    deletes = starts[starts["StatusAanlevering"] == "3"]
+    stop_periods = alive_periods(without_rejected(data, "stops"), START_KEY)
+    after_stop = in_force_on(deletes, stop_periods, START_KEY).reindex(
+        starts.index, fill_value=False
+    )
+
+    double = starts["record"].isin(double_starts(data))
+    return outcome(starts, orphan | double | bad_status | nothing_to_delete | after_stop)
+
+
+@register("start_zonder_stop")
+def start_zonder_stop(data: ScanData, params: dict) -> pd.DataFrame | None:
+    """Current 305 without a 307 while its toewijzing has ended (OP288).
+
+    Records: current starts (after StatusAanlevering 3 deletions) on a toewijzing with an
+    Einddatum, whose deadline lies on or before the peildatum. The deadline is N working days
+    after the 301 Einddatum, or after the Dagtekening of the current 301 version when that came
+    later (an end set in the past, or an intrekking with reason 13, is known only then). A start
+    fails when no current 307 with its logical key exists. ``datum`` is the deadline.
+    """
+    cur = current_starts(data)
+    cur = cur[cur["ToewijzingNummer"].notna()]
+    if cur.empty:
+        return None
+    toew = current_301_rows(data)[[*PAIR, "einddatum", "dagtekening_301"]]
+    cur = cur.merge(toew[toew["einddatum"].notna()], on=PAIR, how="inner")
+    known = cur[["einddatum", "dagtekening_301"]].max(axis=1)
+    cur["deadline"] = data.calendar.add(known, params.get("max_werkdagen", 5))
+    due = cur[cur["deadline"] <= data.peildatum]
+    stopped = matches(due, current_stops(data), START_KEY)
+    return outcome(due, ~stopped, datum="deadline")

@@ -1,0 +1,502 @@
+"""Step 6 (reports): notebook + parameters -> papermill -> one offline HTML file (and PDF).
+
+- :func:`render` checks the parameters against the notebook's ``parameters`` cell, executes the
+  notebook with papermill (``live = False``), keeps the executed ``.ipynb`` and writes one
+  self-contained HTML file without code, prompts, widget cells (tag ``live-only``) or external
+  scripts, with a header saying what data, peildatum, definitions and kit version produced it.
+- :func:`batch` renders a list of units x notebooks for a quarter into
+  ``reports/<kwartaal>/<eenheid>/``, in parallel processes if asked, skipping reports whose
+  inputs did not change, and writes an ``index.html`` that links them all.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import shutil
+import subprocess
+import tempfile
+import uuid
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+import yaml
+from tqdm.auto import tqdm
+
+from kit import __version__, config
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+REQUIRED = ("regio", "store", "peildatum")
+REMOVED_TAGS = {"live-only", "parameters", "injected-parameters"}
+_TYPES = {
+    "str": (str,),
+    "int": (int,),
+    "float": (int, float),
+    "bool": (bool,),
+    "list": (list,),
+    "dict": (dict,),
+}
+CAVEATS = [
+    "Gemaakt met de leercirkel-data kit uit iJw 3.2-berichten. Het BSN is bij het inlezen "
+    "vervangen door een pseudoniem; dit rapport bevat geen BSN, naam of geboortedatum.",
+    "Aantallen onder de drempel zijn niet getoond, en percentages, medianen en curves die op "
+    "zulke kleine aantallen rusten ook niet.",
+    "Alleen berichten met een dagtekening tot en met de peildatum tellen mee; dezelfde data en "
+    "peildatum geven dezelfde cijfers.",
+    "Berichten zeggen wat aanbieders en gemeenten hebben gemeld, niet altijd wat er is gebeurd: "
+    "lees de bevindingen over datakwaliteit bij elk cijfer mee.",
+]
+
+
+class ParameterError(ValueError):
+    """Raised when report parameters do not match the notebook's parameters cell."""
+
+
+@dataclass
+class Rendered:
+    """Files written for one report."""
+
+    html: Path
+    notebook: Path
+    pdf: Path | None = None
+    skipped: bool = False
+
+
+def notebook_parameters(notebook: Path) -> dict[str, dict]:
+    """The notebook's parameters as papermill sees them: ``{name: {default, inferred_type_name}}``."""
+    import papermill as pm
+
+    return pm.inspect_notebook(str(notebook))
+
+
+def check_parameters(notebook: Path, params: dict) -> dict:
+    """Validate report parameters against the notebook's ``parameters`` cell.
+
+    Parameters
+    ----------
+    notebook : pathlib.Path
+        The notebook.
+    params : dict
+        Names and values (JSON types: dates as ISO strings).
+
+    Returns
+    -------
+    dict
+        The parameters with ``live`` set to ``False``.
+
+    Raises
+    ------
+    ParameterError
+        For unknown names, missing required names (regio, store, peildatum) and values whose
+        type differs from the default's, all listed in one Dutch message.
+    """
+    known = notebook_parameters(notebook)
+    problems = [f"onbekende parameter '{n}'" for n in params if n not in known]
+    problems += [
+        f"verplichte parameter '{n}' ontbreekt" for n in REQUIRED if n in known and n not in params
+    ]
+    for name, value in params.items():
+        if name not in known:
+            continue
+        expected = _TYPES.get(known[name]["inferred_type_name"])
+        wrong_bool = isinstance(value, bool) and bool not in (expected or ())
+        if expected and (not isinstance(value, expected) or wrong_bool):
+            problems.append(
+                f"parameter '{name}' moet van type {known[name]['inferred_type_name']} "
+                f"zijn, niet {type(value).__name__}"
+            )
+    if problems:
+        raise ParameterError(f"{notebook.name}: " + "; ".join(problems))
+    return {**params, "live": False} if "live" in known else dict(params)
+
+
+def _title(nb: nbformat.NotebookNode) -> str:
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            match = re.search(r"^#\s+(.+)$", cell.source, flags=re.M)
+            if match:
+                return match.group(1).strip()
+    return "Rapport"
+
+
+def _store_summary(store: str) -> str:
+    from kit.store import read_meta
+
+    path = Path(store) if Path(store).is_absolute() else config.PROJ_ROOT / store
+    meta = read_meta(path)
+    rounds = meta["inleesrondes"]
+    files = sum(r.get("ingelezen", 0) for r in rounds)
+    return f"store {path.name}: {files} bestanden in {len(rounds)} inleesronde(s)"
+
+
+def header_rows(params: dict) -> list[tuple[str, str]]:
+    """Header lines (label, value) that say what produced the report."""
+    rows = [
+        ("Regio", str(params.get("regio", ""))),
+        ("Peildatum", str(params.get("peildatum", ""))),
+    ]
+    if "periode_van" in params or "periode_tot" in params:
+        rows.append(
+            ("Periode", f"{params.get('periode_van', '')} t/m {params.get('periode_tot', '')}")
+        )
+    if "gemeenten" in params:
+        rows.append(("Gemeenten", ", ".join(params["gemeenten"]) or "alle"))
+    rows.append(("Data", _store_summary(params["store"])))
+    for key, label, default in (
+        ("controles", "Controles", "kit/checks/checks.yaml"),
+        ("definities", "Definities", "kit/waiting_times.yaml"),
+    ):
+        if key in params:
+            rows.append((label, params[key] or f"{default} (standaard)"))
+    if "min_cel" in params:
+        rows.append(("Kleine aantallen", f"onder {params['min_cel']} niet getoond"))
+    rows.append(("Kit-versie", __version__))
+    return rows
+
+
+def export_html(executed: nbformat.NotebookNode, params: dict, notebook_name: str) -> str:
+    """Executed notebook -> one offline HTML page (no code, prompts or live-only cells)."""
+    from nbconvert import HTMLExporter
+    from nbconvert.preprocessors import TagRemovePreprocessor
+    from traitlets.config import Config
+
+    nb = nbformat.reads(nbformat.writes(executed), as_version=4)  # sources as plain strings
+    nb.metadata.pop("widgets", None)  # widget state would pull a CDN script in
+    cfg = Config()
+    cfg.TagRemovePreprocessor.remove_cell_tags = REMOVED_TAGS
+    cfg.TagRemovePreprocessor.enabled = True
+    exporter = HTMLExporter(
+        config=cfg,
+        extra_template_basedirs=[str(TEMPLATES)],
+        template_name="kit_rapport",
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        exclude_anchor_links=True,
+    )
+    exporter.register_preprocessor(TagRemovePreprocessor(config=cfg), enabled=True)
+    resources = {
+        "language_code": "nl",
+        "metadata": {"name": _title(nb)},
+        "kit": {
+            "titel": _title(nb),
+            "kop": header_rows(params),
+            "voet": [
+                ("Notebook", notebook_name),
+                ("Parameters", json.dumps(params, ensure_ascii=False, sort_keys=True)),
+            ],
+            "kanttekeningen": CAVEATS,
+        },
+    }
+    body, _ = exporter.from_notebook_node(nb, resources=resources)
+    return body
+
+
+def render(
+    notebook: Path,
+    params: dict,
+    out_dir: Path,
+    *,
+    name: str | None = None,
+    pdf: bool = False,
+    ipc_dir: Path | None = None,
+) -> Rendered:
+    """Execute a notebook with parameters and write its offline HTML report.
+
+    Parameters
+    ----------
+    notebook : pathlib.Path
+        The notebook to run.
+    params : dict
+        Its parameters (checked with :func:`check_parameters`).
+    out_dir : pathlib.Path
+        Where ``<name>.html`` and the executed ``<name>.ipynb`` go.
+    name : str, optional
+        File stem; default the notebook's stem.
+    pdf : bool
+        Also print the HTML to ``<name>.pdf`` with headless Chromium.
+    ipc_dir : pathlib.Path, optional
+        Run the kernel over IPC sockets in this folder (no TCP ports: safe in parallel batches).
+
+    Returns
+    -------
+    Rendered
+
+    Raises
+    ------
+    ParameterError
+        When the parameters do not fit the notebook.
+    papermill.PapermillExecutionError
+        When a cell fails; the executed notebook with the error is still written.
+    """
+    import papermill as pm
+
+    notebook = Path(notebook)
+    params = check_parameters(notebook, params)
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    stem = name or notebook.stem
+    executed_path = out_dir / f"{stem}.ipynb"
+    kwargs = {}
+    km = None
+    if ipc_dir is not None:
+        from jupyter_client.manager import KernelManager
+
+        km = KernelManager(
+            kernel_name="python3",
+            transport="ipc",
+            ip=str(Path(ipc_dir) / f"kernel-{uuid.uuid4().hex[:8]}"),
+        )
+        kwargs["km"] = km
+    try:
+        executed = pm.execute_notebook(
+            str(notebook),
+            str(executed_path),
+            parameters=params,
+            kernel_name="python3",
+            progress_bar=False,
+            cwd=str(config.PROJ_ROOT),
+            **kwargs,
+        )
+    finally:
+        if km is not None and km.has_kernel:
+            km.shutdown_kernel(now=True)
+    html_path = out_dir / f"{stem}.html"
+    html_path.write_text(export_html(executed, params, notebook.name), encoding="utf-8")
+    pdf_path = print_pdf(html_path) if pdf else None
+    return Rendered(html_path, executed_path, pdf_path)
+
+
+def chromium() -> str:
+    """Path of a Chromium or Chrome binary for printing PDFs."""
+    for candidate in ("chromium", "chromium-browser", "google-chrome", "chrome"):
+        found = shutil.which(candidate)
+        if found:
+            return found
+    raise RuntimeError("Voor --pdf is Chromium nodig (Debian/Ubuntu: apt-get install chromium).")
+
+
+def print_pdf(html: Path) -> Path:
+    """Print an HTML report to PDF with headless Chromium (offline, no network)."""
+    pdf = html.with_suffix(".pdf")
+    with tempfile.TemporaryDirectory() as profile:
+        subprocess.run(
+            [
+                chromium(),
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--no-first-run",
+                "--no-pdf-header-footer",
+                f"--user-data-dir={profile}",
+                "--proxy-server=127.0.0.1:9",
+                f"--print-to-pdf={pdf}",
+                html.resolve().as_uri(),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=180,
+        )
+    return pdf
+
+
+# --------------------------------------------------------------------------------------------
+# Batch
+
+
+@dataclass
+class Job:
+    """One report in a batch."""
+
+    unit: str
+    notebook: Path
+    params: dict
+    out_dir: Path
+
+    @property
+    def html(self) -> Path:
+        return self.out_dir / f"{self.notebook.stem}.html"
+
+
+@dataclass
+class BatchSummary:
+    """Outcome of a batch: reports written, skipped and failed (with their error)."""
+
+    index: Path
+    done: list[Job] = field(default_factory=list)
+    skipped: list[Job] = field(default_factory=list)
+    failed: list[tuple[Job, str]] = field(default_factory=list)
+
+
+def slug(text: str) -> str:
+    """File-system friendly name: lower case, letters, digits and dashes."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "eenheid"
+
+
+def load_batch(path: Path) -> tuple[str, Path, list[Job]]:
+    """Read a batch YAML and return (kwartaal, output folder, jobs).
+
+    The file holds ``kwartaal``, optional ``uit`` (default ``reports``), ``notebooks`` (paths),
+    ``gemeenschappelijk`` (parameters for every report) and ``eenheden`` (a list of parameter
+    sets, each with a ``naam``; its other keys override the common ones).
+    """
+    doc = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    missing = [k for k in ("kwartaal", "notebooks", "eenheden") if not doc.get(k)]
+    if missing:
+        raise ParameterError(f"{path}: ontbrekend: {', '.join(missing)}")
+    kwartaal = str(doc["kwartaal"])
+    root = Path(doc.get("uit", "reports"))
+    root = (root if root.is_absolute() else config.PROJ_ROOT / root) / kwartaal
+    common = dict(doc.get("gemeenschappelijk") or {})
+    jobs = []
+    for unit in doc["eenheden"]:
+        unit = dict(unit)
+        name = slug(str(unit.pop("naam", unit.get("regio", "eenheid"))))
+        for nb in doc["notebooks"]:
+            nb_path = Path(nb) if Path(nb).is_absolute() else config.PROJ_ROOT / nb
+            known = notebook_parameters(nb_path)
+            params = {k: v for k, v in {**common, **unit}.items() if k in known}
+            jobs.append(Job(name, nb_path, params, root / name))
+    return kwartaal, root, jobs
+
+
+def fingerprint(job: Job) -> str:
+    """Hash of everything that decides a report: notebook, parameters, store state, kit version."""
+    h = hashlib.sha256()
+    h.update(job.notebook.read_bytes())
+    h.update(json.dumps(job.params, sort_keys=True, default=str).encode())
+    store = job.params.get("store")
+    if store:
+        meta = (
+            Path(store) if Path(store).is_absolute() else config.PROJ_ROOT / store
+        ) / "kit-store.json"
+        if meta.exists():
+            h.update(meta.read_bytes())
+    for key in ("controles", "definities"):
+        extra = job.params.get(key)
+        if extra and Path(extra).exists():
+            h.update(Path(extra).read_bytes())
+    h.update(__version__.encode())
+    return h.hexdigest()
+
+
+def _run_job(job: Job, ipc_dir: str | None) -> tuple[str, str | None]:
+    """Worker: render one job; return (fingerprint, error message or None)."""
+    from papermill import PapermillExecutionError
+
+    try:
+        render(job.notebook, job.params, job.out_dir, ipc_dir=Path(ipc_dir) if ipc_dir else None)
+    except PapermillExecutionError as exc:
+        return "", f"cel {exc.exec_count}: {exc.ename}: {exc.evalue}"
+    except Exception as exc:  # noqa: BLE001 - one failing report must not stop the batch
+        return "", f"{type(exc).__name__}: {exc}"
+    return fingerprint(job), None
+
+
+def batch(
+    path: Path, *, jobs: int = 1, opnieuw: bool = False, progress: bool = True
+) -> BatchSummary:
+    """Render every unit x notebook of a batch YAML; keep going when one fails.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        Batch YAML (see :func:`load_batch`).
+    jobs : int
+        Parallel processes (each runs its kernel over IPC sockets, so no port races).
+    opnieuw : bool
+        Render again even when the inputs did not change.
+    progress : bool
+        Show a progress bar.
+
+    Returns
+    -------
+    BatchSummary
+    """
+    kwartaal, root, todo = load_batch(path)
+    summary = BatchSummary(index=root / "index.html")
+    pending = []
+    for job in todo:
+        stamp = job.out_dir / f"{job.notebook.stem}.kit.json"
+        if (
+            not opnieuw
+            and job.html.exists()
+            and stamp.exists()
+            and json.loads(stamp.read_text())["vingerafdruk"] == fingerprint(job)
+        ):
+            summary.skipped.append(job)
+        else:
+            pending.append(job)
+    with (
+        tempfile.TemporaryDirectory(prefix="kit-kernels-") as ipc_dir,
+        tqdm(total=len(pending), desc="Rapporten", unit=" rapport", disable=not progress) as bar,
+    ):
+        if jobs > 1:
+            with ProcessPoolExecutor(max_workers=jobs) as pool:
+                futures = {pool.submit(_run_job, job, ipc_dir): job for job in pending}
+                for future in as_completed(futures):
+                    _record(summary, futures[future], *future.result())
+                    bar.update()
+        else:
+            for job in pending:
+                _record(summary, job, *_run_job(job, ipc_dir))
+                bar.update()
+    write_index(summary, kwartaal, todo)
+    return summary
+
+
+def _record(summary: BatchSummary, job: Job, stamp: str, error: str | None) -> None:
+    if error is None:
+        (job.out_dir / f"{job.notebook.stem}.kit.json").write_text(
+            json.dumps({"vingerafdruk": stamp, "parameters": job.params}, indent=2, default=str),
+            encoding="utf-8",
+        )
+        summary.done.append(job)
+    else:
+        summary.failed.append((job, error))
+
+
+def write_index(summary: BatchSummary, kwartaal: str, jobs: list[Job]) -> Path:
+    """Write ``index.html``: one row per unit, one link per notebook (failures marked)."""
+    failed = {(j.unit, j.notebook.stem): e for j, e in summary.failed}
+    stems = list(dict.fromkeys(j.notebook.stem for j in jobs))
+    units = list(dict.fromkeys(j.unit for j in jobs))
+    root = summary.index.parent
+    rows = []
+    for unit in units:
+        cells = []
+        for stem in stems:
+            if (unit, stem) in failed:
+                cells.append(f"<td class='fout' title='{_esc(failed[(unit, stem)])}'>mislukt</td>")
+            elif (root / unit / f"{stem}.html").exists():
+                cells.append(f"<td><a href='{unit}/{stem}.html'>{stem}</a></td>")
+            else:
+                cells.append("<td>-</td>")
+        rows.append(f"<tr><th>{_esc(unit)}</th>{''.join(cells)}</tr>")
+    head = "".join(f"<th>{_esc(s)}</th>" for s in stems)
+    html = (
+        "<!DOCTYPE html><html lang='nl'><head><meta charset='utf-8'>"
+        f"<title>Rapporten {_esc(kwartaal)}</title><style>body{{font-family:sans-serif;"
+        "margin:2em}}table{{border-collapse:collapse}}td,th{{border:1px solid #ccc;padding:4px 10px;"
+        "text-align:left}}.fout{{background:#fdd}}</style></head><body>"
+        f"<h1>Rapporten {_esc(kwartaal)}</h1><table><tr><th>eenheid</th>{head}</tr>"
+        f"{''.join(rows)}</table><p>Kit-versie {__version__}.</p></body></html>"
+    )
+    summary.index.parent.mkdir(parents=True, exist_ok=True)
+    summary.index.write_text(html, encoding="utf-8")
+    return summary.index
+
+
+def _esc(text: str) -> str:
+    return (
+        str(text)
+        .replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace("'", "&#39;")
+        .replace('"', "&quot;")
+    )
