@@ -107,7 +107,7 @@ class TestEvaluateChecks:
 
     def test_scores_count_rows_failing_no_severe_check(self):
         checks = [check("start_te_laat", max_werkdagen=5),
-                  check("start_automatisch", ernst="signaal", max_dagen_na_301=100)]
+                  check("start_automatisch", ernst="signaal", max_werkdagen_na_301=100)]
         scores = evaluate_checks(late_start_data(), checks).scores().set_index("berichttype")
         # signals do not count against reliability: 1 of 3 starts passes start_te_laat
         assert scores.loc["305", "n"] == 3

@@ -46,7 +46,7 @@ class TestStartTeLaat:
 
 
 class TestStartAutomatisch:
-    PARAMS = {"max_dagen_na_301": 1, "verwacht_categorieen": ["47", "48"]}
+    PARAMS = {"max_werkdagen_na_301": 1, "verwacht_categorieen": ["47", "48"]}
 
     def test_305_next_day_with_begindatum_equal_to_ingangsdatum(self):
         data = scan(

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import yaml
 
@@ -170,22 +171,52 @@ class ScanResult:
             ``check_id, <by...>, [maand], n_gecontroleerd, n_afwijkend, pct_afwijkend``.
         """
         keys = ["check_id", *by] + (["maand"] if per_month else [])
-        flags = self.flags.assign(maand=self.flags["datum"].dt.strftime("%Y-%m"))
-        grouped = flags.groupby(keys, dropna=False, observed=True)["afwijkend"]
+        grouped = self.flags.groupby(keys, dropna=False, observed=True, sort=False)["afwijkend"]
         out = grouped.agg(n_gecontroleerd="size", n_afwijkend="sum").reset_index()
+        out = out[out["n_gecontroleerd"] > 0]
+        for col in keys:
+            out[col] = out[col].astype("string")
         out["n_afwijkend"] = out["n_afwijkend"].astype(int)
         out["pct_afwijkend"] = (100 * out["n_afwijkend"] / out["n_gecontroleerd"]).round(1)
         return out.sort_values(keys, kind="mergesort").reset_index(drop=True)
 
     def record_verdicts(self) -> pd.DataFrame:
-        """Per record: whether it passes every fout/waarschuwing check it was subjected to."""
+        """Per record: whether it passes every fout/waarschuwing check it was subjected to.
+
+        Records are store rows (``bericht_id:regel``); a failing message-level check
+        (record ``bericht_id``) makes every row of that message fail. A message counts as a
+        record of its own only when it has no rows (retours, for instance).
+        """
         severe = {c.id for c in self.checks if c.ernst in ("fout", "waarschuwing")}
         flags = self.flags[self.flags["check_id"].isin(severe)]
-        per_record = flags.groupby(["berichttype", "record"], observed=True).agg(
-            afwijkend=("afwijkend", "any"), datum=("datum", "first")
+        codes, records = pd.factorize(flags["record"], sort=False)
+        records = pd.Series(records, dtype="string")
+        is_row = records.str.contains(":", regex=False).to_numpy()
+        message = records.str.split(":", n=1).str[0].to_numpy()
+        failing_codes = np.unique(codes[flags["afwijkend"].to_numpy()])
+        failing_messages = set(message[failing_codes[~is_row[failing_codes]]])
+        first = pd.DataFrame(
+            {
+                "code": codes,
+                "berichttype": flags["berichttype"].to_numpy(),
+                "maand": flags["maand"].to_numpy(),
+            }
+        ).drop_duplicates("code")
+        first = first.set_index("code").sort_index()
+        fails = np.zeros(len(records), dtype=bool)
+        fails[failing_codes] = True
+        fails |= pd.Series(message).isin(failing_messages).to_numpy() & is_row
+        messages_with_rows = set(message[is_row])
+        keep = is_row | ~pd.Series(message).isin(messages_with_rows).to_numpy()
+        verdicts = pd.DataFrame(
+            {
+                "berichttype": first["berichttype"].to_numpy(),
+                "record": records.to_numpy(),
+                "maand": first["maand"].to_numpy(),
+                "betrouwbaar": ~fails,
+            }
         )
-        per_record["betrouwbaar"] = ~per_record["afwijkend"]
-        return per_record.reset_index()
+        return verdicts[keep].reset_index(drop=True)
 
     def scores(self, *, per_month: bool = False) -> pd.DataFrame:
         """The "betrouwbaar" share per berichttype and overall (row ``totaal``).
@@ -196,7 +227,6 @@ class ScanResult:
             ``berichttype, [maand], n, n_betrouwbaar, pct_betrouwbaar``.
         """
         verdicts = self.record_verdicts()
-        verdicts["maand"] = verdicts["datum"].dt.strftime("%Y-%m")
         keys = ["berichttype"] + (["maand"] if per_month else [])
         per_type = (
             verdicts.groupby(keys, observed=True)["betrouwbaar"]
@@ -205,7 +235,9 @@ class ScanResult:
         )
         total_keys = ["maand"] if per_month else []
         if total_keys:
-            total = verdicts.groupby(total_keys)["betrouwbaar"].agg(n="size", n_betrouwbaar="sum")
+            total = verdicts.groupby(total_keys, observed=True)["betrouwbaar"].agg(
+                n="size", n_betrouwbaar="sum"
+            )
             total = total.reset_index().assign(berichttype="totaal")
         else:
             total = pd.DataFrame(
@@ -215,10 +247,20 @@ class ScanResult:
                     "n_betrouwbaar": [int(verdicts["betrouwbaar"].sum())],
                 }
             )
+        per_type = per_type.astype({k: "string" for k in keys})
+        total = total.astype({k: "string" for k in ["berichttype", *total_keys]})
         out = pd.concat([per_type, total[per_type.columns]], ignore_index=True)
         out["n_betrouwbaar"] = out["n_betrouwbaar"].astype(int)
         out["pct_betrouwbaar"] = (100 * out["n_betrouwbaar"] / out["n"]).round(1)
         return out
+
+
+def month_labels(dates: pd.Series) -> pd.Series:
+    """``JJJJ-MM`` of each date as a categorical (fast for millions of rows; NaT stays missing)."""
+    months = dates.to_numpy(dtype="datetime64[ns]").astype("datetime64[M]")
+    codes, uniques = pd.factorize(months)
+    labels = [str(u)[:7] for u in uniques]
+    return pd.Series(pd.Categorical.from_codes(codes, categories=labels), index=dates.index)
 
 
 def evaluate_checks(data: ScanData, checks: list[Check]) -> ScanResult:
@@ -234,8 +276,7 @@ def evaluate_checks(data: ScanData, checks: list[Check]) -> ScanResult:
     Returns
     -------
     ScanResult
-        Message-level outcomes (a record without ``:regel``) are spread over the rows of that
-        message, so every score counts store rows.
+        Flags with categorical group columns and a ``maand`` column (``JJJJ-MM``).
     """
     status, parts = [], []
     for check in checks:
@@ -253,42 +294,15 @@ def evaluate_checks(data: ScanData, checks: list[Check]) -> ScanResult:
         if parts
         else pd.DataFrame(columns=["check_id", *OUTCOME_COLUMNS])
     )
-    flags = _spread_messages(flags, data)
     flags = flags[["check_id", *OUTCOME_COLUMNS]]
-    flags["check_id"] = flags["check_id"].astype("category")
+    for col in ("check_id", "berichttype", "aanbieder", "gemeente"):
+        flags[col] = flags[col].astype("category")
+    flags["maand"] = month_labels(flags["datum"])
     return ScanResult(
         checks=checks,
         status=pd.DataFrame(status, columns=["check_id", "status"]),
         flags=flags.reset_index(drop=True),
     )
-
-
-def _spread_messages(flags: pd.DataFrame, data: ScanData) -> pd.DataFrame:
-    """Replace message-level records (``bericht_id``) by the rows of that message."""
-    is_message = ~flags["record"].str.contains(":", regex=False) & ~flags["record"].str.startswith(
-        "bestand"
-    )
-    if not is_message.any():
-        return flags
-    rows = (
-        pd.concat(
-            [
-                data.rows(t)[["bericht_id", "record"]]
-                for t in data.tables
-                if t not in ("berichten", "retourcodes", FILES_TABLE) and len(data.tables[t])
-            ],
-            ignore_index=True,
-        )
-        if data.tables
-        else pd.DataFrame(columns=["bericht_id", "record"])
-    )
-    spread = (
-        flags[is_message]
-        .rename(columns={"record": "bericht_id"})
-        .merge(rows, on="bericht_id", how="left")
-    )
-    spread["record"] = spread["record"].fillna(spread["bericht_id"])
-    return pd.concat([flags[~is_message], spread.drop(columns="bericht_id")], ignore_index=True)
 
 
 def quickscan_tables(result: ScanResult, patterns: pd.DataFrame) -> dict:

@@ -14,8 +14,12 @@ from __future__ import annotations
 import pandas as pd
 
 from kit.checks.base import ScanData
+from kit.checks.starts import looks_automatic
 
 GI_CATEGORIES = ("47", "48")
+# categories where a start on the Ingangsdatum right after the toewijzing is real (crisis) or
+# agreed (GI), see check start_automatisch
+EXPECTED_AUTO = ("46", *GI_CATEGORIES)
 
 
 def provider_patterns(
@@ -28,7 +32,8 @@ def provider_patterns(
     data : ScanData
         The scan's data (pathways are used).
     auto_days : int
-        A 305 at most this many days after the first 301 counts as possibly automatic.
+        A 305 at most this many working days after it could first be sent counts as possibly
+        automatic (see :func:`kit.checks.starts.looks_automatic`).
     vot_start_days : int
         Care starting within this many days after the 315 counts as "VOT bij start".
     late_vot_share : float
@@ -37,8 +42,8 @@ def provider_patterns(
     Returns
     -------
     pandas.DataFrame
-        One row per aanbieder: ``n_starts, n_auto_305, pct_auto_305`` (GI categories 47/48
-        left out: automatic starts are their agreed practice), ``n_vot_gestart,
+        One row per aanbieder: ``n_starts, n_auto_305, pct_auto_305`` (starts outside crisis
+        46 and GI 47/48, where a start on the Ingangsdatum is real or agreed), ``n_vot_gestart,
         n_vot_bij_start, pct_vot_bij_start, mediaan_vot_toewijzing_dagen,
         mediaan_toewijzing_start_dagen, vot_timing`` (vroeg/laat), ``n_gedeclareerd,
         n_nul_dagen_declaratie, pct_nul_dagen_declaratie``.
@@ -46,10 +51,16 @@ def provider_patterns(
     p = data.pathways[data.pathways["ToewijzingNummer"].notna()]
     p = p[~p["categorie"].isin(GI_CATEGORIES)]
     started = p[p["start_begindatum"].notna()]
-    auto = ((started["start_dagtekening"] - started["eerste_dagtekening"]).dt.days <= auto_days) & (
-        started["start_begindatum"] == started["ingangsdatum"]
+    judged = started[~started["categorie"].isin(EXPECTED_AUTO)]  # crisis starts really at once
+    auto = looks_automatic(
+        data.calendar,
+        sent_301=judged["eerste_dagtekening"],
+        ingang=judged["ingangsdatum"],
+        begin=judged["start_begindatum"],
+        sent_305=judged["start_dagtekening"],
+        max_workdays=auto_days,
     )
-    vot = started[started["vot_dagtekening"].notna()]
+    vot = judged[judged["vot_dagtekening"].notna()]  # a crisis VOT comes after the start
     vot_at_start = (vot["start_begindatum"] - vot["vot_dagtekening"]).dt.days <= vot_start_days
     declared = p[p["eerste_productperiode"].notna()]
     zero = declared["eerste_productperiode"] == declared["ingangsdatum"]
@@ -57,8 +68,8 @@ def provider_patterns(
     by = "aanbieder"
     out = pd.DataFrame(
         {
-            "n_starts": started.groupby(by).size(),
-            "n_auto_305": auto.groupby(started[by]).sum(),
+            "n_starts": judged.groupby(by).size(),
+            "n_auto_305": auto.groupby(judged[by]).sum(),
             "n_vot_gestart": vot.groupby(by).size(),
             "n_vot_bij_start": vot_at_start.groupby(vot[by]).sum(),
             "mediaan_vot_toewijzing_dagen": (

@@ -191,22 +191,48 @@ def start_te_laat(data: ScanData, params: dict) -> pd.DataFrame | None:
     return outcome(starts, lag > params.get("max_werkdagen", 5))
 
 
+def looks_automatic(
+    calendar,
+    *,
+    sent_301: pd.Series,
+    ingang: pd.Series,
+    begin: pd.Series,
+    sent_305: pd.Series,
+    max_workdays: int,
+) -> pd.Series:
+    """Whether a 305 looks copied from the toewijzing rather than reporting the real start.
+
+    The Begindatum equals the 301 Ingangsdatum and the 305 was sent within ``max_workdays``
+    working days of the first moment it could be: the 301's Dagtekening, or the Ingangsdatum
+    when that lies later (a start cannot be reported before it happens, TR134).
+    """
+    earliest = sent_301.where(sent_301 >= ingang, ingang)
+    after = calendar.between(earliest, sent_305)
+    return (after <= max_workdays).fillna(False).astype(bool) & (begin == ingang).fillna(False)
+
+
 @register("start_automatisch")
 def start_automatisch(data: ScanData, params: dict) -> pd.DataFrame | None:
-    """305 sent at most N days after the 301 with Begindatum = 301 Ingangsdatum (signal).
+    """305 sent as soon as it could be, with Begindatum = 301 Ingangsdatum (signal).
 
-    Categories where this is the agreed practice (GI: 47/48) are not counted as failing.
+    See :func:`looks_automatic`. Categories where this is the agreed or natural practice
+    (crisis 46, GI 47/48: care starts on the Ingangsdatum of a retroactive toewijzing) are not
+    counted as failing.
     """
     starts = starts_with_toewijzing(data)
     starts = starts[starts["eerste_dagtekening"].notna()]
     if starts.empty:
         return None
-    days_after = (starts["Dagtekening"] - starts["eerste_dagtekening"]).dt.days
-    looks_auto = (days_after <= params.get("max_dagen_na_301", 1)) & (
-        starts["Begindatum"] == starts["ingangsdatum"]
+    auto = looks_automatic(
+        data.calendar,
+        sent_301=starts["eerste_dagtekening"],
+        ingang=starts["ingangsdatum"],
+        begin=starts["Begindatum"],
+        sent_305=starts["Dagtekening"],
+        max_workdays=params.get("max_werkdagen_na_301", 1),
     )
     expected = starts["categorie"].isin([str(c) for c in params.get("verwacht_categorieen", [])])
-    return outcome(starts, looks_auto & ~expected)
+    return outcome(starts, auto & ~expected)
 
 
 @register("toewijzing_zonder_start")

@@ -1,0 +1,75 @@
+"""Benchmark: the quick scan on a region-scale store (not a test; figures for the issue note).
+
+    .venv/bin/python bench/quickscan.py [--store MAP] [--kinderen 20000] [--peildatum 2026-03-31]
+
+Without --store it generates the region with the example generator and ingests it (as
+bench/ingest.py does) into --werkmap. Prints seconds per step and writes bench/out/quickscan.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from pathlib import Path
+
+from kit.checks import allow_test_bsns, evaluate_checks, load_checks, prepare_scan, quickscan_tables
+from kit.checks.patterns import provider_patterns
+from kit.example import write_example_region
+from kit.privacy import Pseudonymiser
+from kit.read_xml import iter_sources
+from kit.store import ingest, read_table
+
+OUT = Path(__file__).resolve().parent / "out"
+
+
+def region_store(work: Path, children: int) -> Path:
+    """Generate and ingest a region once; reuse it on later runs."""
+    store = work / f"store-{children}"
+    if not (store / "kit-store.json").exists():
+        source = work / f"regio-{children}"
+        if not (source / "injecties.csv").exists():
+            write_example_region(source, n_children=children)
+        ingest(
+            iter_sources([source / "berichten"]),
+            store,
+            pseudonymise=Pseudonymiser(b"benchmark-key"),
+            workers=2,
+        )
+    return store
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--store", type=Path)
+    parser.add_argument("--kinderen", type=int, default=20000)
+    parser.add_argument("--werkmap", type=Path, default=Path("/tmp/kit-bench"))
+    parser.add_argument("--peildatum", default="2026-03-31")
+    args = parser.parse_args()
+    store = args.store or region_store(args.werkmap, args.kinderen)
+    checks = allow_test_bsns(load_checks())
+    timings = {}
+    t0 = t = time.perf_counter()
+    data = prepare_scan(store, peildatum=args.peildatum)
+    timings["read_store_and_pathways_s"] = time.perf_counter() - t
+    t = time.perf_counter()
+    result = evaluate_checks(data, checks)
+    timings["evaluate_40_checks_s"] = time.perf_counter() - t
+    t = time.perf_counter()
+    tables = quickscan_tables(result, provider_patterns(data))
+    timings["patterns_and_tables_s"] = time.perf_counter() - t
+    timings["total_s"] = time.perf_counter() - t0
+    figures = {
+        "messages": len(read_table(store, "berichten")),
+        "pathways": len(data.pathways),
+        "flags": len(result.flags),
+        "bevindingen_rows": len(tables["bevindingen"].frame),
+        **{k: round(v, 2) for k, v in timings.items()},
+    }
+    OUT.mkdir(exist_ok=True)
+    (OUT / "quickscan.json").write_text(json.dumps(figures, indent=2), encoding="utf-8")
+    print(json.dumps(figures, indent=2))
+
+
+if __name__ == "__main__":
+    main()
