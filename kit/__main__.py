@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -142,6 +143,125 @@ def _cmd_quickscan(args: argparse.Namespace) -> int:
     print("Geschreven: " + ", ".join(str(p) for p in written))
     print(f"Vlaggen per bericht (blijven in de store): {flags}")
     return 0
+
+
+def _cmd_wachttijden(args: argparse.Namespace) -> int:
+    from kit.outputs import write_shared
+    from kit.store import read_meta
+    from kit.waiting_times import days_text, load_definitions, shared_tables, waits_from_store
+
+    if not read_meta(args.store)["inleesrondes"]:
+        print(
+            f"Fout: {args.store} is geen gevulde store; lees eerst berichten in.", file=sys.stderr
+        )
+        return 1
+    if (args.van and args.van > args.peildatum) or (args.tot and args.tot > args.peildatum):
+        print("Fout: --van en --tot mogen niet na de peildatum liggen.", file=sys.stderr)
+        return 2
+    try:
+        definitions = load_definitions(args.definities)
+    except (ValueError, OSError) as exc:
+        print(f"Fout in de definities: {exc}", file=sys.stderr)
+        return 2
+    min_n = max(definitions.min_group, args.min_cel)
+    results = waits_from_store(
+        args.store,
+        peildatum=args.peildatum,
+        van=args.van,
+        tot=args.tot,
+        definitions=definitions,
+        min_n=min_n,
+    )
+    written = write_shared(shared_tables(results), args.uit, threshold=args.min_cel)
+    total = results.summary[results.summary["groep"] == "totaal"]
+    print(
+        f"Wachttijden op peildatum {args.peildatum} (cohort: start "
+        f"{args.van or 'begin data'} t/m {args.tot or args.peildatum}); mediaan volgens "
+        f"Kaplan-Meier, geen cijfers op minder dan {min_n} trajecten:"
+    )
+    for row in total.itertuples():
+        median = days_text(row.mediaan_dagen)
+        print(f"  {row.definitie:<20} {int(row.n):>7} trajecten, mediaan {median}")
+    print("Geschreven: " + ", ".join(str(p) for p in written))
+    return 0
+
+
+def _cmd_rapport(args: argparse.Namespace) -> int:
+    from papermill import PapermillExecutionError
+
+    from kit.report import ParameterError, default_notebooks, load_params, render
+
+    notebooks = [Path(n).resolve() for n in args.notebook] or default_notebooks()
+    try:
+        params = load_params(args.params, notebooks)
+    except (ParameterError, OSError) as exc:
+        print(f"Fout: {exc}", file=sys.stderr)
+        return 2
+    failed = 0
+    for nb in notebooks:
+        print(f"Rapport maken: {nb.name} ...", flush=True)
+        try:
+            done = render(nb, params[nb], args.uit, pdf=args.pdf)
+        except ParameterError as exc:
+            print(f"Fout: {exc}", file=sys.stderr)
+            return 2
+        except PapermillExecutionError as exc:
+            print(
+                f"Mislukt: {nb.name}, cel {exc.exec_count}: {exc.ename}: {exc.evalue}",
+                file=sys.stderr,
+            )
+            failed += 1
+            continue
+        print(f"  {done.html}" + (f"\n  {done.pdf}" if done.pdf else ""))
+    print(f"Rapporten staan in {Path(args.uit).resolve()}")
+    return 1 if failed else 0
+
+
+def _cmd_batch(args: argparse.Namespace) -> int:
+    from kit.report import ParameterError, batch
+
+    try:
+        summary = batch(args.config, jobs=args.jobs, opnieuw=args.opnieuw)
+    except (ParameterError, OSError) as exc:
+        print(f"Fout: {exc}", file=sys.stderr)
+        return 2
+    print(
+        f"Gemaakt: {len(summary.done)}, overgeslagen (niets veranderd): {len(summary.skipped)}, "
+        f"mislukt: {len(summary.failed)}."
+    )
+    for job, error in summary.failed:
+        print(f"  MISLUKT {job.unit}/{job.notebook.name}: {error}", file=sys.stderr)
+    print(f"Overzicht: {summary.index}")
+    return 1 if summary.failed else 0
+
+
+def _cmd_live(args: argparse.Namespace) -> int:
+    from kit.report import prepare_live
+
+    store = Path(args.store).resolve()
+    if not (store / "kit-store.json").exists():
+        print(
+            f"Fout: {store} is geen store; lees eerst berichten in (of gebruik make demo).",
+            file=sys.stderr,
+        )
+        return 1
+    folder = Path(args.map).resolve()
+    made = prepare_live(store, folder)
+    print(f"{len(made)} notebooks klaargezet in {folder} (store: {store}).")
+    if args.alleen_klaarzetten:
+        return 0
+    command = [
+        sys.executable,
+        "-m",
+        "jupyter",
+        "lab",
+        f"--notebook-dir={folder}",
+        f"--port={args.poort}",
+    ]
+    if args.geen_browser:
+        command.append("--no-browser")
+    print("JupyterLab starten; stoppen met Ctrl+C.")
+    return subprocess.call(command)
 
 
 def _cmd_woordenboek(args: argparse.Namespace) -> int:
@@ -290,6 +410,135 @@ def build_parser() -> argparse.ArgumentParser:
         help="BSN's uit de testreeks niet als fout tellen (voor de voorbeeldregio)",
     )
     p.set_defaults(func=_cmd_quickscan)
+
+    p = sub.add_parser(
+        "wachttijden",
+        help="wachttijddefinities naast elkaar: Kaplan-Meier, uitval, momentopname",
+        description="Meet elke definitie uit kit/waiting_times.yaml (of een eigen kopie) op de "
+        "trajecten van de store, met wie nog wacht als gecensureerd, en schrijft "
+        "samenvatting.csv (per definitie en groep), km.csv (curvepunten), "
+        "cumulatieve_incidentie.csv, aansluiting.csv, momentopname.csv, "
+        "wachtenden_per_norm.csv, schadelijk_wachten.csv en gevoeligheid.csv. Kleine aantallen "
+        "worden onderdrukt.",
+    )
+    p.add_argument("--store", required=True, type=Path, metavar="MAP", help="map van de store")
+    p.add_argument(
+        "--peildatum",
+        required=True,
+        type=_iso_date,
+        metavar="JJJJ-MM-DD",
+        help="peildatum: wie dan nog wacht telt als gecensureerd; latere berichten tellen niet mee",
+    )
+    p.add_argument(
+        "--van",
+        type=_iso_date,
+        metavar="JJJJ-MM-DD",
+        help="cohort: alleen trajecten waarvan de startgebeurtenis op of na deze datum ligt "
+        "(standaard: alle)",
+    )
+    p.add_argument(
+        "--tot",
+        type=_iso_date,
+        metavar="JJJJ-MM-DD",
+        help="cohort: startgebeurtenis op of vóór deze datum (standaard: de peildatum)",
+    )
+    p.add_argument(
+        "--definities",
+        type=Path,
+        metavar="YAML",
+        help="eigen kopie van waiting_times.yaml (definities en normen)",
+    )
+    p.add_argument(
+        "--min-cel",
+        type=int,
+        default=config.MIN_CELL,
+        metavar="N",
+        help=f"aantallen onder N leeg laten en geen mediaan op minder dan N trajecten "
+        f"(standaard {config.MIN_CELL})",
+    )
+    p.add_argument(
+        "--uit", required=True, type=Path, metavar="MAP", help="map voor de CSV-bestanden"
+    )
+    p.set_defaults(func=_cmd_wachttijden)
+
+    p = sub.add_parser(
+        "rapport",
+        help="een of meer notebooks uitvoeren en als offline HTML-rapport opslaan",
+        description="Voert notebooks uit met papermill (parameters uit een YAML-bestand, eerst "
+        "gecontroleerd tegen de parameters-cel) en schrijft per notebook één HTML-bestand dat "
+        "zonder internet opent, plus het uitgevoerde notebook.",
+    )
+    p.add_argument(
+        "--notebook",
+        action="append",
+        default=[],
+        metavar="IPYNB",
+        help="notebook (herhaalbaar; standaard alle notebooks in notebooks/)",
+    )
+    p.add_argument(
+        "--params",
+        required=True,
+        type=Path,
+        metavar="YAML",
+        help="parameters: regio, store, peildatum, ... (per_notebook: voor één notebook)",
+    )
+    p.add_argument("--uit", required=True, type=Path, metavar="MAP", help="map voor de rapporten")
+    p.add_argument(
+        "--pdf",
+        action="store_true",
+        help="ook een PDF maken (met Chromium zonder scherm; apt-get install chromium)",
+    )
+    p.set_defaults(func=_cmd_rapport)
+
+    p = sub.add_parser(
+        "batch",
+        help="rapporten voor een kwartaal maken voor veel regio's of gemeenten",
+        description="Maakt voor elke eenheid x notebook uit het YAML-bestand een rapport in "
+        "reports/<kwartaal>/<eenheid>/ en een index.html. Een mislukt rapport houdt de andere "
+        "niet tegen; rapporten waarvan de invoer niet veranderde, worden overgeslagen.",
+    )
+    p.add_argument("config", type=Path, metavar="YAML", help="batchbestand (zie README)")
+    p.add_argument(
+        "--jobs",
+        type=int,
+        default=1,
+        metavar="N",
+        help="aantal rapporten tegelijk (eigen processen; standaard 1)",
+    )
+    p.add_argument(
+        "--opnieuw",
+        action="store_true",
+        help="alles opnieuw maken, ook als de invoer niet veranderde",
+    )
+    p.set_defaults(func=_cmd_batch)
+
+    p = sub.add_parser(
+        "live",
+        help="JupyterLab starten voor een leercirkelsessie",
+        description="Zet de notebooks klaar voor een store (met widgets aan) en start JupyterLab.",
+    )
+    p.add_argument(
+        "--store",
+        type=Path,
+        default=config.EXAMPLE_DIR / "store",
+        metavar="MAP",
+        help="store (standaard de voorbeeldregio: data/example/store)",
+    )
+    p.add_argument(
+        "--map",
+        type=Path,
+        default=config.PROJ_ROOT / "sessie",
+        metavar="MAP",
+        help="waar de notebooks voor de sessie komen (standaard sessie/)",
+    )
+    p.add_argument("--poort", type=int, default=8888, help="poort van JupyterLab")
+    p.add_argument("--geen-browser", action="store_true", help="geen browser openen")
+    p.add_argument(
+        "--alleen-klaarzetten",
+        action="store_true",
+        help="alleen de notebooks klaarzetten, JupyterLab niet starten",
+    )
+    p.set_defaults(func=_cmd_live)
 
     p = sub.add_parser(
         "woordenboek",

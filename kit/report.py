@@ -219,7 +219,8 @@ def render(
     pdf : bool
         Also print the HTML to ``<name>.pdf`` with headless Chromium.
     ipc_dir : pathlib.Path, optional
-        Run the kernel over IPC sockets in this folder (no TCP ports: safe in parallel batches).
+        Folder for the kernel's IPC sockets (default: a temporary folder). The kernel never
+        opens TCP ports, so parallel batches cannot race for them.
 
     Returns
     -------
@@ -240,17 +241,13 @@ def render(
     out_dir.mkdir(parents=True, exist_ok=True)
     stem = name or notebook.stem
     executed_path = out_dir / f"{stem}.ipynb"
-    kwargs = {}
-    km = None
-    if ipc_dir is not None:
-        from jupyter_client.manager import KernelManager
+    from jupyter_client.manager import KernelManager
 
-        km = KernelManager(
-            kernel_name="python3",
-            transport="ipc",
-            ip=str(Path(ipc_dir) / f"kernel-{uuid.uuid4().hex[:8]}"),
-        )
-        kwargs["km"] = km
+    own_dir = tempfile.TemporaryDirectory(prefix="kit-kernel-") if ipc_dir is None else None
+    sockets = Path(own_dir.name if own_dir else ipc_dir) / f"kernel-{uuid.uuid4().hex[:8]}"
+    # IPC sockets instead of TCP ports: no port races in parallel batches, no open ports
+    km = KernelManager(kernel_name="python3", transport="ipc", ip=str(sockets))
+    kwargs = {"km": km}
     try:
         executed = pm.execute_notebook(
             str(notebook),
@@ -262,8 +259,10 @@ def render(
             **kwargs,
         )
     finally:
-        if km is not None and km.has_kernel:
+        if km.has_kernel:
             km.shutdown_kernel(now=True)
+        if own_dir is not None:
+            own_dir.cleanup()
     html_path = out_dir / f"{stem}.html"
     html_path.write_text(export_html(executed, params, notebook.name), encoding="utf-8")
     pdf_path = print_pdf(html_path) if pdf else None
@@ -302,6 +301,79 @@ def print_pdf(html: Path) -> Path:
             timeout=180,
         )
     return pdf
+
+
+def load_params(path: Path, notebooks: list[Path]) -> dict[Path, dict]:
+    """Read a report parameter YAML for one or more notebooks.
+
+    Top-level keys are parameters for every notebook that has them; ``per_notebook:
+    {<stem>: {...}}`` adds parameters for one notebook. Dates may be written as YAML dates; they
+    become ISO strings (papermill parameters must be JSON).
+
+    Raises
+    ------
+    ParameterError
+        For a name that none of the notebooks knows, or a per_notebook block for a notebook
+        that is not being rendered.
+    """
+    doc = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    per_notebook = doc.pop("per_notebook", {}) or {}
+    known = {nb: notebook_parameters(nb) for nb in notebooks}
+    stems = {nb.stem: nb for nb in notebooks}
+    problems = [
+        f"onbekende parameter '{n}'" for n in doc if not any(n in k for k in known.values())
+    ]
+    problems += [
+        f"per_notebook noemt '{stem}', dat niet wordt gemaakt"
+        for stem in per_notebook
+        if stem not in stems
+    ]
+    if problems:
+        raise ParameterError(f"{Path(path).name}: " + "; ".join(problems))
+    out = {}
+    for nb in notebooks:
+        params = {k: v for k, v in doc.items() if k in known[nb]}
+        params |= per_notebook.get(nb.stem, {}) or {}
+        out[nb] = {k: _jsonable(v) for k, v in params.items()}
+    return out
+
+
+def _jsonable(value):
+    import datetime as dt
+
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, list):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+def default_notebooks() -> list[Path]:
+    """Every notebook in ``notebooks/``, in order."""
+    return sorted((config.PROJ_ROOT / "notebooks").glob("[0-9]*.ipynb"))
+
+
+def prepare_live(store: Path, folder: Path) -> list[Path]:
+    """Copies of the notebooks with ``store`` and ``live = True`` injected, for JupyterLab.
+
+    Uses papermill's ``prepare_only`` so the copies are not executed; the originals stay clean.
+    """
+    import papermill as pm
+
+    folder.mkdir(parents=True, exist_ok=True)
+    made = []
+    for nb in default_notebooks():
+        target = folder / nb.name
+        pm.execute_notebook(
+            str(nb),
+            str(target),
+            parameters={"store": str(store), "live": True},
+            prepare_only=True,
+            kernel_name="python3",
+            progress_bar=False,
+        )
+        made.append(target)
+    return made
 
 
 # --------------------------------------------------------------------------------------------
@@ -359,7 +431,7 @@ def load_batch(path: Path) -> tuple[str, Path, list[Job]]:
         for nb in doc["notebooks"]:
             nb_path = Path(nb) if Path(nb).is_absolute() else config.PROJ_ROOT / nb
             known = notebook_parameters(nb_path)
-            params = {k: v for k, v in {**common, **unit}.items() if k in known}
+            params = {k: _jsonable(v) for k, v in {**common, **unit}.items() if k in known}
             jobs.append(Job(name, nb_path, params, root / name))
     return kwartaal, root, jobs
 
