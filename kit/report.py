@@ -11,8 +11,10 @@
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import json
+import multiprocessing
 import re
 import shutil
 import subprocess
@@ -31,14 +33,6 @@ from kit import __version__, config
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 REQUIRED = ("regio", "store", "peildatum")
 REMOVED_TAGS = {"live-only", "parameters", "injected-parameters"}
-_TYPES = {
-    "str": (str,),
-    "int": (int,),
-    "float": (int, float),
-    "bool": (bool,),
-    "list": (list,),
-    "dict": (dict,),
-}
 CAVEATS = [
     "Gemaakt met de leercirkel-data kit uit iJw 3.2-berichten. Het BSN is bij het inlezen "
     "vervangen door een pseudoniem; dit rapport bevat geen BSN, naam of geboortedatum.",
@@ -72,6 +66,26 @@ def notebook_parameters(notebook: Path) -> dict[str, dict]:
     return pm.inspect_notebook(str(notebook))
 
 
+def notebook_defaults(notebook: Path) -> dict:
+    """The literal defaults of the notebook's parameters cell."""
+    out = {}
+    for name, info in notebook_parameters(notebook).items():
+        try:
+            out[name] = ast.literal_eval(info["default"])
+        except (ValueError, SyntaxError):
+            continue
+    return out
+
+
+def _default_type(default: str) -> type | None:
+    """Type of a parameter's literal default in the notebook (None: anything goes)."""
+    try:
+        value = ast.literal_eval(default)
+    except (ValueError, SyntaxError):
+        return None
+    return None if value is None else type(value)
+
+
 def check_parameters(notebook: Path, params: dict) -> dict:
     """Validate report parameters against the notebook's ``parameters`` cell.
 
@@ -101,12 +115,15 @@ def check_parameters(notebook: Path, params: dict) -> dict:
     for name, value in params.items():
         if name not in known:
             continue
-        expected = _TYPES.get(known[name]["inferred_type_name"])
-        wrong_bool = isinstance(value, bool) and bool not in (expected or ())
-        if expected and (not isinstance(value, expected) or wrong_bool):
+        expected = _default_type(known[name]["default"])
+        if expected is None:
+            continue
+        if isinstance(value, bool) != (expected is bool) or not isinstance(
+            value, (int, float) if expected is float else expected
+        ):
             problems.append(
-                f"parameter '{name}' moet van type {known[name]['inferred_type_name']} "
-                f"zijn, niet {type(value).__name__}"
+                f"parameter '{name}' moet van type {expected.__name__} zijn, "
+                f"niet {type(value).__name__}"
             )
     if problems:
         raise ParameterError(f"{notebook.name}: " + "; ".join(problems))
@@ -176,6 +193,7 @@ def export_html(executed: nbformat.NotebookNode, params: dict, notebook_name: st
         exclude_input_prompt=True,
         exclude_output_prompt=True,
         exclude_anchor_links=True,
+        language_code="nl",
     )
     exporter.register_preprocessor(TagRemovePreprocessor(config=cfg), enabled=True)
     resources = {
@@ -264,7 +282,8 @@ def render(
         if own_dir is not None:
             own_dir.cleanup()
     html_path = out_dir / f"{stem}.html"
-    html_path.write_text(export_html(executed, params, notebook.name), encoding="utf-8")
+    shown = {**notebook_defaults(notebook), **params}  # the header names defaults too
+    html_path.write_text(export_html(executed, shown, notebook.name), encoding="utf-8")
     pdf_path = print_pdf(html_path) if pdf else None
     return Rendered(html_path, executed_path, pdf_path)
 
@@ -508,7 +527,10 @@ def batch(
         tqdm(total=len(pending), desc="Rapporten", unit=" rapport", disable=not progress) as bar,
     ):
         if jobs > 1:
-            with ProcessPoolExecutor(max_workers=jobs) as pool:
+            # spawn, not fork: a forked child of a process that already ran a kernel (threads,
+            # ZMQ sockets) can hang
+            context = multiprocessing.get_context("spawn")
+            with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
                 futures = {pool.submit(_run_job, job, ipc_dir): job for job in pending}
                 for future in as_completed(futures):
                     _record(summary, futures[future], *future.result())

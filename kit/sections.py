@@ -11,10 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from IPython.display import HTML, Markdown, display
 
-from kit import __version__, charts, config
+from kit import __version__, charts, config, trends
+from kit import waiting_times as wt
 from kit.checks import (
     ScanResult,
     allow_test_bsns,
@@ -140,6 +142,7 @@ def prepare_quickscan(
         result,
         patterns,
         meta,
+        live,
     )
 
 
@@ -359,4 +362,1174 @@ def checks_overview(ctx: QuickscanContext) -> HTML:
     """Appendix: every check with its status, rule and explanation."""
     return _table(
         ctx.checks[["check_id", "naam", "berichttype", "ernst", "regels", "status", "uitleg"]]
+    )
+
+
+# ------------------------------------------------------------------------------------------
+# Notebook 02_definities: waiting-time definitions side by side
+
+
+@dataclass
+class DefinitiesContext:
+    """Everything notebook 02_definities shows, computed once by :func:`prepare_definities`.
+
+    ``results.measured`` holds person-level rows (pseudonyms) for the live widgets only; every
+    section shows the suppressed tables in :attr:`safe`.
+    """
+
+    regio: str
+    store: Path
+    peildatum: pd.Timestamp
+    van: pd.Timestamp
+    tot: pd.Timestamp
+    gemeenten: list[str]
+    threshold: int
+    definities_file: str
+    results: wt.WaitResults = field(repr=False)
+    meta: dict = field(repr=False)
+    live: bool = False
+    safe: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def definitions(self) -> wt.Definitions:
+        """The definitions and norms used."""
+        return self.results.definitions
+
+    @property
+    def names(self) -> dict[str, str]:
+        """Definition id -> Dutch name."""
+        return {d.id: d.name for d in self.definitions.definitions}
+
+
+def prepare_definities(
+    *,
+    regio: str,
+    store: str,
+    peildatum: str,
+    periode_van: str,
+    periode_tot: str,
+    gemeenten: list[str],
+    min_cel: int = config.MIN_CELL,
+    definities: str = "",
+    live: bool = False,
+) -> DefinitiesContext:
+    """Validate the notebook's parameters, measure every definition and return the context.
+
+    Parameters
+    ----------
+    regio : str
+        Name shown in titles.
+    store : str
+        Store folder (relative paths are relative to the kit's folder).
+    peildatum : str
+        ISO date: who still waits then is censored; later messages are left out.
+    periode_van, periode_tot : str
+        ISO dates: the cohort (start event in this period).
+    gemeenten : list of str
+        Gemeentecodes to include; empty = all.
+    min_cel : int
+        Suppression threshold; also the smallest group for a median (at least ``min_groep``
+        of the definitions file).
+    definities : str
+        A region's own definitions file; empty = the shipped ``waiting_times.yaml``.
+    live : bool
+        Interactive charts for a live session; static SVG for reports.
+
+    Returns
+    -------
+    DefinitiesContext
+
+    Raises
+    ------
+    ValueError
+        For a store that does not exist, a period that ends after the peildatum, or an invalid
+        definitions file (the message names the definition and field).
+    """
+    store_path = _resolve(store)
+    meta = read_meta(store_path)
+    if not meta["inleesrondes"]:
+        raise ValueError(
+            f"De store {store_path} bestaat niet of is leeg; lees eerst berichten in "
+            "met: python -m kit inlezen BRON --store MAP"
+        )
+    peil, van, tot = (pd.Timestamp(d) for d in (peildatum, periode_van, periode_tot))
+    if not van <= tot <= peil:
+        raise ValueError(
+            "De periode moet lopen van periode_van tot periode_tot, niet na de peildatum."
+        )
+    charts.setup_rendering("live" if live else "report")
+    definitions = wt.load_definitions(_resolve(definities) if definities else None)
+    results = wt.waits_from_store(
+        store_path,
+        peildatum=peil,
+        van=van,
+        tot=tot,
+        definitions=definitions,
+        min_n=max(definitions.min_group, min_cel),
+        gemeenten=gemeenten,
+    )
+    safe = {
+        name: suppress_small_cells(t.frame, t.counts, threshold=min_cel, derived=t.derived)
+        for name, t in wt.shared_tables(results).items()
+    }
+    return DefinitiesContext(
+        regio,
+        store_path,
+        peil,
+        van,
+        tot,
+        list(gemeenten),
+        min_cel,
+        definities or "kit/waiting_times.yaml (standaard)",
+        results,
+        meta,
+        live,
+        safe,
+    )
+
+
+def _nl(value: float, *, decimals: int = 0) -> str:
+    """A number in Dutch notation: 4.142 and 8,6."""
+    text = f"{value:,.{decimals}f}"
+    return text.replace(",", "_").replace(".", ",").replace("_", ".")
+
+
+def _count(value: object, threshold: int) -> str:
+    return f"minder dan {threshold}" if value is None or pd.isna(value) else _nl(float(value))
+
+
+def definities_header(ctx: DefinitiesContext) -> Markdown | None:
+    """Session header (live only; a rendered report has it in its page header)."""
+    if not ctx.live:
+        return None
+    gem = ", ".join(ctx.gemeenten) if ctx.gemeenten else "alle"
+    return Markdown(
+        f"**Regio:** {ctx.regio} &nbsp;·&nbsp; **Peildatum:** {ctx.peildatum.date()} &nbsp;·&nbsp; "
+        f"**Cohort:** start {ctx.van.date()} t/m {ctx.tot.date()} &nbsp;·&nbsp; "
+        f"**Gemeenten:** {gem}\n\n**Definities:** {ctx.definities_file} &nbsp;·&nbsp; "
+        f"**Kit-versie:** {__version__} &nbsp;·&nbsp; geen mediaan op minder dan "
+        f"{ctx.results.min_n} trajecten, aantallen onder {ctx.threshold} als <{ctx.threshold}"
+    )
+
+
+def _median_cell(row: pd.Series) -> str:
+    median = wt.days_text(row["mediaan_dagen"])
+    if median in ("—", "niet bereikt") or pd.isna(row["mediaan_ci_laag"]):
+        return median
+    high = row["mediaan_ci_hoog"]
+    high_text = "∞" if np.isinf(high) else f"{high:.0f}"
+    return f"{median} ({row['mediaan_ci_laag']:.0f}–{high_text})"
+
+
+def overview_table(
+    summary: pd.DataFrame, definitions: wt.Definitions, *, threshold: int, groep: str = "totaal"
+) -> pd.DataFrame:
+    """One row per definition for one group, with Dutch column names, ready to show.
+
+    Parameters
+    ----------
+    summary : pandas.DataFrame
+        The suppressed ``samenvatting`` table.
+    definitions : kit.waiting_times.Definitions
+    threshold : int
+        Suppressed counts read ``<threshold``.
+    groep : str
+        Which group (``totaal``, ``categorie=45``, ...).
+    """
+    rows = summary[summary["groep"] == groep].set_index("definitie")
+    names = {d.id: d.name for d in definitions.definitions}
+    out = pd.DataFrame({"Definitie": [names[i] for i in rows.index]})
+    for col, label in (
+        ("n", "Trajecten"),
+        ("n_gestart", "Gestart"),
+        ("n_wachtend", "Wacht nog"),
+        ("n_uitgevallen", "Uitgevallen"),
+    ):
+        out[label] = [
+            _count(v, threshold).replace(f"minder dan {threshold}", f"<{threshold}")
+            for v in rows[col]
+        ]
+    out["Mediaan KM (95%-BI)"] = [_median_cell(r) for _, r in rows.iterrows()]
+    out["P80"] = [wt.days_text(v) for v in rows["p80_dagen"]]
+    out["P90"] = [wt.days_text(v) for v in rows["p90_dagen"]]
+    out["Mediaan alleen afgerond"] = [wt.days_text(v) for v in rows["mediaan_afgerond_dagen"]]
+    out["% 0 dagen"] = [_pct_cell(v) for v in rows["pct_nul_dagen"]]
+    for norm in definitions.norms:
+        out[f"% binnen {norm.name}"] = [_pct_cell(v) for v in rows[wt.norm_column(norm)]]
+    return out
+
+
+def _pct_cell(value: float) -> str:
+    return "" if pd.isna(value) else f"{_nl(value, decimals=1)}%"
+
+
+def definities_overzicht(ctx: DefinitiesContext, *, groep: str = "totaal") -> HTML:
+    """Section: all definitions side by side (Kaplan–Meier and the naive figures)."""
+    return _table(
+        overview_table(
+            ctx.safe["samenvatting"], ctx.definitions, threshold=ctx.threshold, groep=groep
+        )
+    )
+
+
+def _named(frame: pd.DataFrame, ctx: DefinitiesContext, kind: str | None = None) -> pd.DataFrame:
+    kinds = {d.id: d.kind for d in ctx.definitions.definitions}
+    frame = frame[frame["definitie"].map(kinds) == kind] if kind else frame
+    return frame.assign(naam=frame["definitie"].map(ctx.names))
+
+
+def km_curves(ctx: DefinitiesContext, *, soort: str = "wachttijd", max_dagen: int = 365) -> None:
+    """Section: overlaid Kaplan–Meier curves (whole cohort) with the norms as vertical lines."""
+    curves = _named(ctx.safe["km"], ctx, soort)
+    curves = curves[curves["groep"] == "totaal"]
+    norms = pd.DataFrame(
+        {
+            "naam": [n.name for n in ctx.definitions.norms],
+            "dagen": [n.days for n in ctx.definitions.norms],
+        }
+    )
+    display(
+        charts.km_overlay(
+            curves, norms=norms if soort == "wachttijd" else None, max_dagen=max_dagen
+        )
+    )
+
+
+def incidence(ctx: DefinitiesContext, *, max_dagen: int = 365) -> None:
+    """Section: cumulative incidence of started versus left without care (Aalen–Johansen)."""
+    data = _named(ctx.safe["cumulatieve_incidentie"], ctx, "wachttijd")
+    display(charts.incidence_chart(data, max_dagen=max_dagen))
+
+
+def definition_text(
+    definition: wt.WaitDefinition,
+    summary_row: pd.Series,
+    reconciliation: pd.DataFrame,
+    sensitivity_row: pd.Series | None,
+    *,
+    threshold: int,
+) -> str:
+    """Dutch Markdown for one definition: what it measures, what distorts it, and its numbers.
+
+    Parameters
+    ----------
+    definition : kit.waiting_times.WaitDefinition
+    summary_row : pandas.Series
+        The suppressed ``totaal`` row of this definition in ``samenvatting``.
+    reconciliation : pandas.DataFrame
+        The suppressed ``aansluiting`` rows of this definition.
+    sensitivity_row : pandas.Series, optional
+        The suppressed ``totaal`` row of ``gevoeligheid`` (None when nothing was flagged).
+    threshold : int
+        Suppression threshold (blank counts read "minder dan N").
+    """
+    r = summary_row
+    text = [
+        f"### {definition.name}",
+        definition.explanation,
+        f"*Wat vertekent:* {definition.distortion}",
+    ]
+    if pd.isna(r["n"]) or r["n"] == 0:
+        text.append("In dit cohort telt geen enkel traject mee.")
+        return "\n\n".join(text)
+    numbers = (
+        f"In het cohort tellen {_count(r['n'], threshold)} trajecten mee: "
+        f"{_count(r['n_gestart'], threshold)} gestart, {_count(r['n_wachtend'], threshold)} "
+        f"wachten nog op de peildatum"
+    )
+    numbers += (
+        f" en {_count(r['n_uitgevallen'], threshold)} zonder zorg uitgevallen."
+        if definition.exits
+        else "."
+    )
+    if not pd.isna(r["mediaan_dagen"]):
+        numbers += f" De mediaan volgens Kaplan–Meier is {wt.days_text(r['mediaan_dagen'])}"
+        numbers += f", P90 {wt.days_text(r['p90_dagen'])}."
+    if not pd.isna(r["pct_nul_dagen"]) and r["pct_nul_dagen"] >= 5:
+        numbers += (
+            f" {_nl(r['pct_nul_dagen'], decimals=1)}% van de gestarte trajecten heeft 0 dagen."
+        )
+    text.append(numbers)
+    out = reconciliation[(reconciliation["stap"] == "uit") & ~reconciliation["n"].eq(0)]
+    out = out[~out["reden"].isin([wt.OUT_FILTER, wt.OUT_WINDOW, wt.OUT_START_AFTER])]
+    if len(out):
+        text.append(
+            "Niet meegeteld: "
+            + "; ".join(
+                f"{_count(n, threshold)} met '{reden}'"
+                for reden, n in zip(out["reden"], out["n"], strict=True)
+            )
+            + " (zie de aansluiting)."
+        )
+    s = sensitivity_row
+    if s is not None and not pd.isna(s["n_gemarkeerd"]) and s["n_gemarkeerd"] > 0:
+        if pd.isna(s["mediaan_zonder_dagen"]):
+            text.append(
+                f"Zonder de {_count(s['n_gemarkeerd'], threshold)} trajecten die de quick scan markeert "
+                "blijven te weinig trajecten over voor een mediaan."
+            )
+        elif s["mediaan_zonder_dagen"] == s["mediaan_dagen"]:
+            text.append(
+                f"Zonder de {_count(s['n_gemarkeerd'], threshold)} trajecten die de quick scan markeert "
+                f"blijft de mediaan {wt.days_text(s['mediaan_dagen'])}."
+            )
+        else:
+            text.append(
+                f"Zonder de {_count(s['n_gemarkeerd'], threshold)} trajecten die de quick scan markeert "
+                f"is de mediaan {wt.days_text(s['mediaan_zonder_dagen'])} in plaats van "
+                f"{wt.days_text(s['mediaan_dagen'])}."
+            )
+    return "\n\n".join(text)
+
+
+def definities_uitleg(ctx: DefinitiesContext) -> Markdown:
+    """Section: per definition what it measures, what distorts it, and its own numbers."""
+    summary = ctx.safe["samenvatting"]
+    recon = ctx.safe["aansluiting"]
+    sens = ctx.safe["gevoeligheid"]
+    parts = []
+    for d in ctx.definitions.definitions:
+        row = summary[(summary["definitie"] == d.id) & (summary["groep"] == "totaal")]
+        srow = sens[(sens["definitie"] == d.id) & (sens["groep"] == "totaal")]
+        parts.append(
+            definition_text(
+                d,
+                row.iloc[0],
+                recon[recon["definitie"] == d.id],
+                srow.iloc[0] if len(srow) else None,
+                threshold=ctx.threshold,
+            )
+        )
+    return Markdown("\n\n".join(parts))
+
+
+def naive_vs_km_text(name: str, row: pd.Series, *, threshold: int) -> str:
+    """One plain Dutch sentence comparing the completed-only median with Kaplan–Meier.
+
+    Parameters
+    ----------
+    name : str
+        The definition's name.
+    row : pandas.Series
+        Its suppressed ``totaal`` row in ``samenvatting``.
+    threshold : int
+        Suppression threshold.
+    """
+    naive, km = row["mediaan_afgerond_dagen"], row["mediaan_dagen"]
+    if pd.isna(naive) or pd.isna(km):
+        return f"**{name}**: te weinig trajecten om de medianen te vergelijken."
+    waiting = _count(row["n_wachtend"], threshold)
+    if np.isinf(km):
+        return (
+            f"**{name}**: alleen de afgeronde wachttijden geven een mediaan van "
+            f"{wt.days_text(naive)}, maar meer dan de helft van de kinderen ({waiting} wachten nog) "
+            "is nog niet gestart: de echte mediaan is nog niet te zien."
+        )
+    diff = km - naive
+    if abs(diff) < 1:
+        return (
+            f"**{name}**: de mediaan van alleen de afgeronde wachttijden ({wt.days_text(naive)}) "
+            f"is gelijk aan die volgens Kaplan–Meier; de {waiting} kinderen die nog wachten "
+            "veranderen het beeld hier niet."
+        )
+    direction = "langer" if diff > 0 else "korter"
+    return (
+        f"**{name}**: alleen de afgeronde wachttijden geven een mediaan van "
+        f"{wt.days_text(naive)}; Kaplan–Meier, dat de {waiting} kinderen die op de peildatum nog "
+        f"wachten meetelt, geeft {wt.days_text(km)} ({wt.days_text(abs(diff))} {direction})."
+    )
+
+
+def naief_tegenover_km(ctx: DefinitiesContext) -> Markdown:
+    """Section: naive versus censoring-aware medians, as a chart and a sentence each."""
+    summary = _named(ctx.safe["samenvatting"], ctx)
+    summary = summary[summary["groep"] == "totaal"]
+    medians = pd.concat(
+        [
+            pd.DataFrame(
+                {"naam": summary["naam"], "maat": "Kaplan–Meier", "dagen": summary["mediaan_dagen"]}
+            ),
+            pd.DataFrame(
+                {
+                    "naam": summary["naam"],
+                    "maat": "alleen afgerond (naïef)",
+                    "dagen": summary["mediaan_afgerond_dagen"],
+                }
+            ),
+        ],
+        ignore_index=True,
+    )
+    display(charts.median_comparison(medians))
+    return Markdown(
+        "\n\n".join(
+            naive_vs_km_text(r["naam"], r, threshold=ctx.threshold) for _, r in summary.iterrows()
+        )
+    )
+
+
+def aansluiting(ctx: DefinitiesContext) -> HTML:
+    """Section: reconciliation per definition: in, out and why, and the outcomes of those in."""
+    recon = ctx.safe["aansluiting"]
+    recon = recon.assign(
+        naam=recon["definitie"].map(ctx.names),
+        rij=recon["stap"] + ": " + recon["reden"],
+        waarde=recon["n"].astype("string").fillna(f"<{ctx.threshold}"),
+    )
+    table = recon.pivot_table(
+        index="rij", columns="naam", values="waarde", aggfunc="first", sort=False
+    )
+    table = table.reindex(
+        columns=[ctx.names[i] for i in ctx.definitions.ids if ctx.names[i] in table.columns]
+    )
+    return _table(
+        table.fillna("").rename_axis(None, axis=1).reset_index().rename(columns={"rij": ""})
+    )
+
+
+def gevoeligheid(ctx: DefinitiesContext) -> HTML:
+    """Section: the estimates without the records the quick scan flags."""
+    sens = ctx.safe["gevoeligheid"]
+    if sens.empty:
+        return HTML("<p>De quick scan markeert in dit cohort geen trajecten.</p>")
+    table = pd.DataFrame(
+        {
+            "Definitie": sens["definitie"].map(ctx.names),
+            "Groep": sens["groep"],
+            "Trajecten": sens["n"].astype("string").fillna(f"<{ctx.threshold}"),
+            "Mediaan": [wt.days_text(v) for v in sens["mediaan_dagen"]],
+            "Gemarkeerd": sens["n_gemarkeerd"].astype("string").fillna(f"<{ctx.threshold}"),
+            "Mediaan zonder gemarkeerde": [wt.days_text(v) for v in sens["mediaan_zonder_dagen"]],
+        }
+    )
+    return _table(table)
+
+
+def momentopname(ctx: DefinitiesContext) -> HTML:
+    """Section: who waits at the peildatum, by time waited, and how many beyond each norm."""
+    snap = _named(ctx.safe["momentopname"], ctx)
+    display(charts.snapshot_bars(snap, bands=wt.band_labels(ctx.definitions.snapshot_weeks)))
+    norms = _named(ctx.safe["wachtenden_per_norm"], ctx)
+    norms = norms.assign(
+        waarde=[
+            f"<{ctx.threshold}"
+            if pd.isna(n)
+            else (f"{_nl(n)} ({_pct_cell(p)})" if not pd.isna(p) else _nl(n))
+            for n, p in zip(norms["n_boven_norm"], norms["pct_boven_norm"], strict=True)
+        ]
+    )
+    table = norms.pivot_table(
+        index="naam", columns="norm", values="waarde", aggfunc="first", sort=False
+    )
+    labels = {n.id: f"langer dan {n.name}" for n in ctx.definitions.norms}
+    table = table.rename(columns=labels).rename_axis(None, axis=1)
+    waiting = norms.drop_duplicates("naam").set_index("naam")["n_wachtend"]
+    table.insert(0, "wachtend", waiting.astype("string").fillna(f"<{ctx.threshold}"))
+    return _table(table.reset_index().rename(columns={"naam": "Definitie"}))
+
+
+def schadelijk_wachten(ctx: DefinitiesContext) -> HTML:
+    """Section: children waiting beyond the "schadelijk wachten" norm, by age and protection."""
+    h = _named(ctx.safe["schadelijk_wachten"], ctx)
+    h = h.assign(
+        kolom=h["leeftijd"] + " jaar" + np.where(h["jeugdbescherming"] == "ja", ", met JB/JR", ""),
+        waarde=h["kinderen"].astype("string").fillna(f"<{ctx.threshold}"),
+    )
+    table = h.pivot_table(
+        index="naam", columns="kolom", values="waarde", aggfunc="first", sort=False
+    )
+    return _table(
+        table.rename_axis(None, axis=1).reset_index().rename(columns={"naam": "Definitie"})
+    )
+
+
+def uitsplitsing(ctx: DefinitiesContext, *, definitie: str, by: str = "aanbieder") -> HTML:
+    """Section: one definition per categorie, aanbieder or gemeente (Kaplan–Meier and naive)."""
+    summary = ctx.safe["samenvatting"]
+    rows = summary[(summary["definitie"] == definitie) & summary["groep"].str.startswith(f"{by}=")]
+    table = pd.DataFrame(
+        {
+            by.capitalize(): rows["groep"].str.removeprefix(f"{by}="),
+            "Trajecten": rows["n"].astype("string").fillna(f"<{ctx.threshold}"),
+            "Wacht nog": rows["n_wachtend"].astype("string").fillna(f"<{ctx.threshold}"),
+            "Mediaan KM (95%-BI)": [_median_cell(r) for _, r in rows.iterrows()],
+            "P90": [wt.days_text(v) for v in rows["p90_dagen"]],
+            "Mediaan alleen afgerond": [wt.days_text(v) for v in rows["mediaan_afgerond_dagen"]],
+            "% 0 dagen": [_pct_cell(v) for v in rows["pct_nul_dagen"]],
+        }
+    )
+    return _table(table)
+
+
+# ------------------------------------------------------------------------------------------
+# Trends (notebook 03_trends)
+
+MONTHS_NL = (
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)
+#: the monthly series the SPC section judges (region level)
+SPC_SERIES = ("toewijzingen", "starts", "wachtlijst", "wachttijd_gestart_mediaan")
+
+
+@dataclass
+class TrendsContext:
+    """Everything notebook 03_trends shows, computed once by :func:`prepare_trends`.
+
+    ``result`` holds aggregates that are not suppressed yet (no person-level rows); every
+    section suppresses what it shows.
+    """
+
+    regio: str
+    store: Path
+    peildatum: pd.Timestamp
+    gemeenten: list[str]
+    threshold: int
+    bevolking_file: str
+    van: str
+    baseline: tuple[str, str] | None
+    result: trends.Trends = field(repr=False)
+    meta: dict = field(repr=False)
+    live: bool = False
+
+    @property
+    def series(self) -> pd.DataFrame:
+        """The monthly series from the first month shown on (not suppressed)."""
+        s = self.result.series
+        return s[s["maand"] >= self.van]
+
+
+def _month(value: str, name: str) -> str:
+    if value and (len(value) != 7 or value[4] != "-" or not value.replace("-", "").isdigit()):
+        raise ValueError(f"{name} moet een maand zijn (JJJJ-MM) of leeg, niet {value!r}.")
+    return value
+
+
+def prepare_trends(
+    *,
+    regio: str,
+    store: str,
+    peildatum: str,
+    gemeenten: list[str],
+    bevolking: str = "",
+    min_cel: int = config.MIN_CELL,
+    norm_weken: float = 10,
+    periode_van: str = "",
+    basislijn_van: str = "",
+    basislijn_tot: str = "",
+    min_volledigheid: float = 0.95,
+    live: bool = False,
+) -> TrendsContext:
+    """Validate the notebook's parameters, compute every trend table and return the context.
+
+    Parameters
+    ----------
+    regio : str
+        Name shown in titles.
+    store : str
+        Store folder (relative paths are relative to the kit's folder).
+    peildatum : str
+        ISO date; later messages are left out and the series end with the last full month.
+    gemeenten : list of str
+        Gemeentecodes to include; empty = all.
+    bevolking : str
+        Population CSV (``gemeente, jaar, aantal_0_17``, see :func:`kit.trends.read_population`);
+        empty = no rates per 1,000 jeugdigen.
+    min_cel : int
+        Suppression threshold for every table and chart.
+    norm_weken : float
+        Waiting-time norm (weeks) for the funnel "binnen de norm" and the queueing indicators.
+    periode_van : str
+        First month shown (``JJJJ-MM``); empty = from the first message.
+    basislijn_van, basislijn_tot : str
+        Months (``JJJJ-MM``) from which the SPC mean and limits are computed; both empty = all
+        months shown.
+    min_volledigheid : float
+        A month is provisional while less than this share (0..1] of its messages is estimated
+        to have arrived.
+    live : bool
+        Interactive charts for a live session; static SVG for reports.
+
+    Returns
+    -------
+    TrendsContext
+
+    Raises
+    ------
+    ValueError
+        For a store that does not exist, months that are not ``JJJJ-MM``, a baseline with
+        fewer than two months, a completeness outside (0, 1] or an invalid population file.
+    """
+    store_path = _resolve(store)
+    meta = read_meta(store_path)
+    if not meta["inleesrondes"]:
+        raise ValueError(
+            f"De store {store_path} bestaat niet of is leeg; lees eerst berichten in "
+            "met: python -m kit inlezen BRON --store MAP"
+        )
+    peil = pd.Timestamp(peildatum)
+    van = _month(periode_van, "periode_van")
+    base_from = _month(basislijn_van, "basislijn_van")
+    base_to = _month(basislijn_tot, "basislijn_tot")
+    if bool(base_from) != bool(base_to) or (base_from and base_from >= base_to):
+        raise ValueError(
+            "Geef basislijn_van en basislijn_tot allebei (van vóór tot), of laat ze allebei leeg."
+        )
+    if not 0 < min_volledigheid <= 1:
+        raise ValueError("min_volledigheid moet tussen 0 en 1 liggen (bijvoorbeeld 0.95).")
+    charts.setup_rendering("live" if live else "report")
+    population = trends.read_population(_resolve(bevolking)) if bevolking else None
+    data = prepare_scan(store_path, peildatum=peil)
+    result = trends.compute_trends(
+        data,
+        population=population,
+        threshold_complete=min_volledigheid,
+        norm_weeks=norm_weken,
+        gemeenten=gemeenten,
+    )
+    return TrendsContext(
+        regio,
+        store_path,
+        peil,
+        list(gemeenten),
+        min_cel,
+        bevolking or "geen",
+        van or result.series["maand"].min(),
+        (base_from, base_to) if base_from else None,
+        result,
+        meta,
+        live,
+    )
+
+
+def trends_header(ctx: TrendsContext) -> Markdown | None:
+    """Session header (live only; a rendered report has it in its page header)."""
+    if not ctx.live:
+        return None
+    gem = ", ".join(ctx.gemeenten) if ctx.gemeenten else "alle"
+    base = " t/m ".join(ctx.baseline) if ctx.baseline else "alle getoonde maanden"
+    return Markdown(
+        f"**Regio:** {ctx.regio} &nbsp;·&nbsp; **Peildatum:** {ctx.peildatum.date()} &nbsp;·&nbsp; "
+        f"**Gemeenten:** {gem} &nbsp;·&nbsp; **Vanaf:** {ctx.van} &nbsp;·&nbsp; "
+        f"**SPC-basisperiode:** {base}\n\n**Bevolking:** {ctx.bevolking_file} &nbsp;·&nbsp; "
+        f"**Kit-versie:** {__version__} &nbsp;·&nbsp; aantallen onder {ctx.threshold} als "
+        f"<{ctx.threshold}"
+    )
+
+
+def month_nl(month: str) -> str:
+    """``2026-03`` -> ``maart 2026``."""
+    return f"{MONTHS_NL[int(month[5:7]) - 1]} {month[:4]}"
+
+
+def _months_nl(months: list[str]) -> str:
+    names = [month_nl(m) for m in months]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " en " + names[-1]
+
+
+def _n(value: float, threshold: int) -> str:
+    """A count in Dutch, or ``minder dan N`` when it is small (0 stays 0)."""
+    if pd.isna(value):
+        return "onbekend"
+    return f"minder dan {threshold}" if 0 < value < threshold else _nl(float(value))
+
+
+def _region_series(ctx: TrendsContext, reeksen: list[str], *, eenheid: str = trends.REGIO):
+    s = ctx.series
+    niveau = "regio" if eenheid == trends.REGIO else "gemeente"
+    s = s[(s["niveau"] == niveau) & (s["eenheid"] == eenheid) & s["reeks"].isin(reeksen)]
+    safe = suppress_small_cells(s, ["n"], threshold=ctx.threshold, derived={"waarde": ["n"]})
+    return safe.assign(label=safe["reeks"].map(trends.series_label))
+
+
+def headline_text(series: pd.DataFrame, *, threshold: int) -> str:
+    """Dutch summary of the last final month: in, out, and the waiting list a year earlier.
+
+    Parameters
+    ----------
+    series : pandas.DataFrame
+        :func:`kit.trends.monthly_series` with ``voorlopig`` (the ``regio`` level is used).
+    threshold : int
+        Counts below it (and above 0) read ``minder dan N``.
+    """
+    region = series[series["niveau"] == "regio"]
+    wide = region.pivot_table(index="maand", columns="reeks", values="waarde", aggfunc="first")
+    provisional = region.groupby("maand")["voorlopig"].any()
+    months = list(wide.index)
+    final = [m for m in months if not provisional.get(m, False)]
+    if not final:
+        return "Er is nog geen maand waarvan de berichten compleet genoeg zijn om te beschrijven."
+    last = final[-1]
+    row = wide.loc[last]
+    text = (
+        f"In **{month_nl(last)}** kwamen er {_n(row['toewijzingen'], threshold)} nieuwe "
+        f"toewijzingen bij, gingen {_n(row['starts'], threshold)} trajecten van start en "
+        f"stopten er {_n(row['stops'], threshold)}. Op het eind van de maand stonden "
+        f"{_n(row['wachtlijst'], threshold)} toewijzingen op de wachtlijst"
+    )
+    year_ago = str(pd.Period(last, "M") - 12)
+    if year_ago in wide.index and row["wachtlijst"] >= threshold:
+        before = wide.loc[year_ago, "wachtlijst"]
+        change = row["wachtlijst"] - before
+        if before >= threshold and change != 0:
+            word = "meer" if change > 0 else "minder"
+            text += (
+                f", {_nl(abs(change))} {word} dan een jaar eerder "
+                f"({'+' if change > 0 else '−'}{_nl(abs(100 * change / before))}%)"
+            )
+        elif before >= threshold:
+            text += ", evenveel als een jaar eerder"
+    text += "."
+    late = [m for m in months if provisional.get(m, False)]
+    if late:
+        text += (
+            f" {_months_nl(late).capitalize()} {'is' if len(late) == 1 else 'zijn'} nog "
+            "voorlopig (open punten): nog niet alle berichten zijn binnen, dus de starts en "
+            "stops zijn daar te laag en de wachtlijst te hoog."
+        )
+    return text
+
+
+def trends_headline(ctx: TrendsContext) -> None:
+    """Section: instroom and uitstroom per month, the waiting list and who is in care."""
+    flows = _region_series(ctx, ["toewijzingen", "starts", "stops"])
+    stocks = _region_series(ctx, ["wachtlijst", "in_zorg"])
+    display(
+        (
+            charts.trend_lines(flows, title="Instroom en uitstroom per maand (trajecten)")
+            & charts.trend_lines(stocks, title="Voorraad op het eind van de maand (trajecten)")
+        ).resolve_scale(color="independent")
+    )
+    first = ctx.result.series["maand"].min()
+    display(
+        Markdown(
+            headline_text(ctx.series, threshold=ctx.threshold)
+            + f" De reeksen beginnen bij de eerste berichten ({month_nl(first)}): wie toen al "
+            "wachtte of in zorg was zonder later bericht, ontbreekt. De voorraden lopen daardoor "
+            "in de eerste maanden op zonder dat er echt iets verandert."
+        )
+    )
+
+
+def spc_text(spc: pd.DataFrame, label: str, *, baseline: tuple[str, str] | None = None) -> str:
+    """Dutch reading of one SPC chart: the latest verdict and the special months.
+
+    Parameters
+    ----------
+    spc : pandas.DataFrame
+        :func:`kit.trends.spc_series` (or :func:`kit.trends.xmr` with ``voorlopig``).
+    label : str
+        Name of the series.
+    baseline : tuple of str, optional
+        The baseline months, for the text.
+    """
+    if spc.empty:
+        return f"**{label}:** te weinig maanden voor een SPC-grafiek."
+    voorlopig = spc["voorlopig"] if "voorlopig" in spc else pd.Series(False, index=spc.index)
+    final = spc[~voorlopig.astype(bool)]
+    if final.empty:
+        return f"**{label}:** alle maanden zijn nog voorlopig; er is niets te beoordelen."
+    last = final.iloc[-1]
+    special = final[final["bijzonder"].astype(bool)]
+    if last["bijzonder"]:
+        text = (
+            f"**{label}: {last['oordeel']}.** De laatste volledige maand ({month_nl(last['maand'])})"
+            f" valt op: {last['regels']}."
+        )
+    else:
+        text = f"**{label}: geen bijzondere variatie in de laatste maand.**"
+        recent = special[special["maand"] > str(pd.Period(last["maand"], "M") - 12)]
+        if len(recent):
+            verdicts = ", ".join(sorted(set(recent["oordeel"])))
+            text += (
+                f" Wel eerder in het afgelopen jaar: {_months_nl(list(recent['maand']))} "
+                f"({verdicts})."
+            )
+        else:
+            text += " De schommelingen passen bij het gewone patroon."
+    where = f"{month_nl(baseline[0])} t/m {month_nl(baseline[1])}" if baseline else "alle maanden"
+    text += f" Gemiddelde en grenzen komen uit {where}."
+    n_late = int(voorlopig.sum())
+    if n_late == 1:
+        text += " De laatste maand is voorlopig en niet beoordeeld."
+    elif n_late:
+        text += f" De laatste {n_late} maanden zijn voorlopig en niet beoordeeld."
+    return text
+
+
+def safe_spc(spc: pd.DataFrame, *, threshold: int) -> pd.DataFrame:
+    """An SPC frame with each month that rests on a small count blanked and not judged."""
+    judged = ["waarde", "regels", "oordeel", "bijzonder"]
+    safe = suppress_small_cells(spc, ["n"], threshold=threshold, derived={c: ["n"] for c in judged})
+    return safe.assign(bijzonder=safe["bijzonder"].astype("boolean").fillna(False).astype(bool))
+
+
+def trends_spc(ctx: TrendsContext) -> None:
+    """Section: XmR charts of the key region series with what is special about them."""
+    for reeks in SPC_SERIES:
+        spc = trends.spc_series(
+            ctx.series, niveau="regio", eenheid=trends.REGIO, reeks=reeks, baseline=ctx.baseline
+        )
+        label = trends.series_label(reeks)
+        if spc.empty:
+            display(Markdown(spc_text(spc, label)))
+            continue
+        safe = safe_spc(spc, threshold=ctx.threshold)
+        unit = "Dagen" if reeks.startswith("wachttijd") else "Trajecten"
+        display(charts.spc_chart(safe, title=label, y_title=unit))
+        display(Markdown(spc_text(safe, label, baseline=ctx.baseline)))
+
+
+def funnel_text(funnel: pd.DataFrame, *, unit: str, threshold: int, direction: int = 0) -> str:
+    """Dutch reading of one funnel plot: who lies outside the 99.8% limits, and on which side.
+
+    Parameters
+    ----------
+    funnel : pandas.DataFrame
+        :func:`kit.trends.funnel` for one indicator and level (not suppressed).
+    unit : str
+        ``gemeente`` or ``aanbieder``.
+    threshold : int
+        Units whose counts are below it (and above 0) are not named.
+    direction : int
+        1 when a high share is favourable, -1 when unfavourable, 0 when neither.
+    """
+    if funnel.empty:
+        return f"Geen {unit}en met gegevens in deze periode."
+    ok = ((funnel["x"] == 0) | (funnel["x"] >= threshold)) & (funnel["n"] >= threshold)
+    outside = funnel[ok & funnel["beoordeling"].str.contains("99,8")].sort_values("pct")
+    mean = f"gemiddeld {_nl(funnel['doel_pct'].iloc[0])}%"
+    if outside.empty:
+        return (
+            f"Geen {unit} ligt buiten de 99,8%-grenzen ({mean}): de verschillen passen bij "
+            "toeval, gegeven de aantallen."
+        )
+    high = outside["beoordeling"].str.startswith("boven")
+    sides = {"hoog": outside[high], "laag": outside[~high]}
+    words = {1: ("gunstig", "ongunstig"), -1: ("ongunstig", "gunstig"), 0: ("hoog", "laag")}
+    parts = []
+    for (side, rows), word in zip(sides.items(), words[direction], strict=True):
+        if len(rows):
+            names = ", ".join(f"{r.eenheid} ({_nl(r.pct)}%)" for r in rows.itertuples(index=False))
+            label = f"opvallend {side}" if direction == 0 else f"opvallend {side} ({word})"
+            parts.append(f"{label}: {names}")
+    return f"Buiten de 99,8%-grenzen ({mean}): " + "; ".join(parts) + "."
+
+
+def trends_funnels(ctx: TrendsContext) -> None:
+    """Section: funnel plots per gemeente and per aanbieder for the three indicators."""
+    f = ctx.result.funnels
+    for indicator, title in trends.FUNNEL_INDICATORS.items():
+        if indicator == "binnen_norm":
+            weeks = _nl(ctx.result.queue.norm_weeks)
+            title = f"Gestart binnen {weeks} weken (% van wie startte)"
+        panels, texts = [], []
+        for unit in ("gemeente", "aanbieder"):
+            part = f[(f["indicator"] == indicator) & (f["niveau"] == unit)]
+            if part.empty:
+                continue
+            safe = suppress_small_cells(
+                part,
+                ["x", "n"],
+                threshold=ctx.threshold,
+                derived={"pct": ["x", "n"], "beoordeling": ["x", "n"]},
+            )
+            lines = trends.funnel_lines(part["doel_pct"].iloc[0], part["n"].max())
+            panels.append(charts.funnel_chart(safe, lines, title=f"per {unit}"))
+            text = funnel_text(
+                part,
+                unit=unit,
+                threshold=ctx.threshold,
+                direction=trends.FUNNEL_DIRECTION[indicator],
+            )
+            texts.append(f"*Per {unit}:* {text}")
+        if panels:
+            display(Markdown(f"### {title}"))
+            display(charts.alt.hconcat(*panels))
+            display(Markdown("\n\n".join(texts)))
+
+
+def trends_per_gemeente(ctx: TrendsContext) -> None:
+    """Section: small multiples per gemeente, per 1,000 jeugdigen when a population is given."""
+    rates = ctx.result.rates
+    s = ctx.series
+    for reeks in ("in_zorg_kinderen", "wachtlijst"):
+        name = f"{reeks}_per_1000" if rates else reeks
+        part = s[(s["niveau"] == "gemeente") & (s["reeks"] == name)]
+        safe = suppress_small_cells(part, ["n"], threshold=ctx.threshold, derived={"waarde": ["n"]})
+        display(
+            charts.small_multiples(
+                safe,
+                title=trends.series_label(name),
+                y_title="per 1.000" if rates else "Aantal",
+            )
+        )
+    if not rates:
+        display(
+            Markdown(
+                "Zonder bevolkingstabel staan hier aantallen; die zijn tussen gemeenten van "
+                "verschillende grootte niet te vergelijken. Geef de parameter `bevolking` op "
+                "(kolommen `gemeente, jaar, aantal_0_17`) voor cijfers per 1.000 jeugdigen."
+            )
+        )
+
+
+def wijzer_table(wijzer: pd.DataFrame, *, threshold: int) -> pd.DataFrame:
+    """The Beschikbaarheidswijzer for display: suppressed, in Dutch, sorted by waiting list.
+
+    Parameters
+    ----------
+    wijzer : pandas.DataFrame
+        The ``wijzer`` table of :func:`kit.trends.shared_tables`.
+    threshold : int
+        Suppression threshold.
+    """
+    counts = ["wachtlijst", "n_cohort", "n_gestart", "n_cohort_vorig", "n_gestart_vorig"]
+    derived = {
+        "verwachte_wachttijd": ["n_cohort", "n_gestart"],
+        "richting": counts[1:],
+        "mediaan_dagen": ["n_cohort", "n_gestart"],
+    }
+    table = shown(wijzer, counts, derived, threshold=threshold)
+    table["_sort"] = pd.to_numeric(wijzer["wachtlijst"], errors="coerce").to_numpy()
+    table = table.sort_values(["_sort", "aanbieder"], ascending=[False, True])
+    table = table.astype(object).where(table.notna(), "")
+    return table[
+        ["aanbieder", "categorie", "wachtlijst", "n_cohort", "n_gestart", "verwachte_wachttijd"]
+        + ["richting"]
+    ].rename(
+        columns={
+            "aanbieder": "Aanbieder",
+            "categorie": "Categorie",
+            "wachtlijst": "Wachtlijst nu",
+            "n_cohort": "Toegewezen laatste 3 mnd",
+            "n_gestart": "Daarvan gestart",
+            "verwachte_wachttijd": "Verwachte wachttijd (mediaan, 95%-BI)",
+            "richting": "Richting t.o.v. 3 mnd ervoor",
+        }
+    )
+
+
+def trends_wijzer(ctx: TrendsContext) -> HTML:
+    """Section: the Beschikbaarheidswijzer per aanbieder and productcategorie."""
+    wijzer = trends.shared_tables(ctx.result)["wijzer"].frame
+    note = ""
+    if len(wijzer) and bool(wijzer["voorlopig"].iloc[0]):
+        note = (
+            "<p><em>De laatste maand is nog voorlopig: starts die nog niet gemeld zijn, maken "
+            "de verwachte wachttijd iets te lang.</em></p>"
+        )
+    return HTML(
+        wijzer_table(wijzer, threshold=ctx.threshold).to_html(
+            index=False, na_rep="", border=0, classes="kit-tabel"
+        )
+        + note
+    )
+
+
+def queue_text(settings: trends.QueueSettings) -> str:
+    """The assumptions behind the queueing indicators, in Dutch."""
+    norm = _nl(settings.norm_weeks)
+    return (
+        f"**Zo is gerekend.** *Vraag* = nieuwe toewijzingen per week en *capaciteit* = starts "
+        f"vanaf de wachtlijst per week, beide gemiddeld over de laatste {settings.weeks} weken; "
+        "*uitval* (ingetrokken, verlopen, gestopt zonder start) telt niet als capaciteit. "
+        "*Belasting* = vraag / capaciteit: bij 1 of meer groeit de wachtlijst, hoe groot die ook "
+        f"is. *Doelomvang* = vraag × norm ({norm} weken) / {_nl(settings.factor)} (wet van Little; "
+        f"een gemiddelde wachttijd van een {_nl(settings.factor)}e van de norm geeft ongeveer 2% "
+        "kans op overschrijding, Fong e.a. 2022); alleen haalbaar als de capaciteit groter is "
+        "dan de vraag. *Te groot*: meer dan twee keer de doelomvang. *Druk* = 2 × gemiddelde "
+        "wachttijd tot nu van wie wacht / norm; boven 1 wordt de norm waarschijnlijk niet "
+        f"gehaald. *Herstelcapaciteit* = vraag + (wachtlijst − doelomvang) / "
+        f"{settings.relief_weeks} weken. **Aannames:** vraag en capaciteit zijn stabiel, wie "
+        "eerst komt gaat ongeveer eerst, en starts meten de capaciteit alleen als er steeds "
+        "iemand wacht (anders is de echte capaciteit groter)."
+    )
+
+
+def trends_wachtrij(ctx: TrendsContext) -> None:
+    """Section: queueing indicators per productcategorie, with their assumptions."""
+    q = ctx.result.wachtrij
+    counts = ["n_instroom", "n_gestart", "n_uitval", "wachtlijst"]
+    derived = {
+        "vraag_per_week": ["n_instroom"],
+        "capaciteit_per_week": ["n_gestart"],
+        "uitval_per_week": ["n_uitval"],
+        "belasting": ["n_instroom", "n_gestart"],
+        "doel_wachtlijst": ["n_instroom"],
+        "gem_wachttijd_weken": ["wachtlijst"],
+        "druk": ["wachtlijst"],
+        "herstelcapaciteit_per_week": ["n_instroom", "wachtlijst"],
+    }
+    table = q.copy()
+    for col in derived:
+        table[col] = table[col].astype(float).round(2)
+    table["wachtlijst_te_groot"] = table["wachtlijst_te_groot"].map({True: "ja", False: "nee"})
+    derived["wachtlijst_te_groot"] = ["n_instroom", "wachtlijst"]
+    table = shown(table, counts, derived, threshold=ctx.threshold)
+    display(
+        _table(
+            table[
+                [
+                    "categorie",
+                    "vraag_per_week",
+                    "capaciteit_per_week",
+                    "uitval_per_week",
+                    "belasting",
+                    "wachtlijst",
+                    "doel_wachtlijst",
+                    "wachtlijst_te_groot",
+                    "gem_wachttijd_weken",
+                    "druk",
+                    "herstelcapaciteit_per_week",
+                ]
+            ].rename(
+                columns={
+                    "categorie": "Categorie",
+                    "vraag_per_week": "Vraag /wk",
+                    "capaciteit_per_week": "Capaciteit /wk",
+                    "uitval_per_week": "Uitval /wk",
+                    "belasting": "Belasting",
+                    "wachtlijst": "Wachtlijst",
+                    "doel_wachtlijst": "Doelomvang",
+                    "wachtlijst_te_groot": "Te groot",
+                    "gem_wachttijd_weken": "Gem. gewacht (wk)",
+                    "druk": "Druk",
+                    "herstelcapaciteit_per_week": "Herstelcapaciteit /wk",
+                }
+            )
+        )
+    )
+    display(Markdown(queue_text(ctx.result.queue)))
+
+
+def caveats_text(
+    stroom: pd.DataFrame,
+    little: pd.DataFrame,
+    volledigheid: pd.DataFrame,
+    *,
+    threshold: int,
+    min_complete: float,
+) -> str:
+    """Dutch data-quality caveats: the stock-flow gap, Little's law and provisional months.
+
+    Parameters
+    ----------
+    stroom : pandas.DataFrame
+        :func:`kit.trends.stock_flow` for the region.
+    little : pandas.DataFrame
+        :func:`kit.trends.littles_law` for the region.
+    volledigheid : pandas.DataFrame
+        :func:`kit.trends.completeness`.
+    threshold : int
+        Suppression threshold.
+    min_complete : float
+        Completeness threshold of a final month.
+    """
+    gap = stroom.dropna(subset=["verschil"]).tail(12)
+    parts = []
+    if len(gap):
+        total = gap["verschil"].sum()
+        parts.append(
+            f"**Verdwenen van de wachtlijst.** In de laatste {len(gap)} maanden verdwenen "
+            f"{_n(total, threshold)} toewijzingen van de wachtlijst zonder start (305) of "
+            "intrekking (301 met reden 13): de toewijzing verliep of er kwam een stop (307) "
+            "zonder start. Dat kan echt zijn (het kind kwam nooit in zorg), maar vaker ontbreekt "
+            "een start- of intrekkingsbericht. Bespreek dit met gemeenten en aanbieders."
+        )
+    recent = little.dropna(subset=["schatting"]).tail(12)
+    if len(recent):
+        inside = int(recent["binnen_band"].sum())
+        stable = int(recent["stabiel"].astype("boolean").fillna(False).sum())
+        parts.append(
+            f"**Wet van Little.** De wachtlijst lag in {inside} van de laatste {len(recent)} "
+            "maanden binnen de band rond aankomsten per dag × gemiddelde dagen op de lijst. Dat "
+            "klopt alleen bij een stabiele wachtlijst (hier "
+            f"{stable} van de {len(recent)} maanden): een groeiende lijst ligt erboven, een "
+            "krimpende eronder. Ligt een stabiele lijst buiten de band, dan passen de "
+            "toewijzingen, starts en intrekkingen niet bij elkaar."
+        )
+    low = volledigheid[volledigheid["volledigheid"] < min_complete]
+    names = {"301": "toewijzingen", "305": "starts", "307": "stops", "323": "declaraties"}
+    if len(low):
+        items = "; ".join(
+            f"{names.get(b, b)} ({b}): "
+            + ", ".join(
+                f"{month_nl(r.maand)} {_nl(100 * r.volledigheid)}%"
+                for r in group.itertuples(index=False)
+            )
+            for b, group in low.groupby("bericht")
+        )
+        parts.append(
+            "**Voorlopige maanden.** Berichten komen later binnen dan de gebeurtenis: een 305 "
+            "tot vijf werkdagen na de start, een declaratie een maand of meer na de periode. Uit "
+            "de eigen vertraging van de berichten is geschat hoeveel er al binnen is: "
+            f"{items}. Maanden onder {_nl(100 * min_complete)}% heten voorlopig."
+        )
+    return "\n\n".join(parts)
+
+
+def trends_stock_flow(ctx: TrendsContext) -> None:
+    """Section: stock-flow reconciliation, Little's-law band and provisional months."""
+    r = ctx.result
+    stroom = r.stroom[(r.stroom["niveau"] == "regio") & (r.stroom["maand"] >= ctx.van)]
+    counts = ["wachtlijst_begin", "instroom", "gestart", "ingetrokken", "wachtlijst_eind"]
+    counts += ["verschil"]
+    safe = suppress_small_cells(stroom, counts, threshold=ctx.threshold)
+    display(charts.gap_bars(safe))
+    table = shown(stroom.tail(12), counts, {"verwacht": counts[:4]}, threshold=ctx.threshold)
+    display(
+        _table(
+            table[["maand", *counts[:4], "verwacht", "wachtlijst_eind", "verschil"]].rename(
+                columns={
+                    "maand": "Maand",
+                    "wachtlijst_begin": "Wachtlijst begin",
+                    "instroom": "+ nieuw toegewezen",
+                    "gestart": "− gestart",
+                    "ingetrokken": "− ingetrokken",
+                    "verwacht": "= verwacht",
+                    "wachtlijst_eind": "Wachtlijst eind",
+                    "verschil": "Verdwenen",
+                }
+            )
+        )
+    )
+    little = r.little[(r.little["niveau"] == "regio") & (r.little["maand"] >= ctx.van)]
+    safe_little = suppress_small_cells(
+        little,
+        ["wachtlijst", "n_instroom", "n_uit"],
+        threshold=ctx.threshold,
+        derived={c: ["n_instroom", "n_uit"] for c in ("schatting", "band_laag", "band_hoog")},
+    )
+    display(charts.little_band(safe_little))
+    months = sorted(r.series["maand"].unique())[-4:]
+    compl = r.volledigheid[r.volledigheid["maand"].isin(months)]
+    pivot = (
+        (100 * compl.pivot_table(index="bericht", columns="maand", values="volledigheid"))
+        .round(0)
+        .reset_index()
+        .rename(columns={"bericht": "Bericht"})
+    )
+    pivot.columns = [month_nl(c) if c != "Bericht" else c for c in pivot.columns]
+    display(Markdown("Geschatte volledigheid van de laatste maanden (% van de berichten binnen):"))
+    display(_table(pivot))
+    display(
+        Markdown(
+            caveats_text(
+                stroom,
+                little,
+                r.volledigheid,
+                threshold=ctx.threshold,
+                min_complete=r.threshold_complete,
+            )
+        )
     )

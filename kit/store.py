@@ -455,8 +455,10 @@ def ingest(
 def _executor(workers: int) -> ProcessPoolExecutor | None:
     if workers <= 1:
         return None
+    # forkserver: workers start from a clean process (forking one that runs threads, such as a
+    # Jupyter kernel or a test runner, can hang); spawn where forkserver does not exist
     methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
     return ProcessPoolExecutor(max_workers=workers, mp_context=context)
 
 

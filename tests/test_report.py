@@ -1,0 +1,187 @@
+"""Tests for kit.report: parameter checks, offline HTML, batch runs (kernels: marker notebooks)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+import yaml
+from conftest import EXAMPLE_KEY
+
+from kit.config import PROJ_ROOT
+from kit.report import (
+    ParameterError,
+    batch,
+    check_parameters,
+    export_html,
+    load_params,
+    render,
+    slug,
+)
+
+QUICKSCAN = PROJ_ROOT / "notebooks" / "01_quickscan.ipynb"
+EXTERNAL = re.compile(r"""<(script|link|img|iframe)[^>]+(src|href)=["']?(https?:)?//""", re.I)
+
+
+class TestCheckParameters:
+    def test_valid_parameters_get_live_false(self):
+        got = check_parameters(QUICKSCAN, {"regio": "R", "store": "s", "peildatum": "2026-03-31"})
+        assert got["live"] is False
+
+    @pytest.mark.parametrize(
+        "params,message",
+        [
+            (
+                {"regio": "R", "store": "s", "peildatum": "x", "onbekend": 1},
+                "onbekende parameter 'onbekend'",
+            ),
+            ({"regio": "R", "store": "s"}, "verplichte parameter 'peildatum' ontbreekt"),
+            (
+                {"regio": "R", "store": "s", "peildatum": "x", "min_cel": "10"},
+                "'min_cel' moet van type int",
+            ),
+            (
+                {"regio": "R", "store": "s", "peildatum": "x", "gemeenten": "9901"},
+                "'gemeenten' moet van type list",
+            ),
+            (
+                {"regio": "R", "store": "s", "peildatum": "x", "min_cel": True},
+                "'min_cel' moet van type int",
+            ),
+        ],
+    )
+    def test_problems_are_a_clear_error(self, params, message):
+        with pytest.raises(ParameterError, match=re.escape(message)):
+            check_parameters(QUICKSCAN, params)
+
+
+class TestLoadParams:
+    def test_dates_become_iso_text_and_per_notebook_applies(self, tmp_path):
+        path = tmp_path / "p.yaml"
+        path.write_text(
+            "regio: R\nstore: s\npeildatum: 2026-03-31\n"
+            "per_notebook:\n  01_quickscan: {min_cel: 5}\n",
+            encoding="utf-8",
+        )
+        got = load_params(path, [QUICKSCAN])[QUICKSCAN]
+        assert got == {"regio": "R", "store": "s", "peildatum": "2026-03-31", "min_cel": 5}
+
+    def test_a_name_no_notebook_knows_is_refused(self, tmp_path):
+        path = tmp_path / "p.yaml"
+        path.write_text("regio: R\ntypfout: 1\n", encoding="utf-8")
+        with pytest.raises(ParameterError, match="typfout"):
+            load_params(path, [QUICKSCAN])
+
+
+def test_slug():
+    assert slug("Gemeente Súdwest-Fryslân (0001)") == "gemeente-s-dwest-frysl-n-0001"
+
+
+@pytest.fixture(scope="module")
+def rendered(example_store, tmp_path_factory):
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("KIT_PSEUDONIEM_SLEUTEL", EXAMPLE_KEY)
+        out = tmp_path_factory.mktemp("rapport")
+        params = {
+            "regio": "Testregio",
+            "store": str(example_store),
+            "peildatum": "2026-03-31",
+            "periode_van": "2025-10-01",
+            "periode_tot": "2026-03-31",
+            "testdata_toegestaan": True,
+        }
+        return render(QUICKSCAN, params, out)
+
+
+@pytest.mark.notebooks
+class TestRender:
+    def test_html_is_offline_and_has_no_code(self, rendered):
+        html = rendered.html.read_text(encoding="utf-8")
+        assert EXTERNAL.search(html) is None
+        assert "require.js" not in html and "mathjax" not in html.lower()
+        assert "import kit" not in html  # code cells are not in the report
+        assert "In&nbsp;[" not in html  # no prompts
+        assert '<html lang="nl">' in html
+
+    def test_header_says_what_produced_it(self, rendered):
+        html = rendered.html.read_text(encoding="utf-8")
+        for text in (
+            "Testregio",
+            "2026-03-31",
+            "2025-10-01 t/m 2026-03-31",
+            "Kit-versie",
+            "checks.yaml (standaard)",
+            "Werkwijze en kanttekeningen",
+        ):
+            assert text in html, text
+
+    def test_live_only_cells_are_dropped_and_charts_are_svg(self, rendered):
+        html = rendered.html.read_text(encoding="utf-8")
+        assert "Inzoomen op één aanbieder" not in html
+        assert html.count("data:image/svg+xml") >= 4
+        executed = nbformat.read(rendered.notebook, as_version=4)
+        assert "widgets" not in executed.metadata  # no widget displayed in a report run
+
+    def test_no_pseudonym_in_html_or_executed_notebook(self, rendered, example_store):
+        from kit.store import read_table
+
+        pseudonyms = set(read_table(example_store, "toewijzingen")["client_id"].dropna())
+        for path in (rendered.html, rendered.notebook):
+            text = path.read_text(encoding="utf-8")
+            assert not [p for p in pseudonyms if p in text]
+
+
+@pytest.mark.notebooks
+def test_batch_keeps_going_reports_failures_and_skips_unchanged(
+    example_store, tmp_path, monkeypatch
+):
+    monkeypatch.setenv("KIT_PSEUDONIEM_SLEUTEL", EXAMPLE_KEY)
+    config = {
+        "kwartaal": "2026-K1",
+        "uit": str(tmp_path / "reports"),
+        "notebooks": [str(QUICKSCAN)],
+        "gemeenschappelijk": {
+            "store": str(example_store),
+            "peildatum": "2026-03-31",
+            "periode_van": "2026-01-01",
+            "periode_tot": "2026-03-31",
+        },
+        "eenheden": [
+            {"naam": "Gemeente 9901", "regio": "Gemeente 9901", "gemeenten": ["9901"]},
+            # a period after the peildatum: this report fails in its first kit cell
+            {"naam": "kapot", "regio": "Kapot", "periode_tot": "2027-01-01"},
+        ],
+    }
+    path = tmp_path / "batch.yaml"
+    path.write_text(yaml.safe_dump(config), encoding="utf-8")
+    first = batch(path, jobs=2, progress=False)
+    assert [j.unit for j in first.done] == ["gemeente-9901"]
+    assert [j.unit for j, _ in first.failed] == ["kapot"]
+    assert "ValueError" in first.failed[0][1]
+    index = first.index.read_text(encoding="utf-8")
+    assert "gemeente-9901/01_quickscan.html" in index and "mislukt" in index
+    again = batch(path, jobs=1, progress=False)
+    assert [j.unit for j in again.skipped] == ["gemeente-9901"]
+    assert [j.unit for j, _ in again.failed] == ["kapot"]
+
+
+def test_export_html_strips_widget_state_and_live_cells(tmp_path, example_store):
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["widgets"] = {"application/vnd.jupyter.widget-state+json": {"state": {}}}
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("# Titel"),
+        nbformat.v4.new_markdown_cell("geheim", metadata={"tags": ["live-only"]}),
+        nbformat.v4.new_code_cell("x = 1"),
+    ]
+    html = export_html(
+        nb, {"regio": "R", "store": str(example_store), "peildatum": "2026-03-31"}, "test.ipynb"
+    )
+    assert "geheim" not in html and "x = 1" not in html
+    assert "unpkg" not in html and EXTERNAL.search(html) is None
+    assert "<title>Titel</title>" in html
+
+
+def test_paths_in_params_resolve_from_the_kit_folder():
+    assert Path(PROJ_ROOT / "notebooks").is_dir()
