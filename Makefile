@@ -20,9 +20,11 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(PY) -m kit inlezen data/example/berichten.tar.xz --store $(STORE) --stil
 	$(PY) -m kit overzicht --store $(STORE)
+	$(PY) -m kit rapport --params data/example/rapport.yaml --uit reports/example
 
 test: $(STAMP)
 	$(PY) -m ruff check kit tests bench
+	$(PY) -m nbstripout --verify --keep-id notebooks/*.ipynb
 	$(PY) -m pytest
 
 clean-store:
