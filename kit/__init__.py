@@ -12,6 +12,7 @@ import importlib
 __version__ = "0.1.0"
 
 _MODULES = {"sections", "widgets", "charts", "checks", "pathways", "store", "outputs", "privacy",
+            "waiting_times", "trends", "report",
             "read_xml", "read_tabular", "config"}
 
 

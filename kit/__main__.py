@@ -155,8 +155,12 @@ def _cmd_wachttijden(args: argparse.Namespace) -> int:
             f"Fout: {args.store} is geen gevulde store; lees eerst berichten in.", file=sys.stderr
         )
         return 1
-    if (args.van and args.van > args.peildatum) or (args.tot and args.tot > args.peildatum):
-        print("Fout: --van en --tot mogen niet na de peildatum liggen.", file=sys.stderr)
+    tot = args.tot or args.peildatum
+    if tot > args.peildatum or (args.van and args.van > tot):
+        print(
+            "Fout: het cohort moet lopen van --van tot --tot, niet na de peildatum.",
+            file=sys.stderr,
+        )
         return 2
     try:
         definitions = load_definitions(args.definities)
@@ -181,7 +185,50 @@ def _cmd_wachttijden(args: argparse.Namespace) -> int:
     )
     for row in total.itertuples():
         median = days_text(row.mediaan_dagen)
-        print(f"  {row.definitie:<20} {int(row.n):>7} trajecten, mediaan {median}")
+        print(f"  {row.definitie:<28} {int(row.n):>7} trajecten, mediaan {median}")
+    print("Geschreven: " + ", ".join(str(p) for p in written))
+    return 0
+
+
+def _cmd_trends(args: argparse.Namespace) -> int:
+    from kit.checks import prepare_scan
+    from kit.outputs import write_shared
+    from kit.store import read_meta
+    from kit.trends import REGIO, compute_trends, read_population, shared_tables
+
+    if not read_meta(args.store)["inleesrondes"]:
+        print(
+            f"Fout: {args.store} is geen gevulde store; lees eerst berichten in.", file=sys.stderr
+        )
+        return 1
+    try:
+        population = read_population(args.bevolking) if args.bevolking else None
+        data = prepare_scan(args.store, peildatum=args.peildatum)
+        result = compute_trends(
+            data,
+            population=population,
+            threshold_complete=args.volledig,
+            norm_weeks=args.norm_weken,
+        )
+    except (ValueError, OSError) as exc:
+        print(f"Fout: {exc}", file=sys.stderr)
+        return 2
+    written = write_shared(shared_tables(result), args.uit, threshold=args.min_cel)
+    region = result.series[result.series["niveau"] == "regio"]
+    months = sorted(region["maand"].unique())
+    provisional = sorted(region.loc[region["voorlopig"], "maand"].unique())
+    listed = region[(region["reeks"] == "wachtlijst") & (region["maand"] == months[-1])]
+    print(
+        f"Trends op peildatum {args.peildatum}: {months[0]} t/m {months[-1]}, niveaus regio, "
+        f"gemeente, aanbieder en categorie ({REGIO} = de hele regio)."
+    )
+    print(f"Wachtlijst eind {months[-1]}: {int(listed['waarde'].iloc[0])} toewijzingen.")
+    if provisional:
+        print(
+            "Voorlopig (berichten nog niet compleet): " + ", ".join(provisional) + "; zie de "
+            "kolom voorlopig."
+        )
+    print(f"Aantallen onder {args.min_cel} zijn leeg gelaten (kolom onderdrukt).")
     print("Geschreven: " + ", ".join(str(p) for p in written))
     return 0
 
@@ -460,6 +507,62 @@ def build_parser() -> argparse.ArgumentParser:
         "--uit", required=True, type=Path, metavar="MAP", help="map voor de CSV-bestanden"
     )
     p.set_defaults(func=_cmd_wachttijden)
+
+    p = sub.add_parser(
+        "trends",
+        help="maandreeksen: instroom, wachtlijst, starts en stops; beschikbaarheidswijzer",
+        description="Telt per maand (regio, gemeente, aanbieder, productcategorie) de verzoeken "
+        "(315), nieuwe toewijzingen (301), starts (305), stops (307, ook per reden), de "
+        "wachtlijst en wie in zorg is op het eind van de maand, en de wachttijd. Schrijft "
+        "maand.csv (maand, niveau, eenheid, reeks, waarde, voorlopig, n) en wijzer.csv "
+        "(beschikbaarheidswijzer per aanbieder en productcategorie). Recente maanden waarvan "
+        "de berichten nog niet compleet zijn, staan als voorlopig. Kleine aantallen worden "
+        "onderdrukt.",
+    )
+    p.add_argument("--store", required=True, type=Path, metavar="MAP", help="map van de store")
+    p.add_argument(
+        "--peildatum",
+        required=True,
+        type=_iso_date,
+        metavar="JJJJ-MM-DD",
+        help="peildatum: latere berichten tellen niet mee; de reeksen lopen tot en met de "
+        "laatste volle maand",
+    )
+    p.add_argument(
+        "--bevolking",
+        type=Path,
+        metavar="CSV",
+        help="bevolkingstabel met kolommen gemeente, jaar, aantal_0_17 (bijvoorbeeld uit CBS "
+        "StatLine); geeft ook reeksen per 1.000 jeugdigen (voorbeeld: "
+        "data/example/bevolking.csv)",
+    )
+    p.add_argument(
+        "--norm-weken",
+        type=float,
+        default=10,
+        metavar="W",
+        help="wachttijdnorm in weken voor de wachtrij-indicatoren (standaard 10)",
+    )
+    p.add_argument(
+        "--volledig",
+        type=float,
+        default=0.95,
+        metavar="F",
+        help="een maand is voorlopig zolang naar schatting minder dan dit deel van de "
+        "berichten binnen is (standaard 0.95)",
+    )
+    p.add_argument(
+        "--min-cel",
+        type=int,
+        default=config.MIN_CELL,
+        metavar="N",
+        help=f"aantallen onder N leeg laten, met alles wat ervan is afgeleid "
+        f"(standaard {config.MIN_CELL})",
+    )
+    p.add_argument(
+        "--uit", required=True, type=Path, metavar="MAP", help="map voor de CSV-bestanden"
+    )
+    p.set_defaults(func=_cmd_trends)
 
     p = sub.add_parser(
         "rapport",

@@ -111,3 +111,395 @@ def monthly_reliability(scores_per_month: pd.DataFrame) -> alt.Chart:
         )
         .properties(width=560, title="Betrouwbaar per maand")
     )
+
+
+# ------------------------------------------------------------------------------------------
+# Waiting-time definitions (notebook 02_definities)
+
+
+def km_overlay(
+    curves: pd.DataFrame, *, norms: pd.DataFrame | None = None, max_dagen: int = 365
+) -> alt.LayerChart:
+    """Overlaid Kaplan–Meier curves: share still waiting by days since the start event.
+
+    Parameters
+    ----------
+    curves : pandas.DataFrame
+        Aggregated curve points (``km`` of :func:`kit.waiting_times.shared_tables`, after
+        suppression) with a ``naam`` column per definition: ``naam, dagen, aandeel_wachtend``.
+    norms : pandas.DataFrame, optional
+        ``naam, dagen`` of the norms to draw as vertical rules.
+    max_dagen : int
+        Right end of the x axis.
+    """
+    data = _frame(curves, ["naam", "dagen", "aandeel_wachtend"]).dropna()
+    data = data[data["dagen"] <= max_dagen]
+    data["pct_wachtend"] = (100 * data["aandeel_wachtend"]).round(1)
+    lines = (
+        alt.Chart(data)
+        .mark_line(interpolate="step-after")
+        .encode(
+            x=alt.X(
+                "dagen:Q",
+                title="Dagen sinds de startgebeurtenis",
+                scale=alt.Scale(domain=[0, max_dagen], nice=False),
+            ),
+            y=alt.Y("pct_wachtend:Q", title="% nog niet gestart", scale=alt.Scale(domain=[0, 100])),
+            color=alt.Color("naam:N", title="Definitie", legend=alt.Legend(labelLimit=320)),
+            tooltip=["naam", "dagen", "pct_wachtend"],
+        )
+    )
+    layers = [lines]
+    if norms is not None and len(norms):
+        rules = _frame(norms, ["naam", "dagen"])
+        rules = rules[rules["dagen"] <= max_dagen]
+        base = alt.Chart(rules)
+        layers.append(base.mark_rule(color="#888", strokeDash=[4, 3]).encode(x="dagen:Q"))
+        layers.append(
+            base.mark_text(angle=270, align="left", dx=4, dy=-4, color="#555", fontSize=10).encode(
+                x="dagen:Q", y=alt.value(0), text="naam:N"
+            )
+        )
+    return alt.layer(*layers).properties(
+        width=620, height=340, title="Kaplan–Meier: aandeel dat nog wacht (wie nog wacht telt mee)"
+    )
+
+
+def incidence_chart(incidence: pd.DataFrame, *, max_dagen: int = 365) -> alt.FacetChart:
+    """Cumulative incidence of "gestart" and "zonder zorg uitgevallen" per definition.
+
+    Parameters
+    ----------
+    incidence : pandas.DataFrame
+        ``naam, uitkomst, dagen, cumulatieve_incidentie`` (aggregated, suppressed).
+    max_dagen : int
+        Right end of the x axis.
+    """
+    data = _frame(incidence, ["naam", "uitkomst", "dagen", "cumulatieve_incidentie"]).dropna()
+    data = data[data["dagen"] <= max_dagen]
+    data["pct"] = (100 * data["cumulatieve_incidentie"]).round(1)
+    return (
+        alt.Chart(data)
+        .mark_line(interpolate="step-after")
+        .encode(
+            x=alt.X(
+                "dagen:Q",
+                title="Dagen sinds de startgebeurtenis",
+                scale=alt.Scale(domain=[0, max_dagen], nice=False),
+            ),
+            y=alt.Y("pct:Q", title="% (cumulatief)", scale=alt.Scale(domain=[0, 100])),
+            color=alt.Color("naam:N", title="Definitie", legend=alt.Legend(labelLimit=320)),
+            tooltip=["naam", "uitkomst", "dagen", "pct"],
+        )
+        .properties(width=300, height=260)
+        .facet(column=alt.Column("uitkomst:N", title=None))
+        .properties(title="Cumulatieve incidentie (Aalen–Johansen): gestart en uitgevallen")
+    )
+
+
+def median_comparison(medians: pd.DataFrame) -> alt.Chart:
+    """Grouped bars: naive (completed only) versus Kaplan–Meier median per definition.
+
+    Parameters
+    ----------
+    medians : pandas.DataFrame
+        ``naam, maat, dagen`` (one row per definition and measure; withheld values dropped).
+    """
+    data = _frame(medians, ["naam", "maat", "dagen"]).dropna()
+    data = data[~data["dagen"].isin([float("inf")])]
+    return (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            y=alt.Y("naam:N", title=None, sort=None),
+            yOffset=alt.YOffset("maat:N"),
+            x=alt.X("dagen:Q", title="Mediaan (dagen)"),
+            color=alt.Color("maat:N", title="Maat"),
+            tooltip=["naam", "maat", "dagen"],
+        )
+        .properties(width=460, title="Naïeve mediaan tegenover Kaplan–Meier")
+    )
+
+
+def snapshot_bars(snapshot: pd.DataFrame, *, bands: list[str]) -> alt.Chart:
+    """Stacked bars: who waits at the peildatum, by time waited so far, per definition.
+
+    Parameters
+    ----------
+    snapshot : pandas.DataFrame
+        ``naam, band, n_wachtend`` (suppressed counts dropped).
+    bands : list of str
+        Band labels in order (:func:`kit.waiting_times.band_labels`).
+    """
+    data = _frame(snapshot, ["naam", "band", "n_wachtend"]).dropna()
+    data["volgorde"] = data["band"].map({b: i for i, b in enumerate(bands)})
+    return (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            y=alt.Y("naam:N", title=None, sort=None),
+            x=alt.X("n_wachtend:Q", title="Wachtend op de peildatum (trajecten)"),
+            color=alt.Color(
+                "band:N", title="Tijd gewacht", sort=bands, scale=alt.Scale(scheme="orangered")
+            ),
+            order=alt.Order("volgorde:Q"),
+            tooltip=["naam", "band", "n_wachtend"],
+        )
+        .properties(width=520, title="Momentopname: wie wacht nu, en hoe lang al")
+    )
+
+
+# ------------------------------------------------------------------------------------------
+# Trends (notebook 03_trends)
+
+SPC_COLORS = {
+    "verbetering": "#2b7bba",
+    "verslechtering": "#e8710a",
+    "bijzonder hoog": "#6a3d9a",
+    "bijzonder laag": "#6a3d9a",
+    "geen bijzondere variatie": "#8c8c8c",
+    "voorlopig (niet beoordeeld)": "#d9d9d9",
+}
+FUNNEL_COLORS = {
+    "boven 99,8%-grens": "#b2182b",
+    "boven 95%-grens": "#ef8a62",
+    "binnen de grenzen": "#8c8c8c",
+    "onder 95%-grens": "#67a9cf",
+    "onder 99,8%-grens": "#2166ac",
+}
+
+
+def trend_lines(series: pd.DataFrame, *, title: str, y_title: str = "Aantal") -> alt.LayerChart:
+    """Lines per series by month; provisional months as open points.
+
+    Parameters
+    ----------
+    series : pandas.DataFrame
+        ``maand`` (JJJJ-MM), ``label``, ``waarde`` (suppressed values missing), ``voorlopig``.
+    title, y_title : str
+        Chart and axis titles.
+    """
+    data = _frame(series, ["maand", "label", "waarde", "voorlopig"]).dropna(subset=["waarde"])
+    data["maand"] = pd.to_datetime(data["maand"])
+    data["status"] = data["voorlopig"].map({True: "voorlopig", False: "definitief"})
+    base = alt.Chart(data).encode(
+        x=alt.X("yearmonth(maand):T", title=None),
+        y=alt.Y("waarde:Q", title=y_title),
+        color=alt.Color(
+            "label:N", title=None, legend=alt.Legend(orient="bottom", labelLimit=320, columns=2)
+        ),
+    )
+    points = base.mark_point(filled=True, size=28).encode(
+        fill=alt.condition("datum.voorlopig", alt.value("white"), alt.Color("label:N")),
+        tooltip=[
+            alt.Tooltip("yearmonth(maand):T", title="maand"),
+            alt.Tooltip("label:N", title="reeks"),
+            alt.Tooltip("waarde:Q", format=",.0f"),
+            alt.Tooltip("status:N", title="status"),
+        ],
+    )
+    return (base.mark_line() + points).properties(width=620, height=220, title=title)
+
+
+def spc_chart(spc: pd.DataFrame, *, title: str, y_title: str = "Aantal") -> alt.LayerChart:
+    """XmR chart: the values, mean, process limits and points coloured by their verdict.
+
+    Parameters
+    ----------
+    spc : pandas.DataFrame
+        :func:`kit.trends.spc_series` after suppression: ``maand, waarde, gemiddelde,
+        ondergrens, bovengrens, oordeel, regels``.
+    title, y_title : str
+        Chart and axis titles.
+    """
+    data = _frame(
+        spc, ["maand", "waarde", "gemiddelde", "ondergrens", "bovengrens", "oordeel", "regels"]
+    )
+    data["maand"] = pd.to_datetime(data["maand"])
+    data["regels"] = data["regels"].fillna("")
+    x = alt.X("yearmonth(maand):T", title=None)
+    base = alt.Chart(data)
+    limits = [
+        base.mark_line(color="#555", strokeDash=[5, 4], strokeWidth=1).encode(
+            x=x, y=alt.Y(f"{col}:Q", title=y_title)
+        )
+        for col in ("ondergrens", "bovengrens")
+    ]
+    mean = base.mark_line(color="#333", strokeWidth=1).encode(x=x, y="gemiddelde:Q")
+    values = data.dropna(subset=["waarde"])
+    line = alt.Chart(values).mark_line(color="#bbbbbb").encode(x=x, y="waarde:Q")
+    points = (
+        alt.Chart(values)
+        .mark_circle(size=55, opacity=1)
+        .encode(
+            x=x,
+            y="waarde:Q",
+            color=alt.Color(
+                "oordeel:N",
+                title=None,
+                scale=alt.Scale(domain=list(SPC_COLORS), range=list(SPC_COLORS.values())),
+                legend=alt.Legend(orient="bottom", columns=3, labelLimit=260),
+            ),
+            tooltip=[
+                alt.Tooltip("yearmonth(maand):T", title="maand"),
+                alt.Tooltip("waarde:Q", format=",.1f"),
+                "oordeel:N",
+                alt.Tooltip("regels:N", title="regel"),
+            ],
+        )
+    )
+    return alt.layer(*limits, mean, line, points).properties(width=620, height=220, title=title)
+
+
+def funnel_chart(points: pd.DataFrame, lines: pd.DataFrame, *, title: str) -> alt.LayerChart:
+    """Funnel plot: share per unit against its volume, with 95% and 99.8% limits.
+
+    Parameters
+    ----------
+    points : pandas.DataFrame
+        :func:`kit.trends.funnel` after suppression: ``eenheid, n, pct, beoordeling``.
+    lines : pandas.DataFrame
+        :func:`kit.trends.funnel_lines`.
+    title : str
+        Chart title.
+    """
+    pts = _frame(points, ["eenheid", "n", "pct", "beoordeling"]).dropna(subset=["pct", "n"])
+    names = {
+        "doel_pct": "gemiddelde",
+        "grens95_laag": "95%",
+        "grens95_hoog": "95%",
+        "grens998_laag": "99,8%",
+        "grens998_hoog": "99,8%",
+    }
+    ln = _frame(lines, ["n", *names]).melt(id_vars="n", var_name="lijn", value_name="pct")
+    ln["grens"] = ln["lijn"].map(names)
+    x = alt.X("n:Q", title="Aantal (noemer)", scale=alt.Scale(type="log"))
+    y = alt.Y("pct:Q", title="%", scale=alt.Scale(domain=[0, 100]))
+    limit_lines = (
+        alt.Chart(ln)
+        .mark_line(strokeWidth=1)
+        .encode(
+            x=x,
+            y=y,
+            detail="lijn:N",
+            strokeDash=alt.StrokeDash(
+                "grens:N",
+                title=None,
+                scale=alt.Scale(
+                    domain=["gemiddelde", "95%", "99,8%"], range=[[1, 0], [5, 3], [2, 2]]
+                ),
+            ),
+            color=alt.value("#555"),
+        )
+    )
+    dots = (
+        alt.Chart(pts)
+        .mark_circle(size=70, opacity=0.9)
+        .encode(
+            x=x,
+            y=y,
+            color=alt.Color(
+                "beoordeling:N",
+                title=None,
+                scale=alt.Scale(domain=list(FUNNEL_COLORS), range=list(FUNNEL_COLORS.values())),
+            ),
+            tooltip=["eenheid", "n", alt.Tooltip("pct:Q", format=".1f"), "beoordeling"],
+        )
+    )
+    return (limit_lines + dots).properties(width=300, height=240, title=title)
+
+
+def small_multiples(
+    series: pd.DataFrame, *, title: str, y_title: str = "Aantal", columns: int = 4
+) -> alt.FacetChart:
+    """One small line chart per unit (same y scale), provisional months as open points.
+
+    Parameters
+    ----------
+    series : pandas.DataFrame
+        ``maand, eenheid, waarde, voorlopig`` (suppressed values missing).
+    title, y_title : str
+        Chart and axis titles.
+    columns : int
+        Charts per row.
+    """
+    data = _frame(series, ["maand", "eenheid", "waarde", "voorlopig"]).dropna(subset=["waarde"])
+    data["maand"] = pd.to_datetime(data["maand"])
+    base = alt.Chart(data).encode(
+        x=alt.X("yearmonth(maand):T", title=None, axis=alt.Axis(format="%Y", tickCount=4)),
+        y=alt.Y("waarde:Q", title=y_title),
+    )
+    layers = base.mark_line(color="#4c78a8") + base.mark_point(size=12, filled=True).encode(
+        fill=alt.condition("datum.voorlopig", alt.value("white"), alt.value("#4c78a8")),
+        color=alt.value("#4c78a8"),
+        tooltip=[alt.Tooltip("yearmonth(maand):T", title="maand"), "eenheid", "waarde"],
+    )
+    return (
+        layers.properties(width=150, height=90)
+        .facet(facet=alt.Facet("eenheid:N", title=None), columns=columns)
+        .properties(title=title)
+    )
+
+
+def gap_bars(stroom: pd.DataFrame) -> alt.Chart:
+    """Bars: toewijzingen per month that left the waiting list without a start or withdrawal.
+
+    Parameters
+    ----------
+    stroom : pandas.DataFrame
+        :func:`kit.trends.stock_flow` after suppression: ``maand, verschil``.
+    """
+    data = _frame(stroom, ["maand", "verschil"]).dropna()
+    data["maand"] = pd.to_datetime(data["maand"])
+    return (
+        alt.Chart(data)
+        .mark_bar(color="#b07aa1")
+        .encode(
+            x=alt.X("yearmonth(maand):T", title=None),
+            y=alt.Y("verschil:Q", title="Verdwenen (trajecten)"),
+            tooltip=[alt.Tooltip("yearmonth(maand):T", title="maand"), "verschil"],
+        )
+        .properties(
+            width=620, height=160, title="Van de wachtlijst verdwenen zonder start of intrekking"
+        )
+    )
+
+
+def little_band(little: pd.DataFrame) -> alt.LayerChart:
+    """The waiting list against the Little's-law band (arrivals per day x mean days on the list).
+
+    Parameters
+    ----------
+    little : pandas.DataFrame
+        :func:`kit.trends.littles_law` for one unit, after suppression: ``maand, wachtlijst,
+        schatting, band_laag, band_hoog``.
+    """
+    data = _frame(little, ["maand", "wachtlijst", "schatting", "band_laag", "band_hoog"])
+    data["maand"] = pd.to_datetime(data["maand"])
+    x = alt.X("yearmonth(maand):T", title=None)
+    band = (
+        alt.Chart(data.dropna(subset=["band_laag", "band_hoog"]))
+        .mark_area(opacity=0.25, color="#9ecae1")
+        .encode(x=x, y=alt.Y("band_laag:Q", title="Trajecten"), y2="band_hoog:Q")
+    )
+    estimate = (
+        alt.Chart(data).mark_line(color="#3182bd", strokeDash=[4, 3]).encode(x=x, y="schatting:Q")
+    )
+    listed = (
+        alt.Chart(data.dropna(subset=["wachtlijst"]))
+        .mark_line(color="#333", point=True)
+        .encode(
+            x=x,
+            y="wachtlijst:Q",
+            tooltip=[
+                alt.Tooltip("yearmonth(maand):T", title="maand"),
+                "wachtlijst",
+                alt.Tooltip("schatting:Q", format=".0f"),
+            ],
+        )
+    )
+    return (band + estimate + listed).properties(
+        width=620,
+        height=200,
+        title="Wachtlijst (zwart) tegen de wet van Little (band: schatting ± marge)",
+    )

@@ -1,0 +1,117 @@
+"""Benchmark: all default waiting-time definitions with breakdowns on a region-scale store.
+
+Not a test: it prints figures for the issue note and writes them to bench/out/waiting_times.json.
+
+    .venv/bin/python bench/waiting_times.py [--kinderen 20000] [--werkmap /tmp/kit-bench-wachttijden]
+
+Generates the example region with ``--kinderen`` children over three years (once; reused when the
+work folder already holds it) and ingests it, like ``bench/ingest.py``. Then measures, with the
+store already on disk:
+
+- reading the store at the peildatum and building the pathways (:func:`kit.checks.prepare_scan`);
+- the quick-scan check(s) for the sensitivity (``start_automatisch``);
+- :func:`kit.waiting_times.compute_waits`: every default definition, Kaplan–Meier per group
+  (totaal + categorie + aanbieder + gemeente), Aalen–Johansen, snapshot, schadelijk wachten,
+  reconciliation and the sensitivity without flagged pathways (best of three runs);
+- the same via the CLI entry :func:`kit.waiting_times.waits_from_store` (store to results).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import time
+from pathlib import Path
+
+from kit import waiting_times as wt
+from kit.checks import evaluate_checks, load_checks, prepare_scan
+from kit.example import write_example_region
+from kit.privacy import Pseudonymiser
+from kit.read_xml import iter_sources
+from kit.store import ingest, read_meta
+
+OUT = Path(__file__).resolve().parent / "out"
+PEILDATUM = "2026-03-31"
+
+
+def _store(work: Path, n_children: int) -> Path:
+    source, store = work / f"regio-{n_children}", work / "store"
+    if not (source / "injecties.csv").exists():
+        shutil.rmtree(source, ignore_errors=True)
+        t = time.perf_counter()
+        write_example_region(source, n_children=n_children, progress=True)
+        print(f"generated in {time.perf_counter() - t:.1f} s")
+    if not read_meta(store)["inleesrondes"]:
+        shutil.rmtree(store, ignore_errors=True)
+        t = time.perf_counter()
+        ingest(
+            iter_sources([source / "berichten"]),
+            store,
+            pseudonymise=Pseudonymiser(b"benchmark-key"),
+            workers=2,
+        )
+        print(f"ingested in {time.perf_counter() - t:.1f} s")
+    return store
+
+
+def _best(func, runs: int = 3) -> tuple[float, object]:
+    times, result = [], None
+    for _ in range(runs):
+        t = time.perf_counter()
+        result = func()
+        times.append(time.perf_counter() - t)
+    return min(times), result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--kinderen", type=int, default=20000)
+    parser.add_argument("--werkmap", type=Path, default=Path("/tmp/kit-bench-wachttijden"))
+    args = parser.parse_args()
+    store = _store(args.werkmap, args.kinderen)
+    definitions = wt.load_definitions()
+
+    t_scan, data = _best(lambda: prepare_scan(store, peildatum=PEILDATUM), runs=1)
+    checks = [c for c in load_checks() if c.id in definitions.sensitivity_checks]
+    t_flags, flags = _best(lambda: evaluate_checks(data, checks).flags, runs=1)
+    flagged = wt.flagged_pathways(data.pathways, flags, checks=definitions.sensitivity_checks)
+    begin = data.tables["berichten"]["Dagtekening"].min()
+
+    def everything() -> wt.WaitResults:
+        return wt.compute_waits(
+            data.pathways, definitions, peildatum=PEILDATUM, data_begin=begin, flagged=flagged
+        )
+
+    everything()  # warm-up (imports, caches)
+    t_compute, results = _best(everything)
+    t_measure, _ = _best(
+        lambda: [
+            wt.measure_waits(data.pathways, d, peildatum=PEILDATUM, data_begin=begin)
+            for d in definitions.definitions
+        ]
+    )
+    t_store, _ = _best(lambda: wt.waits_from_store(store, peildatum=PEILDATUM), runs=1)
+    summary = results.summary
+    figures = {
+        "children": args.kinderen,
+        "pathways": len(data.pathways),
+        "definitions": len(definitions.definitions),
+        "groups_per_definition": int(summary.groupby("definitie").size().max()),
+        "km_fits": int((summary["n"] >= results.min_n).sum()),
+        "flagged_pathways": len(flagged),
+        "read_store_and_build_pathways_s": round(t_scan, 2),
+        "sensitivity_check_s": round(t_flags, 2),
+        "measure_all_definitions_s": round(t_measure, 2),
+        "compute_waits_all_definitions_with_breakdowns_s": round(t_compute, 2),
+        "store_to_results_s": round(t_store, 2),
+        "cpu_count": os.cpu_count(),
+    }
+    OUT.mkdir(exist_ok=True)
+    (OUT / "waiting_times.json").write_text(json.dumps(figures, indent=2), encoding="utf-8")
+    print(json.dumps(figures, indent=2))
+
+
+if __name__ == "__main__":
+    main()
