@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
+from builders import AGB, AGB2, GEM, GEM2, regie, table, toewijzing
 
 from kit.pathways import (
     PATHWAY_TABLES,
@@ -13,83 +14,6 @@ from kit.pathways import (
     drop_rejected,
     summarise,
 )
-from kit.store import columns_of, typed_frame
-
-GEM, GEM2, AGB, AGB2 = "9901", "9902", "98000001", "98000002"
-
-
-def table(name: str, rows: list[dict]) -> pd.DataFrame:
-    """Build a store table with the store's types from partial rows."""
-    defaults = {"bericht_id": "x", "bron": "f.xml", "regel": 0}
-    return typed_frame([defaults | r for r in rows], columns_of(name))
-
-
-def toewijzing(
-    nummer="100",
-    *,
-    gemeente=GEM,
-    aanbieder=AGB,
-    ident="T1",
-    dag="2024-01-05",
-    datum="2024-01-04",
-    tijd="10:00:00",
-    ingang="2024-01-15",
-    eind="2024-12-31",
-    reden=None,
-    ref=None,
-    client="c1",
-    cat="45",
-    code="45A48",
-) -> dict:
-    return {
-        "berichttype": "301",
-        "gemeente": gemeente,
-        "aanbieder": aanbieder,
-        "Identificatie": ident,
-        "Dagtekening": dag,
-        "client_id": client,
-        "ToewijzingNummer": nummer,
-        "ReferentieAanbieder": ref,
-        "ProductCategorie": cat,
-        "ProductCode": code,
-        "Toewijzingsdatum": datum,
-        "Toewijzingstijd": tijd,
-        "Ingangsdatum": ingang,
-        "Einddatum": eind,
-        "RedenWijziging": reden,
-    }
-
-
-def regie(
-    kind: str,
-    nummer="100",
-    *,
-    gemeente=GEM,
-    aanbieder=AGB,
-    ident="S1",
-    dag="2024-01-20",
-    begin="2024-01-16",
-    status="1",
-    eind=None,
-    reden=None,
-    client="c1",
-) -> dict:
-    row = {
-        "berichttype": kind,
-        "gemeente": gemeente,
-        "aanbieder": aanbieder,
-        "Identificatie": ident,
-        "Dagtekening": dag,
-        "client_id": client,
-        "ToewijzingNummer": nummer,
-        "ProductCategorie": "45",
-        "ProductCode": "45A48",
-        "Begindatum": begin,
-        "StatusAanlevering": status,
-    }
-    if kind == "307":
-        row |= {"Einddatum": eind, "RedenBeeindiging": reden}
-    return row
 
 
 def tables(**given: list[dict]) -> dict[str, pd.DataFrame]:
@@ -447,13 +371,23 @@ class TestSummarise:
 class TestReferenceOfAnyVersion:
     def test_vot_links_through_the_first_version_that_carries_the_reference(self):
         t = tables(
-            verzoeken=[{"berichttype": "315", "gemeente": GEM, "aanbieder": AGB,
-                        "Identificatie": "V1", "Dagtekening": "2023-12-01", "client_id": "c1",
-                        "ReferentieAanbieder": "REF1", "ProductCategorie": "45"}],
+            verzoeken=[
+                {
+                    "berichttype": "315",
+                    "gemeente": GEM,
+                    "aanbieder": AGB,
+                    "Identificatie": "V1",
+                    "Dagtekening": "2023-12-01",
+                    "client_id": "c1",
+                    "ReferentieAanbieder": "REF1",
+                    "ProductCategorie": "45",
+                }
+            ],
             # version 2 (a verlenging by the gemeente) carries no reference
-            toewijzingen=[toewijzing(ref="REF1"),
-                          toewijzing(ident="T2", datum="2024-06-01", eind="2025-06-30",
-                                     reden="04")],
+            toewijzingen=[
+                toewijzing(ref="REF1"),
+                toewijzing(ident="T2", datum="2024-06-01", eind="2025-06-30", reden="04"),
+            ],
         )
         got = build_pathways(t)
         assert got["pathway_id"].tolist() == [f"{GEM}:100"]
