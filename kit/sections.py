@@ -1300,8 +1300,9 @@ def wijzer_table(wijzer: pd.DataFrame, *, threshold: int) -> pd.DataFrame:
         "mediaan_dagen": ["n_cohort", "n_gestart"],
     }
     table = shown(wijzer, counts, derived, threshold=threshold)
-    table["_sort"] = pd.to_numeric(wijzer["wachtlijst"], errors="coerce").to_numpy()
-    table = table.sort_values(["_sort", "aanbieder"], ascending=[False, True])
+    # sort on what is shown: the order of "<N" rows must not reveal their real sizes
+    table["_sort"] = pd.to_numeric(table["wachtlijst"], errors="coerce").fillna(0)
+    table = table.sort_values(["_sort", "aanbieder", "categorie"], ascending=[False, True, True])
     table = table.astype(object).where(table.notna(), "")
     return table[
         ["aanbieder", "categorie", "wachtlijst", "n_cohort", "n_gestart", "verwachte_wachttijd"]

@@ -675,6 +675,28 @@ class TestTexts:
         assert "(hier 1 van de 2 maanden)" in got
         assert "starts (305): maart 2025 68%" in got and "onder 95% heten voorlopig" in got
 
+    def test_wijzer_table_sorts_small_lists_by_name_not_by_size(self):
+        from kit.sections import wijzer_table
+
+        w = pd.DataFrame(
+            {
+                "aanbieder": ["B", "A", "C"],
+                "categorie": "45",
+                "wachtlijst": [7, 3, 40],  # B 7, A 3
+                "n_cohort": [20, 20, 20],
+                "n_gestart": [12, 12, 12],
+                "n_cohort_vorig": 0,
+                "n_gestart_vorig": 0,
+                "verwachte_wachttijd": "30 dagen (95%-BI 20–40)",
+                "richting": "onbekend",
+                "mediaan_dagen": 30.0,
+            }
+        )
+        got = wijzer_table(w, threshold=10)
+        # C (40) first; A (3) and B (7) both read "<10" and follow in name order, not B first
+        assert got["Aanbieder"].tolist() == ["C", "A", "B"]
+        assert got["Wachtlijst nu"].tolist() == ["40", "<10", "<10"]
+
 
 class TestCommandLine:
     def test_trends_writes_both_tables(self, example_store, tmp_path):
