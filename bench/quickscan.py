@@ -13,30 +13,11 @@ import json
 import time
 from pathlib import Path
 
+from common import OUT, region_store
+
 from kit.checks import allow_test_bsns, evaluate_checks, load_checks, prepare_scan, quickscan_tables
 from kit.checks.patterns import provider_patterns
-from kit.example import write_example_region
-from kit.privacy import Pseudonymiser
-from kit.read_xml import iter_sources
-from kit.store import ingest, read_table
-
-OUT = Path(__file__).resolve().parent / "out"
-
-
-def region_store(work: Path, children: int) -> Path:
-    """Generate and ingest a region once; reuse it on later runs."""
-    store = work / f"store-{children}"
-    if not (store / "kit-store.json").exists():
-        source = work / f"regio-{children}"
-        if not (source / "injecties.csv").exists():
-            write_example_region(source, n_children=children)
-        ingest(
-            iter_sources([source / "berichten"]),
-            store,
-            pseudonymise=Pseudonymiser(b"benchmark-key"),
-            workers=2,
-        )
-    return store
+from kit.store import read_table
 
 
 def main() -> None:

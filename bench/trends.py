@@ -2,7 +2,7 @@
 
 Not a test: it prints figures for the issue note and writes them to bench/out/trends.json.
 
-    .venv/bin/python bench/trends.py [--kinderen 20000] [--werkmap /tmp/kit-bench-trends]
+    .venv/bin/python bench/trends.py [--kinderen 20000] [--werkmap /tmp/kit-bench]
     .venv/bin/python bench/trends.py --store STORE   # an existing store
 
 Generates and ingests a fictional region (once; later runs reuse the store in the work folder),
@@ -18,61 +18,32 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import time
 from pathlib import Path
 
 import pandas as pd
+from common import OUT, best_of, region_store
 
 from kit.checks import prepare_scan
-from kit.example import write_example_region
-from kit.privacy import Pseudonymiser
-from kit.read_xml import iter_sources
-from kit.store import ingest, read_meta
 from kit.trends import compute_trends, measured_waits, monthly_series
-
-OUT = Path(__file__).resolve().parent / "out"
-
-
-def _store(work: Path, n_children: int) -> Path:
-    """The work folder's store, generated and ingested when missing."""
-    store = work / f"store-{n_children}"
-    if read_meta(store)["inleesrondes"]:
-        return store
-    source = work / f"regio-{n_children}"
-    if not (source / "injecties.csv").exists():
-        t = time.perf_counter()
-        write_example_region(source, n_children=n_children, progress=True)
-        print(f"generated in {time.perf_counter() - t:.1f} s")
-    t = time.perf_counter()
-    ingest(iter_sources([source / "berichten"]), store, pseudonymise=Pseudonymiser(b"bench"))
-    print(f"ingested in {time.perf_counter() - t:.1f} s")
-    return store
-
-
-def _best(func, repeats: int) -> tuple[float, object]:
-    times, result = [], None
-    for _ in range(repeats):
-        t = time.perf_counter()
-        result = func()
-        times.append(time.perf_counter() - t)
-    return min(times), result
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--kinderen", type=int, default=20000)
-    parser.add_argument("--werkmap", type=Path, default=Path("/tmp/kit-bench-trends"))
+    parser.add_argument("--werkmap", type=Path, default=Path("/tmp/kit-bench"))
     parser.add_argument("--store", type=Path, help="an existing store instead of a generated one")
     parser.add_argument("--peildatum", default="2026-03-31")
     parser.add_argument("--herhalingen", type=int, default=3)
     args = parser.parse_args()
-    store = args.store or _store(args.werkmap, args.kinderen)
+    store = args.store or region_store(args.werkmap, args.kinderen)
 
-    t_load, data = _best(lambda: prepare_scan(store, peildatum=args.peildatum), args.herhalingen)
+    t_load, data = best_of(lambda: prepare_scan(store, peildatum=args.peildatum), args.herhalingen)
     p = data.pathways
     measured_waits(p, peildatum=args.peildatum)  # warm-up: imports lifelines once
-    t_series, series = _best(lambda: monthly_series(p, peildatum=args.peildatum), args.herhalingen)
-    t_all, result = _best(lambda: compute_trends(data), args.herhalingen)
+    t_series, series = best_of(
+        lambda: monthly_series(p, peildatum=args.peildatum), args.herhalingen
+    )
+    t_all, result = best_of(lambda: compute_trends(data), args.herhalingen)
     months = series["maand"].nunique()
     units = series[["niveau", "eenheid"]].drop_duplicates()
     figures = {

@@ -2,7 +2,7 @@
 
 Not a test: it prints figures for the issue note and writes them to bench/out/waiting_times.json.
 
-    .venv/bin/python bench/waiting_times.py [--kinderen 20000] [--werkmap /tmp/kit-bench-wachttijden]
+    .venv/bin/python bench/waiting_times.py [--kinderen 20000] [--werkmap /tmp/kit-bench]
 
 Generates the example region with ``--kinderen`` children over three years (once; reused when the
 work folder already holds it) and ingests it, like ``bench/ingest.py``. Then measures, with the
@@ -21,61 +21,27 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
-import time
 from pathlib import Path
+
+from common import OUT, best_of, region_store
 
 from kit import waiting_times as wt
 from kit.checks import evaluate_checks, load_checks, prepare_scan
-from kit.example import write_example_region
-from kit.privacy import Pseudonymiser
-from kit.read_xml import iter_sources
-from kit.store import ingest, read_meta
 
-OUT = Path(__file__).resolve().parent / "out"
 PEILDATUM = "2026-03-31"
-
-
-def _store(work: Path, n_children: int) -> Path:
-    source, store = work / f"regio-{n_children}", work / "store"
-    if not (source / "injecties.csv").exists():
-        shutil.rmtree(source, ignore_errors=True)
-        t = time.perf_counter()
-        write_example_region(source, n_children=n_children, progress=True)
-        print(f"generated in {time.perf_counter() - t:.1f} s")
-    if not read_meta(store)["inleesrondes"]:
-        shutil.rmtree(store, ignore_errors=True)
-        t = time.perf_counter()
-        ingest(
-            iter_sources([source / "berichten"]),
-            store,
-            pseudonymise=Pseudonymiser(b"benchmark-key"),
-            workers=2,
-        )
-        print(f"ingested in {time.perf_counter() - t:.1f} s")
-    return store
-
-
-def _best(func, runs: int = 3) -> tuple[float, object]:
-    times, result = [], None
-    for _ in range(runs):
-        t = time.perf_counter()
-        result = func()
-        times.append(time.perf_counter() - t)
-    return min(times), result
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--kinderen", type=int, default=20000)
-    parser.add_argument("--werkmap", type=Path, default=Path("/tmp/kit-bench-wachttijden"))
+    parser.add_argument("--werkmap", type=Path, default=Path("/tmp/kit-bench"))
     args = parser.parse_args()
-    store = _store(args.werkmap, args.kinderen)
+    store = region_store(args.werkmap, args.kinderen)
     definitions = wt.load_definitions()
 
-    t_scan, data = _best(lambda: prepare_scan(store, peildatum=PEILDATUM), runs=1)
+    t_scan, data = best_of(lambda: prepare_scan(store, peildatum=PEILDATUM), runs=1)
     checks = [c for c in load_checks() if c.id in definitions.sensitivity_checks]
-    t_flags, flags = _best(lambda: evaluate_checks(data, checks).flags, runs=1)
+    t_flags, flags = best_of(lambda: evaluate_checks(data, checks).flags, runs=1)
     flagged = wt.flagged_pathways(data.pathways, flags, checks=definitions.sensitivity_checks)
     begin = data.tables["berichten"]["Dagtekening"].min()
 
@@ -85,14 +51,14 @@ def main() -> None:
         )
 
     everything()  # warm-up (imports, caches)
-    t_compute, results = _best(everything)
-    t_measure, _ = _best(
+    t_compute, results = best_of(everything)
+    t_measure, _ = best_of(
         lambda: [
             wt.measure_waits(data.pathways, d, peildatum=PEILDATUM, data_begin=begin)
             for d in definitions.definitions
         ]
     )
-    t_store, _ = _best(lambda: wt.waits_from_store(store, peildatum=PEILDATUM), runs=1)
+    t_store, _ = best_of(lambda: wt.waits_from_store(store, peildatum=PEILDATUM), runs=1)
     summary = results.summary
     figures = {
         "children": args.kinderen,
