@@ -25,6 +25,7 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(PY) -m ruff check kit tests bench
 	$(PY) -m nbstripout --verify --keep-id notebooks/*.ipynb
+	bash .ci/install-chromium.sh
 	$(PY) -m pytest
 
 clean-store:

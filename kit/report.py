@@ -332,21 +332,28 @@ def load_params(path: Path, notebooks: list[Path]) -> dict[Path, dict]:
     Raises
     ------
     ParameterError
-        For a name that none of the notebooks knows, or a per_notebook block for a notebook
-        that is not being rendered.
+        For a name that no notebook of the kit knows, a per_notebook block for a notebook that
+        does not exist, or a per_notebook name that notebook does not know.
     """
     doc = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
     per_notebook = doc.pop("per_notebook", {}) or {}
-    known = {nb: notebook_parameters(nb) for nb in notebooks}
-    stems = {nb.stem: nb for nb in notebooks}
+    # one parameter file serves all notebooks: a name is unknown only if no notebook knows it
+    every = list(dict.fromkeys([*notebooks, *default_notebooks()]))
+    known = {nb: notebook_parameters(nb) for nb in every}
+    stems = {nb.stem for nb in every}
     problems = [
         f"onbekende parameter '{n}'" for n in doc if not any(n in k for k in known.values())
     ]
     problems += [
-        f"per_notebook noemt '{stem}', dat niet wordt gemaakt"
+        f"per_notebook noemt '{stem}', maar dat notebook bestaat niet"
         for stem in per_notebook
         if stem not in stems
     ]
+    for nb in every:
+        extra = per_notebook.get(nb.stem) or {}
+        problems += [
+            f"onbekende parameter '{n}' voor {nb.stem}" for n in extra if n not in known[nb]
+        ]
     if problems:
         raise ParameterError(f"{Path(path).name}: " + "; ".join(problems))
     out = {}

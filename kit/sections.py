@@ -909,8 +909,16 @@ class TrendsContext:
 
 
 def _month(value: str, name: str) -> str:
+    """A month ``JJJJ-MM``; a date ``JJJJ-MM-DD`` (as the other notebooks take) means its month."""
+    if value and len(value) == 10:
+        try:
+            return pd.Timestamp(value).strftime("%Y-%m")
+        except ValueError:
+            pass
     if value and (len(value) != 7 or value[4] != "-" or not value.replace("-", "").isdigit()):
-        raise ValueError(f"{name} moet een maand zijn (JJJJ-MM) of leeg, niet {value!r}.")
+        raise ValueError(
+            f"{name} moet een maand (JJJJ-MM) of datum (JJJJ-MM-DD) zijn, of leeg, niet {value!r}."
+        )
     return value
 
 

@@ -185,3 +185,11 @@ def test_export_html_strips_widget_state_and_live_cells(tmp_path, example_store)
 
 def test_paths_in_params_resolve_from_the_kit_folder():
     assert Path(PROJ_ROOT / "notebooks").is_dir()
+
+
+def test_per_notebook_names_are_checked_against_that_notebook(tmp_path):
+    path = tmp_path / "p.yaml"
+    path.write_text("regio: R\nper_notebook:\n  01_quickscan: {definities: x.yaml}\n",
+                    encoding="utf-8")
+    with pytest.raises(ParameterError, match="'definities' voor 01_quickscan"):
+        load_params(path, [QUICKSCAN])

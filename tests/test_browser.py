@@ -1,0 +1,433 @@
+"""Reports and a live session in a real browser: headless Chromium driven by Playwright.
+
+Marked ``browser``. Playwright is the pip package (its driver comes in the wheel); the browser
+is the system Chromium that ``.ci/install-chromium.sh`` installs (``make test`` runs it). Never
+``playwright install``. Without a Chromium the tests skip, except in CI (``CI=true``), where
+that is an error. The network is blocked twice: Chromium gets a proxy that refuses every
+connection, and the page routes abort (and record) every request that is not local.
+
+- Every notebook in ``notebooks/`` is rendered with each parameter set of
+  ``tests/test_notebooks.py`` and the HTML report is opened from ``file://``: no console
+  errors, no request leaves the file, every SVG chart image decodes, the header names regio,
+  peildatum and kit version.
+- Live: JupyterLab on a free loopback port with the notebooks of ``kit.report.prepare_live``;
+  run all cells of the quick scan, change the widget dropdown and see the chart change.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from conftest import EXAMPLE_KEY
+from test_notebooks import NOTEBOOKS, PARAMETER_SETS
+
+from kit import __version__
+from kit.report import chromium, notebook_defaults, notebook_parameters, prepare_live, render
+
+pytestmark = pytest.mark.browser
+
+# verified on this machine's Debian Chromium (docs reference §6/§8); Playwright adds --headless
+# and a fresh temporary --user-data-dir itself
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--proxy-server=127.0.0.1:9",  # every proxied connection is refused at once
+]
+QUICKSCAN = "01_quickscan.ipynb"
+RENDER_LIMIT = 480  # seconds for all renders together (normally about a minute)
+
+
+def _unavailable(message: str):
+    """Skip; but in CI (where .ci/install-chromium.sh and the dev extra provide all) fail."""
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"in CI moeten de browsertests draaien: {message}")
+    pytest.skip(message)
+
+
+def chromium_binary() -> str:
+    """The system Chromium (or Chrome)."""
+    try:
+        return chromium()
+    except RuntimeError:
+        _unavailable(
+            "geen Chromium gevonden (chromium, chromium-browser, google-chrome); "
+            "installeer het met .ci/install-chromium.sh of apt-get install chromium"
+        )
+
+
+@pytest.fixture(scope="module")
+def browser():
+    binary = chromium_binary()
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("playwright ontbreekt: pip install -e '.[dev]'")
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=binary, args=CHROMIUM_ARGS, timeout=60_000)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+class Watched:
+    """A browser context that blocks and records requests outside ``allowed`` and logs errors."""
+
+    def __init__(self, browser, allowed: tuple[str, ...]):
+        self.context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        self.context.set_default_timeout(30_000)
+        self.blocked: list[str] = []
+        self.failed: list[str] = []
+        self.errors: list[str] = []
+        self.context.route("**/*", self._route)
+        self.page = self.context.new_page()
+        self.page.on("console", self._console)
+        self.page.on("pageerror", lambda exc: self.errors.append(f"pageerror: {exc}"))
+        self.page.on("requestfailed", lambda req: self.failed.append(f"{req.url} ({req.failure})"))
+        self.allowed = allowed
+
+    def _route(self, route) -> None:
+        url = route.request.url
+        if url.startswith(self.allowed):
+            route.continue_()
+        else:
+            self.blocked.append(url)
+            route.abort()
+
+    def _console(self, message) -> None:
+        if message.type == "error":
+            self.errors.append(f"console: {message.text}")
+
+    def close(self) -> None:
+        self.context.close()
+
+
+# --------------------------------------------------------------------------------------------
+# Rendered reports
+
+
+def _cases():
+    for path in NOTEBOOKS:
+        sets = PARAMETER_SETS.get(path.name, [])
+        if not sets:
+            yield pytest.param(
+                path,
+                None,
+                id=path.stem,
+                marks=pytest.mark.skip(
+                    reason=f"{path.name} heeft geen parameterset in tests/test_notebooks.py"
+                ),
+            )
+        for index in range(len(sets)):
+            yield pytest.param(path, index, id=f"{path.stem}-{index}")
+
+
+CASES = list(_cases())
+
+
+def _params(path: Path, index: int, store: Path) -> dict:
+    known = notebook_parameters(path)
+    base = {"regio": "Testregio", "store": str(store)}
+    return {k: v for k, v in base.items() if k in known} | PARAMETER_SETS[path.name][index]
+
+
+@pytest.fixture(scope="module")
+def rendered(example_store, tmp_path_factory):
+    """Every case rendered once, two processes at a time (a kernel each): {(name, index): …}.
+
+    Values are (report path, parameters), or the exception the render raised (re-raised by
+    its test). All renders together get at most RENDER_LIMIT seconds; then the pool is
+    terminated.
+    """
+    jobs = {(p.values[0].name, p.values[1]): p.values for p in CASES if p.values[1] is not None}
+    out = tmp_path_factory.mktemp("browser-rapporten")
+    results = {}
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("KIT_PSEUDONIEM_SLEUTEL", EXAMPLE_KEY)  # the spawned workers inherit it
+        # spawn, not fork: this process may already have run kernels (threads, ZMQ sockets)
+        with multiprocessing.get_context("spawn").Pool(2) as pool:  # __exit__ terminates
+            pending = {
+                key: pool.apply_async(
+                    render,
+                    (path, _params(path, index, example_store), out / f"{path.stem}-{index}"),
+                )
+                for key, (path, index) in jobs.items()
+            }
+            deadline = time.monotonic() + RENDER_LIMIT
+            for key, job in pending.items():
+                try:
+                    done = job.get(timeout=max(1.0, deadline - time.monotonic()))
+                    results[key] = (done.html, _params(*jobs[key], example_store))
+                except multiprocessing.TimeoutError:
+                    results[key] = TimeoutError(f"renderen duurde langer dan {RENDER_LIMIT} s")
+                except Exception as exc:  # noqa: BLE001 - reported by the case's own test
+                    results[key] = exc
+    return results
+
+
+@pytest.mark.parametrize("path,index", CASES)
+def test_report_renders_offline_in_chromium(browser, path, index, rendered):
+    # browser first: without Chromium the test skips before anything is rendered
+    result = rendered[(path.name, index)]
+    if isinstance(result, BaseException):
+        raise result
+    html, params = result
+    watched = Watched(browser, allowed=("file://", "data:"))
+    try:
+        page = watched.page
+        page.goto(html.as_uri(), wait_until="load", timeout=60_000)
+        sizes = page.evaluate(
+            """async () => {
+                const imgs = [...document.querySelectorAll('img[src^="data:image/svg+xml"]')];
+                await Promise.all(imgs.map(i => i.decode().catch(() => null)));
+                return imgs.map(i => [i.naturalWidth, i.naturalHeight]);
+            }"""
+        )
+        header = dict(
+            page.eval_on_selector_all(
+                "header.kit-kop tr",
+                "rows => rows.map(r => [...r.cells].map(c => c.innerText.trim()))",
+            )
+        )
+        header_visible = page.locator("header.kit-kop").is_visible()
+    finally:
+        watched.close()
+
+    assert watched.errors == []
+    assert watched.blocked == [], "the report asked for something outside the file"
+    assert watched.failed == []
+    assert sizes, "no SVG chart in the report"
+    assert all(w > 0 and h > 0 for w, h in sizes), sizes
+    expected = {**notebook_defaults(path), **params}
+    assert header_visible
+    assert header.get("Regio") == expected["regio"]
+    assert header.get("Peildatum") == expected["peildatum"]
+    assert header.get("Kit-versie") == __version__
+
+
+# --------------------------------------------------------------------------------------------
+# Live session: JupyterLab + ipywidgets + JupyterChart
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _start_lab(folder: Path, work: Path, token: str) -> tuple[subprocess.Popen, str]:
+    """Start JupyterLab on loopback; return (process, base URL) once it answers."""
+    settings = work / "instellingen" / "@jupyterlab" / "apputils-extension"
+    settings.mkdir(parents=True)
+    # no news or update checks (they would go to the internet and pop up a notification)
+    (settings / "notification.jupyterlab-settings").write_text(
+        json.dumps({"fetchNews": "false", "checkForUpdates": False}), encoding="utf-8"
+    )
+    runtime = work / "runtime"
+    env = {
+        **os.environ,
+        "KIT_PSEUDONIEM_SLEUTEL": EXAMPLE_KEY,  # the kernel inherits it
+        # nothing from (or written to) the user's own Jupyter and IPython folders
+        "JUPYTER_CONFIG_DIR": str(work / "config"),
+        "JUPYTER_DATA_DIR": str(work / "data"),
+        "JUPYTER_RUNTIME_DIR": str(runtime),
+        "IPYTHONDIR": str(work / "ipython"),
+    }
+    command = [
+        sys.executable,
+        "-m",
+        "jupyter",
+        "lab",
+        "--no-browser",
+        f"--ServerApp.token={token}",
+        f"--port={_free_port()}",  # if it is taken after all, the server tries the next ones
+        "--ServerApp.ip=127.0.0.1",
+        f"--notebook-dir={folder}",
+        f"--LabApp.user_settings_dir={work / 'instellingen'}",
+        f"--LabApp.workspaces_dir={work / 'werkruimten'}",
+        "--allow-root",  # CI runs as root
+        "--LabApp.expose_app_in_browser=True",  # window.jupyterapp: to see when the kernel is up
+    ]
+    log = (work / "jupyterlab.log").open("w", encoding="utf-8")
+    proc = subprocess.Popen(
+        command, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+    )
+    log.close()
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"JupyterLab stopte meteen (code {proc.returncode}):\n{_tail(work)}")
+        info = runtime / f"jpserver-{proc.pid}.json"
+        if info.exists():
+            try:
+                base = json.loads(info.read_text(encoding="utf-8"))["url"].rstrip("/")
+                with urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=5):
+                    return proc, base
+            except (OSError, ValueError, KeyError):
+                pass
+        time.sleep(0.3)
+    _stop(proc)
+    raise RuntimeError(f"JupyterLab antwoordde niet binnen 90 s:\n{_tail(work)}")
+
+
+def _tail(work: Path) -> str:
+    path = work / "jupyterlab.log"
+    return path.read_text(encoding="utf-8")[-3000:] if path.exists() else ""
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    """Stop the server (it shuts its kernels down); kill its process group if it hangs."""
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+            return
+        except subprocess.TimeoutExpired:
+            pass
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)  # the group this test started (start_new_session)
+    except ProcessLookupError:
+        pass
+    proc.wait(timeout=10)
+
+
+CHART = ".widget-vbox:has(> .widget-dropdown) .widget-output svg.marks"
+
+READ_CHART = """svg => ({
+    text: svg.textContent,
+    axes: [...svg.querySelectorAll('.role-axis')].map(a => a.getAttribute('aria-label')),
+    marks: svg.querySelectorAll('[role="graphics-symbol"]').length,
+})"""
+
+
+KERNEL_READY = """() => {
+    const panel = window.jupyterapp && window.jupyterapp.shell.currentWidget;
+    const kernel = panel && panel.sessionContext && panel.sessionContext.session
+        && panel.sessionContext.session.kernel;
+    return !!kernel && kernel.connectionStatus === 'connected' && kernel.status === 'idle';
+}"""
+# prompts are read with textContent: JupyterLab hides off-screen cells (content-visibility),
+# and innerText of a hidden node is empty
+PROMPTS = """() => [...document.querySelectorAll('.jp-NotebookPanel .jp-CodeCell .jp-InputPrompt')]
+    .map(p => p.textContent.trim())"""
+ERRORS = """[...document.querySelectorAll(
+    '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"],'
+    + '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.error"]')]
+    .map(n => n.textContent).filter(t => t.includes('Traceback') || t.includes('Error'))"""
+# finished: every code cell has its execution count; or stopped at a cell that failed
+RUN_FINISHED = f"""() => {{
+    const prompts = ({PROMPTS})();
+    return (prompts.length > 0 && prompts.every(p => /\\[\\d+\\]/.test(p)))
+        || {ERRORS}.length > 0;
+}}"""
+
+
+def _run_all(page) -> None:
+    """Run → Run All Cells, as a user would; once more if no cell got queued (lost request)."""
+    for attempt in range(2):
+        page.get_by_role("menuitem", name="Run", exact=True).click()
+        page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
+        try:
+            # a queued cell shows [*] at once, before the kernel answers
+            page.wait_for_function(
+                f"() => ({PROMPTS})().some(p => p !== '[ ]:' && p !== '')", timeout=20_000
+            )
+            return
+        except Exception:
+            if attempt == 1:
+                raise
+
+
+def _notebook_errors(page) -> list[str]:
+    return page.evaluate(f"() => {ERRORS}")
+
+
+def test_live_dropdown_redraws_the_chart(browser, tmp_path, request):
+    if not any(p.name == QUICKSCAN for p in NOTEBOOKS):
+        pytest.skip(f"{QUICKSCAN} ontbreekt")
+    example_store = request.getfixturevalue("example_store")  # after the Chromium check
+    folder = tmp_path / "sessie"
+    prepare_live(example_store, folder)
+    token = secrets.token_hex(16)
+    proc, base = _start_lab(folder, tmp_path, token)
+    watched = None
+    try:
+        watched = Watched(browser, allowed=(base + "/",))
+        page = watched.page
+        page.goto(f"{base}/lab/tree/{QUICKSCAN}?token={token}", timeout=60_000)
+        # the toolbar says "idle" before the kernel is connected, and cells run before that are
+        # lost: wait for the notebook's own kernel connection instead
+        page.wait_for_function(KERNEL_READY, timeout=90_000)
+        _run_all(page)
+        try:
+            page.wait_for_function(RUN_FINISHED, timeout=150_000)
+            page.wait_for_selector(CHART, state="attached", timeout=30_000)
+        except Exception as exc:
+            page.screenshot(path=str(tmp_path / "live.png"))
+            raise AssertionError(
+                f"geen dropdown met grafiek na Run All Cells ({exc}); "
+                f"fouten in het notebook: {_notebook_errors(page)}; "
+                f"schermafdruk: {tmp_path / 'live.png'}; log:\n{_tail(tmp_path)}"
+            ) from exc
+        select = page.locator(".widget-vbox:has(> .widget-dropdown) .widget-dropdown select")
+        select.scroll_into_view_if_needed()
+        options = select.locator("option").evaluate_all("os => os.map(o => o.value)")
+        first = select.input_value()
+        before = page.locator(CHART).first.evaluate(READ_CHART)
+        # the other kind of unit (aanbieder <-> gemeente): other rows, other axis title
+        choice = next(
+            (o for o in options if o.split()[0] != first.split()[0]),
+            next((o for o in options if o != first), None),
+        )
+        assert choice is not None, f"dropdown heeft maar één keuze: {options}"
+        select.select_option(value=choice)
+        unit = choice.split(" ", 1)[1]  # "Gemeente 9901" -> "9901"
+        try:
+            # the Output widget swaps in a new JupyterChart; done when it is drawn for the choice
+            page.wait_for_function(
+                """([selector, old, unit]) => {
+                    const svg = document.querySelector(selector);
+                    return svg !== null && svg.textContent !== old
+                        && svg.textContent.includes(unit)
+                        && svg.querySelectorAll('[role="graphics-symbol"]').length > 0;
+                }""",
+                arg=[CHART, before["text"], unit],
+                timeout=60_000,
+            )
+        except Exception as exc:
+            now = page.locator(CHART).first.evaluate(READ_CHART)
+            raise AssertionError(
+                f"grafiek niet opnieuw getekend voor {choice!r} ({exc}); "
+                f"voor: {before['axes']}; nu: {now['axes']}"
+            ) from exc
+        after = page.locator(CHART).first.evaluate(READ_CHART)
+        errors = _notebook_errors(page)
+    finally:
+        if watched is not None:
+            watched.close()
+        _stop(proc)
+
+    assert errors == []
+    assert unit in after["text"] and after["text"] != before["text"]
+    assert after["axes"] != before["axes"]  # other unit: other axis title and row labels
+    assert any(unit in axis for axis in after["axes"]), after["axes"]
+    assert before["marks"] > 0 and after["marks"] > 0
+    assert watched.blocked == [], "the live session asked for something outside JupyterLab"
+    assert watched.errors == []
