@@ -139,18 +139,26 @@ def outcome(
     pandas.DataFrame
         Columns ``record, berichttype, aanbieder, gemeente, datum, afwijkend``.
     """
+    n = len(frame)
     bt = frame["berichttype"] if berichttype is None else berichttype
-    result = pd.DataFrame(
+    bt = np.full(n, bt, dtype=object) if isinstance(bt, str) else _objects(bt)
+    # plain object arrays: cheap to build and to concatenate; evaluate_checks makes them
+    # categorical once for all checks together
+    return pd.DataFrame(
         {
-            "record": frame[record].astype("string"),
-            "berichttype": pd.Series(bt, index=frame.index).astype("string"),
-            "aanbieder": frame["aanbieder"].astype("string"),
-            "gemeente": frame["gemeente"].astype("string"),
-            "datum": pd.to_datetime(frame[datum]),
-            "afwijkend": pd.Series(failing, index=frame.index).fillna(False).astype(bool),
+            "record": _objects(frame[record]),
+            "berichttype": bt,
+            "aanbieder": _objects(frame["aanbieder"]),
+            "gemeente": _objects(frame["gemeente"]),
+            "datum": pd.to_datetime(frame[datum]).to_numpy(dtype="datetime64[ns]"),
+            "afwijkend": pd.Series(failing, index=frame.index).fillna(False).to_numpy(dtype=bool),
         }
     )
-    return result.reset_index(drop=True)
+
+
+def _objects(values: pd.Series) -> np.ndarray:
+    """Values as an object array with None for missing (no per-element validation)."""
+    return values.astype(object).where(values.notna(), None).to_numpy()
 
 
 def combine(*results: pd.DataFrame | None) -> pd.DataFrame | None:
