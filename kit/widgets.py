@@ -59,7 +59,7 @@ def quickscan_detail(ctx: sections.QuickscanContext) -> widgets.VBox | None:
     return widgets.VBox([picker, out])
 
 
-def definities_verkenner(ctx: sections.DefinitiesContext) -> widgets.VBox:
+def definities_verkenner(ctx: sections.DefinitiesContext) -> widgets.VBox | None:
     """Pick definitions, a categorie, aanbieder, gemeente and a norm; see curves and figures.
 
     The estimates are recomputed on the chosen subgroup with the same rules as the report: no
@@ -73,9 +73,12 @@ def definities_verkenner(ctx: sections.DefinitiesContext) -> widgets.VBox:
 
     Returns
     -------
-    ipywidgets.VBox
-        The controls and an output area that updates on every choice.
+    ipywidgets.VBox or None
+        The controls and an output area that updates on every choice; None outside a live
+        session (report runs execute widget cells too but must not store widget state).
     """
+    if not ctx.live:
+        return None
     import pandas as pd
 
     from kit import waiting_times as wt
@@ -148,7 +151,7 @@ def definities_verkenner(ctx: sections.DefinitiesContext) -> widgets.VBox:
     return widgets.VBox([widgets.HBox([pick, widgets.VBox([*menus.values(), norm])]), out])
 
 
-def trends_verkenner(ctx: sections.TrendsContext) -> widgets.VBox:
+def trends_verkenner(ctx: sections.TrendsContext) -> widgets.VBox | None:
     """Pick a level, unit, series and period; see its SPC chart and what is special.
 
     The chart is recomputed for the choice with the context's baseline (clipped to the chosen
@@ -162,9 +165,12 @@ def trends_verkenner(ctx: sections.TrendsContext) -> widgets.VBox:
 
     Returns
     -------
-    ipywidgets.VBox
-        The controls and an output area that updates on every choice.
+    ipywidgets.VBox or None
+        The controls and an output area that updates on every choice; None outside a live
+        session (report runs execute widget cells too but must not store widget state).
     """
+    if not ctx.live:
+        return None
     from kit import trends
 
     series = ctx.result.series
