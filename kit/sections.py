@@ -1184,10 +1184,24 @@ def safe_spc(spc: pd.DataFrame, *, threshold: int) -> pd.DataFrame:
 def trends_spc(ctx: TrendsContext) -> None:
     """Section: XmR charts of the key region series with what is special about them."""
     for reeks in SPC_SERIES:
-        spc = trends.spc_series(
-            ctx.series, niveau="regio", eenheid=trends.REGIO, reeks=reeks, baseline=ctx.baseline
-        )
         label = trends.series_label(reeks)
+        try:
+            spc = trends.spc_series(
+                ctx.series,
+                niveau="regio",
+                eenheid=trends.REGIO,
+                reeks=reeks,
+                baseline=ctx.baseline,
+            )
+        except ValueError:
+            display(
+                Markdown(
+                    f"**{label}:** geen SPC-grafiek: de getoonde periode bevat minder dan twee maanden "
+                    "van de basisperiode. Kies een langere periode of een basisperiode binnen de "
+                    "getoonde maanden (parameters periode_van, basislijn_van, basislijn_tot)."
+                )
+            )
+            continue
         if spc.empty:
             display(Markdown(spc_text(spc, label)))
             continue
