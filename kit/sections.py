@@ -60,6 +60,18 @@ def _resolve(path: str) -> Path:
     return p if p.is_absolute() else config.PROJ_ROOT / p
 
 
+def _filled_store(store: str) -> tuple[Path, dict]:
+    """The store's resolved path and metadata; a Dutch error when it is missing or empty."""
+    store_path = _resolve(store)
+    meta = read_meta(store_path)
+    if not meta["inleesrondes"]:
+        raise ValueError(
+            f"De store {store_path} bestaat niet of is leeg; lees eerst berichten in "
+            "met: python -m kit inlezen BRON --store MAP"
+        )
+    return store_path, meta
+
+
 def prepare_quickscan(
     *,
     regio: str,
@@ -106,13 +118,7 @@ def prepare_quickscan(
         For a store that does not exist, dates that are not ISO dates or a period that ends
         after the peildatum.
     """
-    store_path = _resolve(store)
-    meta = read_meta(store_path)
-    if not meta["inleesrondes"]:
-        raise ValueError(
-            f"De store {store_path} bestaat niet of is leeg; lees eerst berichten in "
-            "met: python -m kit inlezen BRON --store MAP"
-        )
+    store_path, meta = _filled_store(store)
     peil, van, tot = (pd.Timestamp(d) for d in (peildatum, periode_van, periode_tot))
     if not van <= tot <= peil:
         raise ValueError(
@@ -445,13 +451,7 @@ def prepare_definities(
         For a store that does not exist, a period that ends after the peildatum, or an invalid
         definitions file (the message names the definition and field).
     """
-    store_path = _resolve(store)
-    meta = read_meta(store_path)
-    if not meta["inleesrondes"]:
-        raise ValueError(
-            f"De store {store_path} bestaat niet of is leeg; lees eerst berichten in "
-            "met: python -m kit inlezen BRON --store MAP"
-        )
+    store_path, meta = _filled_store(store)
     peil, van, tot = (pd.Timestamp(d) for d in (peildatum, periode_van, periode_tot))
     if not van <= tot <= peil:
         raise ValueError(
@@ -977,13 +977,7 @@ def prepare_trends(
         For a store that does not exist, months that are not ``JJJJ-MM``, a baseline with
         fewer than two months, a completeness outside (0, 1] or an invalid population file.
     """
-    store_path = _resolve(store)
-    meta = read_meta(store_path)
-    if not meta["inleesrondes"]:
-        raise ValueError(
-            f"De store {store_path} bestaat niet of is leeg; lees eerst berichten in "
-            "met: python -m kit inlezen BRON --store MAP"
-        )
+    store_path, meta = _filled_store(store)
     peil = pd.Timestamp(peildatum)
     van = _month(periode_van, "periode_van")
     base_from = _month(basislijn_van, "basislijn_van")
