@@ -7,7 +7,7 @@ import hmac
 import os
 import re
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -30,12 +30,18 @@ class Pseudonymiser:
     """
 
     key: bytes
+    _seen: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     def __call__(self, bsn: str) -> str:
         """Return the pseudonym of one BSN (digits only, leading zeros kept)."""
-        return hmac.new(
-            self.key, bsn.strip().encode("ascii", "replace"), hashlib.sha256
-        ).hexdigest()[:16]
+        pseudonym = self._seen.get(bsn)
+        if pseudonym is None:  # a child occurs in many messages: compute each pseudonym once
+            pseudonym = hmac.digest(
+                self.key, bsn.strip().encode("ascii", "replace"), "sha256"
+            ).hex()[:16]
+            if len(self._seen) < 1_000_000:
+                self._seen[bsn] = pseudonym
+        return pseudonym
 
     def digest(self, text: str) -> str:
         """Keyed digest (full HMAC-SHA256 hex) of any text that may hold personal data."""

@@ -51,10 +51,24 @@ class FieldSpec:
     privacy: str | None = None
     van: str | None = None
 
-    @property
+    @cached_property
     def plain(self) -> bool:
         """Whether the text is stored as read (no privacy rule or derived flag)."""
         return self.privacy is None and self.kind not in ("bsn_elfproef", "bsn_test")
+
+
+class FieldGroup(tuple):
+    """Fields read from one element (a tuple of :class:`FieldSpec`), plain ones split off.
+
+    ``plain`` holds ``(column, path)`` of the fields stored as read, ``converted`` the fields
+    that need :func:`convert`; the split is made once so the hot path does no tests per field.
+    """
+
+    def __new__(cls, specs=()):
+        group = super().__new__(cls, specs)
+        group.plain = tuple((s.column, s.path) for s in group if s.plain)
+        group.converted = tuple(s for s in group if not s.plain)
+        return group
 
 
 @dataclass(frozen=True)
@@ -71,15 +85,20 @@ class TableSpec:
     context_tries: dict = field(default_factory=dict, compare=False, repr=False)
 
     @cached_property
-    def own_fields(self) -> tuple[FieldSpec, ...]:
+    def own_fields(self) -> FieldGroup:
         """Fields read from the record element itself."""
-        return tuple(f for f in self.fields if f.van is None)
+        return FieldGroup(f for f in self.fields if f.van is None)
 
     @cached_property
-    def context_fields(self) -> tuple[tuple[str, tuple[FieldSpec, ...]], ...]:
+    def context_fields(self) -> tuple[tuple[str, FieldGroup], ...]:
         """Fields read from ancestor elements, grouped by ancestor name."""
         names = sorted({f.van for f in self.fields if f.van})
-        return tuple((v, tuple(f for f in self.fields if f.van == v)) for v in names)
+        return tuple((v, FieldGroup(f for f in self.fields if f.van == v)) for v in names)
+
+    @cached_property
+    def record_parts(self) -> tuple[tuple[str | None, tuple[str, ...]], ...]:
+        """``records`` with each path split into its element names."""
+        return tuple((soort, tuple(path.split("/"))) for soort, path in self.records)
 
 
 @dataclass
@@ -165,8 +184,8 @@ def _stored_kind(spec: FieldSpec) -> str:
     return spec.kind
 
 
-def _field_specs(entries: dict) -> tuple[FieldSpec, ...]:
-    return tuple(
+def _field_specs(entries: dict) -> FieldGroup:
+    return FieldGroup(
         FieldSpec(
             column=name,
             path=entry["pad"],
@@ -179,7 +198,10 @@ def _field_specs(entries: dict) -> tuple[FieldSpec, ...]:
 
 
 def _trie(specs) -> dict:
-    """Nested ``{local name: subtrie or path}`` of the element paths to read."""
+    """Nested ``{local name: subtrie or path}`` of the element paths to read.
+
+    :func:`_pick` adds each full tag (``{namespace}name``) it meets, so a tag is resolved once.
+    """
     trie: dict = {}
     for spec in specs:
         node = trie
@@ -490,6 +512,7 @@ def _detached(el: etree._Element) -> etree._ElementTree:
 
 
 _LOCAL: dict[str, str] = {}
+_UNSEEN = object()
 
 
 def _local(tag: str) -> str:
@@ -507,15 +530,11 @@ def _pick(el: etree._Element, trie: dict, out: dict | None = None) -> dict[str, 
     """
     if out is None:
         out = {}
-    local_of = _LOCAL
     for child in el:
         tag = child.tag
-        if type(tag) is not str:  # comments and processing instructions
-            continue
-        local = local_of.get(tag)
-        if local is None:
-            local = _local(tag)
-        node = trie.get(local)
+        node = trie.get(tag, _UNSEEN)
+        if node is _UNSEEN:  # first time this full tag is seen here: remember its node
+            node = trie[tag] = trie.get(_local(tag)) if type(tag) is str else None
         if node is None:
             continue
         if type(node) is dict:
@@ -534,31 +553,42 @@ def _children(el: etree._Element, local: str) -> Iterator[etree._Element]:
 
 
 def _records(
-    el: etree._Element, parts: list[str], tries: dict[str, dict], ctx: dict[str, dict]
-) -> Iterator[tuple[etree._Element, dict[str, dict]]]:
-    """Yield each record element below ``el`` with the fields read from its context elements."""
-    if not parts:
-        yield el, ctx
-        return
-    part, rest = parts[0], parts[1:]
-    for child in _children(el, part):
-        inner = ctx
-        if part in tries:
-            inner = ctx | {part: _pick(child, tries[part])}
-        yield from _records(child, rest, tries, inner)
+    el: etree._Element, parts: tuple[str, ...], tries: dict[str, dict]
+) -> list[tuple[etree._Element, dict[str, dict]]]:
+    """Return each record element below ``el`` with the fields read from its context elements."""
+    level: list[tuple[etree._Element, dict[str, dict]]] = [(el, {})]
+    local_of = _LOCAL
+    for part in parts:
+        trie = tries.get(part)
+        found = []
+        for node, ctx in level:
+            for child in node:
+                tag = child.tag
+                local = local_of.get(tag)
+                if local is None:
+                    if type(tag) is not str:
+                        continue
+                    local = _local(tag)
+                if local == part:
+                    found.append((child, ctx if trie is None else ctx | {part: _pick(child, trie)}))
+        level = found
+    return level
 
 
 def _value(flat: dict | None, spec: FieldSpec, pseudonymise: Pseudonymiser):
     return None if flat is None else convert(flat.get(spec.path), spec, pseudonymise)
 
 
-def _fill(row: dict, flat: dict | None, specs, pseudonymise: Pseudonymiser) -> None:
+def _fill(row: dict, flat: dict | None, specs: FieldGroup, pseudonymise: Pseudonymiser) -> None:
     """Put the values of ``specs`` read into ``flat`` into ``row`` (hot path)."""
-    if flat is None:
-        flat = {}
-    for spec in specs:
-        raw = flat.get(spec.path)
-        row[spec.column] = raw if spec.plain else convert(raw, spec, pseudonymise)
+    get = (flat or _EMPTY).get
+    for column, path in specs.plain:
+        row[column] = get(path)
+    for spec in specs.converted:
+        row[spec.column] = convert(get(spec.path), spec, pseudonymise)
+
+
+_EMPTY: dict = {}
 
 
 def convert(raw: str | None, spec: FieldSpec, pseudonymise: Pseudonymiser):
@@ -639,8 +669,8 @@ def _read_message(
     clients: dict[int, dict] = {}
     for table in schema.tables_for(berichttype):
         out = rows.setdefault(table.name, [])
-        for soort, record_path in table.records:
-            for record, ctx in _records(bericht, record_path.split("/"), table.context_tries, {}):
+        for soort, parts in table.record_parts:
+            for record, ctx in _records(bericht, parts, table.context_tries):
                 flat = _pick(record, table.record_trie)
                 row = dict(
                     base,

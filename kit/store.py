@@ -16,9 +16,11 @@ from __future__ import annotations
 import hashlib
 import json
 import multiprocessing
+import re
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -71,8 +73,45 @@ def columns_of(table: str) -> dict[str, str]:
     return FILE_COLUMNS if table == FILES_TABLE else load_schema().columns(table)
 
 
-def typed_frame(rows: list[dict], columns: dict[str, str]) -> pd.DataFrame:
-    """Build a frame with the store's column types from row dicts of strings.
+def _date(value) -> date | None:
+    """A ``JJJJ-MM-DD`` text (or a date) as a date; anything else (e.g. 2024-02-30) is missing."""
+    if value is None or isinstance(value, date):
+        return value.date() if isinstance(value, datetime) else value
+    found = _DATES.get(value, _MISSING)
+    if found is _MISSING:
+        try:
+            found = datetime.strptime(value, "%Y-%m-%d").date()
+        except (TypeError, ValueError):
+            found = None
+        _DATES[value] = found
+    return found
+
+
+def _whole(value) -> int | None:
+    """A whole number (``12``, ``"12"``, ``"12.0"``) as int; anything else is missing."""
+    if value is None or type(value) is int:
+        return value
+    if isinstance(value, str):
+        if not _WHOLE.match(value):
+            return None
+        value = float(value) if "." in value else int(value)
+    if isinstance(value, float) and not value.is_integer():
+        return None
+    try:
+        number = int(value)
+    except (TypeError, ValueError, OverflowError):
+        return None
+    return number if abs(number) < 2**63 else None
+
+
+_MISSING = object()
+_DATES: dict[str, date | None] = {}
+_WHOLE = re.compile(r"\s*[+-]?\d+(?:\.0*)?\s*\Z", re.ASCII)
+_CONVERT = {"datum": _date, "getal": _whole, "bedrag": _whole}
+
+
+def arrow_table(rows: list[dict], columns: dict[str, str]) -> pa.Table:
+    """Build an Arrow table with the store's column types from row dicts of strings.
 
     Parameters
     ----------
@@ -83,28 +122,45 @@ def typed_frame(rows: list[dict], columns: dict[str, str]) -> pd.DataFrame:
 
     Returns
     -------
-    pandas.DataFrame
-        Dates as ``datetime64[ns]`` (invalid dates become missing), numbers as ``Int64``
-        (anything but a whole number becomes missing), flags as ``boolean``, text as ``string``.
+    pyarrow.Table
+        Dates as ``date32`` (invalid dates become missing), numbers as ``int64`` (anything but a
+        whole number becomes missing), flags as ``bool``, text as ``string``.
     """
-    frame = (
-        pd.DataFrame.from_records(rows, columns=list(columns))
-        if rows
-        else pd.DataFrame(columns=list(columns))
+    arrays = []
+    for col, kind in columns.items():
+        values = [row.get(col) for row in rows]
+        convert = _CONVERT.get(kind)
+        if convert is not None:  # dates and numbers repeat: convert each distinct value once
+            converted = {v: convert(v) for v in set(values)}
+            values = [converted[v] for v in values]
+        try:
+            arrays.append(pa.array(values, type=_ARROW[kind]))
+        except (pa.ArrowTypeError, pa.ArrowInvalid):  # e.g. a number in a text column
+            arrays.append(pa.array([None if v is None else str(v) for v in values], _ARROW[kind]))
+    return pa.Table.from_arrays(arrays, schema=_arrow_schema(columns))
+
+
+def typed_frame(rows: list[dict], columns: dict[str, str]) -> pd.DataFrame:
+    """Build a frame with the store's column types from row dicts of strings.
+
+    Same conversion as :func:`arrow_table`; dates become ``datetime64[ns]``, numbers ``Int64``,
+    flags ``boolean`` and text ``string``.
+    """
+    return _to_pandas(arrow_table(rows, columns), columns)
+
+
+def _to_pandas(table: pa.Table, columns: dict[str, str]) -> pd.DataFrame:
+    frame = table.to_pandas(
+        date_as_object=False,
+        types_mapper={
+            pa.string(): pd.StringDtype(),
+            pa.int64(): pd.Int64Dtype(),
+            pa.bool_(): pd.BooleanDtype(),
+        }.get
     )
     for col, kind in columns.items():
-        values = frame[col]
         if kind == "datum":
-            frame[col] = pd.to_datetime(values, format="%Y-%m-%d", errors="coerce")
-        elif kind in ("getal", "bedrag"):
-            # Not a whole number that fits Int64 (e.g. "2.5"): missing, like an invalid date.
-            numbers = pd.to_numeric(values, errors="coerce")
-            whole = (numbers % 1 == 0) & (numbers.abs() < 2**63)
-            frame[col] = numbers.where(whole).astype("Int64")
-        elif kind == "bool":
-            frame[col] = values.astype("boolean")
-        else:
-            frame[col] = values.astype("string")
+            frame[col] = frame[col].astype("datetime64[ns]")
     return frame
 
 
@@ -112,9 +168,8 @@ def _arrow_schema(columns: dict[str, str]) -> pa.Schema:
     return pa.schema([(c, _ARROW[k]) for c, k in columns.items()])
 
 
-def _write(frame: pd.DataFrame, path: Path, columns: dict[str, str]) -> None:
+def _write(table: pa.Table, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    table = pa.Table.from_pandas(frame, schema=_arrow_schema(columns), preserve_index=False)
     pq.write_table(table, path, compression="zstd")
 
 
@@ -137,19 +192,8 @@ def read_table(store: Path, table: str) -> pd.DataFrame:
     parts = sorted((Path(store) / table).glob("*.parquet"))
     if not parts:
         return typed_frame([], columns)
-    frame = pa.concat_tables(
-        [pq.read_table(p, schema=_arrow_schema(columns)) for p in parts]
-    ).to_pandas(
-        types_mapper={
-            pa.string(): pd.StringDtype(),
-            pa.int64(): pd.Int64Dtype(),
-            pa.bool_(): pd.BooleanDtype(),
-        }.get
-    )
-    for col, kind in columns.items():
-        if kind == "datum":
-            frame[col] = pd.to_datetime(frame[col])
-    return frame
+    table = pa.concat_tables([pq.read_table(p, schema=_arrow_schema(columns)) for p in parts])
+    return _to_pandas(table, columns)
 
 
 def read_meta(store: Path) -> dict:
@@ -225,8 +269,6 @@ class LoadReport:
 class _ParseJob:
     """What a parsing process needs (picklable)."""
 
-    store: Path
-    inlees_id: str
     pseudonymise: Pseudonymiser
     xsd_dir: Path | None
     column_map: dict[str, str] | None
@@ -236,12 +278,13 @@ _XSDS: dict[Path, dict] = {}
 
 
 def _parse_chunk(
-    job: _ParseJob, chunk_no: int, items: list[tuple[int, str, str, bytes]]
-) -> tuple[list[tuple[int, str, str | None, int]], list[tuple]]:
-    """Parse a chunk of files and write its rows as Parquet parts (runs in a worker process).
+    job: _ParseJob, items: list[tuple[int, str, str, bytes]]
+) -> tuple[list[tuple[int, str, str | None, int]], list[tuple], dict[str, pa.Table]]:
+    """Parse a chunk of files into typed tables (runs in a worker process).
 
-    Returns the outcome per file ``(index, status, reason, n_messages)`` and, per message loaded,
-    ``(berichttype, Afzender, Dagtekening, xsd_gevalideerd)`` for the load report.
+    Returns the outcome per file ``(index, status, reason, n_messages)``, per message loaded
+    ``(berichttype, Afzender, Dagtekening, xsd_gevalideerd)`` for the load report, and the rows
+    as ``{table: pyarrow.Table}``.
     """
     schemas = None
     if job.xsd_dir is not None:
@@ -274,31 +317,12 @@ def _parse_chunk(
         for table, new in parsed.rows.items():
             rows.setdefault(table, []).extend(new)
         outcome.append((index, LOADED, None, len(parsed.rows.get("berichten", []))))
-    for table, table_rows in rows.items():
-        columns = columns_of(table)
-        _write(
-            typed_frame(table_rows, columns),
-            job.store / table / f"{job.inlees_id}-{chunk_no:05d}.parquet",
-            columns,
-        )
+    tables = {table: arrow_table(table_rows, columns_of(table)) for table, table_rows in rows.items()}
     messages = [
         (m["berichttype"], m["Afzender"], m["Dagtekening"], m["xsd_gevalideerd"])
         for m in rows.get("berichten", [])
     ]
-    return outcome, messages
-
-
-def _compact(store: Path, inlees_id: str) -> None:
-    """Merge the Parquet parts of one ingest batch into one file per table."""
-    for table in table_names():
-        parts = sorted((store / table).glob(f"{inlees_id}-*.parquet"))
-        if not parts:
-            continue
-        schema = _arrow_schema(columns_of(table))
-        merged = pa.concat_tables([pq.read_table(p, schema=schema) for p in parts])
-        pq.write_table(merged, store / table / f"{inlees_id}.parquet", compression="zstd")
-        for part in parts:
-            part.unlink()
+    return outcome, messages, tables
 
 
 def ingest(
@@ -353,7 +377,7 @@ def ingest(
     known = read_table(store, FILES_TABLE)
     hash_by_sig = dict(zip(known["signatuur"].tolist(), known["inhoud_hash"].tolist(), strict=True))
     loaded_hashes = set(known.loc[known["status"] == LOADED, "inhoud_hash"].dropna().tolist())
-    job = _ParseJob(store, inlees_id, pseudonymise, xsd_dir, column_map)
+    job = _ParseJob(pseudonymise, xsd_dir, column_map)
 
     file_rows: list[dict] = []
     first_of_hash: dict[str, int] = {}  # content hash -> index of the file parsed for it
@@ -364,7 +388,7 @@ def ingest(
 
     def submit() -> None:
         if chunk:
-            args = (job, len(pending), list(chunk))
+            args = (job, list(chunk))
             pending.append(
                 executor.submit(_parse_chunk, *args) if executor else _parse_chunk(*args)
             )
@@ -407,9 +431,12 @@ def ingest(
                     submit()
         submit()
         messages: list[tuple] = []
+        parts: dict[str, list[pa.Table]] = {}
         for done in tqdm(pending, desc="Verwerken", unit=" delen", disable=not progress):
-            outcome, new_messages = done.result() if executor else done
+            outcome, new_messages, tables = done.result() if executor else done
             messages.extend(new_messages)
+            for table, part in tables.items():
+                parts.setdefault(table, []).append(part)
             for index, status, reason, n in outcome:
                 file_rows[index] |= {"status": status, "reden": reason, "n_berichten": n}
     finally:
@@ -422,12 +449,13 @@ def ingest(
         else:
             file_rows[index] |= {"status": original["status"], "reden": original["reden"]}
 
-    _compact(store, inlees_id)
-    files = typed_frame(file_rows, FILE_COLUMNS)
+    for table, tables in parts.items():
+        _write(pa.concat_tables(tables), store / table / f"{inlees_id}.parquet")
     # files recognised by their signature are already recorded: keep the table small so a
     # re-run with nothing new stays fast
-    new_rows = files[files["reden"].ne(SKIPPED_REASON).fillna(True).astype(bool)]
-    _write(new_rows, store / FILES_TABLE / f"{inlees_id}.parquet", FILE_COLUMNS)
+    new_rows = [row for row in file_rows if row.get("reden") != SKIPPED_REASON]
+    _write(arrow_table(new_rows, FILE_COLUMNS), store / FILES_TABLE / f"{inlees_id}.parquet")
+    files = typed_frame(file_rows, FILE_COLUMNS)
     report_messages = pd.DataFrame(
         messages, columns=["berichttype", "Afzender", "Dagtekening", "xsd_gevalideerd"]
     ).astype({"berichttype": "string", "Afzender": "string", "xsd_gevalideerd": "boolean"})

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import yaml
 
 from kit.checks import algemeen, declaraties, starts, stops, toewijzingen, verzoeken  # noqa: F401
@@ -190,11 +192,11 @@ class ScanResult:
         severe = {c.id for c in self.checks if c.ernst in ("fout", "waarschuwing")}
         flags = self.flags[self.flags["check_id"].isin(severe)]
         codes, records = pd.factorize(flags["record"], sort=False)
-        records = pd.Series(records, dtype="string")
-        is_row = records.str.contains(":", regex=False).to_numpy()
-        message = records.str.split(":", n=1).str[0].to_numpy()
+        keys = pa.array(np.asarray(records, dtype=object), pa.string())  # Arrow string kernels: fast on many keys
+        is_row = pc.match_substring(keys, ":").to_numpy(zero_copy_only=False)
+        message = pc.list_element(pc.split_pattern(keys, ":", max_splits=1), 0)
         failing_codes = np.unique(codes[flags["afwijkend"].to_numpy()])
-        failing_messages = set(message[failing_codes[~is_row[failing_codes]]])
+        failing_messages = pc.unique(message.take(failing_codes[~is_row[failing_codes]]))
         first = pd.DataFrame(
             {
                 "code": codes,
@@ -205,9 +207,8 @@ class ScanResult:
         first = first.set_index("code").sort_index()
         fails = np.zeros(len(records), dtype=bool)
         fails[failing_codes] = True
-        fails |= pd.Series(message).isin(failing_messages).to_numpy() & is_row
-        messages_with_rows = set(message[is_row])
-        keep = is_row | ~pd.Series(message).isin(messages_with_rows).to_numpy()
+        fails |= _in(message, failing_messages) & is_row
+        keep = is_row | ~_in(message, pc.unique(message.filter(is_row)))
         verdicts = pd.DataFrame(
             {
                 "berichttype": first["berichttype"].to_numpy(),
@@ -253,6 +254,13 @@ class ScanResult:
         out["n_betrouwbaar"] = out["n_betrouwbaar"].astype(int)
         out["pct_betrouwbaar"] = (100 * out["n_betrouwbaar"] / out["n"]).round(1)
         return out
+
+
+def _in(values: pa.Array, value_set: pa.Array) -> np.ndarray:
+    """Whether each value occurs in ``value_set`` (a numpy bool array; missing is False)."""
+    return pc.fill_null(pc.is_in(values, value_set=value_set), False).to_numpy(
+        zero_copy_only=False
+    )
 
 
 def month_labels(dates: pd.Series) -> pd.Series:

@@ -150,7 +150,7 @@ def outcome(
             "berichttype": bt,
             "aanbieder": _objects(frame["aanbieder"]),
             "gemeente": _objects(frame["gemeente"]),
-            "datum": pd.to_datetime(frame[datum]).to_numpy(dtype="datetime64[ns]"),
+            "datum": _dates(frame[datum]),
             "afwijkend": pd.Series(failing, index=frame.index).fillna(False).to_numpy(dtype=bool),
         }
     )
@@ -158,7 +158,14 @@ def outcome(
 
 def _objects(values: pd.Series) -> np.ndarray:
     """Values as an object array with None for missing (no per-element validation)."""
-    return values.astype(object).where(values.notna(), None).to_numpy()
+    return values.to_numpy(dtype=object, na_value=None)
+
+
+def _dates(values: pd.Series) -> np.ndarray:
+    """Values as ``datetime64[ns]`` (``pd.to_datetime`` only when they are not dates yet)."""
+    if values.dtype.kind != "M":
+        values = pd.to_datetime(values)
+    return values.to_numpy(dtype="datetime64[ns]")
 
 
 def combine(*results: pd.DataFrame | None) -> pd.DataFrame | None:
