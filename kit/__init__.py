@@ -8,8 +8,15 @@ command line starts fast): ``kit.sections`` (one function per notebook section),
 from __future__ import annotations
 
 import importlib
+import sys
 
 __version__ = "0.1.0"
+
+# jsonschema (used by Altair) loads the optional package rfc3987_syntax when it is installed
+# (JupyterLab brings it); building its grammar costs about 1.5 s at every kernel start, and
+# Altair never checks IRIs. Mark it absent so jsonschema skips that one format check.
+if "rfc3987_syntax" not in sys.modules:
+    sys.modules["rfc3987_syntax"] = None
 
 _MODULES = {"sections", "widgets", "charts", "checks", "pathways", "store", "outputs", "privacy",
             "waiting_times", "trends", "report",

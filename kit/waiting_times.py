@@ -23,14 +23,16 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 import yaml
-from lifelines import AalenJohansenFitter, KaplanMeierFitter
-from lifelines.utils import qth_survival_time
 
 from kit.pathways import PATHWAY_COLUMNS
+
+if TYPE_CHECKING:
+    from lifelines import KaplanMeierFitter
 
 DATE_COLUMNS = tuple(
     c for c in PATHWAY_COLUMNS if c.endswith(("datum", "dagtekening", "productperiode"))
@@ -635,6 +637,8 @@ CURVE_COLUMNS = ["dagen", "aandeel_wachtend", "ci_laag", "ci_hoog", "n_risico", 
 
 
 def _fit_km(waits: pd.DataFrame) -> KaplanMeierFitter:
+    from lifelines import KaplanMeierFitter  # imported on first use: it loads scipy (~1 s)
+
     entry = waits["entry"].to_numpy(dtype=float)
     return KaplanMeierFitter().fit(
         waits["dagen"].to_numpy(dtype=float),
@@ -753,6 +757,8 @@ def estimate(
             row["pct_nul_dagen"] = round(100 * n_zero / n_started, 1)
     if len(waits) < min_n or n_started == 0:
         return row, empty
+    from lifelines.utils import qth_survival_time
+
     kmf = _fit_km(waits)
     sf = kmf.survival_function_.iloc[:, 0]
     ci = kmf.confidence_interval_
@@ -794,6 +800,8 @@ def cumulative_incidence(waits: pd.DataFrame, *, min_n: int = 10) -> pd.DataFram
         ``uitkomst, dagen, cumulatieve_incidentie, n_risico, n_gebeurtenissen``; empty when the
         group is smaller than ``min_n``.
     """
+    from lifelines import AalenJohansenFitter
+
     columns = ["uitkomst", "dagen", "cumulatieve_incidentie", "n_risico", "n_gebeurtenissen"]
     if len(waits) < min_n:
         return pd.DataFrame(columns=columns)

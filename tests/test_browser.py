@@ -10,6 +10,8 @@ connection, and the page routes abort (and record) every request that is not loc
   ``tests/test_notebooks.py`` and the HTML report is opened from ``file://``: no console
   errors, no request leaves the file, every SVG chart image decodes, the header names regio,
   peildatum and kit version.
+- The quick scan report printed to PDF (``kit rapport --pdf``): a real, multi-page PDF with the
+  report's title.
 - Live: JupyterLab on a free loopback port with the notebooks of ``kit.report.prepare_live``;
   run all cells of the quick scan, change the widget dropdown and see the chart change.
 """
@@ -19,6 +21,7 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
+import re
 import secrets
 import signal
 import socket
@@ -33,7 +36,14 @@ from conftest import EXAMPLE_KEY
 from test_notebooks import NOTEBOOKS, PARAMETER_SETS
 
 from kit import __version__
-from kit.report import chromium, notebook_defaults, notebook_parameters, prepare_live, render
+from kit.report import (
+    chromium,
+    notebook_defaults,
+    notebook_parameters,
+    prepare_live,
+    print_pdf,
+    render,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -220,6 +230,38 @@ def test_report_renders_offline_in_chromium(browser, path, index, rendered):
     assert header.get("Regio") == expected["regio"]
     assert header.get("Peildatum") == expected["peildatum"]
     assert header.get("Kit-versie") == __version__
+
+
+def _pdf_title(data: bytes) -> str | None:
+    """The document title from a PDF's info dictionary (literal or UTF-16 hex string)."""
+    literal = re.search(rb"/Title\s*\(((?:\\.|[^\\)])*)\)", data)
+    if literal:
+        return re.sub(rb"\\(.)", rb"\1", literal.group(1)).decode("latin-1")
+    hexed = re.search(rb"/Title\s*<([0-9A-Fa-f\s]+)>", data)
+    if hexed:
+        raw = bytes.fromhex(hexed.group(1).decode())
+        return raw[2:].decode("utf-16-be") if raw.startswith(b"\xfe\xff") else raw.decode()
+    return None
+
+
+def test_report_prints_to_pdf(request):
+    chromium_binary()  # without Chromium: skip (fail in CI) before anything is rendered
+    result = request.getfixturevalue("rendered")[(QUICKSCAN, 0)]
+    if isinstance(result, BaseException):
+        raise result
+    html, _ = result
+    pdf = print_pdf(html)
+    assert pdf == html.with_suffix(".pdf")
+    data = pdf.read_bytes()
+    assert data.startswith(b"%PDF-")
+    assert data.rstrip().endswith(b"%%EOF")
+    pages = len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", data))
+    # the quick scan report: tables and charts over many pages (35 on Debian Chromium 156)
+    assert pages >= 5, f"{pages} pagina's"
+    assert b"/FontFile" in data, "no embedded font: no text printed"
+    assert len(data) > 100_000
+    title = re.search(r"<title>(.*?)</title>", html.read_text(encoding="utf-8"), re.S)
+    assert title and _pdf_title(data) == title.group(1).strip() == "Quick scan datakwaliteit"
 
 
 # --------------------------------------------------------------------------------------------

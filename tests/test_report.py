@@ -10,13 +10,16 @@ import pytest
 import yaml
 from conftest import EXAMPLE_KEY
 
+from kit import report
 from kit.config import PROJ_ROOT
 from kit.report import (
     ParameterError,
     batch,
     check_parameters,
+    chromium,
     export_html,
     load_params,
+    print_pdf,
     render,
     slug,
 )
@@ -193,3 +196,26 @@ def test_per_notebook_names_are_checked_against_that_notebook(tmp_path):
                     encoding="utf-8")
     with pytest.raises(ParameterError, match="'definities' voor 01_quickscan"):
         load_params(path, [QUICKSCAN])
+
+
+class TestPdfNeedsChromium:
+    """``kit rapport --pdf`` without Chromium: a Dutch error that says how to install it.
+
+    The PDF itself is tested with a real Chromium in tests/test_browser.py.
+    """
+
+    def test_missing_chromium_is_a_dutch_error(self, tmp_path, monkeypatch):
+        monkeypatch.setattr(report.shutil, "which", lambda name: None)
+        html = tmp_path / "rapport.html"
+        html.write_text("<html><body>rapport</body></html>", encoding="utf-8")
+        message = r"^Voor --pdf is Chromium nodig .*apt-get install chromium"
+        with pytest.raises(RuntimeError, match=message):
+            chromium()
+        with pytest.raises(RuntimeError, match="Voor --pdf is Chromium nodig"):
+            print_pdf(html)
+        assert not html.with_suffix(".pdf").exists()
+
+    def test_chrome_is_used_when_there_is_no_chromium(self, monkeypatch):
+        found = {"google-chrome": "/opt/google/chrome/google-chrome"}
+        monkeypatch.setattr(report.shutil, "which", found.get)
+        assert chromium() == "/opt/google/chrome/google-chrome"
