@@ -2,8 +2,8 @@
 
     .venv/bin/python bench/reports.py [--eenheden 40] [--jobs 2]
 
-1. One region's three reports (every notebook in notebooks/) rendered one after another on the
-   example store, as ``make demo`` does.
+1. One region's three reports (every notebook in notebooks/) on the example store: one after
+   another, and with ``--jobs`` processes as ``python -m kit rapport`` (``make demo``) does.
 2. A batch of ``--eenheden`` units (the example region cut into gemeenten and groups) x every
    notebook with ``--jobs`` worker processes, as ``python -m kit batch`` does.
 Needs the example store (``make demo`` or ``python -m kit inlezen``). Writes bench/out/reports.json.
@@ -22,7 +22,7 @@ import yaml
 from common import OUT
 
 from kit.config import EXAMPLE_DIR, PROJ_ROOT
-from kit.report import batch, default_notebooks, load_params, render
+from kit.report import Job, batch, default_notebooks, load_params, render, run_jobs
 
 GEMEENTEN = [f"99{n:02d}" for n in range(1, 9)]
 
@@ -40,6 +40,12 @@ def main() -> None:
         for nb in notebooks:
             render(nb, params[nb], Path(tmp) / "regio")
         one_region = time.perf_counter() - t
+        t = time.perf_counter()
+        jobs = [Job("", nb, params[nb], Path(tmp) / "regio-parallel") for nb in notebooks]
+        errors = [error for _, _, error in run_jobs(jobs, workers=args.jobs) if error]
+        one_region_parallel = time.perf_counter() - t
+        if errors:
+            raise SystemExit(f"report failed: {errors}")
 
         units = []
         for i in range(args.eenheden):
@@ -68,6 +74,7 @@ def main() -> None:
     figures = {
         "one_region_reports": len(notebooks),
         "one_region_s": round(one_region, 1),
+        "one_region_parallel_s": round(one_region_parallel, 1),
         "batch_units": args.eenheden,
         "batch_reports": len(summary.done) + len(summary.failed),
         "batch_failed": len(summary.failed),

@@ -234,32 +234,37 @@ def _cmd_trends(args: argparse.Namespace) -> int:
 
 
 def _cmd_rapport(args: argparse.Namespace) -> int:
-    from papermill import PapermillExecutionError
-
-    from kit.report import ParameterError, default_notebooks, load_params, render
+    from kit.report import (
+        Job,
+        ParameterError,
+        check_parameters,
+        chromium,
+        default_notebooks,
+        load_params,
+        run_jobs,
+    )
 
     notebooks = [Path(n).resolve() for n in args.notebook] or default_notebooks()
     try:
         params = load_params(args.params, notebooks)
-    except (ParameterError, OSError) as exc:
+        for nb in notebooks:  # every notebook's parameters are checked before any runs
+            check_parameters(nb, params[nb])
+        if args.pdf:
+            chromium()
+    except (ParameterError, OSError, RuntimeError) as exc:
         print(f"Fout: {exc}", file=sys.stderr)
         return 2
+    jobs = [Job("", nb, params[nb], args.uit, pdf=args.pdf) for nb in notebooks]
+    names = ", ".join(nb.name for nb in notebooks)
+    print(f"Rapporten maken ({args.jobs} tegelijk): {names} ...", flush=True)
     failed = 0
-    for nb in notebooks:
-        print(f"Rapport maken: {nb.name} ...", flush=True)
-        try:
-            done = render(nb, params[nb], args.uit, pdf=args.pdf)
-        except ParameterError as exc:
-            print(f"Fout: {exc}", file=sys.stderr)
-            return 2
-        except PapermillExecutionError as exc:
-            print(
-                f"Mislukt: {nb.name}, cel {exc.exec_count}: {exc.ename}: {exc.evalue}",
-                file=sys.stderr,
-            )
+    for job, _, error in run_jobs(jobs, workers=args.jobs):
+        if error:
+            print(f"Mislukt: {job.notebook.name}, {error}", file=sys.stderr)
             failed += 1
             continue
-        print(f"  {done.html}" + (f"\n  {done.pdf}" if done.pdf else ""))
+        pdf = job.html.with_suffix(".pdf")
+        print(f"  {job.html}" + (f"\n  {pdf}" if job.pdf else ""), flush=True)
     print(f"Rapporten staan in {Path(args.uit).resolve()}")
     return 1 if failed else 0
 
@@ -590,6 +595,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--pdf",
         action="store_true",
         help="ook een PDF maken (met Chromium zonder scherm; apt-get install chromium)",
+    )
+    p.add_argument(
+        "--jobs",
+        type=int,
+        default=min(2, os.cpu_count() or 1),
+        metavar="N",
+        help="aantal rapporten tegelijk (eigen processen; standaard 2, of 1 op één processor)",
     )
     p.set_defaults(func=_cmd_rapport)
 

@@ -45,7 +45,7 @@ class Pseudonymiser:
 
     def digest(self, text: str) -> str:
         """Keyed digest (full HMAC-SHA256 hex) of any text that may hold personal data."""
-        return hmac.new(self.key, text.encode("utf-8", "replace"), hashlib.sha256).hexdigest()
+        return hmac.digest(self.key, text.encode("utf-8", "replace"), "sha256").hex()
 
     @property
     def fingerprint(self) -> str:

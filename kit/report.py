@@ -20,6 +20,7 @@ import shutil
 import subprocess
 import tempfile
 import uuid
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -414,6 +415,7 @@ class Job:
     notebook: Path
     params: dict
     out_dir: Path
+    pdf: bool = False
 
     @property
     def html(self) -> Path:
@@ -487,12 +489,38 @@ def _run_job(job: Job, ipc_dir: str | None) -> tuple[str, str | None]:
     from papermill import PapermillExecutionError
 
     try:
-        render(job.notebook, job.params, job.out_dir, ipc_dir=Path(ipc_dir) if ipc_dir else None)
+        render(
+            job.notebook,
+            job.params,
+            job.out_dir,
+            pdf=job.pdf,
+            ipc_dir=Path(ipc_dir) if ipc_dir else None,
+        )
     except PapermillExecutionError as exc:
         return "", f"cel {exc.exec_count}: {exc.ename}: {exc.evalue}"
     except Exception as exc:  # noqa: BLE001 - one failing report must not stop the batch
         return "", f"{type(exc).__name__}: {exc}"
     return fingerprint(job), None
+
+
+def run_jobs(jobs: list[Job], *, workers: int = 1) -> Iterator[tuple[Job, str, str | None]]:
+    """Render reports, ``workers`` at a time; yield ``(job, fingerprint, error)`` as each ends.
+
+    Each report runs its own kernel over IPC sockets (no TCP ports, so parallel reports cannot
+    race for them). A failing report yields its error and does not stop the others.
+    """
+    with tempfile.TemporaryDirectory(prefix="kit-kernels-") as ipc_dir:
+        if workers > 1 and len(jobs) > 1:
+            # spawn, not fork: a forked child of a process that already ran a kernel (threads,
+            # ZMQ sockets) can hang
+            context = multiprocessing.get_context("spawn")
+            with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+                futures = {pool.submit(_run_job, job, ipc_dir): job for job in jobs}
+                for future in as_completed(futures):
+                    yield futures[future], *future.result()
+        else:
+            for job in jobs:
+                yield job, *_run_job(job, ipc_dir)
 
 
 def batch(
@@ -529,23 +557,10 @@ def batch(
             summary.skipped.append(job)
         else:
             pending.append(job)
-    with (
-        tempfile.TemporaryDirectory(prefix="kit-kernels-") as ipc_dir,
-        tqdm(total=len(pending), desc="Rapporten", unit=" rapport", disable=not progress) as bar,
-    ):
-        if jobs > 1:
-            # spawn, not fork: a forked child of a process that already ran a kernel (threads,
-            # ZMQ sockets) can hang
-            context = multiprocessing.get_context("spawn")
-            with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-                futures = {pool.submit(_run_job, job, ipc_dir): job for job in pending}
-                for future in as_completed(futures):
-                    _record(summary, futures[future], *future.result())
-                    bar.update()
-        else:
-            for job in pending:
-                _record(summary, job, *_run_job(job, ipc_dir))
-                bar.update()
+    with tqdm(total=len(pending), desc="Rapporten", unit=" rapport", disable=not progress) as bar:
+        for job, stamp, error in run_jobs(pending, workers=jobs):
+            _record(summary, job, stamp, error)
+            bar.update()
     write_index(summary, kwartaal, todo)
     return summary
 

@@ -219,3 +219,31 @@ class TestPdfNeedsChromium:
         found = {"google-chrome": "/opt/google/chrome/google-chrome"}
         monkeypatch.setattr(report.shutil, "which", found.get)
         assert chromium() == "/opt/google/chrome/google-chrome"
+
+    def test_cli_stops_before_rendering_when_chromium_is_missing(
+        self, tmp_path, monkeypatch, capsys
+    ):
+        from kit.__main__ import main
+
+        monkeypatch.setattr(report.shutil, "which", lambda name: None)
+        rendered_any = []
+        monkeypatch.setattr(report, "run_jobs", lambda *a, **k: rendered_any.append(1) or [])
+        params = PROJ_ROOT / "data" / "example" / "rapport.yaml"
+        code = main(["rapport", "--params", str(params), "--uit", str(tmp_path), "--pdf"])
+        assert code == 2
+        assert "Fout: Voor --pdf is Chromium nodig" in capsys.readouterr().err
+        assert not rendered_any
+
+
+def test_cli_checks_every_notebook_before_rendering(tmp_path, monkeypatch, capsys):
+    """A wrong type for one notebook stops ``kit rapport`` before any report is rendered."""
+    from kit.__main__ import main
+
+    rendered_any = []
+    monkeypatch.setattr(report, "run_jobs", lambda *a, **k: rendered_any.append(1) or [])
+    params = tmp_path / "p.yaml"
+    params.write_text("regio: R\nmin_cel: tien\n", encoding="utf-8")
+    code = main(["rapport", "--params", str(params), "--uit", str(tmp_path)])
+    assert code == 2
+    assert "min_cel" in capsys.readouterr().err
+    assert not rendered_any

@@ -192,7 +192,8 @@ class ScanResult:
         severe = {c.id for c in self.checks if c.ernst in ("fout", "waarschuwing")}
         flags = self.flags[self.flags["check_id"].isin(severe)]
         codes, records = pd.factorize(flags["record"], sort=False)
-        keys = pa.array(np.asarray(records, dtype=object), pa.string())  # Arrow string kernels: fast on many keys
+        # Arrow string kernels: fast on many keys
+        keys = pa.array(np.asarray(records, dtype=object), pa.string())
         is_row = pc.match_substring(keys, ":").to_numpy(zero_copy_only=False)
         message = pc.list_element(pc.split_pattern(keys, ":", max_splits=1), 0)
         failing_codes = np.unique(codes[flags["afwijkend"].to_numpy()])
@@ -258,9 +259,7 @@ class ScanResult:
 
 def _in(values: pa.Array, value_set: pa.Array) -> np.ndarray:
     """Whether each value occurs in ``value_set`` (a numpy bool array; missing is False)."""
-    return pc.fill_null(pc.is_in(values, value_set=value_set), False).to_numpy(
-        zero_copy_only=False
-    )
+    return pc.fill_null(pc.is_in(values, value_set=value_set), False).to_numpy(zero_copy_only=False)
 
 
 def month_labels(dates: pd.Series) -> pd.Series:
