@@ -85,7 +85,8 @@ def _date(value) -> date | None:
             found = datetime.strptime(value, "%Y-%m-%d").date()
         except (TypeError, ValueError):
             found = None
-        _DATES[value] = found
+        if len(_DATES) < 100_000:  # distinct dates are few; do not grow on garbage
+            _DATES[value] = found
     return found
 
 
