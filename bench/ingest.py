@@ -1,6 +1,6 @@
 """Benchmark: ingest of a region-scale example (about 300k messages) and of 1% new files.
 
-Not a test: it prints figures for the issue note and writes them to bench/out/ingest.json.
+Not a test: it prints figures for the issue note and writes them to bench/out/ingest-<kinderen>.json.
 
     .venv/bin/python bench/ingest.py [--kinderen 20000] [--werkmap /tmp/kit-bench]
 
@@ -108,7 +108,7 @@ def main() -> None:
         "cpu_count": os.cpu_count(),
     }
     OUT.mkdir(exist_ok=True)
-    (OUT / "ingest.json").write_text(json.dumps(figures, indent=2), encoding="utf-8")
+    (OUT / f"ingest-{args.kinderen}.json").write_text(json.dumps(figures, indent=2), encoding="utf-8")
     print(json.dumps(figures, indent=2))
 
 

@@ -3,7 +3,8 @@
     .venv/bin/python bench/quickscan.py [--store MAP] [--kinderen 20000] [--peildatum 2026-03-31]
 
 Without --store it generates the region with the example generator and ingests it (as
-bench/ingest.py does) into --werkmap. Prints seconds per step and writes bench/out/quickscan.json.
+bench/ingest.py does) into --werkmap. Prints seconds per step and writes them to
+bench/out/quickscan-<kinderen>.json.
 """
 
 from __future__ import annotations
@@ -48,7 +49,8 @@ def main() -> None:
         **{k: round(v, 2) for k, v in timings.items()},
     }
     OUT.mkdir(exist_ok=True)
-    (OUT / "quickscan.json").write_text(json.dumps(figures, indent=2), encoding="utf-8")
+    name = f"quickscan-{args.kinderen}.json" if args.store is None else "quickscan-store.json"
+    (OUT / name).write_text(json.dumps(figures, indent=2), encoding="utf-8")
     print(json.dumps(figures, indent=2))
 
 

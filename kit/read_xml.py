@@ -265,9 +265,14 @@ class SourceFile(NamedTuple):
     read: Callable[[], bytes]
 
 
+_NINE_DIGITS = re.compile(r"(?<!\d)\d{9}(?!\d)")
+
+
 def mask_bsn_like(text: str) -> str:
     """Mask every 9-digit number that passes the 11-proef (it may be a BSN in a file name)."""
-    return re.sub(r"(?<!\d)\d{9}(?!\d)", lambda m: "<bsn>" if bsn_elfproef(m[0]) else m[0], text)
+    if _NINE_DIGITS.search(text) is None:  # the common case: nothing to mask
+        return text
+    return _NINE_DIGITS.sub(lambda m: "<bsn>" if bsn_elfproef(m[0]) else m[0], text)
 
 
 def iter_sources(paths: list[Path]) -> Iterator[SourceFile]:

@@ -401,12 +401,21 @@ def ingest(
         for src in tqdm(sources, desc="Inlezen", unit=" bestanden", disable=not progress):
             # the path may hold a BSN: store and compare only a keyed digest of the signature
             signature = pseudonymise.digest(src.signature)
-            row = {"bron": src.name, "signatuur": signature, "inlees_id": inlees_id}
-            file_rows.append(row)
             content_hash = hash_by_sig.get(signature)
             if content_hash in loaded_hashes:
-                row |= {"inhoud_hash": content_hash, "status": KNOWN, "reden": SKIPPED_REASON}
+                file_rows.append(
+                    {
+                        "bron": src.name,
+                        "signatuur": signature,
+                        "inlees_id": inlees_id,
+                        "inhoud_hash": content_hash,
+                        "status": KNOWN,
+                        "reden": SKIPPED_REASON,
+                    }
+                )
                 continue
+            row = {"bron": src.name, "signatuur": signature, "inlees_id": inlees_id}
+            file_rows.append(row)
             try:
                 data = src.read()
             except Rejected as exc:
@@ -565,9 +574,9 @@ def data_dictionary() -> str:
 
 
 FILE_EXPLAIN = {
-    "signatuur": "Sleutelafhankelijke hash (HMAC) van pad, grootte en wijzigingstijd (bij "
-    "archieven ook de naam en CRC van het bestand erin); herkent ongewijzigde "
-    "bestanden zonder ze opnieuw te lezen. Gehasht, omdat een pad een BSN of naam "
+    "signatuur": "Sleutelafhankelijke hash (BLAKE2b met sleutel) van pad, grootte en "
+    "wijzigingstijd (bij archieven ook de naam en CRC van het bestand erin); herkent "
+    "ongewijzigde bestanden zonder ze opnieuw te lezen. Gehasht, omdat een pad een BSN of naam "
     "kan bevatten.",
     "inhoud_hash": "SHA-256 van de inhoud; hetzelfde bestand wordt maar één keer ingelezen.",
     "status": "ingelezen, afgewezen of al_ingelezen.",

@@ -285,7 +285,7 @@ def evaluate_checks(data: ScanData, checks: list[Check]) -> ScanResult:
     ScanResult
         Flags with categorical group columns and a ``maand`` column (``JJJJ-MM``).
     """
-    status, parts = [], []
+    status, parts, assessed = [], [], []
     for check in checks:
         if not check.aan:
             status.append((check.id, OFF))
@@ -295,14 +295,18 @@ def evaluate_checks(data: ScanData, checks: list[Check]) -> ScanResult:
             status.append((check.id, NOT_ASSESSABLE))
             continue
         status.append((check.id, ASSESSED))
-        parts.append(result[OUTCOME_COLUMNS].assign(check_id=check.id))
-    flags = (
-        pd.concat(parts, ignore_index=True)
-        if parts
-        else pd.DataFrame(columns=["check_id", *OUTCOME_COLUMNS])
+        parts.append(result[OUTCOME_COLUMNS])
+        assessed.append(check.id)
+    outcomes = (
+        pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=OUTCOME_COLUMNS)
     )
-    flags = flags[["check_id", *OUTCOME_COLUMNS]]
-    for col in ("check_id", "berichttype", "aanbieder", "gemeente"):
+    # check_id straight from the part sizes: no column of millions of strings to factorize
+    codes = np.repeat(np.arange(len(assessed)), [len(p) for p in parts]).astype(np.int16)
+    flags = pd.DataFrame(
+        {"check_id": pd.Categorical.from_codes(codes, categories=assessed)}
+        | {col: outcomes[col] for col in OUTCOME_COLUMNS}
+    )
+    for col in ("berichttype", "aanbieder", "gemeente"):
         flags[col] = flags[col].astype("category")
     flags["maand"] = month_labels(flags["datum"])
     return ScanResult(
