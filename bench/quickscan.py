@@ -17,6 +17,7 @@ from pathlib import Path
 from common import OUT, region_store
 
 from kit.checks import allow_test_bsns, evaluate_checks, load_checks, prepare_scan, quickscan_tables
+from kit.checks.base import REGISTRY
 from kit.checks.patterns import provider_patterns
 from kit.store import read_table
 
@@ -27,6 +28,9 @@ def main() -> None:
     parser.add_argument("--kinderen", type=int, default=20000)
     parser.add_argument("--werkmap", type=Path, default=Path("/tmp/kit-bench"))
     parser.add_argument("--peildatum", default="2026-03-31")
+    parser.add_argument(
+        "--per-controle", action="store_true", help="also time every check on its own"
+    )
     args = parser.parse_args()
     store = args.store or region_store(args.werkmap, args.kinderen)
     checks = allow_test_bsns(load_checks())
@@ -48,6 +52,13 @@ def main() -> None:
         "bevindingen_rows": len(tables["bevindingen"].frame),
         **{k: round(v, 2) for k, v in timings.items()},
     }
+    if args.per_controle:  # each check once more, alone (shared caches are warm by now)
+        per_check = {}
+        for check in checks:
+            t = time.perf_counter()
+            REGISTRY[check.id](data, check.parameters)
+            per_check[check.id] = round(time.perf_counter() - t, 3)
+        figures["per_check_s"] = dict(sorted(per_check.items(), key=lambda kv: -kv[1]))
     OUT.mkdir(exist_ok=True)
     name = f"quickscan-{args.kinderen}.json" if args.store is None else "quickscan-store.json"
     (OUT / name).write_text(json.dumps(figures, indent=2), encoding="utf-8")
