@@ -1,9 +1,8 @@
-"""Maak de golden notebooks voor tests/test_golden.py opnieuw.
+"""Regenerate the golden notebooks of tests/test_golden.py.
 
-Draai dit alleen na een bewuste wijziging van een notebook of van wat de kit laat zien (cijfers,
-tabellen, grafieken, teksten), of na een upgrade van Altair/vl-convert die de SVG's verandert.
-Bekijk daarna de diff van ``tests/golden/*.ipynb``: elke gewijzigde uitvoer moet te verklaren
-zijn. Vanuit de hoofdmap van de repository::
+Run this only after a deliberate change to a notebook or to what the kit shows (numbers, tables,
+charts, texts), or after an Altair/vl-convert upgrade that changes the SVGs. Then read the diff
+of ``tests/golden/*.ipynb``: every changed output must be explainable. From the repository root::
 
     .venv/bin/python tests/golden/regenerate.py
 
