@@ -117,6 +117,20 @@ def monthly_reliability(scores_per_month: pd.DataFrame) -> alt.Chart:
 # Waiting-time definitions (notebook 02_definities)
 
 
+def _days_axis(max_dagen: int) -> alt.X:
+    """X axis of the curves over days since the start event (KM and cumulative incidence)."""
+    return alt.X(
+        "dagen:Q",
+        title="Dagen sinds de startgebeurtenis",
+        scale=alt.Scale(domain=[0, max_dagen], nice=False),
+    )
+
+
+def _definition_colour() -> alt.Color:
+    """One colour per waiting-time definition, with room for its full name in the legend."""
+    return alt.Color("naam:N", title="Definitie", legend=alt.Legend(labelLimit=320))
+
+
 def km_overlay(
     curves: pd.DataFrame, *, norms: pd.DataFrame | None = None, max_dagen: int = 365
 ) -> alt.LayerChart:
@@ -139,13 +153,9 @@ def km_overlay(
         alt.Chart(data)
         .mark_line(interpolate="step-after")
         .encode(
-            x=alt.X(
-                "dagen:Q",
-                title="Dagen sinds de startgebeurtenis",
-                scale=alt.Scale(domain=[0, max_dagen], nice=False),
-            ),
+            x=_days_axis(max_dagen),
             y=alt.Y("pct_wachtend:Q", title="% nog niet gestart", scale=alt.Scale(domain=[0, 100])),
-            color=alt.Color("naam:N", title="Definitie", legend=alt.Legend(labelLimit=320)),
+            color=_definition_colour(),
             tooltip=["naam", "dagen", "pct_wachtend"],
         )
     )
@@ -182,13 +192,9 @@ def incidence_chart(incidence: pd.DataFrame, *, max_dagen: int = 365) -> alt.Fac
         alt.Chart(data)
         .mark_line(interpolate="step-after")
         .encode(
-            x=alt.X(
-                "dagen:Q",
-                title="Dagen sinds de startgebeurtenis",
-                scale=alt.Scale(domain=[0, max_dagen], nice=False),
-            ),
+            x=_days_axis(max_dagen),
             y=alt.Y("pct:Q", title="% (cumulatief)", scale=alt.Scale(domain=[0, 100])),
-            color=alt.Color("naam:N", title="Definitie", legend=alt.Legend(labelLimit=320)),
+            color=_definition_colour(),
             tooltip=["naam", "uitkomst", "dagen", "pct"],
         )
         .properties(width=300, height=260)
