@@ -287,7 +287,7 @@ def bedragen_volumes(data: ScanData, params: dict) -> pd.DataFrame | None:
     exact = (rows["IngediendBedrag"] == rows["GeleverdVolume"] * rows["ProductTarief"]).fillna(
         False
     )
-    wrong_amount = (computable & ~exact.astype(bool)).to_numpy(dtype=bool)
+    wrong_amount = (computable & ~exact.astype(bool)).to_numpy(dtype=bool, copy=True)
     minutes = wrong_amount & (unit == MINUTE).fillna(False).to_numpy(dtype=bool)
     wrong_amount[minutes] = ~_minutes_ok(rows[minutes]).to_numpy(dtype=bool)
     wrong_amount = pd.Series(wrong_amount, index=rows.index)
