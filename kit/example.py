@@ -42,7 +42,8 @@ from xml.sax.saxutils import escape
 
 import numpy as np
 import pandas as pd
-import yaml
+
+from kit.config import package_yaml
 
 __all__ = ["DEFECTEN", "write_example_region"]
 
@@ -360,7 +361,7 @@ class _Contract:
 
 @lru_cache(maxsize=1)
 def _contract() -> _Contract:
-    spec = yaml.safe_load(Path(__file__).with_name("berichten.yaml").read_text(encoding="utf-8"))
+    spec = package_yaml("berichten.yaml")
     berichten = spec["berichten"]
     codes = {bt: str(v["code"]) for bt, v in berichten.items()}
     retour_van = {bt: str(v["retour"]) for bt, v in berichten.items() if "retour" in v}

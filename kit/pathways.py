@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from kit.store import read_table
@@ -89,23 +90,37 @@ def drop_rejected(records: pd.DataFrame, retourcodes: pd.DataFrame) -> pd.DataFr
     msg_key = ["berichttype", "gemeente", "aanbieder", "Identificatie"]
     bad = bad.rename(columns={"heen_berichttype": "berichttype"})
     whole = bad[~bad["niveau"].isin(RECORD_CLASSES)][msg_key].drop_duplicates()
-    keep = ~_isin(records, whole, msg_key)
+    keep = ~matches(records, whole, msg_key)
     per_record = bad[bad["niveau"].isin(RECORD_CLASSES)]
     for key_col in ("ToewijzingNummer", "ReferentieAanbieder", "ReferentieNummer"):
         if key_col not in records:
             continue
         rejected = per_record.dropna(subset=[key_col])[[*msg_key, key_col]].drop_duplicates()
-        keep &= ~_isin(records, rejected, [*msg_key, key_col])
+        keep &= ~matches(records, rejected, [*msg_key, key_col])
     return records[keep]
 
 
-def _isin(frame: pd.DataFrame, keys: pd.DataFrame, cols: list[str]) -> pd.Series:
-    if keys.empty:
+def key_codes(cols: list[str], *frames: pd.DataFrame) -> list[np.ndarray]:
+    """Integer codes of the combined key ``cols``, comparable across ``frames``.
+
+    Equal keys get equal codes; a missing value is a value of its own. Much faster than joining
+    or grouping on several text columns.
+    """
+    sizes = [len(f) for f in frames]
+    combined = np.zeros(sum(sizes), dtype=np.int64)
+    for col in cols:
+        values = pd.concat([f[col] for f in frames], ignore_index=True)
+        codes, uniques = pd.factorize(values, use_na_sentinel=False)
+        combined, _ = pd.factorize(combined * (len(uniques) + 1) + codes)
+    return np.split(combined, np.cumsum(sizes)[:-1])
+
+
+def matches(frame: pd.DataFrame, other: pd.DataFrame, cols: list[str]) -> pd.Series:
+    """Whether each row of ``frame`` has a row in ``other`` with equal ``cols``."""
+    if frame.empty or other.empty:
         return pd.Series(False, index=frame.index)
-    index = pd.MultiIndex.from_frame(keys[cols].astype("string"))
-    return pd.Series(
-        pd.MultiIndex.from_frame(frame[cols].astype("string")).isin(index), index=frame.index
-    )
+    left, right = key_codes(cols, frame, other)
+    return pd.Series(np.isin(left, right), index=frame.index)
 
 
 def current_toewijzingen(toewijzingen: pd.DataFrame) -> pd.DataFrame:
@@ -170,17 +185,11 @@ def current_regie(records: pd.DataFrame, logical_key: list[str]) -> pd.DataFrame
     if records.empty:
         return records.assign(n_aanleveringen=pd.Series(dtype="Int64"))
     ordered = records.sort_values(["Dagtekening", "Identificatie", "regel"], kind="mergesort")
-    keyed = ordered.assign(
-        **{
-            c: ordered[c].astype("string").fillna("")
-            for c in logical_key
-            if ordered[c].dtype == "string"
-        }
-    )
-    last = keyed.groupby(logical_key, sort=False, dropna=False).tail(1)
-    counts = keyed.groupby(logical_key, sort=False, dropna=False).size().rename("n_aanleveringen")
-    current = last[last["StatusAanlevering"] == "1"].join(counts, on=logical_key)
-    return records.loc[current.index].assign(n_aanleveringen=current["n_aanleveringen"].values)
+    (group,) = key_codes(logical_key, ordered)
+    last = ~pd.Series(group).duplicated(keep="last").to_numpy()
+    current = last & (ordered["StatusAanlevering"] == "1").fillna(False).to_numpy(dtype=bool)
+    counts = np.bincount(group)[group[current]]
+    return ordered[current].assign(n_aanleveringen=counts)
 
 
 START_KEY = [
@@ -239,7 +248,7 @@ def rejected_by_325(prestaties: pd.DataFrame, retourcodes: pd.DataFrame) -> pd.S
         & (retourcodes["niveau"] == "Prestatie")
         & ~retourcodes["RetourCode"].isin(ACCEPT_CODES)
     ].dropna(subset=["ReferentieNummer"])
-    return _isin(prestaties, codes, ["aanbieder", "ReferentieNummer"])
+    return matches(prestaties, codes, ["aanbieder", "ReferentieNummer"])
 
 
 def _declaration_summary(prestaties: pd.DataFrame) -> pd.DataFrame:
@@ -351,7 +360,7 @@ def build_pathways(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     )
     linked["pathway_id"] = linked["gemeente"] + ":" + linked["ToewijzingNummer"]
     used = linked[["aanbieder", "vot_referentie"]].dropna()
-    open_requests = requests[~_isin(requests, used, ["aanbieder", "vot_referentie"])].rename(
+    open_requests = requests[~matches(requests, used, ["aanbieder", "vot_referentie"])].rename(
         columns={
             "vot_categorie": "categorie",
             "vot_productcode": "productcode",

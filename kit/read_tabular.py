@@ -15,8 +15,7 @@ import csv
 import io
 from pathlib import Path
 
-import yaml
-
+from kit.config import load_yaml
 from kit.privacy import Pseudonymiser
 from kit.read_xml import FieldSpec, ParsedFile, Rejected, convert, load_schema
 
@@ -38,7 +37,7 @@ def load_column_map(path: Path) -> dict[str, str]:
     ValueError
         If the file has no ``kolommen`` mapping of strings.
     """
-    doc = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    doc = load_yaml(Path(path).read_text(encoding="utf-8")) or {}
     mapping = doc.get("kolommen") if isinstance(doc, dict) else None
     if not isinstance(mapping, dict) or not all(
         isinstance(k, str) and isinstance(v, str) for k, v in mapping.items()

@@ -26,7 +26,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
-import yaml
 from tqdm.auto import tqdm
 
 from kit import __version__, config
@@ -336,7 +335,7 @@ def load_params(path: Path, notebooks: list[Path]) -> dict[Path, dict]:
         For a name that no notebook of the kit knows, a per_notebook block for a notebook that
         does not exist, or a per_notebook name that notebook does not know.
     """
-    doc = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    doc = config.load_yaml(Path(path).read_text(encoding="utf-8")) or {}
     per_notebook = doc.pop("per_notebook", {}) or {}
     # one parameter file serves all notebooks: a name is unknown only if no notebook knows it
     every = list(dict.fromkeys([*notebooks, *default_notebooks()]))
@@ -444,7 +443,7 @@ def load_batch(path: Path) -> tuple[str, Path, list[Job]]:
     ``gemeenschappelijk`` (parameters for every report) and ``eenheden`` (a list of parameter
     sets, each with a ``naam``; its other keys override the common ones).
     """
-    doc = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    doc = config.load_yaml(Path(path).read_text(encoding="utf-8")) or {}
     missing = [k for k in ("kwartaal", "notebooks", "eenheden") if not doc.get(k)]
     if missing:
         raise ParameterError(f"{path}: ontbrekend: {', '.join(missing)}")

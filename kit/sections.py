@@ -8,7 +8,7 @@ notebook.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -134,7 +134,7 @@ def prepare_quickscan(
     keep = flags["datum"].between(van, tot) & (
         flags["gemeente"].isin(gemeenten) if gemeenten else True
     )
-    result = ScanResult(result.checks, result.status, flags[keep].reset_index(drop=True))
+    result = replace(result, flags=flags[keep].reset_index(drop=True))
     patterns = provider_patterns(data)
     return QuickscanContext(
         regio,

@@ -27,8 +27,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-import yaml
 
+from kit.config import load_yaml
 from kit.pathways import PATHWAY_COLUMNS
 
 if TYPE_CHECKING:
@@ -332,7 +332,7 @@ def load_definitions(path: str | Path | None = None) -> Definitions:
         if path
         else resources.files("kit").joinpath("waiting_times.yaml").read_text(encoding="utf-8")
     )
-    doc = yaml.safe_load(text) or {}
+    doc = load_yaml(text) or {}
     if not isinstance(doc.get("definities"), list) or not doc["definities"]:
         raise ValueError(f"{src}: verwacht een lijst 'definities:'")
     if not isinstance(doc.get("normen"), list):
@@ -1053,8 +1053,8 @@ def flagged_pathways(
     pathways : pandas.DataFrame
         The pathway model (``rij_301``, ``rij_305`` = store-row keys).
     flags : pandas.DataFrame
-        :attr:`kit.checks.ScanResult.flags` (``check_id, record, afwijkend``) or the failing
-        records kept by :func:`kit.checks.write_flags` (no ``afwijkend`` column).
+        :meth:`kit.checks.ScanResult.flagged` or the failing records kept by
+        :func:`kit.checks.write_flags` (``check_id, record`` with store labels).
     checks : sequence of str
         Check ids whose failing records count, e.g. ``["start_automatisch"]``.
 
@@ -1401,7 +1401,7 @@ def waits_from_store(
     definitions = definitions or load_definitions()
     data = prepare_scan(Path(store), peildatum=peildatum)
     checks = [c for c in load_checks() if c.id in definitions.sensitivity_checks]
-    flags = evaluate_checks(data, checks).flags
+    flags = evaluate_checks(data, checks).flagged()
     pathways = data.pathways
     if gemeenten:
         pathways = pathways[pathways["gemeente"].isin(list(gemeenten))].reset_index(drop=True)

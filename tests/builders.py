@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from kit.checks import scan_data
-from kit.checks.base import ScanData
+from kit.checks.base import REGISTRY, ScanData
 from kit.store import FILES_TABLE, columns_of, table_names, typed_frame
 
 GEM, GEM2, AGB, AGB2 = "9901", "9902", "98000001", "98000002"
@@ -208,6 +208,14 @@ def bericht(
         "Identificatie": ident,
         "Dagtekening": dag,
     } | extra
+
+
+def run(check_id: str, data: ScanData, params: dict | None = None) -> pd.DataFrame | None:
+    """Evaluate one check, with each record as its store label (``bericht_id:regel``)."""
+    result = REGISTRY[check_id](data, params or {})
+    if result is None:
+        return None
+    return result.assign(record=data.keys.labels(result["record"].to_numpy()))
 
 
 def failing(result: pd.DataFrame) -> list[str]:

@@ -83,9 +83,9 @@ class TestExactlyWhatWasInjected:
         assert cmp.loc["301", "exp"] <= cmp.loc["301", "got"] <= 2 * cmp.loc["301", "exp"]
 
     def test_late_declarations_are_the_injected_messages(self, scan, injected):
-        f = scan[1].flags
-        late = f[(f["check_id"] == "declaratie_te_laat") & f["afwijkend"]]
-        messages = late["record"].astype(str).str.split(":").str[0].nunique()
+        f = scan[1].flagged()
+        late = f[f["check_id"] == "declaratie_te_laat"]
+        messages = late["record"].str.split(":").str[0].nunique()
         assert messages == expected(injected, "late_323", ["berichttype"])["323"]
 
 

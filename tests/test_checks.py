@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 import yaml
-from builders import AGB, AGB2, GEM, regie, scan, toewijzing
+from builders import AGB, AGB2, GEM, bericht, bestand, regie, retourcode, scan, toewijzing
 
 from kit.checks import (
     DIMENSIONS,
@@ -16,7 +17,7 @@ from kit.checks import (
     load_checks,
     quickscan_tables,
 )
-from kit.checks.base import REGISTRY
+from kit.checks.base import FILE, MESSAGE, REGISTRY, ROW
 from kit.checks.patterns import provider_patterns
 from kit.outputs import SharedTable, write_shared
 
@@ -120,6 +121,61 @@ class TestEvaluateChecks:
         assert set(per_month["maand"]) == {"2024-01", "2024-02"}
         feb = per_month[(per_month["berichttype"] == "305") & (per_month["maand"] == "2024-02")]
         assert feb["n_betrouwbaar"].tolist() == [0]
+
+
+def message_and_rows_data():
+    """Message m1 (a 305 with a wrong BerichtVersie) with two rows; its retour r1 has none."""
+    return scan(
+        berichten=[
+            bericht("305", ident="S1", dag="2024-01-20", BerichtVersie="2", bericht_id="m1"),
+            bericht("306", ident="S1", dag="2024-01-20", bericht_id="r1"),
+        ],
+        toewijzingen=[toewijzing("100"), toewijzing("101")],
+        starts=[
+            regie("305", "100", bericht_id="m1", regel=0),
+            regie("305", "101", bericht_id="m1", regel=1),
+        ],
+        retourcodes=[
+            retourcode("0001", heen="305", ident="S1", bericht_id="r1"),
+            retourcode("0200", heen="305", ident="S1", bericht_id="r1"),
+        ],
+        bestanden=[bestand("a.xml", "h1"), bestand("b.xml", "h1")],
+    )
+
+
+class TestRecordKeys:
+    def test_labels_kinds_and_messages(self):
+        data = message_and_rows_data()
+        keys = data.keys
+        starts = data.rows("starts")["record"].to_numpy()
+        messages = data.rows("berichten")["record"].to_numpy()
+        assert list(keys.labels(starts)) == ["m1:0", "m1:1"]
+        assert list(keys.labels(messages)) == ["m1", "r1"]
+        # a table without regel holds messages: its rows get their message's key
+        assert list(data.rows("retourcodes")["record"]) == [messages[1], messages[1]]
+        kind, message = keys.kinds(np.concatenate([starts, messages]))
+        assert list(kind) == [ROW, ROW, MESSAGE, MESSAGE]
+        assert list(message) == [messages[0], messages[0], messages[0], messages[1]]
+        files = keys.of_table("bestanden")
+        assert list(keys.labels(files)) == ["bestand:h1", "bestand:h1"]
+        assert list(keys.kinds(files)[0]) == [FILE, FILE]
+        assert list(keys.of_labels(pd.Series(["m1:1", "zz:0"]), "starts")) == [starts[1], -1]
+        assert len(set(starts) | set(messages) | set(files)) == 6
+
+    def test_failing_message_fails_its_rows_and_a_message_without_rows_counts_alone(self):
+        checks = [check("kop_ongeldig", ernst="fout"), check("start_te_laat", max_werkdagen=50)]
+        result = evaluate_checks(message_and_rows_data(), checks)
+        verdicts = result.record_verdicts()
+        labels = dict(zip(result.keys.labels(verdicts["record"]), verdicts["betrouwbaar"],
+                          strict=True))
+        # m1 itself is no record (it has rows); its header fails, so both rows fail
+        assert labels == {"m1:0": False, "m1:1": False, "r1": True}
+        scores = result.scores().set_index("berichttype")
+        assert scores.loc["305", ["n", "n_betrouwbaar"]].tolist() == [2, 0]
+        assert scores.loc["306", ["n", "n_betrouwbaar"]].tolist() == [1, 1]
+        flagged = result.flagged()
+        assert sorted(flagged["record"]) == ["m1"]
+        assert list(flagged["check_id"]) == ["kop_ongeldig"]
 
 
 class TestProviderPatterns:

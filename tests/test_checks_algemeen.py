@@ -13,6 +13,7 @@ from builders import (
     prestatie,
     regie,
     retourcode,
+    run,
     scan,
     toewijzing,
     verzoek,
@@ -20,10 +21,6 @@ from builders import (
 
 from kit.checks.algemeen import retourcodes_per_code
 from kit.checks.base import REGISTRY
-
-
-def run(check: str, data, params: dict | None = None):
-    return REGISTRY[check](data, params or {})
 
 
 class TestKopOngeldig:

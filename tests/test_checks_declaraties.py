@@ -15,11 +15,10 @@ from builders import (
     prestatie,
     regie,
     retourcode,
+    run,
     scan,
     toewijzing,
 )
-
-from kit.checks.base import REGISTRY
 
 JAN = {"begin": "2024-01-15", "eind": "2024-01-31"}  # first month of the default toewijzing
 FEB = {"begin": "2024-02-01", "eind": "2024-02-29"}
@@ -71,7 +70,7 @@ class TestProductperiodeRegels:
             ],
             declaraties=[declaratie(bericht_id="dp", periode=("2024-04-01", "2024-05-15"))],
         )
-        result = REGISTRY["productperiode_regels"](data, {})
+        result = run("productperiode_regels", data, {})
         assert failing(result) == [
             "after:0",
             "before:0",
@@ -83,7 +82,7 @@ class TestProductperiodeRegels:
         assert len(result) == 10
 
     def test_no_prestaties_is_not_assessable(self):
-        assert REGISTRY["productperiode_regels"](scan(toewijzingen=[toewijzing()]), {}) is None
+        assert run("productperiode_regels", scan(toewijzingen=[toewijzing()]), {}) is None
 
 
 class TestDeclaratieVoorStart:
@@ -125,7 +124,7 @@ class TestDeclaratieVoorStart:
                 prestatie("105", ref="R105", begin="2024-01-01", bericht_id="nostart"),  # no 305
             ],
         )
-        result = REGISTRY["declaratie_voor_start"](data, self.PARAMS)
+        result = run("declaratie_voor_start", data, self.PARAMS)
         assert failing(result) == ["early:0", "late:0"]
         assert sorted(result["record"]) == [
             "early:0",
@@ -137,7 +136,7 @@ class TestDeclaratieVoorStart:
 
     def test_without_starts_not_assessable(self):
         data = scan(toewijzingen=[toewijzing()], prestaties=[prestatie()])
-        assert REGISTRY["declaratie_voor_start"](data, self.PARAMS) is None
+        assert run("declaratie_voor_start", data, self.PARAMS) is None
 
 
 class TestBedragenVolumes:
@@ -203,7 +202,7 @@ class TestBedragenVolumes:
                 declaratie("DN2", bericht_id="m2", totaal=7000),  # lines sum to 6000
             ],
         )
-        result = REGISTRY["bedragen_volumes"](data, {})
+        result = run("bedragen_volumes", data, {})
         assert failing(result) == ["d:1", "f:1", "h:1", "m1:2", "m2:0"]
         assert len(result) == 10  # 8 prestaties + 2 declaraties
 
@@ -216,12 +215,12 @@ class TestBedragenVolumes:
             ],
             declaraties=[declaratie(bericht_id="m1", totaal=0, dc="D")],  # 8000 - 8000
         )
-        result = REGISTRY["bedragen_volumes"](data, {})
+        result = run("bedragen_volumes", data, {})
         assert failing(result) == []
         assert len(result) == 3
 
     def test_no_prestaties_is_not_assessable(self):
-        assert REGISTRY["bedragen_volumes"](scan(toewijzingen=[toewijzing()]), {}) is None
+        assert run("bedragen_volumes", scan(toewijzingen=[toewijzing()]), {}) is None
 
 
 class TestDeclaratieDubbelKoppeling:
@@ -267,7 +266,7 @@ class TestDeclaratieDubbelKoppeling:
             ],
             retourcodes=[retourcode("0611", bericht_id="a11", ReferentieNummer="R11")],
         )
-        result = REGISTRY["declaratie_dubbel_koppeling"](data, {})
+        result = run("declaratie_dubbel_koppeling", data, {})
         assert failing(result) == [
             "a1:0",
             "m2:1",
@@ -297,13 +296,13 @@ class TestDeclaratieDubbelKoppeling:
             ],
             retourcodes=[retourcode("8017", bericht_id="a13", niveau="DeclaratieAntwoord")],
         )
-        result = REGISTRY["declaratie_dubbel_koppeling"](data, {})
+        result = run("declaratie_dubbel_koppeling", data, {})
         assert failing(result) == []
         assert sorted(result["record"]) == ["a13:0", "m13:1", "m14:1"]
 
     def test_no_prestaties_is_not_assessable(self):
         assert (
-            REGISTRY["declaratie_dubbel_koppeling"](scan(toewijzingen=[toewijzing()]), {}) is None
+            run("declaratie_dubbel_koppeling", scan(toewijzingen=[toewijzing()]), {}) is None
         )
 
 
@@ -339,7 +338,7 @@ class TestDeclaratieTeLaat:
                 prestatie("103", ref="R7", dag="2024-05-01", bericht_id="retrolate", **JAN),
             ],
         )
-        result = REGISTRY["declaratie_te_laat"](data, {})
+        result = run("declaratie_te_laat", data, {})
         assert failing(result) == ["decemberlate:0", "late:0", "retrolate:0"]
         assert sorted(result["record"]) == [
             "december:0",
@@ -351,4 +350,4 @@ class TestDeclaratieTeLaat:
         ]
 
     def test_no_prestaties_is_not_assessable(self):
-        assert REGISTRY["declaratie_te_laat"](scan(), {}) is None
+        assert run("declaratie_te_laat", scan(), {}) is None

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
-from builders import GEM2, failing, regie, retourcode, scan, toewijzing
-
-from kit.checks.base import REGISTRY
+from builders import GEM2, failing, regie, retourcode, run, scan, toewijzing
 
 PARAMS = {"max_werkdagen": 5}
 
@@ -20,7 +18,7 @@ class TestStartTeLaat:
                 regie("305", "101", dag="2024-01-24", bericht_id="late"),
             ],
         )
-        result = REGISTRY["start_te_laat"](data, PARAMS)
+        result = run("start_te_laat", data, PARAMS)
         assert len(result) == 2
         assert failing(result) == ["late:0"]
 
@@ -31,7 +29,7 @@ class TestStartTeLaat:
             toewijzingen=[toewijzing(ingang="2024-12-20")],
             starts=[regie("305", begin="2024-12-20", dag="2024-12-30")],
         )
-        assert failing(REGISTRY["start_te_laat"](data, PARAMS)) == []
+        assert failing(run("start_te_laat", data, PARAMS)) == []
 
     def test_retroactive_toewijzing_counts_from_the_301(self):
         # care began 2024-01-02, 301 sent 2024-02-01: 305 on 2024-02-06 is 3 wd after the 301.
@@ -39,10 +37,10 @@ class TestStartTeLaat:
             toewijzingen=[toewijzing(dag="2024-02-01", datum="2024-02-01", ingang="2024-01-02")],
             starts=[regie("305", begin="2024-01-02", dag="2024-02-06")],
         )
-        assert failing(REGISTRY["start_te_laat"](data, PARAMS)) == []
+        assert failing(run("start_te_laat", data, PARAMS)) == []
 
     def test_no_starts_is_not_assessable(self):
-        assert REGISTRY["start_te_laat"](scan(toewijzingen=[toewijzing()]), PARAMS) is None
+        assert run("start_te_laat", scan(toewijzingen=[toewijzing()]), PARAMS) is None
 
 
 class TestStartAutomatisch:
@@ -69,7 +67,7 @@ class TestStartAutomatisch:
                 ),
             ],
         )
-        result = REGISTRY["start_automatisch"](data, self.PARAMS)
+        result = run("start_automatisch", data, self.PARAMS)
         assert failing(result) == ["auto:0"]  # GI (48) is the agreed practice, not a finding
         assert len(result) == 3
 
@@ -95,7 +93,7 @@ class TestToewijzingZonderStart:
             ],
             starts=[regie("305", "101", dag="2024-01-20")],
         )
-        result = REGISTRY["toewijzing_zonder_start"](data, {"dagen": 30})
+        result = run("toewijzing_zonder_start", data, {"dagen": 30})
         assert failing(result) == ["nostart:0"]
         assert sorted(result["record"]) == ["nostart:0", "started:0"]
 
@@ -120,14 +118,14 @@ class TestStartBuitenToewijzing:
                 regie("305", "999", begin="2023-01-01", bericht_id="orphan"),  # no 301: not judged
             ],
         )
-        result = REGISTRY["start_buiten_toewijzing"](data, {})
+        result = run("start_buiten_toewijzing", data, {})
         assert failing(result) == ["after:0", "before:0"]
         assert len(result) == 5
 
     def test_not_assessable_without_linked_starts(self):
-        assert REGISTRY["start_buiten_toewijzing"](scan(toewijzingen=[toewijzing()]), {}) is None
+        assert run("start_buiten_toewijzing", scan(toewijzingen=[toewijzing()]), {}) is None
         orphans_only = scan(toewijzingen=[toewijzing("100")], starts=[regie("305", "999")])
-        assert REGISTRY["start_buiten_toewijzing"](orphans_only, {}) is None
+        assert run("start_buiten_toewijzing", orphans_only, {}) is None
 
 
 class TestStartIngangsdatumAfwijkend:
@@ -149,12 +147,12 @@ class TestStartIngangsdatumAfwijkend:
                 regie("305", "103", bericht_id="empty"),  # no ToewijzingIngangsdatum: not judged
             ],
         )
-        result = REGISTRY["start_ingangsdatum_afwijkend"](data, {})
+        result = run("start_ingangsdatum_afwijkend", data, {})
         assert failing(result) == ["old:0", "other:0"]
         assert len(result) == 3
 
     def test_not_assessable_without_starts(self):
-        assert REGISTRY["start_ingangsdatum_afwijkend"](scan(), {}) is None
+        assert run("start_ingangsdatum_afwijkend", scan(), {}) is None
 
 
 class TestStartProductAfwijkend:
@@ -177,12 +175,12 @@ class TestStartProductAfwijkend:
                 regie("305", "105", code=None, bericht_id="gen_cat"),
             ],
         )
-        result = REGISTRY["start_product_afwijkend"](data, {})
+        result = run("start_product_afwijkend", data, {})
         assert failing(result) == ["asp_code:0", "gen_cat:0", "spec_code:0"]
         assert len(result) == 6
 
     def test_not_assessable_without_starts(self):
-        assert REGISTRY["start_product_afwijkend"](scan(toewijzingen=[toewijzing()]), {}) is None
+        assert run("start_product_afwijkend", scan(toewijzingen=[toewijzing()]), {}) is None
 
 
 class TestStartWeesOfDubbel:
@@ -219,7 +217,7 @@ class TestStartWeesOfDubbel:
                 regie("307", "106", eind="2024-02-28", reden="31", dag="2024-03-01"),
             ],
         )
-        result = REGISTRY["start_wees_of_dubbel"](data, {})
+        result = run("start_wees_of_dubbel", data, {})
         assert failing(result) == [
             "del103:0",
             "delalone:0",
@@ -240,12 +238,12 @@ class TestStartWeesOfDubbel:
             ],
             retourcodes=[retourcode("9019", heen="305", niveau="Header", ident="S1")],
         )
-        result = REGISTRY["start_wees_of_dubbel"](data, {})
+        result = run("start_wees_of_dubbel", data, {})
         assert failing(result) == ["del:0"]
         assert len(result) == 2
 
     def test_no_starts_is_not_assessable(self):
-        assert REGISTRY["start_wees_of_dubbel"](scan(toewijzingen=[toewijzing()]), {}) is None
+        assert run("start_wees_of_dubbel", scan(toewijzingen=[toewijzing()]), {}) is None
 
 
 class TestStartZonderStop:
@@ -280,7 +278,7 @@ class TestStartZonderStop:
             ],
             stops=[regie("307", "101", eind="2024-05-31", reden="31", dag="2024-06-03")],
         )
-        result = REGISTRY["start_zonder_stop"](data, self.PARAMS)
+        result = run("start_zonder_stop", data, self.PARAMS)
         assert failing(result) == ["open:0", "withdrawn:0"]
         assert sorted(result["record"]) == ["open:0", "stopped:0", "withdrawn:0"]
         deadline = result.set_index("record")["datum"]
@@ -288,4 +286,4 @@ class TestStartZonderStop:
         assert deadline["withdrawn:0"] == pd.Timestamp("2024-03-08")
 
     def test_no_starts_is_not_assessable(self):
-        assert REGISTRY["start_zonder_stop"](scan(toewijzingen=[toewijzing()]), self.PARAMS) is None
+        assert run("start_zonder_stop", scan(toewijzingen=[toewijzing()]), self.PARAMS) is None

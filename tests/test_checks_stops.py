@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
-from builders import failing, regie, retourcode, scan, toewijzing
-
-from kit.checks.base import REGISTRY
+from builders import failing, regie, retourcode, run, scan, toewijzing
 
 
 class TestStopZonderStart:
@@ -31,12 +29,12 @@ class TestStopZonderStart:
             ],
             retourcodes=[retourcode("9019", heen="305", niveau="Header", ident="REJ")],
         )
-        result = REGISTRY["stop_zonder_start"](data, {})
+        result = run("stop_zonder_start", data, {})
         assert failing(result) == ["deleted:0", "early:0", "otherkey:0", "rejected:0"]
         assert len(result) == 5  # the StatusAanlevering 3 row is not checked
 
     def test_no_stops_is_not_assessable(self):
-        assert REGISTRY["stop_zonder_start"](scan(starts=[regie("305")]), {}) is None
+        assert run("stop_zonder_start", scan(starts=[regie("305")]), {}) is None
 
 
 class TestStopDatumlogica:
@@ -82,12 +80,12 @@ class TestStopDatumlogica:
                 ),
             ],
         )
-        result = REGISTRY["stop_datumlogica"](data, self.PARAMS)
+        result = run("stop_datumlogica", data, self.PARAMS)
         assert failing(result) == ["beyond:0", "late:0", "rev:0"]
         assert len(result) == 7
 
     def test_no_stops_is_not_assessable(self):
-        assert REGISTRY["stop_datumlogica"](scan(toewijzingen=[toewijzing()]), self.PARAMS) is None
+        assert run("stop_datumlogica", scan(toewijzingen=[toewijzing()]), self.PARAMS) is None
 
 
 class TestTijdelijkeStopOpen:
@@ -136,7 +134,7 @@ class TestTijdelijkeStopOpen:
                 regie("307", "107", eind="2024-03-10", reden="31", dag="2024-03-20"),
             ],
         )
-        result = REGISTRY["tijdelijke_stop_open"](data, self.PARAMS)
+        result = run("tijdelijke_stop_open", data, self.PARAMS)
         assert failing(result) == ["closedlate:0", "ended:0", "open:0", "over:0", "temp2:0"]
         assert sorted(result["record"]) == [
             "closed:0",
@@ -154,7 +152,7 @@ class TestTijdelijkeStopOpen:
 
     def test_no_temporary_stops_is_not_assessable(self):
         data = scan(stops=[regie("307", eind="2024-03-01", reden="31")])
-        assert REGISTRY["tijdelijke_stop_open"](data, self.PARAMS) is None
+        assert run("tijdelijke_stop_open", data, self.PARAMS) is None
 
 
 class TestStopredenMismatch:
@@ -179,7 +177,7 @@ class TestStopredenMismatch:
                 regie("307", "104", reden="02", bericht_id="death", **stop),
             ],
         )
-        result = REGISTRY["stopreden_mismatch"](data, {})
+        result = run("stopreden_mismatch", data, {})
         assert failing(result) == ["mismatch:0"]
         assert sorted(result["record"]) == ["death:0", "match:0", "mismatch:0"]
 
@@ -188,4 +186,4 @@ class TestStopredenMismatch:
             toewijzingen=[toewijzing()],
             stops=[regie("307", eind="2024-03-01", reden="31")],
         )
-        assert REGISTRY["stopreden_mismatch"](data, {}) is None
+        assert run("stopreden_mismatch", data, {}) is None

@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-from builders import AGB2, GEM2, failing, scan, toewijzing
-
-from kit.checks.base import REGISTRY
+from builders import AGB2, GEM2, failing, run, scan, toewijzing
 
 OMVANG = {"Volume": 2, "Eenheid": "04", "Frequentie": "2"}  # 2 uur per week
 
-
-def run(check: str, data, params: dict | None = None):
-    return REGISTRY[check](data, params or {})
 
 
 class TestDubbelToewijzingnummer:

@@ -9,18 +9,14 @@ from builders import (
     antwoord,
     failing,
     retourcode,
+    run,
     scan,
     toewijzing,
     verzoek,
     wijzigingsverzoek,
 )
 
-from kit.checks.base import REGISTRY
 from kit.checks.verzoeken import zelfverwijzers_per_aanbieder
-
-
-def run(check: str, data, params: dict | None = None):
-    return REGISTRY[check](data, params or {})
 
 
 class TestVotNietBeantwoord:

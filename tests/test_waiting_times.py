@@ -677,7 +677,7 @@ class TestBacktestExample:
 
         data = prepare_scan(example_store, peildatum="2026-03-31")
         checks = [c for c in load_checks() if c.id == "start_automatisch"]
-        flags = evaluate_checks(data, checks).flags
+        flags = evaluate_checks(data, checks).flagged()
         flagged = set(wt.flagged_pathways(example, flags, checks=["start_automatisch"]))
         profiles = pd.read_csv(EXAMPLE_DIR / "aanbieders.csv", dtype=str)
         auto = set(profiles.loc[profiles["profiel"] == "auto_305", "aanbieder"])

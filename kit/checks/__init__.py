@@ -14,12 +14,10 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
-import yaml
 
 from kit.checks import algemeen, declaraties, starts, stops, toewijzingen, verzoeken  # noqa: F401
-from kit.checks.base import OUTCOME_COLUMNS, REGISTRY, ScanData
+from kit.checks.base import FILE, MESSAGE, OUTCOME_COLUMNS, REGISTRY, RecordKeys, ScanData
+from kit.config import load_yaml
 from kit.pathways import PATHWAY_TABLES, build_pathways
 from kit.store import FILES_TABLE, read_table, table_names
 
@@ -60,7 +58,7 @@ def load_checks(path: Path | None = None) -> list[Check]:
         if path
         else resources.files("kit.checks").joinpath("checks.yaml").read_text(encoding="utf-8")
     )
-    entries = (yaml.safe_load(text) or {}).get("controles")
+    entries = (load_yaml(text) or {}).get("controles")
     if not isinstance(entries, list):
         raise ValueError(f"{path or 'checks.yaml'}: verwacht een lijst 'controles:'.")
     checks = []
@@ -152,12 +150,15 @@ class ScanResult:
         Per check: ``check_id, status`` (beoordeeld, niet te beoordelen, uit).
     flags : pandas.DataFrame
         One row per record per check evaluated: ``check_id`` + ``record, berichttype, aanbieder,
-        gemeente, datum, afwijkend`` (pseudonymous record keys; stays in the store).
+        gemeente, datum, afwijkend, maand`` (``record``: integer key).
+    keys : RecordKeys
+        Turns the integer keys into store labels (:meth:`flagged`).
     """
 
     checks: list[Check]
     status: pd.DataFrame
     flags: pd.DataFrame
+    keys: RecordKeys
 
     def findings(
         self,
@@ -185,40 +186,48 @@ class ScanResult:
     def record_verdicts(self) -> pd.DataFrame:
         """Per record: whether it passes every fout/waarschuwing check it was subjected to.
 
-        Records are store rows (``bericht_id:regel``); a failing message-level check
-        (record ``bericht_id``) makes every row of that message fail. A message counts as a
-        record of its own only when it has no rows (retours, for instance).
+        Records are store rows (``bericht_id:regel``); a failing message-level check (a
+        ``bericht_id`` record) makes every row of that message fail. A message counts as a
+        record of its own only when it has no rows (retours, for instance); a file always does.
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``berichttype, record, maand, betrouwbaar`` (``record``: integer key).
         """
         severe = {c.id for c in self.checks if c.ernst in ("fout", "waarschuwing")}
         flags = self.flags[self.flags["check_id"].isin(severe)]
-        codes, records = pd.factorize(flags["record"], sort=False)
-        # Arrow string kernels: fast on many keys
-        keys = pa.array(np.asarray(records, dtype=object), pa.string())
-        is_row = pc.match_substring(keys, ":").to_numpy(zero_copy_only=False)
-        message = pc.list_element(pc.split_pattern(keys, ":", max_splits=1), 0)
-        failing_codes = np.unique(codes[flags["afwijkend"].to_numpy()])
-        failing_messages = pc.unique(message.take(failing_codes[~is_row[failing_codes]]))
-        first = pd.DataFrame(
-            {
-                "code": codes,
-                "berichttype": flags["berichttype"].to_numpy(),
-                "maand": flags["maand"].to_numpy(),
-            }
-        ).drop_duplicates("code")
-        first = first.set_index("code").sort_index()
+        codes, records = pd.factorize(flags["record"].to_numpy(), sort=False)
+        kind, message = self.keys.kinds(records)
+        is_message = kind == MESSAGE
         fails = np.zeros(len(records), dtype=bool)
-        fails[failing_codes] = True
-        fails |= _in(message, failing_messages) & is_row
-        keep = is_row | ~_in(message, pc.unique(message.filter(is_row)))
+        fails[codes[flags["afwijkend"].to_numpy()]] = True
+        is_row = ~is_message & (kind != FILE)
+        fails |= is_row & np.isin(message, records[fails & is_message])
+        keep = ~is_message | ~np.isin(records, message[is_row])
+        first = flags.iloc[np.unique(codes, return_index=True)[1]]  # codes: first-seen order
         verdicts = pd.DataFrame(
             {
-                "berichttype": first["berichttype"].to_numpy(),
-                "record": records.to_numpy(),
-                "maand": first["maand"].to_numpy(),
+                "berichttype": first["berichttype"].array,
+                "record": records,
+                "maand": first["maand"].array,
                 "betrouwbaar": ~fails,
             }
         )
         return verdicts[keep].reset_index(drop=True)
+
+    def flagged(self) -> pd.DataFrame:
+        """The failing records per check, with their store labels (pseudonymous).
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``check_id, record, berichttype, aanbieder, gemeente, datum, maand``; ``record`` is
+            ``bericht_id:regel``, ``bericht_id`` or ``bestand:<inhoud_hash>``.
+        """
+        failing = self.flags[self.flags["afwijkend"]].drop(columns="afwijkend")
+        labels = self.keys.labels(failing["record"].to_numpy())
+        return failing.assign(record=pd.array(labels, dtype="string")).reset_index(drop=True)
 
     def scores(self, *, per_month: bool = False) -> pd.DataFrame:
         """The "betrouwbaar" share per berichttype and overall (row ``totaal``).
@@ -255,11 +264,6 @@ class ScanResult:
         out["n_betrouwbaar"] = out["n_betrouwbaar"].astype(int)
         out["pct_betrouwbaar"] = (100 * out["n_betrouwbaar"] / out["n"]).round(1)
         return out
-
-
-def _in(values: pa.Array, value_set: pa.Array) -> np.ndarray:
-    """Whether each value occurs in ``value_set`` (a numpy bool array; missing is False)."""
-    return pc.fill_null(pc.is_in(values, value_set=value_set), False).to_numpy(zero_copy_only=False)
 
 
 def month_labels(dates: pd.Series) -> pd.Series:
@@ -313,6 +317,7 @@ def evaluate_checks(data: ScanData, checks: list[Check]) -> ScanResult:
         checks=checks,
         status=pd.DataFrame(status, columns=["check_id", "status"]),
         flags=flags.reset_index(drop=True),
+        keys=data.keys,
     )
 
 
@@ -378,7 +383,7 @@ def write_flags(result: ScanResult, store: Path, *, peildatum: str) -> Path:
     The flags are pseudonymous (store row keys) and never leave the store; later analyses use
     them to leave flagged records out (sensitivity).
     """
-    flags = result.flags[result.flags["afwijkend"]].drop(columns="afwijkend")
+    flags = result.flagged()
     path = Path(store) / "vlaggen" / f"{pd.Timestamp(peildatum).date()}.parquet"
     path.parent.mkdir(parents=True, exist_ok=True)
     flags.astype({"check_id": "string"}).to_parquet(path, index=False)

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import weakref
-from collections.abc import Callable
-
 import numpy as np
 import pandas as pd
 
@@ -130,23 +127,6 @@ def retour_candidates(data: ScanData) -> pd.DataFrame:
     return out[~(out["retour_dag"] > data.peildatum)].reset_index(drop=True)
 
 
-_PER_SCAN: dict[tuple[int, str], tuple[weakref.ref, pd.DataFrame]] = {}
-
-
-def per_scan(data: ScanData, build: Callable[[ScanData], pd.DataFrame]) -> pd.DataFrame:
-    """``build(data)``, computed once per :class:`ScanData` (shared by several checks).
-
-    The result is kept while ``data`` lives; callers must not modify it.
-    """
-    key = (id(data), build.__qualname__)
-    hit = _PER_SCAN.get(key)
-    if hit is not None and hit[0]() is data:
-        return hit[1]
-    value = build(data)
-    _PER_SCAN[key] = (weakref.ref(data, lambda _: _PER_SCAN.pop(key, None)), value)
-    return value
-
-
 def retour_links(data: ScanData) -> pd.DataFrame:
     """Link every retour (and 325) to the heenbericht it answers (computed once per scan).
 
@@ -159,7 +139,7 @@ def retour_links(data: ScanData) -> pd.DataFrame:
     pandas.DataFrame
         ``retour_id, heen_id, heen_type, heen_dag, retour_dag``: one row per linked retour.
     """
-    return per_scan(data, _link_retours)
+    return data.shared("retour_links", _link_retours)
 
 
 def _link_retours(data: ScanData) -> pd.DataFrame:
@@ -270,7 +250,7 @@ def dubbele_identificatie(data: ScanData, params: dict) -> pd.DataFrame | None:
 def dubbel_bestand(data: ScanData, params: dict) -> pd.DataFrame | None:
     """The same file content delivered under more than one name (signal).
 
-    One record per distinct file content (``bestand:<inhoud_hash>``) in table ``bestanden``;
+    One record per distinct file content (label ``bestand:<inhoud_hash>``) in ``bestanden``;
     fails when that content was seen under two or more file names. Berichttype, aanbieder,
     gemeente and date are those of the first message of the file ("onbekend" when the file
     holds no message the scan knows). Files whose messages all lie after the peildatum are left
@@ -279,6 +259,7 @@ def dubbel_bestand(data: ScanData, params: dict) -> pd.DataFrame | None:
     files = data.tables.get(FILES_TABLE)
     if files is None or files.empty:
         return None
+    files = files.assign(_key=data.keys.of_table(FILES_TABLE))
     files = files[files["inhoud_hash"].notna()]
     if files.empty:
         return None
@@ -307,9 +288,10 @@ def dubbel_bestand(data: ScanData, params: dict) -> pd.DataFrame | None:
     keep = found | ~(pd.Series(n_berichten).fillna(0).to_numpy() > 0)
     if not keep.any():
         return None
+    first_rows = np.unique(codes, return_index=True)[1]  # codes are in first-seen order
     frame = pd.DataFrame(
         {
-            "record": "bestand:" + hashes.to_series(index=range(len(hashes))),
+            "record": files["_key"].to_numpy()[first_rows],
             "berichttype": info["berichttype"].fillna("onbekend").to_numpy(),
             "aanbieder": info["aanbieder"].fillna("onbekend").to_numpy(),
             "gemeente": info["gemeente"].fillna("onbekend").to_numpy(),

@@ -6,7 +6,8 @@ one row per record checked, made with :func:`outcome`:
 
     record, berichttype, aanbieder, gemeente, datum, afwijkend
 
-``record`` identifies a store row (``bericht_id:regel``) or a file (``bestand:<hash>``);
+``record`` is an integer key (:class:`RecordKeys`) of a store row, a message or a file; its
+label (``bericht_id:regel``, ``bericht_id``, ``bestand:<hash>``) is what leaves the scan.
 ``datum`` is the record's reference date (its Dagtekening unless the check says otherwise) and
 decides the month the record counts in.
 """
@@ -20,6 +21,8 @@ from functools import cached_property
 import holidays
 import numpy as np
 import pandas as pd
+
+from kit.store import FILES_TABLE
 
 CheckFunction = Callable[["ScanData", dict], "pd.DataFrame | None"]
 REGISTRY: dict[str, CheckFunction] = {}
@@ -58,16 +61,27 @@ class ScanData:
     pathways: pd.DataFrame
     peildatum: pd.Timestamp
     _rows: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
+    _shared: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
+
+    def shared(self, name: str, build: Callable[[ScanData], pd.DataFrame]) -> pd.DataFrame:
+        """``build(self)``, computed once per scan (several checks use the same frames).
+
+        The result is shared: callers must not change it in place.
+        """
+        if name not in self._shared:
+            self._shared[name] = build(self)
+        return self._shared[name]
 
     def rows(self, table: str) -> pd.DataFrame:
-        """Return a store table with a ``record`` column (``bericht_id:regel``)."""
+        """Return a store table with an integer ``record`` column (see :class:`RecordKeys`)."""
         if table not in self._rows:
-            frame = self.tables[table]
-            key = frame["bericht_id"].astype("string")
-            if "regel" in frame:
-                key = key + ":" + frame["regel"].astype("string")
-            self._rows[table] = frame.assign(record=key)
+            self._rows[table] = self.tables[table].assign(record=self.keys.of_table(table))
         return self._rows[table]
+
+    @cached_property
+    def keys(self) -> RecordKeys:
+        """The integer record keys of this scan."""
+        return RecordKeys(self.tables)
 
     @cached_property
     def calendar(self) -> WorkdayCalendar:
@@ -75,6 +89,102 @@ class ScanData:
         dates = self.tables["berichten"]["Dagtekening"].dropna()
         first = dates.min().year - 1 if len(dates) else self.peildatum.year - 3
         return WorkdayCalendar(range(first, self.peildatum.year + 2))
+
+
+MESSAGE, ROW, FILE = 0, 1, 2  # kinds of record
+
+
+class RecordKeys:
+    """Integer keys for the records a scan checks (integers join and group far faster).
+
+    Row ``i`` of table ``t`` has key ``start[t] + i``. Tables without a ``regel`` column
+    (``berichten``, ``retourcodes``) hold messages: their rows get the key of their message in
+    ``berichten``. A file's key is that of its first row in ``bestanden``. Keys depend on the
+    peildatum; their labels do not: ``bericht_id:regel`` for a row, ``bericht_id`` for a
+    message and ``bestand:<inhoud_hash>`` for a file.
+
+    Parameters
+    ----------
+    tables : dict of pandas.DataFrame
+        The scan's tables (:attr:`ScanData.tables`).
+    """
+
+    def __init__(self, tables: dict[str, pd.DataFrame]) -> None:
+        self.tables = tables
+        self.start: dict[str, int] = {}
+        n = 0
+        for name, frame in tables.items():
+            self.start[name] = n
+            n += len(frame)
+        self._messages: dict[str, np.ndarray] = {}
+
+    def of_table(self, table: str) -> np.ndarray:
+        """The key of every row of ``table``, in row order."""
+        frame = self.tables[table]
+        own = self.start[table] + np.arange(len(frame), dtype=np.int64)
+        if table == FILES_TABLE or "regel" in frame:
+            return own
+        rows = self.message_rows(table)  # a message without a berichten row keeps its own key
+        return np.where(rows >= 0, self.start["berichten"] + rows, own)
+
+    def message_rows(self, table: str) -> np.ndarray:
+        """Position in ``berichten`` of each row's message (-1 when it is not there)."""
+        if table not in self._messages:
+            ids = pd.Index(self.tables["berichten"]["bericht_id"])
+            self._messages[table] = ids.get_indexer(self.tables[table]["bericht_id"])
+        return self._messages[table]
+
+    def of_labels(self, labels: pd.Series, table: str) -> np.ndarray:
+        """The keys of rows of ``table`` given by label (``bericht_id:regel``); -1 when unknown."""
+        rows = pd.Index(self._row_labels(table)).get_indexer(labels)
+        return np.where(rows >= 0, self.start[table] + rows, -1)
+
+    def _row_labels(self, table: str, at: np.ndarray | None = None) -> pd.Series:
+        frame = self.tables[table] if at is None else self.tables[table].iloc[at]
+        if table == FILES_TABLE:
+            return "bestand:" + frame["inhoud_hash"].astype("string")
+        if "regel" not in frame:
+            return frame["bericht_id"].astype("string")
+        return frame["bericht_id"].astype("string") + ":" + frame["regel"].astype("string")
+
+    def _table_of(self, keys: np.ndarray) -> np.ndarray:
+        starts = np.fromiter(self.start.values(), dtype=np.int64)
+        return np.searchsorted(starts, keys, side="right") - 1
+
+    def labels(self, keys: np.ndarray) -> np.ndarray:
+        """The label of each key (object array of str)."""
+        keys = np.asarray(keys, dtype=np.int64)
+        out = np.empty(len(keys), dtype=object)
+        which = self._table_of(keys)
+        for i, name in enumerate(self.start):
+            hit = which == i
+            if hit.any():
+                labels = self._row_labels(name, keys[hit] - self.start[name])
+                out[hit] = labels.to_numpy(dtype=object)
+        return out
+
+    def kinds(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Kind of each key (``MESSAGE``, ``ROW`` or ``FILE``) and the key of its message.
+
+        The message key of a message is itself; a file has none (-1).
+        """
+        keys = np.asarray(keys, dtype=np.int64)
+        kind = np.full(len(keys), ROW, dtype=np.int8)
+        message = np.full(len(keys), -1, dtype=np.int64)
+        which = self._table_of(keys)
+        for i, name in enumerate(self.start):
+            hit = which == i
+            if not hit.any():
+                continue
+            if name == FILES_TABLE:
+                kind[hit] = FILE
+            elif "regel" not in self.tables[name]:
+                kind[hit] = MESSAGE
+                message[hit] = keys[hit]
+            else:
+                rows = self.message_rows(name)[keys[hit] - self.start[name]]
+                message[hit] = np.where(rows >= 0, self.start["berichten"] + rows, -1)
+        return kind, message
 
 
 class WorkdayCalendar:
@@ -146,7 +256,7 @@ def outcome(
     # categorical once for all checks together
     return pd.DataFrame(
         {
-            "record": _objects(frame[record]),
+            "record": frame[record].to_numpy(dtype=np.int64),
             "berichttype": bt,
             "aanbieder": _objects(frame["aanbieder"]),
             "gemeente": _objects(frame["gemeente"]),
@@ -157,8 +267,8 @@ def outcome(
 
 
 def _objects(values: pd.Series) -> np.ndarray:
-    """Values as an object array with None for missing (no per-element validation)."""
-    return values.to_numpy(dtype=object, na_value=None)
+    """Values as an object array, missing as they are (``to_numpy`` would check every value)."""
+    return np.asarray(values.array, dtype=object)
 
 
 def _dates(values: pd.Series) -> np.ndarray:

@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 
 from kit.checks.base import ScanData, combine, outcome, register
-from kit.checks.starts import DELIVERY_ORDER, PAIR, cached, current_301_rows, key_codes, matches
-from kit.pathways import ACCEPT_CODES
+from kit.checks.starts import DELIVERY_ORDER, PAIR, current_301_rows
+from kit.pathways import ACCEPT_CODES, key_codes, matches
 
 PRODUCT = ["ProductCategorie", "ProductCode"]
 PERIOD = ["ProductPeriodeBegindatum", "ProductPeriodeEinddatum"]
@@ -164,7 +164,7 @@ def prestaties(data: ScanData) -> pd.DataFrame:
             axis=1,
         )
 
-    return cached(data, "prestaties", build)
+    return data.shared("prestaties", build)
 
 
 @register("productperiode_regels")

@@ -2,23 +2,27 @@
 
 from __future__ import annotations
 
-import weakref
-from collections.abc import Callable
-
-import numpy as np
 import pandas as pd
 
 from kit.checks.base import ScanData, outcome, register
-from kit.pathways import START_KEY, STOP_KEY, current_regie, drop_rejected
+from kit.pathways import START_KEY, STOP_KEY, current_regie, drop_rejected, key_codes, matches
 
 PAIR = ["gemeente", "ToewijzingNummer"]
 DELIVERY_ORDER = ["Dagtekening", "Identificatie", "regel"]
 
 
 def current_301(data: ScanData) -> pd.DataFrame:
-    """The current version of every toewijzing, from the pathways (one row per toewijzing)."""
-    p = data.pathways
-    return p[p["ToewijzingNummer"].notna()]
+    """The current version of every toewijzing, from the pathways (one row per toewijzing).
+
+    Column ``record`` is the key of the store row of the current version (``rij_301``).
+    """
+
+    def build(data: ScanData) -> pd.DataFrame:
+        p = data.pathways
+        p = p[p["ToewijzingNummer"].notna()]
+        return p.assign(record=data.keys.of_labels(p["rij_301"], "toewijzingen"))
+
+    return data.shared("current_301", build)
 
 
 def starts_with_toewijzing(data: ScanData) -> pd.DataFrame:
@@ -44,23 +48,6 @@ def starts_with_toewijzing(data: ScanData) -> pd.DataFrame:
     return linked
 
 
-_CACHE: dict[int, dict] = {}
-
-
-def cached(data: ScanData, name: str, build: Callable[[ScanData], pd.DataFrame]) -> pd.DataFrame:
-    """``build(data)``, computed once per :class:`ScanData` (several checks share these frames).
-
-    The result is shared: callers must not change it in place.
-    """
-    store = _CACHE.get(id(data))
-    if store is None:
-        store = _CACHE[id(data)] = {}
-        weakref.finalize(data, _CACHE.pop, id(data), None)
-    if name not in store:
-        store[name] = build(data)
-    return store[name]
-
-
 def current_301_rows(data: ScanData) -> pd.DataFrame:
     """:func:`current_301` plus columns of the current version's store row.
 
@@ -73,7 +60,6 @@ def current_301_rows(data: ScanData) -> pd.DataFrame:
             ["record", "Dagtekening", "Eenheid", "Volume", "Frequentie", "Budget"]
         ].rename(
             columns={
-                "record": "rij_301",
                 "Dagtekening": "dagtekening_301",
                 "Eenheid": "eenheid_301",
                 "Volume": "volume_301",
@@ -81,15 +67,14 @@ def current_301_rows(data: ScanData) -> pd.DataFrame:
                 "Budget": "budget_301",
             }
         )
-        return current_301(data).merge(extra, on="rij_301", how="left")
+        return current_301(data).merge(extra, on="record", how="left")
 
-    return cached(data, "current_301_rows", build)
+    return data.shared("current_301_rows", build)
 
 
 def without_rejected(data: ScanData, table: str) -> pd.DataFrame:
     """Store rows of ``table`` (with ``record``) without rejected heenberichten (OP286)."""
-    return cached(
-        data,
+    return data.shared(
         f"valid:{table}",
         lambda d: drop_rejected(d.rows(table), d.tables["retourcodes"]),
     )
@@ -97,39 +82,16 @@ def without_rejected(data: ScanData, table: str) -> pd.DataFrame:
 
 def current_starts(data: ScanData) -> pd.DataFrame:
     """Current 305 deliveries: rejected ones dropped, StatusAanlevering 3 applied (IV008)."""
-    return cached(
-        data, "current_starts", lambda d: current_regie(without_rejected(d, "starts"), START_KEY)
+    return data.shared(
+        "current_starts", lambda d: current_regie(without_rejected(d, "starts"), START_KEY)
     )
 
 
 def current_stops(data: ScanData) -> pd.DataFrame:
     """Current 307 deliveries: rejected ones dropped, StatusAanlevering 3 applied (IV008)."""
-    return cached(
-        data, "current_stops", lambda d: current_regie(without_rejected(d, "stops"), STOP_KEY)
+    return data.shared(
+        "current_stops", lambda d: current_regie(without_rejected(d, "stops"), STOP_KEY)
     )
-
-
-def key_codes(cols: list[str], *frames: pd.DataFrame) -> list[np.ndarray]:
-    """Integer codes of the combined key ``cols``, comparable across ``frames``.
-
-    Equal keys get equal codes; a missing value is a value of its own. Much faster than joining
-    or grouping on several text columns.
-    """
-    sizes = [len(f) for f in frames]
-    combined = np.zeros(sum(sizes), dtype=np.int64)
-    for col in cols:
-        values = pd.concat([f[col] for f in frames], ignore_index=True)
-        codes, uniques = pd.factorize(values, use_na_sentinel=False)
-        combined, _ = pd.factorize(combined * (len(uniques) + 1) + codes)
-    return np.split(combined, np.cumsum(sizes)[:-1])
-
-
-def matches(frame: pd.DataFrame, other: pd.DataFrame, cols: list[str]) -> pd.Series:
-    """Whether each row of ``frame`` has a row in ``other`` with equal ``cols``."""
-    if frame.empty or other.empty:
-        return pd.Series(False, index=frame.index)
-    left, right = key_codes(cols, frame, other)
-    return pd.Series(np.isin(left, right), index=frame.index)
 
 
 def rejected_rows(data: ScanData, table: str) -> pd.Series:
@@ -249,7 +211,7 @@ def toewijzing_zonder_start(data: ScanData, params: dict) -> pd.DataFrame | None
     deadline = data.calendar.add(toew["ingangsdatum"], 5) + pd.Timedelta(
         days=params.get("dagen", 30)
     )
-    due = toew.assign(record=toew["rij_301"], berichttype="301", deadline=deadline)
+    due = toew.assign(berichttype="301", deadline=deadline)
     due = due[due["deadline"] <= data.peildatum]
     started_in_time = due["start_dagtekening"].notna() & (
         due["start_dagtekening"] <= due["deadline"]

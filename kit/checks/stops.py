@@ -15,10 +15,9 @@ from kit.checks.starts import (
     current_starts,
     current_stops,
     in_force_on,
-    key_codes,
     without_rejected,
 )
-from kit.pathways import START_KEY, TEMPORARY_STOP
+from kit.pathways import START_KEY, TEMPORARY_STOP, key_codes
 
 # RedenBeeindiging (JZ588) -> the RedenWijziging (JZ002) a later change of the toewijzing should have.
 MATCHING_REASON = {"38": "09", "39": "06", "35": "07", "02": "02", "37": "12"}

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from kit.checks.algemeen import RELEASE_32, per_scan
+from kit.checks.algemeen import RELEASE_32
 from kit.checks.base import ScanData, outcome, register
+from kit.checks.starts import current_301
 from kit.pathways import DELETED_REASONS
 
 KEY = ["gemeente", "ToewijzingNummer"]
@@ -44,7 +45,7 @@ def versions(data: ScanData) -> pd.DataFrame:
 
     See :func:`_versions`.
     """
-    return per_scan(data, _versions)
+    return data.shared("versions", _versions)
 
 
 def _versions(data: ScanData) -> pd.DataFrame:
@@ -83,13 +84,13 @@ def _versions(data: ScanData) -> pd.DataFrame:
 def current_toewijzingen(data: ScanData) -> pd.DataFrame:
     """Current, not withdrawn toewijzingen (pathways) with the row of their current 301.
 
-    Returns the pathway columns plus ``record`` (= ``rij_301``), ``berichttype`` ("301"),
+    Returns the pathway columns plus ``record`` (the key of ``rij_301``), ``berichttype`` ("301"),
     ``Dagtekening``, ``Volume``, ``Eenheid`` and ``Frequentie`` of that row.
     """
-    p = data.pathways
-    cur = p[p["ToewijzingNummer"].notna() & ~p["ingetrokken"].astype(bool)]
+    cur = current_301(data)
+    cur = cur[~cur["ingetrokken"].astype(bool)]
     rows = data.rows("toewijzingen").set_index("record")
-    cur = cur.assign(record=cur["rij_301"], berichttype="301")
+    cur = cur.assign(berichttype="301")
     extra = rows.reindex(cur["record"])[["Dagtekening", "Volume", "Eenheid", "Frequentie"]]
     for col in extra:
         cur[col] = extra[col].to_numpy()

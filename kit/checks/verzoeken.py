@@ -177,7 +177,8 @@ def dubbele_referentie(data: ScanData, params: dict) -> pd.DataFrame | None:
     if req.empty:
         return None
     # occurrences of a reference: every 315 row, every 317 message
-    occ_id = req["record"].where(req["berichttype"] == "315", req["bericht_id"])
+    message = -1 - pd.factorize(req["bericht_id"])[0]  # negative: never a record key
+    occ_id = req["record"].where((req["berichttype"] == "315").fillna(False), message)
     occ = req.assign(_occ=occ_id)
     occ_valid = occ.groupby("_occ")["valid"].transform("any")
     occ = occ.assign(_valid=occ_valid)
