@@ -176,7 +176,7 @@ def _write(table: pa.Table, path: Path) -> None:
     pq.write_table(table, path, compression="zstd")
 
 
-def read_table(store: Path, table: str) -> pd.DataFrame:
+def read_table(store: Path, table: str, columns: list[str] | None = None) -> pd.DataFrame:
     """Read one table of a store (all ingest batches) with the store's column types.
 
     Parameters
@@ -185,18 +185,25 @@ def read_table(store: Path, table: str) -> pd.DataFrame:
         Store folder.
     table : str
         Table name, see :func:`table_names`, or ``"bestanden"``.
+    columns : list of str, optional
+        Read only these columns (all when None).
 
     Returns
     -------
     pandas.DataFrame
         Empty (with all columns) when nothing was loaded into the table yet.
     """
-    columns = columns_of(table)
+    kinds = columns_of(table)
+    if columns is not None:
+        kinds = {c: kinds[c] for c in columns}
     parts = sorted((Path(store) / table).glob("*.parquet"))
     if not parts:
-        return typed_frame([], columns)
-    table = pa.concat_tables([pq.read_table(p, schema=_arrow_schema(columns)) for p in parts])
-    return _to_pandas(table, columns)
+        return typed_frame([], kinds)
+    schema = _arrow_schema(kinds)
+    table = pa.concat_tables(
+        [pq.read_table(p, columns=list(kinds), schema=schema) for p in parts]
+    )
+    return _to_pandas(table, kinds)
 
 
 def read_meta(store: Path) -> dict:

@@ -86,7 +86,7 @@ class TestDubbeleIdentificatie:
         assert run("dubbele_identificatie", scan()) is None
 
 
-H_A, H_B, H_C, H_E = ("a" * 64, "b" * 64, "c" * 64, "e" * 64)
+H_A, H_B, H_C, H_D, H_E = ("a" * 64, "b" * 64, "c" * 64, "d" * 64, "e" * 64)
 
 
 class TestDubbelBestand:
@@ -101,6 +101,8 @@ class TestDubbelBestand:
                 # its only message is dated after the peildatum (so not in the scan): left out
                 bestand("c.xml", H_C),
                 bestand("c2.xml", H_C, status="al_ingelezen", n=None),
+                # its first message lies after the peildatum, its second not: the second counts
+                bestand("d.xml", H_D, n=2),
                 # rejected twice under two names: no message, berichttype unknown
                 bestand("e.xml", H_E, status="afgewezen", n=None),
                 bestand("e2.xml", H_E, status="afgewezen", n=None),
@@ -109,15 +111,17 @@ class TestDubbelBestand:
             berichten=[
                 bericht("301", bericht_id=f"{H_A[:16]}-0"),
                 bericht("305", bericht_id=f"{H_B[:16]}-0"),
+                bericht("315", bericht_id=f"{H_D[:16]}-1"),
             ],
         )
         result = run("dubbel_bestand", data)
-        assert sorted(result["record"]) == [f"bestand:{h}" for h in (H_A, H_B, H_E)]
+        assert sorted(result["record"]) == [f"bestand:{h}" for h in (H_A, H_B, H_D, H_E)]
         assert failing(result) == [f"bestand:{H_A}", f"bestand:{H_E}"]
         types = dict(zip(result["record"], result["berichttype"], strict=True))
         assert types == {
             f"bestand:{H_A}": "301",
             f"bestand:{H_B}": "305",
+            f"bestand:{H_D}": "315",
             f"bestand:{H_E}": "onbekend",
         }
 

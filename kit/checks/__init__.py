@@ -24,6 +24,8 @@ from kit.store import FILES_TABLE, read_table, table_names
 DIMENSIONS = ("volledigheid", "geldigheid", "uniciteit", "tijdigheid", "consistentie")
 SEVERITIES = ("fout", "waarschuwing", "signaal")
 RULE_PREFIXES = ("OP", "TR", "CS", "CD", "IV", "RS", "SAP", "XSD", "JZ", "WJ", "UP")
+# The columns of table bestanden the checks use (signatures and statuses are not read).
+SCANNED_FILE_COLUMNS = ["bron", "inhoud_hash", "n_berichten"]
 NOT_ASSESSABLE = "niet te beoordelen"
 ASSESSED = "beoordeeld"
 OFF = "uit"
@@ -127,8 +129,9 @@ def prepare_scan(store: Path, *, peildatum: str | pd.Timestamp) -> ScanData:
     tables = {}
     for name in table_names():
         frame = read_table(store, name)
-        tables[name] = frame[~(frame["Dagtekening"] > peil)].reset_index(drop=True)
-    tables[FILES_TABLE] = read_table(store, FILES_TABLE)
+        later = (frame["Dagtekening"] > peil).to_numpy()
+        tables[name] = frame[~later].reset_index(drop=True) if later.any() else frame
+    tables[FILES_TABLE] = read_table(store, FILES_TABLE, columns=SCANNED_FILE_COLUMNS)
     return scan_data(tables, peildatum=peil)
 
 

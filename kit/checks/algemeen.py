@@ -265,24 +265,13 @@ def dubbel_bestand(data: ScanData, params: dict) -> pd.DataFrame | None:
         return None
     codes, hashes = pd.factorize(files["inhoud_hash"])
     n_berichten = files["n_berichten"].groupby(codes).max().to_numpy()
-    n_names = pd.Series(1, index=hashes)
-    repeated = files[files["inhoud_hash"].duplicated(keep=False)]
-    n_names.update(repeated.groupby("inhoud_hash")["bron"].nunique())
-    # bericht_id = first 16 characters of the file hash + "-" + position in the file
-    msgs = data.tables["berichten"]
-    ids = msgs["bericht_id"].astype("string[pyarrow]")  # fast string kernels
-    first = pd.DataFrame(
-        {
-            "_prefix": ids.str[:16],
-            "_later": ~ids.str.endswith("-0").fillna(False).astype(bool),
-            "berichttype": msgs["berichttype"],
-            "aanbieder": msgs["aanbieder"],
-            "gemeente": msgs["gemeente"],
-            "Dagtekening": msgs["Dagtekening"],
-        }
-    ).sort_values("_later", kind="mergesort")
-    first = first.drop_duplicates("_prefix").set_index("_prefix")
-    info = first.reindex(hashes.astype("string[pyarrow]").str[:16])
+    n_names = np.ones(len(hashes), dtype=np.int64)
+    repeated = np.bincount(codes)[codes] > 1
+    if repeated.any():
+        names = files.loc[repeated, "bron"].groupby(codes[repeated]).nunique()
+        n_names[names.index.to_numpy()] = names.to_numpy()
+    msgs = data.tables["berichten"][["berichttype", "aanbieder", "gemeente", "Dagtekening"]]
+    info = msgs.reset_index(drop=True).reindex(_first_messages(data, hashes))  # -1: all missing
     found = info["berichttype"].notna().to_numpy()
     # messages of the file exist but none is in the scan: all dated after the peildatum
     keep = found | ~(pd.Series(n_berichten).fillna(0).to_numpy() > 0)
@@ -298,7 +287,24 @@ def dubbel_bestand(data: ScanData, params: dict) -> pd.DataFrame | None:
             "Dagtekening": info["Dagtekening"].to_numpy(),
         }
     )[keep]
-    return outcome(frame, n_names.to_numpy()[keep] > 1)
+    return outcome(frame, n_names[keep] > 1)
+
+
+def _first_messages(data: ScanData, hashes: pd.Index) -> np.ndarray:
+    """Position in ``berichten`` of the first message of each file content; -1 when none.
+
+    A bericht_id is the first 16 characters of its file's content hash + "-" + the message's
+    position in the file. When position 0 is not in the scan (dated after the peildatum), the
+    file's first message in store order is used.
+    """
+    prefix = pd.Series(hashes, dtype="string[pyarrow]").str[:16]  # Arrow string kernels
+    found = data.keys.message_positions(prefix + "-0")
+    missing = found < 0
+    if missing.any():
+        ids = data.tables["berichten"]["bericht_id"].astype("string[pyarrow]").str[:16]
+        first = pd.Series(np.arange(len(ids))).groupby(ids.to_numpy()).first()
+        found[missing] = first.reindex(prefix[missing].to_numpy()).fillna(-1).to_numpy(int)
+    return found
 
 
 @register("datum_na_dagtekening")

@@ -48,7 +48,8 @@ class ScanData:
     Attributes
     ----------
     tables : dict of pandas.DataFrame
-        Store tables (all of :func:`kit.store.table_names` plus ``bestanden``), messages with a
+        Store tables (all of :func:`kit.store.table_names` plus ``bestanden``, of which
+        :func:`kit.checks.prepare_scan` reads only the columns the checks use), messages with a
         Dagtekening after the peildatum left out. Rejected heenberichten are still in: checks look
         at the data as delivered.
     pathways : pandas.DataFrame
@@ -130,9 +131,16 @@ class RecordKeys:
     def message_rows(self, table: str) -> np.ndarray:
         """Position in ``berichten`` of each row's message (-1 when it is not there)."""
         if table not in self._messages:
-            ids = pd.Index(self.tables["berichten"]["bericht_id"])
-            self._messages[table] = ids.get_indexer(self.tables[table]["bericht_id"])
+            self._messages[table] = self.message_positions(self.tables[table]["bericht_id"])
         return self._messages[table]
+
+    def message_positions(self, bericht_ids: pd.Series) -> np.ndarray:
+        """Position in ``berichten`` of each ``bericht_id`` (-1 when it is not there)."""
+        return self._message_ids.get_indexer(bericht_ids)
+
+    @cached_property
+    def _message_ids(self) -> pd.Index:
+        return pd.Index(self.tables["berichten"]["bericht_id"])
 
     def of_labels(self, labels: pd.Series, table: str) -> np.ndarray:
         """The keys of rows of ``table`` given by label (``bericht_id:regel``); -1 when unknown."""
