@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from kit import config
-from kit.privacy import suppress_small_cells
+from kit.privacy import Totals, suppress_small_cells
 
 FORBIDDEN_COLUMNS = (
     "client_id",
@@ -29,11 +29,22 @@ FORBIDDEN_COLUMNS = (
 
 @dataclass(frozen=True)
 class SharedTable:
-    """An aggregated table and which of its columns are counts or derived from counts."""
+    """An aggregated table and which of its columns are counts or derived from counts.
+
+    ``totals`` says where the table holds total rows, so that no blanked count can be
+    recomputed from a total (complementary suppression).
+    """
 
     frame: pd.DataFrame
     counts: list[str]
     derived: dict[str, list[str]] = field(default_factory=dict)
+    totals: Totals | None = None
+
+    def suppressed(self, threshold: int = config.MIN_CELL) -> pd.DataFrame:
+        """The table with small cells (and cells that would reveal them) blanked."""
+        return suppress_small_cells(
+            self.frame, self.counts, threshold=threshold, derived=self.derived, totals=self.totals
+        )
 
 
 def write_shared(
@@ -69,9 +80,7 @@ def write_shared(
             raise ValueError(
                 f"tabel {name} bevat kolommen die niet gedeeld mogen worden: {leaking}"
             )
-        shown = suppress_small_cells(
-            table.frame, table.counts, threshold=threshold, derived=table.derived
-        )
+        shown = table.suppressed(threshold)
         path = out_dir / f"{name}.csv"
         shown.to_csv(path, index=False)
         written.append(path)

@@ -10,6 +10,7 @@ import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from kit import config
@@ -130,12 +131,42 @@ def bsn_is_test(bsn: str) -> bool:
     return bsn.isdigit() and TEST_BSN_LOW <= int(bsn) <= TEST_BSN_HIGH
 
 
+@dataclass(frozen=True)
+class Totals:
+    """Where a table holds a total row that its other rows add up to.
+
+    Without care a blanked count can be recomputed: total minus the counts shown. Given this,
+    :func:`suppress_small_cells` also blanks the smallest shown count of the same parts
+    (complementary suppression).
+
+    Attributes
+    ----------
+    column : str
+        Column that labels the rows; the total row has ``label`` in it.
+    label : str
+        Label of the total row.
+    within : tuple of str
+        Columns that split the table into independent blocks, each with its own total row
+        (e.g. ``definitie`` or ``maand``).
+    partition : str, optional
+        Column that separates several breakdowns of the same total (e.g. ``niveau``: the
+        gemeenten add up to the region, and so do the categorieen). Without it, labels of the form
+        ``<breakdown>=<value>`` (``gemeente=0599``) are grouped by the text before ``=``.
+    """
+
+    column: str
+    label: str = "totaal"
+    within: tuple[str, ...] = ()
+    partition: str | None = None
+
+
 def suppress_small_cells(
     frame: pd.DataFrame,
     columns: list[str],
     *,
     threshold: int = config.MIN_CELL,
     derived: dict[str, list[str]] | None = None,
+    totals: Totals | None = None,
 ) -> pd.DataFrame:
     """Blank counts below ``threshold`` and everything derived from them; mark those rows.
 
@@ -152,6 +183,9 @@ def suppress_small_cells(
         ``{column: [count columns]}``: a percentage, median or other statistic computed from
         those counts. It is blanked when any of its counts was blanked or is below the
         threshold (a median of 3 waits discloses as much as the count 3).
+    totals : Totals, optional
+        The table's total rows: counts that could be recomputed from a total are blanked too
+        (see :func:`complementary_cells`).
 
     Returns
     -------
@@ -161,21 +195,93 @@ def suppress_small_cells(
     """
     out = frame.copy()
     mask = pd.Series(False, index=out.index)
-    small_by_col = {}
+    blanked = {}
     for col in columns:
         values = pd.to_numeric(out[col], errors="coerce")
-        small = values.gt(0) & values.lt(threshold)
-        small_by_col[col] = values.lt(threshold) | values.isna()
-        mask |= small
-        out[col] = values.mask(small).round().astype("Int64")
+        hide = values.gt(0) & values.lt(threshold)
+        if totals is not None:
+            hide |= complementary_cells(frame, values, hide, totals, threshold=threshold)
+        blanked[col] = hide | values.lt(threshold) & values.ne(0) | values.isna()
+        mask |= hide
+        out[col] = values.mask(hide).round().astype("Int64")
     for col, sources in (derived or {}).items():
         hide = pd.Series(False, index=out.index)
         for source in sources:
-            hide |= small_by_col[source] & pd.to_numeric(frame[source], errors="coerce").ne(0)
+            hide |= blanked[source] & pd.to_numeric(frame[source], errors="coerce").ne(0)
         mask |= hide & out[col].notna()
         out[col] = out[col].mask(hide)
     out["onderdrukt"] = mask
     return out
+
+
+def complementary_cells(
+    frame: pd.DataFrame,
+    values: pd.Series,
+    hidden: pd.Series,
+    totals: Totals,
+    *,
+    threshold: int = config.MIN_CELL,
+) -> pd.Series:
+    """Cells to blank as well, so that no hidden count follows from a total.
+
+    Within each block and breakdown whose total row is shown: while one part is hidden, or the
+    hidden parts add up to less than ``threshold`` (total minus the shown parts would give
+    them), the smallest shown non-zero part is hidden too; when no part is left, the total.
+    A block without exactly one total row is left as it is.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The table (for its label, block and breakdown columns).
+    values : pandas.Series
+        One count column of ``frame``.
+    hidden : pandas.Series of bool
+        The cells already blanked (primary suppression).
+    totals : Totals
+    threshold : int
+
+    Returns
+    -------
+    pandas.Series of bool
+        Cells to blank in addition to ``hidden``.
+    """
+    labels = frame[totals.column].astype("string")
+    is_total = labels.eq(totals.label).fillna(False).to_numpy(dtype=bool)
+    if totals.partition is not None:
+        breakdown = frame[totals.partition].astype("string").fillna("")
+    else:
+        breakdown = labels.str.split("=", n=1).str[0].where(labels.str.contains("="), "")
+    keys = pd.DataFrame({c: frame[c].to_numpy() for c in totals.within})
+    block = (
+        keys.groupby(list(totals.within), dropna=False, sort=False).ngroup().to_numpy()
+        if totals.within
+        else np.zeros(len(frame), dtype=np.int64)
+    )
+    part = pd.DataFrame({"block": block, "breakdown": breakdown.to_numpy()})
+    part = part.groupby(["block", "breakdown"], dropna=False, sort=False).ngroup().to_numpy()
+    vals = values.fillna(0).to_numpy(dtype=float)
+    hide = hidden.fillna(False).to_numpy(dtype=bool).copy()
+    extra = np.zeros(len(frame), dtype=bool)
+    totals_of = pd.Series(np.flatnonzero(is_total), index=block[is_total])
+    totals_of = totals_of[~totals_of.index.duplicated(keep=False)]  # one total row per block
+    members = pd.Series(np.flatnonzero(~is_total)).groupby(part[~is_total]).indices
+    positions = np.flatnonzero(~is_total)
+    for group in np.unique(part[hide & ~is_total]):
+        rows = positions[members[group]]
+        total = totals_of.get(block[rows[0]])
+        if total is None:
+            continue  # no total to recompute from
+        while not hide[total]:
+            secret = hide[rows]
+            if secret.sum() >= 2 and vals[rows][secret].sum() >= threshold:
+                break
+            shown = rows[~secret & (vals[rows] > 0)]
+            if len(shown) == 0:
+                hide[total] = extra[total] = vals[total] > 0
+                break
+            smallest = shown[np.argmin(vals[shown])]
+            hide[smallest] = extra[smallest] = True
+    return pd.Series(extra, index=frame.index)
 
 
 def scrub(text: str) -> str:

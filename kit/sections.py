@@ -18,6 +18,8 @@ from IPython.display import HTML, Markdown, display
 from kit import __version__, charts, config, trends
 from kit import waiting_times as wt
 from kit.checks import (
+    SCORE_TOTALS,
+    SCORE_TOTALS_PER_MONTH,
     ScanResult,
     allow_test_bsns,
     evaluate_checks,
@@ -26,10 +28,11 @@ from kit.checks import (
     quickscan_tables,
 )
 from kit.checks.patterns import provider_patterns
-from kit.privacy import suppress_small_cells
+from kit.privacy import Totals, suppress_small_cells
 from kit.store import read_meta
 
 SEVERITY_WEIGHT = {"fout": 3, "waarschuwing": 2, "signaal": 1}
+HIDDEN_MARK = "."  # a count blanked so that a total does not reveal a small one (CBS: "geheim")
 
 
 @dataclass
@@ -157,13 +160,23 @@ def prepare_quickscan(
 
 
 def shown(
-    frame: pd.DataFrame, counts: list[str], derived: dict | None = None, *, threshold: int
+    frame: pd.DataFrame,
+    counts: list[str],
+    derived: dict | None = None,
+    *,
+    threshold: int,
+    totals: Totals | None = None,
 ) -> pd.DataFrame:
-    """A suppressed copy for display: blanked counts read ``<N``, other blanks stay empty."""
-    out = suppress_small_cells(frame, counts, threshold=threshold, derived=derived)
-    marker = f"<{threshold}"
+    """A suppressed copy for display: small counts read ``<N``, other blanks stay empty.
+
+    A count blanked only because a total would reveal a small one (``totals``) reads ``.``
+    (as CBS marks a secret figure).
+    """
+    out = suppress_small_cells(frame, counts, threshold=threshold, derived=derived, totals=totals)
     for col in counts:
-        out[col] = out[col].astype("string").fillna(marker)
+        small = pd.to_numeric(frame[col], errors="coerce").lt(threshold)
+        marker = pd.Series(np.where(small, f"<{threshold}", HIDDEN_MARK), index=out.index)
+        out[col] = out[col].astype("string").fillna(marker.where(out[col].isna()))
     return out.drop(columns="onderdrukt")
 
 
@@ -255,17 +268,10 @@ def verdict(ctx: QuickscanContext) -> Markdown:
 def scores_per_type(ctx: QuickscanContext) -> None:
     """Section: reliable share per berichttype, as a chart and a table, and per month."""
     scores = ctx.result.scores()
-    table = shown(
-        scores,
-        ["n", "n_betrouwbaar"],
-        {"pct_betrouwbaar": ["n_betrouwbaar", "n"]},
-        threshold=ctx.threshold,
-    )
+    counts, derived = ["n", "n_betrouwbaar"], {"pct_betrouwbaar": ["n_betrouwbaar", "n"]}
+    table = shown(scores, counts, derived, threshold=ctx.threshold, totals=SCORE_TOTALS)
     chart_data = suppress_small_cells(
-        scores,
-        ["n", "n_betrouwbaar"],
-        threshold=ctx.threshold,
-        derived={"pct_betrouwbaar": ["n_betrouwbaar", "n"]},
+        scores, counts, threshold=ctx.threshold, derived=derived, totals=SCORE_TOTALS
     )
     display(charts.reliability_bars(chart_data))
     display(
@@ -281,9 +287,10 @@ def scores_per_type(ctx: QuickscanContext) -> None:
     )
     monthly = suppress_small_cells(
         ctx.result.scores(per_month=True),
-        ["n", "n_betrouwbaar"],
+        counts,
         threshold=ctx.threshold,
-        derived={"pct_betrouwbaar": ["n_betrouwbaar", "n"]},
+        derived=derived,
+        totals=SCORE_TOTALS_PER_MONTH,
     )
     display(charts.monthly_reliability(monthly))
 
@@ -310,9 +317,7 @@ def heatmap(ctx: QuickscanContext, *, row: str = "aanbieder") -> None:
 def patterns(ctx: QuickscanContext) -> None:
     """Section: the named patterns per aanbieder (auto-305, VOT timing, zero-day declarations)."""
     table = quickscan_tables(ctx.result, ctx.patterns)["aanbieders"]
-    safe = suppress_small_cells(
-        table.frame, table.counts, threshold=ctx.threshold, derived=table.derived
-    )
+    safe = table.suppressed(ctx.threshold)
     display(
         charts.pattern_bars(safe, "pct_auto_305", "Starts die automatisch lijken (% van de 305's)")
     )
@@ -469,8 +474,7 @@ def prepare_definities(
         gemeenten=gemeenten,
     )
     safe = {
-        name: suppress_small_cells(t.frame, t.counts, threshold=min_cel, derived=t.derived)
-        for name, t in wt.shared_tables(results).items()
+        name: t.suppressed(min_cel) for name, t in wt.shared_tables(results).items()
     }
     return DefinitiesContext(
         regio,
@@ -1280,8 +1284,16 @@ def trends_per_gemeente(ctx: TrendsContext) -> None:
     s = ctx.series
     for reeks in ("in_zorg_kinderen", "wachtlijst"):
         name = f"{reeks}_per_1000" if rates else reeks
-        part = s[(s["niveau"] == "gemeente") & (s["reeks"] == name)]
-        safe = suppress_small_cells(part, ["n"], threshold=ctx.threshold, derived={"waarde": ["n"]})
+        # suppressed together with the region total, which the other charts show
+        part = s[s["niveau"].isin(["regio", "gemeente"]) & (s["reeks"] == name)]
+        safe = suppress_small_cells(
+            part,
+            ["n"],
+            threshold=ctx.threshold,
+            derived={"waarde": ["n"]},
+            totals=trends.SERIES_TOTALS,
+        )
+        safe = safe[safe["niveau"] == "gemeente"]
         display(
             charts.small_multiples(
                 safe,

@@ -29,9 +29,13 @@ from statistics import NormalDist
 import numpy as np
 import pandas as pd
 
+from kit.privacy import Totals
+
 LEVELS: tuple[str, ...] = ("regio", "gemeente", "aanbieder", "categorie")
 REGIO = "totaal"
 ONBEKEND = "onbekend"
+#: per reeks and month, the units of each niveau (gemeenten, aanbieders, ...) add up to the region
+SERIES_TOTALS = Totals("eenheid", REGIO, within=("reeks", "maand"), partition="niveau")
 DAY = pd.Timedelta(days=1)
 
 #: reeks -> (Dutch label, direction: 1 higher is better, -1 lower is better, 0 neither,
@@ -1736,7 +1740,9 @@ def shared_tables(trends: Trends) -> dict:
     wijzer = wijzer.drop(columns=["max_duur", "max_duur_vorig"])
     cohort = ["n_cohort", "n_gestart"]
     return {
-        "maand": SharedTable(maand.reset_index(drop=True), ["n"], {"waarde": ["n"]}),
+        "maand": SharedTable(
+            maand.reset_index(drop=True), ["n"], {"waarde": ["n"]}, SERIES_TOTALS
+        ),
         "wijzer": SharedTable(
             wijzer,
             ["wachtlijst", *cohort, "n_cohort_vorig", "n_gestart_vorig"],

@@ -30,6 +30,7 @@ import pandas as pd
 
 from kit.config import load_yaml
 from kit.pathways import PATHWAY_COLUMNS
+from kit.privacy import Totals
 
 if TYPE_CHECKING:
     from lifelines import KaplanMeierFitter
@@ -1331,7 +1332,10 @@ def shared_tables(results: WaitResults) -> dict:
     derived |= {"mediaan_afgerond_dagen": ["n_gestart"], "pct_nul_dagen": ["n_gestart"]}
     return {
         "samenvatting": SharedTable(
-            results.summary, ["n", "n_gestart", "n_wachtend", "n_uitgevallen"], derived
+            results.summary,
+            ["n", "n_gestart", "n_wachtend", "n_uitgevallen"],
+            derived,
+            Totals("groep", TOTAL, within=("definitie",)),  # groups: "<breakdown>=<value>"
         ),
         "km": SharedTable(
             results.curves,

@@ -17,6 +17,7 @@ from kit import config
 from kit.privacy import (
     Pseudonymiser,
     PseudonymKeyError,
+    Totals,
     bsn_elfproef,
     bsn_is_test,
     load_pseudonymiser,
@@ -172,6 +173,72 @@ class TestSuppressSmallCells:
 
     def test_default_threshold_is_ten(self):
         assert config.MIN_CELL == 10
+
+
+class TestComplementarySuppression:
+    TOTALS = Totals("groep")
+
+    def test_one_hidden_part_hides_the_smallest_other_part(self):
+        # without it: 40 - 25 - 11 = 4 gives the hidden count back
+        frame = pd.DataFrame(
+            {"groep": ["a", "b", "c", "totaal"], "n": [4, 25, 11, 40], "pct": [1.0, 2.0, 3.0, 4.0]}
+        )
+        out = suppress_small_cells(frame, ["n"], derived={"pct": ["n"]}, totals=self.TOTALS)
+        assert out["n"].tolist() == [pd.NA, 25, pd.NA, 40]
+        assert out["pct"].isna().tolist() == [True, False, True, False]
+        assert out["onderdrukt"].tolist() == [True, False, True, False]
+        # without totals only the small cell goes
+        assert suppress_small_cells(frame, ["n"])["n"].tolist() == [pd.NA, 25, 11, 40]
+
+    def test_hidden_parts_adding_up_to_less_than_the_threshold_take_one_more(self):
+        frame = pd.DataFrame({"groep": ["a", "b", "c", "d", "totaal"], "n": [3, 4, 12, 30, 49]})
+        out = suppress_small_cells(frame, ["n"], totals=self.TOTALS)
+        assert out["n"].tolist() == [pd.NA, pd.NA, pd.NA, 30, 49]  # 3 + 4 < 10: also the 12
+        enough = pd.DataFrame({"groep": ["a", "b", "c", "totaal"], "n": [6, 7, 30, 43]})
+        assert suppress_small_cells(enough, ["n"], totals=self.TOTALS)["n"].tolist() == [
+            pd.NA, pd.NA, 30, 43
+        ]
+
+    def test_zero_is_not_a_complement_and_without_another_part_the_total_goes(self):
+        frame = pd.DataFrame({"groep": ["a", "b", "totaal"], "n": [5, 0, 5]})
+        # the total is itself small: primary suppression already hides it
+        assert suppress_small_cells(frame, ["n"], totals=self.TOTALS)["n"].tolist() == [
+            pd.NA, 0, pd.NA
+        ]
+        frame = pd.DataFrame({"groep": ["a", "b", "totaal"], "n": [5, 0, 12]})
+        out = suppress_small_cells(frame, ["n"], totals=self.TOTALS)
+        assert out["n"].tolist() == [pd.NA, 0, pd.NA]
+
+    def test_blocks_and_breakdowns_are_separate(self):
+        frame = pd.DataFrame(
+            {
+                "maand": ["2025-01"] * 5 + ["2025-02"] * 3,
+                "groep": ["gemeente=1", "gemeente=2", "leeftijd=0-11", "leeftijd=12+", "totaal",
+                          "gemeente=1", "gemeente=2", "totaal"],
+                "n": [5, 40, 20, 25, 45, 12, 30, 42],
+            }
+        )
+        out = suppress_small_cells(frame, ["n"], totals=Totals("groep", within=("maand",)))
+        # January: gemeente 2 goes with gemeente 1; the age breakdown and February stay
+        assert out["n"].tolist() == [pd.NA, pd.NA, 20, 25, 45, 12, 30, 42]
+
+    def test_display_marks_small_and_complementary_cells_apart(self):
+        from kit.sections import shown
+
+        frame = pd.DataFrame({"groep": ["a", "b", "c", "totaal"], "n": [4, 25, 11, 40]})
+        out = shown(frame, ["n"], threshold=10, totals=self.TOTALS)
+        assert out["n"].tolist() == ["<10", "25", ".", "40"]
+
+    def test_partition_column(self):
+        frame = pd.DataFrame(
+            {
+                "niveau": ["regio", "gemeente", "gemeente", "gemeente", "categorie", "categorie"],
+                "eenheid": ["totaal", "0599", "0363", "0518", "45", "47"],
+                "n": [60, 8, 22, 30, 20, 40],
+            }
+        )
+        out = suppress_small_cells(frame, ["n"], totals=Totals("eenheid", partition="niveau"))
+        assert out["n"].tolist() == [60, pd.NA, pd.NA, 30, 20, 40]
 
 
 class TestScrub:

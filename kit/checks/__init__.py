@@ -19,11 +19,15 @@ from kit.checks import algemeen, declaraties, starts, stops, toewijzingen, verzo
 from kit.checks.base import FILE, MESSAGE, OUTCOME_COLUMNS, REGISTRY, RecordKeys, ScanData
 from kit.config import load_yaml
 from kit.pathways import PATHWAY_TABLES, build_pathways
+from kit.privacy import Totals
 from kit.store import FILES_TABLE, read_table, table_names
 
 DIMENSIONS = ("volledigheid", "geldigheid", "uniciteit", "tijdigheid", "consistentie")
 SEVERITIES = ("fout", "waarschuwing", "signaal")
 RULE_PREFIXES = ("OP", "TR", "CS", "CD", "IV", "RS", "SAP", "XSD", "JZ", "WJ", "UP")
+# The berichttype rows of the scores add up to row "totaal" (per month when split by month).
+SCORE_TOTALS = Totals("berichttype", within=())
+SCORE_TOTALS_PER_MONTH = Totals("berichttype", within=("maand",))
 # The columns of table bestanden the checks use (signatures and statuses are not read).
 SCANNED_FILE_COLUMNS = ["bron", "inhoud_hash", "n_berichten"]
 NOT_ASSESSABLE = "niet te beoordelen"
@@ -355,7 +359,10 @@ def quickscan_tables(result: ScanResult, patterns: pd.DataFrame) -> dict:
     return {
         "bevindingen": SharedTable(findings, ["n_gecontroleerd", "n_afwijkend"], pct),
         "scores": SharedTable(
-            result.scores(), ["n", "n_betrouwbaar"], {"pct_betrouwbaar": ["n_betrouwbaar", "n"]}
+            result.scores(),
+            ["n", "n_betrouwbaar"],
+            {"pct_betrouwbaar": ["n_betrouwbaar", "n"]},
+            SCORE_TOTALS,
         ),
         "aanbieders": SharedTable(
             patterns,
