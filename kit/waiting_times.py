@@ -655,23 +655,35 @@ def _step_values(frame: pd.DataFrame | pd.Series, times: Sequence[float]) -> np.
     return np.where(idx > 0, values[np.maximum(idx - 1, 0)], 1.0)
 
 
-def _aggregate_steps(events: np.ndarray, at_risk: np.ndarray, min_n: int) -> list[int]:
-    """Positions closing a step: at least ``min_n`` events since the previous one and at risk."""
-    keep, pending = [], 0
+def _aggregate_steps(
+    events: np.ndarray, at_risk: np.ndarray, min_n: int, *, start: int
+) -> list[int]:
+    """Positions (event times) that close a step of a published curve.
+
+    A step closes when, since the previous one, at least ``min_n`` events occurred, at least
+    ``min_n`` pathways are at risk, and the other changes of the risk set in between (censored,
+    other exits minus late entries), which a reader can nearly recompute from the published
+    ``n_risico`` and event counts, are none or at least ``min_n``. ``start`` is the
+    ``n_risico`` published at the origin.
+    """
+    keep, pending, risk, events_then = [], 0, start, 0
     for i in np.flatnonzero(events):
         pending += events[i]
-        if pending >= min_n and at_risk[i] >= min_n:
+        # at_risk counts a time's own events; remove those of both ends to get the other changes
+        other = risk - at_risk[i] - pending + events[i] - events_then
+        if pending >= min_n and at_risk[i] >= min_n and (other == 0 or abs(other) >= min_n):
             keep.append(int(i))
-            pending = 0
+            pending, risk, events_then = 0, at_risk[i], events[i]
     return keep
 
 
 def km_curve_points(kmf: KaplanMeierFitter, n: int, *, min_n: int) -> pd.DataFrame:
     """Kaplan–Meier points aggregated so that no step rests on fewer than ``min_n`` starts.
 
-    Consecutive event times are pooled until they hold at least ``min_n`` starts and at least
-    ``min_n`` pathways are at risk; the point shows the exact KM value (and 95% interval) at
-    the last pooled time. The tail where fewer than ``min_n`` starts remain is not shown.
+    Consecutive event times are pooled until they hold at least ``min_n`` starts, at least
+    ``min_n`` pathways are at risk and the other exits between two points are none or at least
+    ``min_n`` (see :func:`_aggregate_steps`); the point shows the exact KM value (and 95%
+    interval) at the last pooled time. The tail where this cannot be met is not shown.
 
     Parameters
     ----------
@@ -691,7 +703,7 @@ def km_curve_points(kmf: KaplanMeierFitter, n: int, *, min_n: int) -> pd.DataFra
     times = table.index.to_numpy(dtype=float)
     observed = table["observed"].to_numpy()
     at_risk = table["at_risk"].to_numpy()
-    keep = _aggregate_steps(observed, at_risk, min_n)
+    keep = _aggregate_steps(observed, at_risk, min_n, start=n)
     at = times[keep]
     ci = kmf.confidence_interval_
     cum = np.cumsum(observed)[keep]
@@ -819,7 +831,7 @@ def cumulative_incidence(waits: pd.DataFrame, *, min_n: int = 10) -> pd.DataFram
         table = ajf.event_table
         times = table.index.to_numpy(dtype=float)
         own = table[f"observed_{outcome}"].to_numpy()
-        keep = _aggregate_steps(own, table["at_risk"].to_numpy(), min_n)
+        keep = _aggregate_steps(own, table["at_risk"].to_numpy(), min_n, start=len(waits))
         cum = np.cumsum(own)
         cif = ajf.cumulative_density_.iloc[:, 0].to_numpy(dtype=float)
         parts.append(

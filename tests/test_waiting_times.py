@@ -413,6 +413,18 @@ class TestCurves:
         assert curve["n_risico"].tolist() == [25, 16]
         assert curve["n_gestart"].tolist() == [0, 10]
 
+    def test_few_censored_between_two_points_are_pooled_with_the_next_step(self):
+        # 3 censored between day 5 and day 8: from n_risico and n_gestart a reader would get
+        # that 3, so day 8 is pooled into day 12 (then 13 others lie in between)
+        w = waits(
+            [(5, 1)] * 10 + [(6, 0)] * 3 + [(8, 1)] * 10 + [(9, 0)] * 10 + [(12, 1)] * 10
+            + [(30, 0)] * 20
+        )
+        _, curve = wt.estimate(w, min_n=10)
+        assert curve["dagen"].tolist() == [0, 5, 12]
+        assert curve["n_risico"].tolist() == [63, 63, 30]
+        assert curve["n_gestart"].tolist() == [0, 10, 20]
+
     def test_no_step_rests_on_fewer_than_the_minimum(self):
         rng = np.random.default_rng(7)
         w = waits(list(zip(rng.integers(0, 200, 500), rng.choice([0, 1, 2], 500), strict=True)))
