@@ -264,8 +264,8 @@ def complementary_cells(
     extra = np.zeros(len(frame), dtype=bool)
     totals_of = pd.Series(np.flatnonzero(is_total), index=block[is_total])
     totals_of = totals_of[~totals_of.index.duplicated(keep=False)]  # one total row per block
-    members = pd.Series(np.flatnonzero(~is_total)).groupby(part[~is_total]).indices
     positions = np.flatnonzero(~is_total)
+    members = pd.Series(positions).groupby(part[positions]).indices
     for group in np.unique(part[hide & ~is_total]):
         rows = positions[members[group]]
         total = totals_of.get(block[rows[0]])

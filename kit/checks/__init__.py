@@ -26,7 +26,7 @@ DIMENSIONS = ("volledigheid", "geldigheid", "uniciteit", "tijdigheid", "consiste
 SEVERITIES = ("fout", "waarschuwing", "signaal")
 RULE_PREFIXES = ("OP", "TR", "CS", "CD", "IV", "RS", "SAP", "XSD", "JZ", "WJ", "UP")
 # The berichttype rows of the scores add up to row "totaal" (per month when split by month).
-SCORE_TOTALS = Totals("berichttype", within=())
+SCORE_TOTALS = Totals("berichttype")
 SCORE_TOTALS_PER_MONTH = Totals("berichttype", within=("maand",))
 # The columns of table bestanden the checks use (signatures and statuses are not read).
 SCANNED_FILE_COLUMNS = ["bron", "inhoud_hash", "n_berichten"]
