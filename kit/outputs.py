@@ -52,10 +52,49 @@ class SharedTable:
         return self.protection.apply(self.frame, threshold)
 
 
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text cells that a spreadsheet would run as a formula get a leading ``'`` (OWASP).
+
+    Codes and names come from many organisations' messages: ``=HYPERLINK(...)`` in an
+    aanbieder code must stay text when a user opens the CSV in Excel. Only text is changed: a
+    negative number is a number, not a formula.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy in which every text cell starting with ``= + - @``, a tab or a carriage return
+        starts with ``'``; column names likewise.
+    """
+    out = frame.copy()
+
+    def fix(value: object) -> object:
+        return (
+            "'" + value if isinstance(value, str) and value.startswith(FORMULA_PREFIXES) else value
+        )
+
+    for col in out.columns:
+        if out[col].dtype == object or isinstance(
+            out[col].dtype, pd.StringDtype | pd.CategoricalDtype
+        ):
+            out[col] = out[col].astype(object).map(fix)
+    out.columns = [fix(c) for c in out.columns]
+    return out
+
+
 def write_shared(
     tables: dict[str, SharedTable], out_dir: Path, *, threshold: int = config.MIN_CELL
 ) -> list[Path]:
-    """Suppress small cells and write each table as ``<name>.csv`` (UTF-8, comma separated).
+    """Protect each table and write it as ``<name>.csv`` (UTF-8, comma separated).
+
+    Small counts are blanked and the others rounded (:class:`SharedTable`), and text that a
+    spreadsheet would run as a formula is neutralised (:func:`neutralise_formulas`).
 
     Parameters
     ----------
@@ -85,7 +124,7 @@ def write_shared(
             raise ValueError(
                 f"tabel {name} bevat kolommen die niet gedeeld mogen worden: {leaking}"
             )
-        shown = table.suppressed(threshold)
+        shown = neutralise_formulas(table.suppressed(threshold))
         path = out_dir / f"{name}.csv"
         shown.to_csv(path, index=False)
         written.append(path)

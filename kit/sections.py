@@ -31,6 +31,21 @@ from kit.checks.patterns import provider_patterns
 from kit.privacy import Totals, round_counts, suppress_small_cells
 from kit.store import read_meta
 
+#: characters that HTML or Markdown would act on, as numeric character references
+_ACTIVE = {c: f"&#{ord(c)};" for c in "&<>\"'`*_[](){}#|!~\\"}
+
+
+def esc(value: object) -> str:
+    """Text that came from data, made inert for the Markdown and HTML of a report.
+
+    Codes and names are typed by many organisations: an aanbieder code ``<script>...`` or
+    ``[x](javascript:...)`` must show as text. Every character HTML or Markdown acts on
+    becomes a character reference, which both render as the character itself. Tables need no
+    call: :meth:`pandas.DataFrame.to_html` escapes.
+    """
+    return "".join(_ACTIVE.get(c, c) for c in str(value))
+
+
 SEVERITY_WEIGHT = {"fout": 3, "waarschuwing": 2, "signaal": 1}
 HIDDEN_MARK = "."  # a count blanked so that a total does not reveal a small one (CBS: "geheim")
 
@@ -194,12 +209,12 @@ def header(ctx: QuickscanContext) -> Markdown | None:
         return None
     rounds = ctx.meta["inleesrondes"]
     files = sum(r.get("ingelezen", 0) for r in rounds)
-    gem = ", ".join(ctx.gemeenten) if ctx.gemeenten else "alle"
+    gem = esc(", ".join(ctx.gemeenten)) if ctx.gemeenten else "alle"
     return Markdown(
-        f"**Regio:** {ctx.regio} &nbsp;·&nbsp; **Peildatum:** {ctx.peildatum.date()} &nbsp;·&nbsp; "
+        f"**Regio:** {esc(ctx.regio)} &nbsp;·&nbsp; **Peildatum:** {ctx.peildatum.date()} &nbsp;·&nbsp; "
         f"**Periode:** {ctx.van.date()} t/m {ctx.tot.date()} &nbsp;·&nbsp; **Gemeenten:** {gem}\n\n"
-        f"**Data:** store `{ctx.store.name}` ({files} bestanden in {len(rounds)} inleesronde(s)) "
-        f"&nbsp;·&nbsp; **Controles:** {ctx.checks_file} &nbsp;·&nbsp; "
+        f"**Data:** store {esc(ctx.store.name)} ({files} bestanden in {len(rounds)} inleesronde(s)) "
+        f"&nbsp;·&nbsp; **Controles:** {esc(ctx.checks_file)} &nbsp;·&nbsp; "
         f"**Kit-versie:** {__version__} &nbsp;·&nbsp; aantallen onder {ctx.threshold} als "
         f"<{ctx.threshold}"
     )
@@ -239,7 +254,7 @@ def verdict_text(
     ).replace(",", ".")
     if len(worst):
         w = worst.iloc[0]
-        text += f" Het minst betrouwbaar is JW{w['berichttype']} ({w['pct_betrouwbaar']:.0f}%)."
+        text += f" Het minst betrouwbaar is JW{esc(w['berichttype'])} ({w['pct_betrouwbaar']:.0f}%)."
     severe = findings.merge(checks[["check_id", "naam", "ernst"]], on="check_id")
     severe = severe[
         severe["ernst"].isin(["fout", "waarschuwing"]) & (severe["n_afwijkend"] >= threshold)
@@ -249,7 +264,7 @@ def verdict_text(
         text += (
             " De meeste afwijkingen: "
             + "; ".join(
-                f"{name} ({_rounded(n, threshold):,.0f}×)".replace(",", ".")
+                f"{esc(name)} ({_rounded(n, threshold):,.0f}×)".replace(",", ".")
                 for name, n in top.items()
             )
             + "."
@@ -510,11 +525,11 @@ def definities_header(ctx: DefinitiesContext) -> Markdown | None:
     """Session header (live only; a rendered report has it in its page header)."""
     if not ctx.live:
         return None
-    gem = ", ".join(ctx.gemeenten) if ctx.gemeenten else "alle"
+    gem = esc(", ".join(ctx.gemeenten)) if ctx.gemeenten else "alle"
     return Markdown(
-        f"**Regio:** {ctx.regio} &nbsp;·&nbsp; **Peildatum:** {ctx.peildatum.date()} &nbsp;·&nbsp; "
+        f"**Regio:** {esc(ctx.regio)} &nbsp;·&nbsp; **Peildatum:** {ctx.peildatum.date()} &nbsp;·&nbsp; "
         f"**Cohort:** start {ctx.van.date()} t/m {ctx.tot.date()} &nbsp;·&nbsp; "
-        f"**Gemeenten:** {gem}\n\n**Definities:** {ctx.definities_file} &nbsp;·&nbsp; "
+        f"**Gemeenten:** {gem}\n\n**Definities:** {esc(ctx.definities_file)} &nbsp;·&nbsp; "
         f"**Kit-versie:** {__version__} &nbsp;·&nbsp; geen mediaan op minder dan "
         f"{ctx.results.min_n} trajecten, aantallen onder {ctx.threshold} als <{ctx.threshold}"
     )
@@ -1025,12 +1040,12 @@ def trends_header(ctx: TrendsContext) -> Markdown | None:
     """Session header (live only; a rendered report has it in its page header)."""
     if not ctx.live:
         return None
-    gem = ", ".join(ctx.gemeenten) if ctx.gemeenten else "alle"
+    gem = esc(", ".join(ctx.gemeenten)) if ctx.gemeenten else "alle"
     base = " t/m ".join(ctx.baseline) if ctx.baseline else "alle getoonde maanden"
     return Markdown(
-        f"**Regio:** {ctx.regio} &nbsp;·&nbsp; **Peildatum:** {ctx.peildatum.date()} &nbsp;·&nbsp; "
+        f"**Regio:** {esc(ctx.regio)} &nbsp;·&nbsp; **Peildatum:** {ctx.peildatum.date()} &nbsp;·&nbsp; "
         f"**Gemeenten:** {gem} &nbsp;·&nbsp; **Vanaf:** {ctx.van} &nbsp;·&nbsp; "
-        f"**SPC-basisperiode:** {base}\n\n**Bevolking:** {ctx.bevolking_file} &nbsp;·&nbsp; "
+        f"**SPC-basisperiode:** {base}\n\n**Bevolking:** {esc(ctx.bevolking_file)} &nbsp;·&nbsp; "
         f"**Kit-versie:** {__version__} &nbsp;·&nbsp; aantallen onder {ctx.threshold} als "
         f"<{ctx.threshold}"
     )
@@ -1252,7 +1267,9 @@ def funnel_text(funnel: pd.DataFrame, *, unit: str, threshold: int, direction: i
     parts = []
     for (side, rows), word in zip(sides.items(), words[direction], strict=True):
         if len(rows):
-            names = ", ".join(f"{r.eenheid} ({_nl(r.pct)}%)" for r in rows.itertuples(index=False))
+            names = ", ".join(
+                f"{esc(r.eenheid)} ({_nl(r.pct)}%)" for r in rows.itertuples(index=False)
+            )
             label = f"opvallend {side}" if direction == 0 else f"opvallend {side} ({word})"
             parts.append(f"{label}: {names}")
     return f"Buiten de 99,8%-grenzen ({mean}): " + "; ".join(parts) + "."
