@@ -110,6 +110,7 @@ def _cmd_quickscan(args: argparse.Namespace) -> int:
     )
     from kit.checks.patterns import provider_patterns
     from kit.outputs import write_shared
+    from kit.privacy import round_counts
     from kit.store import read_meta
 
     if not read_meta(args.store)["inleesrondes"]:
@@ -133,7 +134,8 @@ def _cmd_quickscan(args: argparse.Namespace) -> int:
     total = scores.loc["totaal"]
     print(
         f"Quick scan op peildatum {args.peildatum}: {total['pct_betrouwbaar']:.0f}% van "
-        f"{int(total['n'])} berichtregels betrouwbaar (geen fout of waarschuwing)."
+        f"{round_counts(scores['n'], threshold=args.min_cel)['totaal']:.0f} berichtregels "
+        "betrouwbaar (geen fout of waarschuwing)."
     )
     status = result.status["status"].value_counts()
     print(
@@ -146,7 +148,10 @@ def _cmd_quickscan(args: argparse.Namespace) -> int:
 
 
 def _cmd_wachttijden(args: argparse.Namespace) -> int:
+    import pandas as pd
+
     from kit.outputs import write_shared
+    from kit.privacy import round_counts
     from kit.store import read_meta
     from kit.waiting_times import days_text, load_definitions, shared_tables, waits_from_store
 
@@ -185,7 +190,9 @@ def _cmd_wachttijden(args: argparse.Namespace) -> int:
     )
     for row in total.itertuples():
         median = days_text(row.mediaan_dagen)
-        print(f"  {row.definitie:<28} {int(row.n):>7} trajecten, mediaan {median}")
+        n = round_counts(pd.Series([row.n]), threshold=args.min_cel).iloc[0]
+        n = f"<{args.min_cel}" if 0 < row.n < args.min_cel else f"{n:.0f}"
+        print(f"  {row.definitie:<28} {n:>7} trajecten, mediaan {median}")
     print("Geschreven: " + ", ".join(str(p) for p in written))
     return 0
 
@@ -193,6 +200,7 @@ def _cmd_wachttijden(args: argparse.Namespace) -> int:
 def _cmd_trends(args: argparse.Namespace) -> int:
     from kit.checks import prepare_scan
     from kit.outputs import write_shared
+    from kit.privacy import round_counts
     from kit.store import read_meta
     from kit.trends import REGIO, compute_trends, read_population, shared_tables
 
@@ -222,13 +230,17 @@ def _cmd_trends(args: argparse.Namespace) -> int:
         f"Trends op peildatum {args.peildatum}: {months[0]} t/m {months[-1]}, niveaus regio, "
         f"gemeente, aanbieder en categorie ({REGIO} = de hele regio)."
     )
-    print(f"Wachtlijst eind {months[-1]}: {int(listed['waarde'].iloc[0])} toewijzingen.")
+    listed = round_counts(listed["waarde"], threshold=args.min_cel).iloc[0]
+    print(f"Wachtlijst eind {months[-1]}: {listed:.0f} toewijzingen (afgerond).")
     if provisional:
         print(
             "Voorlopig (berichten nog niet compleet): " + ", ".join(provisional) + "; zie de "
             "kolom voorlopig."
         )
-    print(f"Aantallen onder {args.min_cel} zijn leeg gelaten (kolom onderdrukt).")
+    print(
+        f"Aantallen onder {args.min_cel} zijn leeg gelaten (kolom onderdrukt), andere aantallen "
+        f"afgerond op {config.ROUND_BASE}."
+    )
     print("Geschreven: " + ", ".join(str(p) for p in written))
     return 0
 
@@ -471,7 +483,7 @@ def build_parser() -> argparse.ArgumentParser:
         "samenvatting.csv (per definitie en groep), km.csv (curvepunten), "
         "cumulatieve_incidentie.csv, aansluiting.csv, momentopname.csv, "
         "wachtenden_per_norm.csv, schadelijk_wachten.csv en gevoeligheid.csv. Kleine aantallen "
-        "worden onderdrukt.",
+        "worden onderdrukt, andere afgerond op 5.",
     )
     p.add_argument("--store", required=True, type=Path, metavar="MAP", help="map van de store")
     p.add_argument(
@@ -522,7 +534,7 @@ def build_parser() -> argparse.ArgumentParser:
         "maand.csv (maand, niveau, eenheid, reeks, waarde, voorlopig, n) en wijzer.csv "
         "(beschikbaarheidswijzer per aanbieder en productcategorie). Recente maanden waarvan "
         "de berichten nog niet compleet zijn, staan als voorlopig. Kleine aantallen worden "
-        "onderdrukt.",
+        "onderdrukt, andere afgerond op 5.",
     )
     p.add_argument("--store", required=True, type=Path, metavar="MAP", help="map van de store")
     p.add_argument(
