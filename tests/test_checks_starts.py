@@ -97,6 +97,29 @@ class TestToewijzingZonderStart:
         assert failing(result) == ["nostart:0"]
         assert sorted(result["record"]) == ["nostart:0", "started:0"]
 
+    def test_a_late_305_is_a_late_start_not_a_toewijzing_without_start(self):
+        # deadline: 2024-01-15 + 5 working days (2024-01-22) + 30 days = 2024-02-21
+        data = scan(
+            peildatum="2024-03-31",
+            toewijzingen=[
+                toewijzing("100", ingang="2024-01-15", bericht_id="latemsg"),
+                toewijzing("101", ingang="2024-01-15", bericht_id="latecare"),
+                toewijzing("102", ingang="2024-01-15", bericht_id="deadlineday"),
+            ],
+            starts=[
+                # care began on 2024-01-16, the 305 came only on 2024-03-10: passes here
+                regie("305", "100", begin="2024-01-16", dag="2024-03-10"),
+                # care began only after the deadline: not started in time
+                regie("305", "101", begin="2024-03-01", dag="2024-03-04"),
+                regie("305", "102", begin="2024-02-21", dag="2024-03-20"),
+            ],
+        )
+        result = run("toewijzing_zonder_start", data, {"dagen": 30})
+        assert failing(result) == ["latecare:0"]
+        assert len(result) == 3
+        late = run("start_te_laat", data, {"max_werkdagen": 5})
+        assert failing(late) == ["b0:0", "b2:0"]  # the late 305s are that check's finding
+
 
 class TestStartBuitenToewijzing:
     def test_start_before_ingang_or_after_eind_fails(self):

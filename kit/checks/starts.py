@@ -199,10 +199,13 @@ def start_automatisch(data: ScanData, params: dict) -> pd.DataFrame | None:
 
 @register("toewijzing_zonder_start")
 def toewijzing_zonder_start(data: ScanData, params: dict) -> pd.DataFrame | None:
-    """Current, not withdrawn toewijzing without a 305 by Ingangsdatum + 5 wd + N days.
+    """Current, not withdrawn toewijzing not started by Ingangsdatum + 5 wd + N days.
 
-    Only toewijzingen whose deadline lies on or before the peildatum are checked; the record's
-    date is the deadline, so it counts in the month the start became overdue.
+    Only toewijzingen whose deadline lies on or before the peildatum are checked. A toewijzing
+    passes when a current 305 reports a start (Begindatum) on or before the deadline, whenever
+    that 305 was sent: a 305 that came late is a late start (check ``start_te_laat``), not a
+    toewijzing without start. The record's date is the deadline, so it counts in the month the
+    start became overdue.
     """
     toew = current_301(data)
     toew = toew[~toew["ingetrokken"].astype(bool)]
@@ -213,10 +216,10 @@ def toewijzing_zonder_start(data: ScanData, params: dict) -> pd.DataFrame | None
     )
     due = toew.assign(berichttype="301", deadline=deadline)
     due = due[due["deadline"] <= data.peildatum]
-    started_in_time = due["start_dagtekening"].notna() & (
+    started_in_time = (due["start_begindatum"] <= due["deadline"]) | (
         due["start_dagtekening"] <= due["deadline"]
     )
-    return outcome(due, ~started_in_time, datum="deadline")
+    return outcome(due, ~started_in_time.fillna(False).astype(bool), datum="deadline")
 
 
 @register("start_buiten_toewijzing")
