@@ -265,6 +265,28 @@ class TestStartWeesOfDubbel:
         assert failing(result) == ["del:0"]
         assert len(result) == 2
 
+    def test_a_future_dated_or_rejected_301_is_no_missing_301(self):
+        data = scan(
+            peildatum="2024-06-30",
+            toewijzingen=[
+                toewijzing("100"),
+                # Dagtekening typed as 2042: out of the scan, but the gemeente issued the number
+                toewijzing("101", dag="2042-01-05"),
+                # rejected by the aanbieder's 302: the number exists all the same (TR019)
+                toewijzing("102", ident="REJ"),
+            ],
+            starts=[
+                regie("305", "100", bericht_id="ok"),
+                regie("305", "101", bericht_id="future301"),
+                regie("305", "102", bericht_id="rejected301"),
+                regie("305", "103", bericht_id="orphan"),
+            ],
+            retourcodes=[retourcode("9019", heen="301", niveau="Header", ident="REJ")],
+        )
+        assert "101" not in set(data.pathways["ToewijzingNummer"])
+        result = run("start_wees_of_dubbel", data, {})
+        assert failing(result) == ["orphan:0"]
+
     def test_no_starts_is_not_assessable(self):
         assert run("start_wees_of_dubbel", scan(toewijzingen=[toewijzing()]), {}) is None
 

@@ -298,6 +298,19 @@ def double_starts(data: ScanData) -> pd.Series:
     return pairs.loc[~stopped, "record"]
 
 
+def known_301(data: ScanData) -> pd.DataFrame:
+    """Every gemeente + ToewijzingNummer a 301 in the data delivered (for TR019).
+
+    Any 301 row counts, also one a retour rejected (the gemeente issued the number) and one
+    dated after the peildatum (a 301 whose Dagtekening is a clock or typing error exists all the
+    same; check ``dagtekening_na_peildatum`` reports its date).
+    """
+    return pd.concat(
+        [data.rows("toewijzingen")[PAIR], data.later_rows("toewijzingen")[PAIR]],
+        ignore_index=True,
+    )
+
+
 @register("start_wees_of_dubbel")
 def start_wees_of_dubbel(data: ScanData, params: dict) -> pd.DataFrame | None:
     """Orphan, double or wrongly corrected 305 rows (TR019, TR326, CS058, TR063, TR071).
@@ -305,7 +318,7 @@ def start_wees_of_dubbel(data: ScanData, params: dict) -> pd.DataFrame | None:
     Records: every 305 row as delivered. A row fails when
 
     - its ToewijzingNummer matches no 301 of the gemeente (TR019; an empty number, allowed in
-      the taakgerichte variant, is not judged);
+      the taakgerichte variant, is not judged; see :func:`known_301`);
     - it is a current start that follows an earlier current start on the same toewijzing
       without a stop in between (TR326/OP289, on the current state);
     - StatusAanlevering is not 1 or 3 (CS058, OP033x2);
@@ -318,8 +331,7 @@ def start_wees_of_dubbel(data: ScanData, params: dict) -> pd.DataFrame | None:
     starts = data.rows("starts")
     if starts.empty:
         return None
-    known = current_301(data)[PAIR]
-    orphan = starts["ToewijzingNummer"].notna() & ~matches(starts, known, PAIR)
+    orphan = starts["ToewijzingNummer"].notna() & ~matches(starts, known_301(data), PAIR)
     bad_status = ~starts["StatusAanlevering"].isin(["1", "3"]).fillna(False).astype(bool)
 
     ordered = starts.sort_values(DELIVERY_ORDER, kind="mergesort")
