@@ -792,13 +792,73 @@ def estimate(
     return row, km_curve_points(kmf, len(waits), min_n=min_n) if curve else empty
 
 
+def aalen_johansen(
+    durations: Sequence[float] | np.ndarray,
+    events: Sequence[int] | np.ndarray,
+    *,
+    entry: Sequence[float] | np.ndarray | None = None,
+    causes: Sequence[int] = (STARTED, LEFT),
+) -> pd.DataFrame:
+    """Aalen–Johansen cumulative incidence per cause, exact with ties and events at time 0.
+
+    At each distinct time t: ``n(t)`` at risk (entered on or before t, duration at least t),
+    ``d_k(t)`` events of cause k and ``d(t)`` events of any cause; ``S(t-)`` is the product of
+    ``1 - d(s)/n(s)`` over earlier times (the Kaplan–Meier estimate of no event of any cause)
+    and ``CIF_k(t) = sum over s <= t of S(s-) d_k(s)/n(s)``. Ties between causes need no
+    jitter, and events at time 0 count (lifelines 0.30.3 sets the first row to 0 and jitters).
+
+    Parameters
+    ----------
+    durations : array-like of float
+        Time from the start event to the outcome or censoring (not negative).
+    events : array-like of int
+        0 censored, otherwise the cause.
+    entry : array-like of float, optional
+        Late entry (left truncation): time at which a subject enters the risk set.
+    causes : sequence of int
+        Causes to report.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by every distinct duration (``dagen``): ``at_risk``, ``observed`` (all
+        causes), ``censored``, and per cause k ``observed_<k>`` and ``cif_<k>``.
+    """
+    t = np.asarray(durations, dtype=float)
+    e = np.asarray(events, dtype=int)
+    times, idx = np.unique(t, return_inverse=True)
+    removed = np.bincount(idx, minlength=len(times))
+    at_risk = len(t) - np.concatenate([[0], np.cumsum(removed)[:-1]])
+    if entry is not None:
+        late = np.sort(np.asarray(entry, dtype=float))
+        at_risk = at_risk - (len(late) - np.searchsorted(late, times, side="right"))
+    observed = np.bincount(idx, weights=(e != 0), minlength=len(times))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        hazard = np.where(at_risk > 0, observed / at_risk, 0.0)
+    before = np.concatenate([[1.0], np.cumprod(1.0 - hazard)[:-1]])  # S(t-)
+    table = pd.DataFrame(
+        {
+            "at_risk": at_risk.astype(int),
+            "observed": observed.astype(int),
+            "censored": (removed - observed).astype(int),
+        },
+        index=pd.Index(times, name="dagen"),
+    )
+    for k in causes:
+        d_k = np.bincount(idx, weights=(e == k), minlength=len(times))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            step = np.where(at_risk > 0, before * d_k / at_risk, 0.0)
+        table[f"observed_{k}"] = d_k.astype(int)
+        table[f"cif_{k}"] = np.cumsum(step)
+    return table
+
+
 def cumulative_incidence(waits: pd.DataFrame, *, min_n: int = 10) -> pd.DataFrame:
     """Aalen–Johansen cumulative incidence of "started" and "left without care".
 
-    Ties between a start and an exit on the same day are broken by placing the exit a
-    millionth of a day later (deterministic; lifelines would otherwise jitter at random).
-    Points are aggregated like :func:`km_curve_points`: each rests on at least ``min_n``
-    events of that kind.
+    Computed by :func:`aalen_johansen` (exact with ties and with starts on day 0). Points are
+    aggregated like :func:`km_curve_points`: each rests on at least ``min_n`` events of that
+    kind.
 
     Parameters
     ----------
@@ -813,34 +873,31 @@ def cumulative_incidence(waits: pd.DataFrame, *, min_n: int = 10) -> pd.DataFram
         ``uitkomst, dagen, cumulatieve_incidentie, n_risico, n_gebeurtenissen``; empty when the
         group is smaller than ``min_n``.
     """
-    from lifelines import AalenJohansenFitter
-
     columns = ["uitkomst", "dagen", "cumulatieve_incidentie", "n_risico", "n_gebeurtenissen"]
     if len(waits) < min_n:
         return pd.DataFrame(columns=columns)
     event = waits["event"].to_numpy(dtype=int)
-    durations = waits["dagen"].to_numpy(dtype=float) + np.where(event == LEFT, 1e-6, 0.0)
     entry = waits["entry"].to_numpy(dtype=float)
+    table = aalen_johansen(
+        waits["dagen"].to_numpy(dtype=float), event, entry=entry if entry.any() else None
+    )
+    times = table.index.to_numpy(dtype=float)
+    at_risk = table["at_risk"].to_numpy()
     parts = []
     for outcome in (STARTED, LEFT):
-        if not (event == outcome).any():
-            continue
-        ajf = AalenJohansenFitter(calculate_variance=False).fit(
-            durations, event, event_of_interest=outcome, entry=entry if entry.any() else None
-        )
-        table = ajf.event_table
-        times = table.index.to_numpy(dtype=float)
         own = table[f"observed_{outcome}"].to_numpy()
-        keep = _aggregate_steps(own, table["at_risk"].to_numpy(), min_n, start=len(waits))
+        if not own.any():
+            continue
+        keep = _aggregate_steps(own, at_risk, min_n, start=len(waits))
         cum = np.cumsum(own)
-        cif = ajf.cumulative_density_.iloc[:, 0].to_numpy(dtype=float)
+        cif = table[f"cif_{outcome}"].to_numpy()
         parts.append(
             pd.DataFrame(
                 {
                     "uitkomst": OUTCOME_NAMES[outcome],
-                    "dagen": np.concatenate([[0], np.floor(times[keep])]).astype(int),
+                    "dagen": np.concatenate([[0], times[keep]]).astype(int),
                     "cumulatieve_incidentie": np.concatenate([[0.0], cif[keep]]).round(4),
-                    "n_risico": np.concatenate([[len(waits)], table["at_risk"].to_numpy()[keep]]),
+                    "n_risico": np.concatenate([[len(waits)], at_risk[keep]]),
                     "n_gebeurtenissen": np.concatenate(
                         [[0], np.diff(np.concatenate([[0], cum[keep]]))]
                     ),

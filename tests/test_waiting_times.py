@@ -449,6 +449,55 @@ class TestCurves:
         assert left["cumulatieve_incidentie"].tolist() == [0.0, 0.3333]
         assert wt.cumulative_incidence(w.head(9), min_n=10).empty
 
+    def test_aalen_johansen_by_hand_with_day_zero_starts_ties_and_censoring(self):
+        # 10 children: 3 start on day 0; day 5 a start and a censoring; day 12 a start and an
+        # exit (a tie between causes); censored on day 20; the last starts on day 30
+        days = [0, 0, 0, 5, 5, 10, 12, 12, 20, 30]
+        events = [1, 1, 1, 1, 0, 1, 2, 1, 0, 1]
+        t = wt.aalen_johansen(days, events)
+        assert t.index.tolist() == [0, 5, 10, 12, 20, 30]
+        assert t["at_risk"].tolist() == [10, 7, 5, 4, 2, 1]
+        # day 0: 3/10; day 5: + 0.7 x 1/7; day 10: + 0.6 x 1/5; day 12: + 0.48 x 1/4 (both
+        # causes see S(12-) = 0.48); day 30: + 0.24 x 1/1
+        assert t["cif_1"].round(6).tolist() == [0.3, 0.4, 0.52, 0.64, 0.64, 0.88]
+        assert t["cif_2"].round(6).tolist() == [0.0, 0.0, 0.0, 0.12, 0.12, 0.12]
+        assert t["observed_1"].tolist() == [3, 1, 1, 1, 0, 1]
+        assert t["censored"].tolist() == [0, 1, 0, 0, 1, 0]
+
+    def test_without_competing_exits_the_incidence_is_one_minus_kaplan_meier(self):
+        from lifelines import KaplanMeierFitter
+
+        rng = np.random.default_rng(5)
+        days = rng.integers(0, 60, 400)  # many ties and many starts on day 0
+        days[:40] = 0
+        events = rng.choice([0, 1], 400, p=[0.3, 0.7])
+        entry = np.where(rng.uniform(size=400) < 0.2, days // 2, 0)
+        # lifelines counts a subject at risk only after its entry time; the kit counts it on
+        # the day it enters (the data begin on that day): lifelines gets the entry minus 0.5
+        for late, late_lifelines in ((None, None), (entry, np.where(entry > 0, entry - 0.5, 0))):
+            t = wt.aalen_johansen(days, events, entry=late)
+            fitted = KaplanMeierFitter().fit(days, events == 1, entry=late_lifelines)
+            km = fitted.survival_function_
+            expected = 1 - km.iloc[:, 0].reindex(t.index.to_numpy(dtype=float))
+            assert np.allclose(t["cif_1"].to_numpy(), expected.to_numpy())
+            assert t.loc[0, "cif_1"] > 0.05  # the day-0 starts count
+
+    def test_cumulative_incidences_and_the_event_free_share_add_up_to_one(self):
+        rng = np.random.default_rng(6)
+        days = rng.integers(0, 40, 300)
+        events = rng.choice([0, 1, 2], 300, p=[0.2, 0.6, 0.2])
+        t = wt.aalen_johansen(days, events)
+        survival = np.cumprod(1 - t["observed"] / t["at_risk"])
+        assert np.allclose(t["cif_1"] + t["cif_2"] + survival, 1.0)
+
+    def test_starts_on_day_zero_are_in_the_published_incidence(self):
+        # 30 children: 12 start on day 0, 10 on day 7, 8 still wait on day 20
+        w = waits([(0, 1)] * 12 + [(7, 1)] * 10 + [(20, 0)] * 8)
+        started = wt.cumulative_incidence(w, min_n=10)
+        assert started["dagen"].tolist() == [0, 0, 7]
+        assert started["cumulatieve_incidentie"].tolist() == [0.0, 0.4, 0.7333]
+        assert started["n_gebeurtenissen"].tolist() == [0, 12, 10]
+
 
 class TestSummarise:
     def test_empty_cohort_gives_a_totaal_row_without_figures(self):
