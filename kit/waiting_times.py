@@ -41,6 +41,8 @@ DATE_COLUMNS = tuple(
 DERIVED_DATES = ("achttien_jaar",)
 KINDS = ("wachttijd", "procestijd")
 BEFORE_START = ("start", "negeren")
+NEGATIVE_ZERO, NEGATIVE_OUT = "nul", "uitsluiten"
+NEGATIVE_RULES = (NEGATIVE_ZERO, NEGATIVE_OUT)
 BREAKDOWNS = ("categorie", "aanbieder", "gemeente")
 TOTAL = "totaal"
 STARTED, CENSORED, LEFT = 1, 0, 2
@@ -65,6 +67,7 @@ OUT_REASONS = (
     OUT_NEGATIVE,
     OUT_BEFORE_DATA,
 )
+NEGATIVE_AS_ZERO = "start vóór de startgebeurtenis, geteld als 0 dagen"
 OUTCOME_NAMES = {
     STARTED: "gestart",
     CENSORED: "loopt nog (gecensureerd)",
@@ -136,6 +139,7 @@ class WaitDefinition:
     exits: tuple[Exit, ...] = ()
     filters: tuple[Filter, ...] = ()
     stop_missing_if: tuple[str, ...] = ()
+    negative: str = NEGATIVE_OUT
     explanation: str = ""
     distortion: str = ""
 
@@ -273,6 +277,9 @@ def _definition(entry: dict, exits: dict[str, Exit], src: str) -> WaitDefinition
     if unknown:
         raise ValueError(f"{where}: onbekende uitval {', '.join(map(str, unknown))}")
     evidence = _strings(entry.get("stop_ontbreekt_als") or [], f"{where} stop_ontbreekt_als")
+    negative = entry.get("negatieve_duur", NEGATIVE_OUT)
+    if negative not in NEGATIVE_RULES:
+        raise ValueError(f"{where}: negatieve_duur moet {' of '.join(NEGATIVE_RULES)} zijn")
     return WaitDefinition(
         id=did,
         name=_text(entry["naam"]),
@@ -284,6 +291,7 @@ def _definition(entry: dict, exits: dict[str, Exit], src: str) -> WaitDefinition
         stop_missing_if=tuple(
             _column(c, f"{where} stop_ontbreekt_als", dates=True) for c in evidence
         ),
+        negative=negative,
         explanation=_text(entry["uitleg"]),
         distortion=_text(entry.get("vertekening")),
     )
@@ -493,11 +501,14 @@ def measure_waits(
     -------
     pandas.DataFrame
         One row per pathway: ``pathway_id, client_id, categorie, aanbieder, gemeente,
-        geboortemaand, start, einde, dagen, entry, event, uitval, uit``. ``event`` is 1 started,
+        geboortemaand, start, einde, dagen, entry, event, uitval, uit, negatief``. ``event`` is
+        1 started,
         0 censored at the peildatum, 2 left without care (``uitval`` = the exit id); ``einde`` is
         the date of that outcome; ``uit`` is empty for pathways that count and otherwise the
         first reason in :data:`OUT_REASONS`. ``dagen``/``event`` are filled wherever a start
         event on or before the peildatum exists, also for pathways out of the cohort window.
+        ``negatief`` marks a stop before the start event: with ``negatieve_duur: nul`` such a
+        pathway counts with 0 days (``einde`` = ``start``), otherwise it is out.
 
     Raises
     ------
@@ -519,6 +530,10 @@ def measure_waits(
     start = raw_start.where(known)
     end, event, exit_id = _outcome(pathways, definition, start, peil)
     days = (end - start).dt.days.astype("Int64")
+    negative = (days < 0).fillna(False).astype(bool)
+    if definition.negative == NEGATIVE_ZERO:  # the stop came first: it happened on day 0
+        days = days.mask(negative, 0)
+        end = end.mask(negative, start)
     entry = pd.Series(0, index=pathways.index, dtype="Int64")
     if data_begin is not None:
         entry = (pd.Timestamp(data_begin) - start).dt.days.clip(lower=0).fillna(0).astype("Int64")
@@ -546,6 +561,7 @@ def measure_waits(
     result["event"] = event.where(known).astype("Int64")
     result["uitval"] = exit_id.where(event == LEFT)
     result["uit"] = out
+    result["negatief"] = negative
     return result.reset_index(drop=True)
 
 
@@ -582,7 +598,9 @@ def reconcile(measured: pd.DataFrame) -> pd.DataFrame:
     pandas.DataFrame
         ``stap, reden, n``: one row ``trajecten / in het model``, one per out reason (also
         when zero), ``telt mee / totaal``, and per outcome (``gestart``, ``wacht nog``, and
-        ``uitgevallen: <exit id>`` per exit seen).
+        ``uitgevallen: <exit id>`` per exit seen), then ``waarvan`` / :data:`NEGATIVE_AS_ZERO`:
+        the pathways that count whose stop came before the start event (``negatieve_duur:
+        nul``).
     """
     rows = [("trajecten", "in het model", len(measured))]
     counts = measured["uit"].value_counts()
@@ -593,6 +611,8 @@ def reconcile(measured: pd.DataFrame) -> pd.DataFrame:
     rows.append(("uitkomst", OUTCOME_NAMES[CENSORED], int((inn["event"] == CENSORED).sum())))
     for exit_id, n in inn.loc[inn["event"] == LEFT, "uitval"].value_counts().sort_index().items():
         rows.append(("uitkomst", f"uitgevallen: {exit_id}", int(n)))
+    negative = inn["negatief"] if "negatief" in inn else pd.Series(False, index=inn.index)
+    rows.append(("waarvan", NEGATIVE_AS_ZERO, int(negative.astype(bool).sum())))
     return pd.DataFrame(rows, columns=["stap", "reden", "n"])
 
 
@@ -614,6 +634,7 @@ def summary_columns(norms: Sequence[Norm]) -> list[str]:
         "n_gestart",
         "n_wachtend",
         "n_uitgevallen",
+        "n_negatief_nul",
         "mediaan_dagen",
         "mediaan_ci_laag",
         "mediaan_ci_hoog",
@@ -759,6 +780,7 @@ def estimate(
         "n_gestart": n_started,
         "n_wachtend": int((event == CENSORED).sum()),
         "n_uitgevallen": int((event == LEFT).sum()),
+        "n_negatief_nul": int(waits["negatief"].astype(bool).sum()) if "negatief" in waits else 0,
         **dict.fromkeys(STAT_COLUMNS, np.nan),
         **{norm_column(nm): np.nan for nm in norms},
     }
@@ -1402,7 +1424,7 @@ def shared_tables(results: WaitResults) -> dict:
     return {
         "samenvatting": SharedTable(
             results.summary,
-            ["n", "n_gestart", "n_wachtend", "n_uitgevallen"],
+            ["n", "n_gestart", "n_wachtend", "n_uitgevallen", "n_negatief_nul"],
             derived,
             Totals("groep", TOTAL, within=("definitie",)),  # groups: "<breakdown>=<value>"
         ),

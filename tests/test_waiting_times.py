@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import warnings
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -253,9 +254,30 @@ class TestMeasureWaits:
             {"eerste_toewijzingsdatum": "2025-01-06", "start_begindatum": "2025-01-06"},
             {"eerste_toewijzingsdatum": "2025-01-06", "start_begindatum": "2025-01-02"},
         )
+        # toewijzing_start (negatieve_duur: nul): a start before the toewijzing is a start on day 0
+        assert TS.negative == wt.NEGATIVE_ZERO
         got = wt.measure_waits(p, TS, peildatum=PEIL)
+        assert got["dagen"].tolist() == [0, 0]
+        assert got["event"].tolist() == [wt.STARTED, wt.STARTED]
+        assert got["uit"].isna().all()
+        assert got["negatief"].tolist() == [False, True]
+        assert got.loc[1, "einde"] == got.loc[1, "start"]
+        # a definition that leaves them out (negatieve_duur: uitsluiten)
+        out = replace(TS, negative=wt.NEGATIVE_OUT)
+        got = wt.measure_waits(p, out, peildatum=PEIL)
         assert got["dagen"].tolist() == [0, -4]
         assert got["uit"].tolist() == [pd.NA, wt.OUT_NEGATIVE]
+
+    def test_the_negative_rule_is_read_from_the_yaml(self, tmp_path):
+        assert wt.load_definitions(yaml_file(tmp_path, MINIMAL)).get("eigen").negative == "uitsluiten"
+        text = MINIMAL.replace("    uitleg: test", "    negatieve_duur: nul\n    uitleg: test")
+        assert wt.load_definitions(yaml_file(tmp_path, text)).get("eigen").negative == "nul"
+        bad = MINIMAL.replace("    uitleg: test", "    negatieve_duur: weg\n    uitleg: test")
+        with pytest.raises(ValueError, match="definitie eigen: negatieve_duur moet nul of"):
+            wt.load_definitions(yaml_file(tmp_path, bad))
+        rules = {d.id: d.negative for d in DEFS.definitions}
+        assert rules["toewijzing_start"] == rules["vot_start"] == "nul"
+        assert rules["start_declaratie"] == "uitsluiten"
 
     def test_reasons_for_leaving_a_pathway_out(self):
         p = pathways(
@@ -321,11 +343,17 @@ class TestReconcile:
         )
         got = wt.reconcile(wt.measure_waits(p, TS, peildatum=PEIL)).set_index(["stap", "reden"])
         assert got.loc[("trajecten", "in het model"), "n"] == 5
-        assert got.loc[("uit", wt.OUT_NEGATIVE), "n"] == 1
+        assert got.loc[("uit", wt.OUT_NEGATIVE), "n"] == 0  # toewijzing_start: counted as day 0
         assert got.loc[("uit", wt.OUT_NO_START), "n"] == 1
         assert got.loc[("uit", wt.OUT_WINDOW), "n"] == 0
-        assert got.loc[("telt mee", "totaal"), "n"] == 3
-        assert got.loc[("uitkomst", "gestart"), "n"] == 1
+        assert got.loc[("telt mee", "totaal"), "n"] == 4
+        assert got.loc[("uitkomst", "gestart"), "n"] == 2
+        assert got.loc[("waarvan", wt.NEGATIVE_AS_ZERO), "n"] == 1
+        out = wt.measure_waits(p, replace(TS, negative=wt.NEGATIVE_OUT), peildatum=PEIL)
+        got_out = wt.reconcile(out).set_index(["stap", "reden"])
+        assert got_out.loc[("uit", wt.OUT_NEGATIVE), "n"] == 1
+        assert got_out.loc[("waarvan", wt.NEGATIVE_AS_ZERO), "n"] == 0
+        assert got_out.loc[("telt mee", "totaal"), "n"] == 3
         assert got.loc[("uitkomst", "loopt nog (gecensureerd)"), "n"] == 1
         assert got.loc[("uitkomst", "uitgevallen: toewijzing_ingetrokken"), "n"] == 1
 
@@ -648,6 +676,7 @@ class TestTexts:
                 "mediaan_dagen": 44.0,
                 "p90_dagen": math.inf,
                 "pct_nul_dagen": 8.6,
+                "n_negatief_nul": 314,
             }
         )
         recon = pd.DataFrame(
@@ -666,6 +695,18 @@ class TestTexts:
             "is 44 dagen, P90 niet bereikt. 8,6% van de gestarte trajecten heeft 0 dagen."
         ) in text
         assert "Niet meegeteld: 314 met 'negatieve duur' (zie de aansluiting)." in text
+        assert (
+            "Bij 314 trajecten ligt de Begindatum (305) vóór de Toewijzingsdatum (eerste versie) "
+            "(301): die tellen mee als 0 dagen (gestart zonder te wachten), niet als fout "
+            "weggelaten."
+        ) in text
+        row["n_negatief_nul"] = None  # suppressed
+        text = sections.definition_text(TS, row, recon, sens, threshold=10)
+        assert "Bij minder dan 10 trajecten ligt de Begindatum (305) vóór" in text
+        row["n_negatief_nul"] = 0
+        assert "vóór de Toewijzingsdatum" not in sections.definition_text(
+            TS, row, recon, sens, threshold=10
+        )
         assert "Zonder de 299 trajecten die de quick scan markeert is de mediaan 49 dagen" in text
 
 
@@ -746,6 +787,17 @@ class TestBacktestExample:
         share_auto = started[started["aanbieder"].isin(auto)]["pathway_id"].isin(flagged).mean()
         share_other = started[~started["aanbieder"].isin(auto)]["pathway_id"].isin(flagged).mean()
         assert share_auto > 0.8 and share_other < 0.2
+
+    def test_starts_before_the_toewijzing_count_as_day_zero(self, example):
+        zero = wt.included(wt.measure_waits(example, TS, peildatum="2026-03-31"))
+        out = replace(TS, negative=wt.NEGATIVE_OUT)
+        left_out = wt.included(wt.measure_waits(example, out, peildatum="2026-03-31"))
+        row, _ = wt.estimate(zero, min_n=10)
+        row_out, _ = wt.estimate(left_out, min_n=10)
+        assert row["n_negatief_nul"] > 250 and row_out["n_negatief_nul"] == 0
+        assert row["n"] == row_out["n"] + row["n_negatief_nul"]
+        assert row["n_gestart"] == row_out["n_gestart"] + row["n_negatief_nul"]
+        assert row["mediaan_dagen"] < row_out["mediaan_dagen"]  # dropping them moved the median
 
     def test_ingang_declaratie_shows_many_zero_day_waits(self, example):
         d = DEFS.get("ingang_declaratie")
