@@ -21,6 +21,10 @@ _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # Default small-cell threshold: counts below this are shown as "<10" in shared outputs.
 MIN_CELL = 10
 
+# Largest input file or archive member read at ingest, in MB (option --max-mb; in the README).
+# Bounds the memory one file takes; a larger one is listed as rejected, never read.
+MAX_FILE_MB = 100
+
 
 def package_yaml(name: str) -> dict:
     """Read a YAML file shipped inside the ``kit`` package.
