@@ -25,6 +25,10 @@ MIN_CELL = 10
 # give no exact small count back (OpenSAFELY, NHS Digital).
 ROUND_BASE = 5
 
+# Largest input file or archive member read at ingest, in MB (option --max-mb; in the README).
+# Bounds the memory one file takes; a larger one is listed as rejected, never read.
+MAX_FILE_MB = 100
+
 
 def package_yaml(name: str) -> dict:
     """Read a YAML file shipped inside the ``kit`` package.

@@ -624,6 +624,12 @@ def incidence(ctx: DefinitiesContext, *, max_dagen: int = 365) -> None:
     display(charts.incidence_chart(data, max_dagen=max_dagen))
 
 
+def _event_nl(event: wt.Event) -> str:
+    """``Begindatum (305)``: the field and message of a start or stop event."""
+    name = event.field or event.column
+    return f"{name} ({event.message})" if event.message else name
+
+
 def definition_text(
     definition: wt.WaitDefinition,
     summary_row: pd.Series,
@@ -673,6 +679,13 @@ def definition_text(
             f" {_nl(r['pct_nul_dagen'], decimals=1)}% van de gestarte trajecten heeft 0 dagen."
         )
     text.append(numbers)
+    negative = r.get("n_negatief_nul", 0)
+    if pd.isna(negative) or negative > 0:
+        text.append(
+            f"Bij {_count(negative, threshold)} trajecten ligt de {_event_nl(definition.stop)} "
+            f"vóór de {_event_nl(definition.start)}: die tellen mee als 0 dagen (gestart "
+            "zonder te wachten), niet als fout weggelaten."
+        )
     out = reconciliation[(reconciliation["stap"] == "uit") & ~reconciliation["n"].eq(0)]
     out = out[~out["reden"].isin([wt.OUT_FILTER, wt.OUT_WINDOW, wt.OUT_START_AFTER])]
     if len(out):
