@@ -33,7 +33,8 @@ class SharedTable:
 
     ``totals`` says where the table holds total rows, so that no blanked count can be
     recomputed from a total (complementary suppression); ``same`` names columns that hold the
-    count itself in some rows (see :class:`kit.privacy.Protection`).
+    count itself in some rows, ``sums`` columns that add up within a row (see
+    :class:`kit.privacy.Protection`).
     """
 
     frame: pd.DataFrame
@@ -41,11 +42,12 @@ class SharedTable:
     derived: dict[str, list[str]] = field(default_factory=dict)
     totals: Totals | None = None
     same: dict[str, str] = field(default_factory=dict)
+    sums: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def protection(self) -> Protection:
         """The table's disclosure control."""
-        return Protection(tuple(self.counts), self.derived, self.totals, self.same)
+        return Protection(tuple(self.counts), self.derived, self.totals, self.same, self.sums)
 
     def suppressed(self, threshold: int = config.MIN_CELL) -> pd.DataFrame:
         """The table with small cells (and cells that would reveal them) blanked, counts rounded."""

@@ -1427,6 +1427,7 @@ def shared_tables(results: WaitResults) -> dict:
             ["n", "n_gestart", "n_wachtend", "n_uitgevallen", "n_negatief_nul"],
             derived,
             Totals("groep", TOTAL, within=("definitie",)),  # groups: "<breakdown>=<value>"
+            sums={"n": ("n_gestart", "n_wachtend", "n_uitgevallen")},
         ),
         "km": SharedTable(
             results.curves,
@@ -1454,6 +1455,7 @@ def shared_tables(results: WaitResults) -> dict:
                 "mediaan_zonder_dagen": ["n_zonder"],
                 "verschil_dagen": ["n", "n_zonder"],
             },
+            sums={"n": ("n_zonder", "n_gemarkeerd")},
         ),
     }
 

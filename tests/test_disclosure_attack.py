@@ -24,6 +24,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from kit import config, sections, trends
 from kit import waiting_times as wt
@@ -428,7 +429,7 @@ def attack(store: Path, folder: Path, monkeypatch) -> dict[tuple, float]:
     _trend_identities(attacker, maand)
     _wijzer_identities(attacker, t["wijzer"], maand)
     ctx = sections.prepare_trends(
-        regio="aanval", store=str(store), peildatum=PEILDATUM, gemeenten=[], periode_van="2023-10"
+        regio="aanval", store=str(store), peildatum=PEILDATUM, gemeenten=[]
     )
     _section_identities(attacker, ctx, maand, monkeypatch)
     attacker.propagate()
@@ -440,11 +441,35 @@ def attack(store: Path, folder: Path, monkeypatch) -> dict[tuple, float]:
     return found
 
 
-def test_no_small_count_can_be_recovered_from_the_example_region(
-    example_store, tmp_path, monkeypatch
-):
-    monkeypatch.setenv("KIT_PSEUDONIEM_SLEUTEL", "voorbeeld-testsleutel")
-    found = attack(example_store, tmp_path, monkeypatch)
+@pytest.fixture(scope="module")
+def six_month_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small generated region: six months, few children, so many small counts."""
+    from datetime import date
+
+    from kit.example import write_example_region
+    from kit.privacy import Pseudonymiser
+    from kit.read_xml import iter_sources
+    from kit.store import ingest
+
+    folder = tmp_path_factory.mktemp("zes_maanden")
+    write_example_region(
+        folder / "bron", n_children=600, start=date(2025, 10, 1), end=date(2026, 3, 31),
+        archive=True,
+    )
+    store = folder / "store"
+    ingest(
+        iter_sources([folder / "bron" / "berichten.tar.xz"]),
+        store,
+        pseudonymise=Pseudonymiser(b"zes-maanden-testsleutel"),
+        workers=1,
+    )
+    return store
+
+
+@pytest.mark.parametrize("which", ["example_store", "six_month_store"])
+def test_no_small_count_can_be_recovered(which, request, tmp_path, monkeypatch):
+    store = request.getfixturevalue(which)
+    found = attack(store, tmp_path, monkeypatch)
     by_table = defaultdict(int)
     for key in found:
         by_table[key[0]] += 1

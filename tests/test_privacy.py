@@ -277,6 +277,23 @@ class TestRounding:
         assert out["n"].tolist() == [10] and out["x"].tolist() == [10]
         assert out["pct"].iloc[0] == pytest.approx(91.67, abs=0.01)
 
+    def test_a_hidden_part_of_a_row_sum_does_not_stay_alone(self):
+        # n = gestart + wachtend + uitgevallen. Rounded, 42 -> 40, 18 -> 20, 23 -> 25, so
+        # uitgevallen <= 42 - 18 - 23 = 1 and >= 1: the hidden 1 comes back. The smallest other
+        # part goes too.
+        frame = pd.DataFrame(
+            {"n": [42, 60], "gestart": [18, 30], "wachtend": [23, 30], "uitgevallen": [1, 0]}
+        )
+        out = Protection(
+            ("n", "gestart", "wachtend", "uitgevallen"),
+            sums={"n": ("gestart", "wachtend", "uitgevallen")},
+        ).apply(frame)
+        assert out["uitgevallen"].isna().tolist() == [True, False]
+        assert out["gestart"].isna().tolist() == [True, False]
+        assert out["wachtend"].tolist() == [25, 30] and out["n"].tolist() == [40, 60]
+        without = suppress_small_cells(frame, ["n", "gestart", "wachtend", "uitgevallen"])
+        assert without["gestart"].tolist() == [20, 30]
+
 
 class TestScrub:
     def test_removes_dates_and_long_numbers(self):
