@@ -44,6 +44,18 @@ class SharedTable:
     same: dict[str, str] = field(default_factory=dict)
     sums: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
+    @classmethod
+    def protected(cls, frame: pd.DataFrame, protection: Protection) -> SharedTable:
+        """A shared table with the protection declared where ``frame`` is computed."""
+        return cls(
+            frame,
+            list(protection.counts),
+            protection.derived,
+            protection.totals,
+            protection.same,
+            protection.sums,
+        )
+
     @property
     def protection(self) -> Protection:
         """The table's disclosure control."""

@@ -290,12 +290,16 @@ def suppress_small_cells(
         rounded = round_counts(values[col].mask(hide), base=rounding, threshold=threshold)
         out[col] = rounded.astype("Int64")
     for col, sources in (derived or {}).items():
+        if col not in out.columns:
+            continue  # a view of the table without this statistic
         hide = pd.Series(False, index=out.index)
         for source in sources:
             hide |= blanked[source] & pd.to_numeric(frame[source], errors="coerce").ne(0)
         mask |= hide & out[col].notna()
         out[col] = out[col].mask(hide)
     for col, count in (same or {}).items():
+        if col not in out.columns:
+            continue
         equal = pd.to_numeric(frame[col], errors="coerce").eq(
             pd.to_numeric(frame[count], errors="coerce")
         )
