@@ -304,7 +304,7 @@ NESTED_REASON = f"archief in archief dieper dan {MAX_NESTING} lagen; pak het eer
 def too_large_reason(limit: int) -> str:
     """The Dutch reason for a file or member above the size limit of ``limit`` bytes."""
     return (
-        f"groter dan de grens van {limit / 2**20:g} MB per bestand (optie --max-mb); niet gelezen"
+        f"groter dan de grens van {limit / 2**20:.3g} MB per bestand (optie --max-mb); niet gelezen"
     )
 
 
@@ -347,11 +347,13 @@ def _mask_part(part: str, file_name: bool) -> str:
     masked = mask_bsn_like(masked)
     if file_name:
         masked = _WORD.sub(
-            lambda m: "<naam>"
-            if m[0][0].isupper()
-            and any(c.islower() for c in m[0][1:])
-            and m[0].lower() not in _SAFE_WORDS
-            else m[0],
+            lambda m: (
+                "<naam>"
+                if m[0][0].isupper()
+                and any(c.islower() for c in m[0][1:])
+                and m[0].lower() not in _SAFE_WORDS
+                else m[0]
+            ),
             masked,
         )
     if masked == part:
