@@ -8,6 +8,8 @@ message type and version.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import bz2
 import contextlib
 import gzip
@@ -35,9 +37,25 @@ IJW_NS = re.compile(
     r"^\{http://www\.istandaarden\.nl/(?P<domein>[a-z]+)/(?P<versie>\d+_\d+)/"
     r"(?P<soort>[a-z]+)(?P<nr>\d{3})/schema\}Bericht$"
 )
+# Any iStandaarden namespace (other standards and versions too), to say what a message is.
+ISTANDAARD_NS = re.compile(r"^\{https?://www\.istandaarden\.nl/(?P<rest>[^}]*)\}Bericht$")
+STANDARD_NAMES = {"ijw": "iJw", "iwmo": "iWmo", "ieb": "iEb", "ipgb": "iPgb"}
 ARCHIVE_SUFFIXES = (".zip", ".tar", ".tar.gz", ".tgz", ".tar.xz", ".txz", ".tar.bz2")
-# libxml2 must not fetch anything or expand entities from outside the file.
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+# libxml2 must not fetch anything or expand entities from outside the file. Comments and
+# processing instructions are dropped while parsing, so `<Bsn>1234<!-- x -->56782</Bsn>` reads as
+# one text (lxml's .text would otherwise stop at the comment).
+_PARSER = etree.XMLParser(
+    resolve_entities=False,
+    no_network=True,
+    huge_tree=False,
+    remove_comments=True,
+    remove_pis=True,
+)
+# StUF-GGk envelope (VNG-Realisatie/StUF-koppelvlak-iWmo-iJw): the iJw message travels
+# base64-encoded in parameters/bericht/xmlBestand (ggk0210) or in parameters/bericht itself
+# (ggk0310, base64Binary with an xmime:contentType attribute). tekstBestand carries a text file.
+ENVELOPE_PAYLOADS = ("{*}xmlBestand", "{*}bericht", "{*}tekstBestand")
+_MAX_NESTING = 3  # envelopes inside envelopes, at most
 
 
 class Rejected(Exception):
@@ -770,11 +788,19 @@ def _parse_root(data: bytes) -> etree._Element:
         raise Rejected(f"XML is beschadigd ({scrub(text)})") from None
 
 
-def _find_messages(root: etree._Element) -> list[etree._Element]:
-    if IJW_NS.match(root.tag):
+def _find_messages(root: etree._Element, depth: int = 0) -> list[etree._Element]:
+    """Return the iJw 3.2 messages in a document: the root, messages inside a wrapper written
+    out as XML, or messages carried base64-encoded in a StUF-GGk envelope.
+
+    Raises :class:`Rejected` when there is none, or when any message is of another standard,
+    version or unknown type (the file is then rejected as a whole).
+    """
+    if _is_bericht(root.tag):
         candidates = [root]
-    else:  # a transport wrapper (e.g. a StUF envelope): look for iJw messages inside
-        candidates = [el for el in root.iter("{*}Bericht") if IJW_NS.match(el.tag)]
+    else:  # a transport wrapper (e.g. a StUF envelope): look for messages inside
+        candidates = [el for el in root.iter("{*}Bericht") if _is_bericht(el.tag)]
+        if not candidates:
+            candidates = _envelope_messages(root, depth)
     if not candidates:
         ns = etree.QName(root).namespace or "geen"
         raise Rejected(
@@ -783,18 +809,96 @@ def _find_messages(root: etree._Element) -> list[etree._Element]:
     schema = load_schema()
     for el in candidates:
         m = IJW_NS.match(el.tag)
-        domein, versie, soort, nr = m["domein"], m["versie"], m["soort"], m["nr"]
-        if domein != "ijw" or soort != "jw":
+        if m is None or m["domein"] != "ijw" or m["soort"] != "jw":
+            raise Rejected(_other_standard(el.tag))
+        if m["versie"] != "3_2":
             raise Rejected(
-                f"bericht uit een andere standaard ({domein} {soort}{nr}); de kit leest alleen iJw"
+                f"iJw-versie {m['versie'].replace('_', '.')} wordt niet ondersteund; "
+                "de kit leest alleen iJw 3.2"
             )
-        if versie != "3_2":
-            raise Rejected(
-                f"iJw-versie {versie.replace('_', '.')} wordt niet ondersteund; de kit leest alleen iJw 3.2"
-            )
-        if nr not in schema.berichten:
-            raise Rejected(f"onbekende berichtsoort JW{nr}")
+        if m["nr"] not in schema.berichten:
+            raise Rejected(f"onbekende berichtsoort JW{m['nr']}")
     return candidates
+
+
+def _is_bericht(tag) -> bool:
+    return type(tag) is str and ISTANDAARD_NS.match(tag) is not None
+
+
+def _other_standard(tag: str) -> str:
+    """Dutch reason for a message of another iStandaard or version, naming both."""
+    rest = ISTANDAARD_NS.match(tag)["rest"].lower()
+    domein = re.search(r"(?:^|/)(i[a-z]+)(?:/|$)", rest)
+    versie = re.search(r"(?:^|/)v?(\d+)[_.](\d+)(?:/|$)", rest)
+    nummer = re.search(r"(?:^|/)([a-z]+)(\d{3})(?:/|$)", rest)
+    name = STANDARD_NAMES.get(domein[1], domein[1]) if domein else "onbekende standaard"
+    if versie:
+        name += f" {versie[1]}.{versie[2]}"
+    if nummer:
+        name += f", bericht {nummer[1].upper()}{nummer[2]}"
+    if domein and domein[1] == "ijw" and versie:  # iJw, but another version
+        return (
+            f"iJw-versie {versie[1]}.{versie[2]} wordt niet ondersteund; de kit leest alleen iJw 3.2"
+        )
+    return f"bericht uit een andere standaard ({name}); de kit leest alleen iJw 3.2"
+
+
+def _envelope_messages(root: etree._Element, depth: int) -> list[etree._Element]:
+    """Messages carried base64-encoded in a StUF-GGk envelope (ggk0210 and ggk0310)."""
+    found: list[etree._Element] = []
+    text_files = 0
+    for el in root.iter(*ENVELOPE_PAYLOADS):
+        text = el.text
+        if len(el) or not text or not text.strip():  # a container, not a payload
+            continue
+        if etree.QName(el).localname == "tekstBestand":
+            text_files += 1
+            continue
+        if depth >= _MAX_NESTING:
+            raise Rejected("StUF-envelop: te veel enveloppen in elkaar")
+        content_type = next((v for k, v in el.attrib.items() if k.endswith("contentType")), None)
+        try:
+            data = base64.b64decode("".join(text.split()).encode("ascii"), validate=True)
+        except (binascii.Error, UnicodeEncodeError, ValueError):
+            raise Rejected(
+                f"StUF-envelop: de inhoud van {etree.QName(el).localname} is geen geldige base64"
+            ) from None
+        try:
+            inner = _parse_root(data)
+        except Rejected as exc:
+            about = f" (contentType {scrub(content_type)})" if content_type else ""
+            raise Rejected(f"StUF-envelop{about}: het ingepakte bestand: {exc.reason}") from None
+        found.extend(_find_messages(inner, depth + 1))
+    if not found and text_files:
+        raise Rejected(
+            "StUF-envelop met een tekstbestand (tekstBestand), geen iJw-bericht (xmlBestand)"
+        )
+    return found
+
+
+# Dutch phrases for the libxml2 schema errors met most (type_name of the error).
+XSD_ERRORS = {
+    "SCHEMAV_ELEMENT_CONTENT": "element staat niet op deze plaats of ontbreekt",
+    "SCHEMAV_CVC_COMPLEX_TYPE_2_4": "verplicht element ontbreekt of element staat niet op deze plaats",
+    "SCHEMAV_CVC_COMPLEX_TYPE_2_3": "tekst staat waar alleen elementen mogen staan",
+    "SCHEMAV_CVC_COMPLEX_TYPE_2_1": "element moet leeg zijn",
+    "SCHEMAV_CVC_COMPLEX_TYPE_3_2_1": "attribuut is hier niet toegestaan",
+    "SCHEMAV_CVC_COMPLEX_TYPE_4": "verplicht attribuut ontbreekt",
+    "SCHEMAV_CVC_DATATYPE_VALID_1_2_1": "waarde heeft niet het juiste type (datum, getal, ...)",
+    "SCHEMAV_CVC_PATTERN_VALID": "waarde heeft niet het voorgeschreven formaat",
+    "SCHEMAV_CVC_ENUMERATION_VALID": "code staat niet in de codelijst",
+    "SCHEMAV_CVC_LENGTH_VALID": "waarde heeft niet de voorgeschreven lengte",
+    "SCHEMAV_CVC_MINLENGTH_VALID": "waarde is te kort",
+    "SCHEMAV_CVC_MAXLENGTH_VALID": "waarde is te lang",
+    "SCHEMAV_CVC_MININCLUSIVE_VALID": "waarde is te klein",
+    "SCHEMAV_CVC_MAXINCLUSIVE_VALID": "waarde is te groot",
+    "SCHEMAV_CVC_TOTALDIGITS_VALID": "getal heeft te veel cijfers",
+    "SCHEMAV_CVC_FRACTIONDIGITS_VALID": "getal heeft te veel decimalen",
+    "SCHEMAV_CVC_ELT_1": "hoofdelement is niet bekend in het schema",
+    "SCHEMAV_CVC_TYPE_3_1_2": "element mag geen kindelementen hebben",
+    "SCHEMAV_CVC_IDC": "waarde is niet uniek of verwijst naar niets",
+}
+_EXPECTED = re.compile(r"Expected is(?: one of)? \( ?([^)]*?) ?\)")
 
 
 def _validate(bericht: etree._Element, schemas: dict[str, etree.XMLSchema]) -> bool:
@@ -802,14 +906,58 @@ def _validate(bericht: etree._Element, schemas: dict[str, etree.XMLSchema]) -> b
     xsd = schemas.get(ns)
     if xsd is None:
         return False
-    if not xsd.validate(
-        etree.ElementTree(bericht) if bericht.getparent() is None else _detached(bericht)
-    ):
-        err = xsd.error_log.last_error
-        raise Rejected(
-            f"voldoet niet aan de XSD: {err.type_name} bij {scrub(err.path or '?')} (regel {err.line})"
-        )
+    doc = etree.ElementTree(bericht) if bericht.getparent() is None else _detached(bericht)
+    if not xsd.validate(doc):
+        raise Rejected(xsd_reason(xsd.error_log, doc))
     return True
+
+
+def xsd_reason(error_log, doc: etree._ElementTree | None = None) -> str:
+    """Dutch reason for a failed validation: the FIRST error, a phrase, the place; no values.
+
+    Parameters
+    ----------
+    error_log : lxml.etree._ListErrorLog
+        ``XMLSchema.error_log`` after a failed ``validate``.
+    doc : lxml.etree._ElementTree, optional
+        The validated document, to name the element's path by local names.
+
+    Returns
+    -------
+    str
+        E.g. ``voldoet niet aan de XSD: element staat niet op deze plaats of ontbreekt (verwacht:
+        Bsn) bij /Bericht/Client/Geboortedatum (regel 12; SCHEMAV_ELEMENT_CONTENT), en 1 andere
+        fout``.
+    """
+    errors = list(error_log)
+    first = errors[0]
+    phrase = XSD_ERRORS.get(first.type_name, "schemafout")
+    expected = _EXPECTED.search(first.message or "")
+    if expected:  # element names only (the message may quote a value)
+        names = [n.rsplit("}", 1)[-1] for n in expected[1].split(",")]
+        phrase += f" (verwacht: {', '.join(n.strip() for n in names if n.strip())})"
+    path = _error_path(first, doc)
+    reason = (
+        f"voldoet niet aan de XSD: {phrase} bij {scrub(path)} "
+        f"(regel {first.line}; {first.type_name})"
+    )
+    if len(errors) > 1:
+        more = len(errors) - 1
+        reason += f", en {more} andere fout{'en' if more > 1 else ''}"
+    return reason
+
+
+def _error_path(error, doc: etree._ElementTree | None) -> str:
+    """Path of local names to the element an error is about (libxml gives ``/*/*[1]``)."""
+    named = re.match(r"Element '(?:\{[^}]*\})?([^']+)'", error.message or "")
+    if doc is not None and named:
+        for el in doc.iter():
+            if el.sourceline == error.line and _local(el.tag) == named[1]:
+                parts = [_local(a.tag) for a in reversed(list(el.iterancestors()))]
+                return "/" + "/".join([*parts, _local(el.tag)])
+    if named:
+        return f"element {named[1]}"
+    return re.sub(r"\w+:", "", error.path or "?")
 
 
 def _detached(el: etree._Element) -> etree._ElementTree:
@@ -1084,7 +1232,9 @@ def load_xsds(folder: Path) -> dict[str, etree.XMLSchema]:
     Raises
     ------
     ValueError
-        If the folder holds no message schema or a schema does not compile.
+        If the folder holds no message schema, a schema imports a file that is not there (named,
+        with the file of the same name in other letter case when there is one), or a schema does
+        not compile.
     """
     schemas = {}
     for path in sorted(Path(folder).glob("*.xsd")):
@@ -1095,6 +1245,7 @@ def load_xsds(folder: Path) -> dict[str, etree.XMLSchema]:
         target = doc.getroot().get("targetNamespace", "")
         if not re.search(r"/jw\d{3}/schema$", target):
             continue
+        _check_imports(path, doc)
         try:
             schemas[target] = etree.XMLSchema(doc)
         except etree.XMLSchemaParseError as exc:
@@ -1102,3 +1253,38 @@ def load_xsds(folder: Path) -> dict[str, etree.XMLSchema]:
     if not schemas:
         raise ValueError(f"Geen iJw-berichtschema's (jw3NN) gevonden in {folder}")
     return schemas
+
+
+def _check_imports(path: Path, doc: etree._ElementTree, seen: set | None = None) -> None:
+    """Raise a Dutch ``ValueError`` naming an imported or included schema file that is missing."""
+    seen = set() if seen is None else seen
+    for ref in doc.getroot().iterfind("{http://www.w3.org/2001/XMLSchema}*[@schemaLocation]"):
+        location = ref.get("schemaLocation")
+        if "://" in location:
+            continue  # a URL: never fetched (no network); libxml2 reports it
+        target = (path.parent / location).resolve()
+        if target in seen:
+            continue
+        seen.add(target)
+        if not target.is_file():
+            same = [
+                p.name
+                for p in (target.parent.iterdir() if target.parent.is_dir() else ())
+                if p.name.lower() == target.name.lower()
+            ]
+            hint = (
+                f"; er staat wel {same[0]}: hernoem dat bestand naar {target.name} "
+                "(of zet er een kopie met die naam naast)"
+                if same
+                else "; zet het bij de andere XSD's"
+            )
+            raise ValueError(
+                f"XSD {path.name} importeert {location}, maar dat bestand ontbreekt in "
+                f"{target.parent}{hint}"
+            )
+        try:
+            _check_imports(target, etree.parse(str(target)), seen)
+        except etree.XMLSyntaxError as exc:
+            raise ValueError(
+                f"XSD {target.name} is geen leesbare XML: {scrub(str(exc))}"
+            ) from None

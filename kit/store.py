@@ -13,6 +13,7 @@ DuckDB, Polars and Spark read a table directly, e.g. ``SELECT * FROM 'STORE/toew
 
 from __future__ import annotations
 
+import codecs
 import collections
 import contextlib
 import hashlib
@@ -616,7 +617,8 @@ def _ingest(
                     "reden": f"bestand niet te lezen ({type(exc).__name__})",
                 }
                 continue
-            content_hash = hashlib.sha256(data).hexdigest()
+            # a leading UTF-8 BOM (OP192) does not make another message: hash without it
+            content_hash = hashlib.sha256(data.removeprefix(codecs.BOM_UTF8)).hexdigest()
             row["inhoud_hash"] = content_hash
             if content_hash in loaded_hashes:
                 row |= {
@@ -762,7 +764,8 @@ FILE_EXPLAIN = {
     "wijzigingstijd (bij archieven ook de naam en CRC van het bestand erin); herkent "
     "ongewijzigde bestanden zonder ze opnieuw te lezen. Gehasht, omdat een pad een BSN of naam "
     "kan bevatten.",
-    "inhoud_hash": "SHA-256 van de inhoud; hetzelfde bestand wordt maar één keer ingelezen.",
+    "inhoud_hash": "SHA-256 van de inhoud (zonder BOM aan het begin); hetzelfde bestand wordt "
+    "maar één keer ingelezen.",
     "status": "ingelezen, afgewezen of al_ingelezen.",
     "reden": "Waarom het bestand is afgewezen of overgeslagen.",
     "n_berichten": "Aantal iJw-berichten in het bestand.",
