@@ -326,15 +326,18 @@ def too_large_reason(limit: int) -> str:
     )
 
 
-_BSN_DIGITS = re.compile(r"(?<!\d)\d{8,9}(?!\d)")
+_NINE_DIGITS = re.compile(r"(?<!\d)\d{9}(?!\d)")
 
 
 def mask_bsn_like(text: str) -> str:
-    """Mask every 9-digit number passing the 11-proef, and every 8-digit one that passes it
-    with its leading zero restored (lost in a spreadsheet): it may be a BSN."""
-    if _BSN_DIGITS.search(text) is None:  # the common case: nothing to mask
+    """Mask every 9-digit number that passes the 11-proef (it may be a BSN in a file name).
+
+    8-digit numbers stay: in file names they are AGB codes (aanbieders) far more often than a
+    BSN that lost its leading zero in a spreadsheet.
+    """
+    if _NINE_DIGITS.search(text) is None:  # the common case: nothing to mask
         return text
-    return _BSN_DIGITS.sub(lambda m: "<bsn>" if bsn_elfproef(m[0].zfill(9)) else m[0], text)
+    return _NINE_DIGITS.sub(lambda m: "<bsn>" if bsn_elfproef(m[0]) else m[0], text)
 
 
 _DAY, _MONTH = r"(?:0?[1-9]|[12]\d|3[01])", r"(?:0?[1-9]|1[0-2])"
