@@ -276,6 +276,8 @@ _COUNT_LINES = {
 def rebuild_meta(store: Path, pseudonymise: Pseudonymiser) -> dict:
     """Rebuild a damaged ``kit-store.json`` from the store's load reports and write it.
 
+    A readable ``kit-store.json`` is returned as it is.
+
     Every ingest round whose load report (``inleesverslagen/inlees-NNNN.txt``) was written is
     kept with its counts; a round without one was interrupted and is read again by the next
     ``inlezen``. The key fingerprint is that of ``pseudonymise``: use the key of earlier rounds.
@@ -286,6 +288,10 @@ def rebuild_meta(store: Path, pseudonymise: Pseudonymiser) -> dict:
         The new metadata.
     """
     store = Path(store)
+    try:
+        return read_meta(store)  # not damaged: nothing to rebuild (and no key to overwrite)
+    except StoreError:
+        pass
     rounds = []
     for report in sorted((store / "inleesverslagen").glob("inlees-[0-9][0-9][0-9][0-9].txt")):
         counts: dict = {"id": report.stem, "kit": None}

@@ -35,6 +35,7 @@ from kit.store import (
     ingest,
     read_meta,
     read_table,
+    rebuild_meta,
     store_lock,
 )
 
@@ -506,6 +507,9 @@ class TestStoreGuards:
         rc = cli.main(["inlezen", "--herstel", "--store", str(store)])
         assert rc == 0
         assert read_meta(store) == good
+        # a healthy store is left as it is, also when asked with another key
+        other = Pseudonymiser(b"een-andere-sleutel-van-minstens-32-tekens!")
+        assert rebuild_meta(store, other) == good and read_meta(store) == good
         fx.write_files(tmp_path / "c", {"jw307.xml": fx.jw307()})
         report = load([tmp_path / "a", tmp_path / "c"], store, pseudo)
         assert report.inlees_id == "inlees-0003"
