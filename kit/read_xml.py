@@ -13,7 +13,6 @@ import binascii
 import bz2
 import contextlib
 import gzip
-import hashlib
 import io
 import lzma
 import os
@@ -377,13 +376,10 @@ def _mask_part(part: str, file_name: bool) -> str:
             ),
             masked,
         )
-    if masked == part:
-        return part
-    tag = "~" + hashlib.sha256(part.encode("utf-8", "surrogateescape")).hexdigest()[:8]
-    stem, dot, suffix = masked.rpartition(".")
-    if dot and stem and suffix.isalnum() and len(suffix) <= 4:
-        return f"{stem}{tag}.{suffix}"
-    return masked + tag
+    return masked
+
+
+MASKS = ("<bsn>", "<datum>", "<naam>")
 
 
 def mask_name(shown: str) -> str:
@@ -391,13 +387,13 @@ def mask_name(shown: str) -> str:
 
     In every folder, archive and member name a BSN-like number (see :func:`mask_bsn_like`)
     becomes ``<bsn>`` and a date ``<datum>``; in file names (the last part, and an archive's
-    own name) also a capitalised word that may be a person's name becomes ``<naam>``. A masked
-    part gets ``~`` and the first 8 hex characters of the SHA-256 of its original text, so the
-    user can still find the file; folders and unmasked parts stay as they are.
+    own name) also a capitalised word that may be a person's name becomes ``<naam>``. Folders
+    and unmasked parts stay as they are; :func:`tag_name` adds the content hash that lets the
+    user find a masked file again.
 
     Examples
     --------
-    ``regio/999941033_Dijkstra_2023-09-13.xml`` -> ``regio/<bsn>_<naam>_<datum>~<hash>.xml``
+    ``regio/999941033_Dijkstra_2023-09-13.xml`` -> ``regio/<bsn>_<naam>_<datum>.xml``
     """
     parts = re.split(r"([/!])", shown)
     out = []
@@ -414,6 +410,24 @@ def mask_name(shown: str) -> str:
                 _MASKED[key] = masked
         out.append(masked)
     return "".join(out)
+
+
+def tag_name(name: str, content_hash: str) -> str:
+    """Add ``~`` and the first 8 characters of the content hash to a masked name.
+
+    The tag goes before the file's extension (``<bsn>_<naam>.xml`` ->
+    ``<bsn>_<naam>~1a2b3c4d.xml``); ``sha256sum`` over the folder finds the file. The hash of
+    the content, not of the name: a name's hash could be matched against guessed BSNs and names.
+    An unmasked name is returned as it is.
+    """
+    if not any(mark in name for mark in MASKS):
+        return name
+    head, sep, last = name.rpartition("!" if name.rfind("!") > name.rfind("/") else "/")
+    stem, dot, suffix = last.rpartition(".")
+    tag = "~" + content_hash[:8]
+    if dot and stem and suffix.isalnum() and len(suffix) <= 4:
+        return f"{head}{sep}{stem}{tag}.{suffix}"
+    return f"{head}{sep}{last}{tag}"
 
 
 def _valid_name(name: str) -> bool:

@@ -25,7 +25,7 @@ import pytest
 
 from kit import __main__ as cli
 from kit.privacy import Pseudonymiser
-from kit.read_xml import iter_sources, mask_name
+from kit.read_xml import iter_sources, mask_name, tag_name
 from kit.store import (
     KNOWN,
     LOADED,
@@ -63,8 +63,9 @@ def pseudo(monkeypatch) -> Pseudonymiser:
     return fx.set_key(monkeypatch)
 
 
-def name_hash(part: str) -> str:
-    return hashlib.sha256(part.encode()).hexdigest()[:8]
+def tag(data: bytes) -> str:
+    """The tag a masked name gets: the start of the SHA-256 of the content."""
+    return hashlib.sha256(data).hexdigest()[:8]
 
 
 def load(paths: list[Path], store: Path, pseudo: Pseudonymiser, **kwargs):
@@ -316,7 +317,7 @@ class TestBadEntries:
         rc = cli.main(["inlezen", str(folder), "--store", str(tmp_path / "store"), "--stil"])
         out, err = capsys.readouterr()
         assert rc == 0
-        masked = f"<bsn>_<naam>_<datum>~{name_hash(PERSONAL_NAME)}.xml"
+        masked = "<bsn>_<naam>_<datum>.xml"  # no content, so no hash
         assert f"  in/{masked}: {DANGLING}" in out.splitlines()
         for part in ("999941033", "Dijkstra", "2023-09-13"):
             assert part not in out + err
@@ -585,10 +586,9 @@ class TestCsv:
 
 class TestMaskedNames:
     def test_known_answers(self):
-        assert mask_name(f"regio/{PERSONAL_NAME}") == ("regio/<bsn>_<naam>_<datum>~6697560f.xml")
+        assert mask_name(f"regio/{PERSONAL_NAME}") == "regio/<bsn>_<naam>_<datum>.xml"
         assert mask_name("map-2023-09-13/berichten-2025-03.zip!Jansen.xml") == (
-            f"map-<datum>~{name_hash('map-2023-09-13')}/berichten-2025-03.zip!"
-            f"<naam>~{name_hash('Jansen.xml')}.xml"
+            "map-<datum>/berichten-2025-03.zip!<naam>.xml"
         )
         # 8 digits in a file name are an AGB code (aanbieder), also when 0 + them passes
         assert mask_name("12345672/305_12345672_A3050000001.xml") == (
@@ -596,28 +596,51 @@ class TestMaskedNames:
         )
         assert mask_name("Export Jeugd Maart.csv") == "Export Jeugd Maart.csv"
 
+    @pytest.mark.parametrize(
+        ("name", "expected"),
+        [
+            ("regio/<bsn>_<naam>.xml", "regio/<bsn>_<naam>~0123abcd.xml"),
+            ("a.zip!map/<naam>.xml", "a.zip!map/<naam>~0123abcd.xml"),
+            ("<datum>/a.zip!<naam>", "<datum>/a.zip!<naam>~0123abcd"),
+            ("<datum>/jw323.xml", "<datum>/jw323~0123abcd.xml"),
+            ("regio/jw301.xml", "regio/jw301.xml"),
+        ],
+    )
+    def test_tag_known_answers(self, name, expected):
+        assert tag_name(name, "0123abcd" + "9" * 56) == expected
+
     def test_personal_file_name_never_reaches_store_or_report(self, tmp_path, pseudo):
+        broken = fx.jw305()[:50]
         folder = fx.write_files(
             tmp_path / "in",
             {
                 PERSONAL_NAME: fx.jw301(),
-                f"kapot/{PERSONAL_NAME}": fx.jw305()[:50],
+                f"kapot/{PERSONAL_NAME}": broken,
                 "a.zip": fx.zip_bytes({f"Dijkstra/{PERSONAL_NAME}": fx.jw307()}),
             },
         )
         (folder / "weg").mkdir()
         (folder / "weg" / PERSONAL_NAME).symlink_to(tmp_path / "bestaat-niet")
         report = load([folder], tmp_path / "store", pseudo)
-        masked = f"<bsn>_<naam>_<datum>~{name_hash(PERSONAL_NAME)}.xml"
-        assert loaded(report) == [f"in/{masked}", f"in/a.zip!Dijkstra/{masked}"]
-        assert f"  in/weg/{masked}: {DANGLING}" in rejected_lines(report)
-        assert rejected_lines(report)[0].startswith(f"  in/kapot/{masked}: ")
+        masked = "<bsn>_<naam>_<datum>"
+        # the tag is the start of the content's SHA-256: `sha256sum in/*` finds the file
+        assert loaded(report) == [
+            f"in/{masked}~{tag((folder / PERSONAL_NAME).read_bytes())}.xml",
+            f"in/a.zip!Dijkstra/{masked}~{tag(fx.jw307())}.xml",
+        ]
+        assert rejected_lines(report)[0].startswith(f"  in/kapot/{masked}~{tag(broken)}.xml: ")
+        assert f"  in/weg/{masked}.xml: {DANGLING}" in rejected_lines(report)
         stored = b"".join(p.read_bytes() for p in (tmp_path / "store").rglob("*") if p.is_file())
         text = report.text() + stored.decode("utf-8", "replace")
         for part in ("999941033", "2023-09-13"):
             assert part not in text
         # the surname stays only as the folder inside the archive (folders are kept)
         assert "Dijkstra_" not in text
+        # no hash of the name itself (it could be matched against guessed BSNs and names)
+        assert hashlib.sha256(PERSONAL_NAME.encode()).hexdigest()[:8] not in text
+        # the messages' bron is the file's bron
+        berichten = read_table(tmp_path / "store", "berichten")
+        assert set(berichten["bron"]) == set(loaded(report))
 
     def test_missing_source_error_is_masked(self, tmp_path, capsys):
         rc = cli.main(["inlezen", str(tmp_path / PERSONAL_NAME), "--store", str(tmp_path / "s")])
