@@ -245,6 +245,8 @@ def suppress_small_cells(
         ``{column: [count columns]}``: a percentage, median or other statistic computed from
         those counts. It is blanked when any of its counts was blanked or is below the
         threshold (a median of 3 waits discloses as much as the count 3). It is not rounded.
+        A column named ``pct...`` with two counts ``[part, whole]`` is a share: it is also
+        blanked when ``whole - part`` is small (97.0% of about 100 gives the 3 others back).
     totals : Totals, optional
         The table's total rows: counts that could be recomputed from a total are blanked too
         (see :func:`complementary_cells`).
@@ -295,6 +297,10 @@ def suppress_small_cells(
         hide = pd.Series(False, index=out.index)
         for source in sources:
             hide |= blanked[source] & pd.to_numeric(frame[source], errors="coerce").ne(0)
+        if col.startswith("pct") and len(sources) == 2:  # a share: 100 * part / whole
+            part, whole = (pd.to_numeric(frame[c], errors="coerce") for c in sources)
+            rest = whole - part
+            hide |= rest.gt(0) & rest.lt(threshold)
         mask |= hide & out[col].notna()
         out[col] = out[col].mask(hide)
     for col, count in (same or {}).items():
