@@ -1515,7 +1515,7 @@ def trends_stock_flow(ctx: TrendsContext) -> None:
     stroom = r.stroom[(r.stroom["niveau"] == "regio") & (r.stroom["maand"] >= ctx.van)]
     protection = trends.STOCK_FLOW_PROTECTION
     display(charts.gap_bars(protection.apply(stroom, ctx.threshold)))
-    table = shown(stroom.tail(12), list(protection.counts), threshold=ctx.threshold)
+    table = shown(stroom.tail(12), protection, threshold=ctx.threshold)
     display(
         _table(
             table[["maand", *protection.counts]].rename(

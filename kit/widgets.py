@@ -7,7 +7,7 @@ from IPython.display import display
 
 from kit import charts, sections
 from kit.checks import FINDINGS_PROTECTION
-from kit.privacy import suppress_small_cells
+from kit.privacy import Protection
 
 
 def quickscan_detail(ctx: sections.QuickscanContext) -> widgets.VBox | None:
@@ -119,27 +119,15 @@ def definities_verkenner(ctx: sections.DefinitiesContext) -> widgets.VBox | None
         table = pd.DataFrame(
             rows, columns=["naam", "n", "n_gestart", "n_wachtend", "mediaan_dagen", col]
         )
-        safe = suppress_small_cells(
-            table,
-            ["n", "n_gestart", "n_wachtend"],
-            threshold=ctx.threshold,
-            derived={"mediaan_dagen": ["n"], col: ["n"]},
-        )
+        protection = Protection(("n", "n_gestart", "n_wachtend"), {"mediaan_dagen": ["n"], col: ["n"]})
+        safe = sections.shown(table, protection, threshold=ctx.threshold)
         safe["mediaan_dagen"] = [wt.days_text(v) for v in safe["mediaan_dagen"]]
         out.clear_output(wait=True)
         with out:
             if curves:
                 rule = pd.DataFrame({"naam": [chosen_norm.name], "dagen": [chosen_norm.days]})
                 display(charts.km_overlay(pd.concat(curves, ignore_index=True), norms=rule))
-            display(
-                sections._table(
-                    sections.shown(
-                        safe.drop(columns="onderdrukt"),
-                        ["n", "n_gestart", "n_wachtend"],
-                        threshold=ctx.threshold,
-                    )
-                )
-            )
+            display(sections._table(safe))
 
     for control in (pick, norm, *menus.values()):
         control.observe(show, names="value")
