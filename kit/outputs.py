@@ -1,7 +1,8 @@
-"""Shared outputs: aggregated tables -> small cells suppressed -> CSV files a region may share.
+"""Shared outputs: aggregated tables -> protected -> CSV files a region may share.
 
-Every table that leaves the kit as a file goes through :func:`write_shared`, so suppression is
-applied in one place. Tables never hold pseudonyms: only groups (berichttype, aanbieder, gemeente,
+Every table that leaves the kit as a file goes through :func:`write_shared`, so disclosure
+control (:class:`kit.privacy.Protection`: suppression and rounding) and formula neutralisation
+are applied in one place. Tables never hold pseudonyms: only groups (berichttype, aanbieder, gemeente,
 categorie, maand, ...) and counts or statistics.
 """
 

@@ -1,4 +1,9 @@
-"""Privacy at the door and at the exit: BSN -> keyed pseudonym, small-cell suppression."""
+"""Privacy at the door and at the exit: BSN -> keyed pseudonym; disclosure control of counts.
+
+Disclosure control (:class:`Protection`): counts below the threshold blanked, counts that would
+give one back through a total or a row sum blanked too, every other count rounded to
+``config.ROUND_BASE``, statistics on small groups (or with a small rest) blanked.
+"""
 
 from __future__ import annotations
 
