@@ -32,7 +32,14 @@ from tqdm.auto import tqdm
 from kit import __version__
 from kit.privacy import Pseudonymiser
 from kit.read_tabular import parse_csv
-from kit.read_xml import Rejected, SourceFile, load_schema, load_xsds, parse_bytes
+from kit.read_xml import (
+    INVALID_TABLE,
+    Rejected,
+    SourceFile,
+    load_schema,
+    load_xsds,
+    parse_bytes,
+)
 
 STORE_FORMAT = 1
 META_FILE = "kit-store.json"
@@ -67,7 +74,7 @@ class StoreError(Exception):
 
 def table_names() -> list[str]:
     """Return the names of all message tables a store can hold."""
-    return ["berichten", *load_schema().tables, "retourcodes"]
+    return ["berichten", *load_schema().tables, "retourcodes", INVALID_TABLE]
 
 
 def columns_of(table: str) -> dict[str, str]:
@@ -229,6 +236,7 @@ class LoadReport:
     files: pd.DataFrame
     messages: pd.DataFrame
     notes: list[str] = field(default_factory=list)
+    invalid: pd.DataFrame | None = None  # rows of table ongeldige_waarden loaded in this run
 
     @property
     def counts(self) -> dict[str, int]:
@@ -271,11 +279,22 @@ class LoadReport:
             months.index = [str(d)[:7] if not pd.isna(d) else "onbekend" for d in months.index]
             for month, n in months.sort_index().items():
                 lines.append(f"  {month}: {n}")
+        lines += invalid_lines(self.invalid)
         rejected = self.files[self.files["status"] == REJECTED]
         if len(rejected):
             lines += ["", "Afgewezen bestanden:"]
             lines += [f"  {r.bron}: {r.reden}" for r in rejected.itertuples()]
         return "\n".join(lines) + "\n"
+
+
+def invalid_lines(invalid: pd.DataFrame | None) -> list[str]:
+    """Load-report lines for the values left empty as invalid (table ``ongeldige_waarden``)."""
+    if invalid is None or invalid.empty:
+        return []
+    per = invalid.groupby(["berichttype", "element", "soort"])["aantal"].sum().sort_index()
+    lines = ["", "Ongeldige waarden (bericht ingelezen, veld leeg gelaten):"]
+    lines += [f"  JW{nr} {element} ({soort}): {int(n)}" for (nr, element, soort), n in per.items()]
+    return lines
 
 
 @dataclass(frozen=True)
@@ -491,7 +510,12 @@ def ingest(
         )
         if missing:
             notes.append("geen XSD opgegeven voor JW" + ", JW".join(missing) + ": niet gevalideerd")
-    report = LoadReport(inlees_id, files, report_messages, notes)
+    invalid = (
+        _to_pandas(merged[INVALID_TABLE], columns_of(INVALID_TABLE))
+        if INVALID_TABLE in merged
+        else None
+    )
+    report = LoadReport(inlees_id, files, report_messages, notes, invalid)
     (store / "inleesverslagen").mkdir(parents=True, exist_ok=True)
     (store / "inleesverslagen" / f"{inlees_id}.txt").write_text(report.text(), encoding="utf-8")
     meta["sleutel"] = pseudonymise.fingerprint
@@ -538,6 +562,7 @@ def data_dictionary() -> str:
         "xsd_gevalideerd": "Of het bericht tegen een opgegeven XSD is gevalideerd.",
         "Soort": "Deel van het wijzigingsverzoek: ongewijzigd, te_wijzigen of nieuw.",
         **{k: v for k, v in FILE_EXPLAIN.items()},
+        **raw[INVALID_TABLE]["velden"],
     }
     lines = [
         "# Datawoordenboek van de store",
@@ -549,11 +574,14 @@ def data_dictionary() -> str:
         "(`STORE/<tabel>/inlees-0001.parquet`). Het BSN staat nergens in de store: alleen het "
         "pseudoniem `client_id`. Namen, adressen, contactgegevens en vrije tekst worden niet "
         "opgeslagen; van de geboortedatum alleen jaar en maand.",
+        "",
+        raw["bsn_maskering"]["uitleg"],
     ]
     tables = {
         "berichten": "Eén rij per bericht (kop), ook retourberichten.",
         **{n: t["uitleg"] for n, t in raw["tabellen"].items()},
         "retourcodes": raw["retourcodes"]["uitleg"],
+        INVALID_TABLE: raw[INVALID_TABLE]["uitleg"],
         FILES_TABLE: "Eén rij per bestand dat in een inleesronde is gelezen, met status en reden. "
         "Een ongewijzigd bestand dat al bekend was, krijgt geen nieuwe rij (het verslag telt het wel).",
     }

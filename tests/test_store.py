@@ -252,6 +252,30 @@ class TestLoadReportText:
         ]
         assert block[1].startswith("  invoer/kapot.xml: XML is afgebroken of onvolledig")
 
+    def test_invalid_values_line_and_table(self, tmp_path, pseudo):
+        bad_301 = fx.jw301().replace(b"<Ingangsdatum>2025-02-10<", b"<Ingangsdatum>2027-06-31<")
+        bad_301 = bad_301.replace(b"<ijw:Volume>2<", b"<ijw:Volume>4.5<")
+        bad_305 = fx.jw305().replace(b"<Begindatum>2025-02-12<", b"<Begindatum>2026-02-30<", 1)
+        fx.write_files(tmp_path / "in", {"a.xml": bad_301, "b.xml": bad_305, "c.xml": fx.jw307()})
+        store = tmp_path / "store"
+        report = ingest(iter_sources([tmp_path / "in"]), store, pseudonymise=pseudo)
+        assert report.counts[LOADED] == 3  # messages kept
+        lines = report.text().splitlines()
+        block = lines[
+            lines.index("Ongeldige waarden (bericht ingelezen, veld leeg gelaten):") + 1 :
+        ]
+        assert block[:3] == [
+            "  JW301 Client/ToegewezenProducten/ToegewezenProduct/Ingangsdatum (datum): 1",
+            "  JW301 Client/ToegewezenProducten/ToegewezenProduct/Omvang/Volume (geheel getal): 1",
+            "  JW305 Client/StartProducten/StartProduct/Begindatum (datum): 1",
+        ]
+        table = read_table(store, "ongeldige_waarden")
+        assert table["aantal"].sum() == 3
+        assert set(table["berichttype"]) == {"301", "305"}
+        assert table["Dagtekening"].notna().all()
+        starts = read_table(store, "starts")
+        assert starts["Begindatum"].isna().sum() == 1
+
     def test_report_without_messages(self, tmp_path, pseudo):
         fx.write_files(tmp_path / "in", {"leeg.xml": b""})
         report = ingest(iter_sources([tmp_path / "in"]), tmp_path / "store", pseudonymise=pseudo)
@@ -300,6 +324,7 @@ class TestReadTable:
             "prestaties": 4,
             "declaratie_antwoorden": 1,
             "retourcodes": 12,
+            "ongeldige_waarden": 0,  # the fixtures hold no invalid value
         }
 
     def test_retourcodes_and_prestaties_types(self, store):
