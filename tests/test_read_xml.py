@@ -31,6 +31,11 @@ def rejection(data: bytes, **kwargs) -> str:
     return info.value.reason
 
 
+def name_hash(part: str) -> str:
+    """The tag mask_name adds to a masked name part."""
+    return hashlib.sha256(part.encode()).hexdigest()[:8]
+
+
 def pick(rows: list[dict], *columns: str) -> list[tuple]:
     return [tuple(row[c] for c in columns) for row in rows]
 
@@ -868,15 +873,23 @@ class TestIterSources:
 
     def test_folder_recursive_with_archives_in_stable_order(self, invoer):
         names = [s.name for s in iter_sources([invoer])]
+        # folders sorted, zip members sorted, tar members in archive order (streamed); hidden
+        # and macOS helper entries are listed (as rejected entries, see test_ingest_hostile)
         assert names == [
-            "invoer/<bsn>.xml",
+            "invoer/.git",
+            "invoer/.verborgen.xml",
+            f"invoer/<bsn>~{name_hash(fx.BSN_B + '.xml')}.xml",
             "invoer/a.xml",
+            "invoer/archief.zip!__MACOSX/map/._bestand.xml",
             "invoer/archief.zip!los.xml",
+            "invoer/archief.zip!map/.verborgen.xml",
             "invoer/archief.zip!map/bestand.xml",
             "invoer/archief.zip!map/sub/ander.xml",
             "invoer/b.xml",
-            "invoer/pakket.tar.xz!a.xml",
             "invoer/pakket.tar.xz!x/y.xml",
+            "invoer/pakket.tar.xz!x/.z.xml",
+            "invoer/pakket.tar.xz!a.xml",
+            "invoer/sub/.DS_Store",
             "invoer/sub/diep/c.xml",
         ]
         assert [s.name for s in iter_sources([invoer])] == names
@@ -885,16 +898,27 @@ class TestIterSources:
         ]
 
     def test_read_returns_the_member_bytes(self, invoer):
-        content = {s.name: s.read() for s in iter_sources([invoer])}
+        # read after the walk: a streamed tar member is found again in the archive
+        sources = {s.name: s for s in iter_sources([invoer])}
+        bsn_name = f"invoer/<bsn>~{name_hash(fx.BSN_B + '.xml')}.xml"
+        wanted = [
+            "invoer/archief.zip!map/bestand.xml",
+            "invoer/pakket.tar.xz!x/y.xml",
+            "invoer/sub/diep/c.xml",
+            bsn_name,
+        ]
+        content = {name: sources[name].read() for name in wanted}
         assert content["invoer/archief.zip!map/bestand.xml"] == fx.jw319()
         assert content["invoer/pakket.tar.xz!x/y.xml"] == fx.jw317()
         assert content["invoer/sub/diep/c.xml"] == fx.jw307()
-        assert content["invoer/<bsn>.xml"] == fx.jw315()
+        assert content[bsn_name] == fx.jw315()
 
     def test_archive_given_directly(self, invoer):
         names = [s.name for s in iter_sources([invoer / "archief.zip", invoer / "a.xml"])]
         assert names == [
+            "archief.zip!__MACOSX/map/._bestand.xml",
             "archief.zip!los.xml",
+            "archief.zip!map/.verborgen.xml",
             "archief.zip!map/bestand.xml",
             "archief.zip!map/sub/ander.xml",
             "a.xml",
