@@ -67,8 +67,8 @@ class Rejected(Exception):
         self.reason = reason
 
 
-_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:Z|[+-]\d{2}:\d{2})?\Z", re.ASCII)
-_WHOLE = re.compile(r"[+-]?\d+(?:\.0*)?\Z", re.ASCII)
+_XS_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:Z|[+-]\d{2}:\d{2})?\Z", re.ASCII)
+_XS_WHOLE = re.compile(r"[+-]?\d+(?:\.0*)?\Z", re.ASCII)
 _DATES: dict[str, str | None] = {}
 
 
@@ -79,7 +79,7 @@ def valid_date(text: str) -> str | None:
     """
     found = _DATES.get(text, _MISSING)
     if found is _MISSING:
-        m = _DATE.match(text)
+        m = _XS_DATE.match(text)
         found = None
         if m:
             try:
@@ -93,7 +93,7 @@ def valid_date(text: str) -> str | None:
 
 def valid_whole(text: str) -> str | None:
     """A whole number as read (``12``, ``12.0``, ``-3``); None for ``4.5``, ``12a`` or too big."""
-    if _WHOLE.match(text) is None:
+    if _XS_WHOLE.match(text) is None:
         return None
     number = float(text) if "." in text else int(text)
     return text if abs(number) < 2**63 else None
