@@ -564,7 +564,7 @@ def _ingest(
     chunk_bytes: int,
 ) -> LoadReport:
     meta = read_meta(store)
-    if meta["sleutel"] not in (None, pseudonymise.fingerprint):
+    if not pseudonymise.matches(meta["sleutel"]):
         raise StoreError(
             "Deze store is gevuld met een andere pseudonimiseringssleutel. Gebruik dezelfde sleutel "
             "(KIT_PSEUDONIEM_SLEUTEL of KIT_SLEUTELBESTAND) of een nieuwe store."

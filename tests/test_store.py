@@ -196,6 +196,25 @@ class TestIngest:
         assert sorted(p.relative_to(store) for p in store.rglob("*")) == before
         assert read_meta(store)["sleutel"] == pseudo.fingerprint
 
+    def test_old_key_check_value_is_accepted_and_replaced(self, tmp_path, pseudo):
+        import hashlib
+        import hmac
+
+        store = tmp_path / "store"
+        fx.write_files(tmp_path / "in", {"jw301.xml": fx.jw301()})
+        ingest(iter_sources([tmp_path / "in"]), store, pseudonymise=pseudo)
+        meta = json.loads((store / "kit-store.json").read_text())
+        assert meta["sleutel"].startswith("scrypt:")
+        # a store written by an older kit: 12 hex characters of an HMAC of a constant
+        legacy = hmac.new(pseudo.key, b"leercirkel-kit-sleutel", hashlib.sha256).hexdigest()[:12]
+        (store / "kit-store.json").write_text(json.dumps(meta | {"sleutel": legacy}))
+        fx.write_files(tmp_path / "in", {"jw305.xml": fx.jw305()})
+        ingest(iter_sources([tmp_path / "in"]), store, pseudonymise=pseudo)
+        assert read_meta(store)["sleutel"] == pseudo.fingerprint
+        (store / "kit-store.json").write_text(json.dumps(meta | {"sleutel": legacy}))
+        with pytest.raises(StoreError, match="andere pseudonimiseringssleutel"):
+            ingest([], store, pseudonymise=Pseudonymiser(b"een-andere-sleutel"))
+
     def test_store_of_a_newer_format_is_refused(self, tmp_path, pseudo):
         store = tmp_path / "store"
         store.mkdir()
