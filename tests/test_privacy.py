@@ -197,6 +197,22 @@ class TestLoadPseudonymiser:
         assert not (config.PROJ_ROOT / "data" / "x").exists()  # no folder made either
 
 
+class TestCliKeyRules:
+    def test_inlezen_with_a_weak_key_stops_with_a_dutch_error(self, monkeypatch, tmp_path, capsys):
+        from kit.__main__ import main
+
+        folder = fx.write_files(tmp_path / "in", {"jw301.xml": fx.jw301()})
+        monkeypatch.setenv(config.ENV_KEY, "voorbeeld-testsleutel")
+        code = main(["inlezen", str(folder), "--store", str(tmp_path / "s"), "--stil"])
+        err = capsys.readouterr().err
+        assert code == 2
+        assert err.startswith("Fout: De pseudonimiseringssleutel uit omgevingsvariabele")
+        assert "secrets.token_hex(32)" in err and "voorbeeld-testsleutel" not in err
+        assert not (tmp_path / "s").exists()
+        monkeypatch.setenv(config.ENV_KEY, fx.TEST_KEY)
+        assert main(["inlezen", str(folder), "--store", str(tmp_path / "s"), "--stil"]) == 0
+
+
 class TestBsnElfproef:
     @pytest.mark.parametrize(
         ("bsn", "expected"),

@@ -1041,6 +1041,18 @@ class TestXsdErrors:
         ):
             load_xsds(xsd_folder)
 
+    def test_cli_names_the_missing_file(self, xsd_folder, tmp_path, monkeypatch, capsys):
+        from kit.__main__ import main
+
+        fx.set_key(monkeypatch)
+        (xsd_folder / "basisschema.xsd").rename(xsd_folder / "Basisschema.xsd")
+        folder = fx.write_files(tmp_path / "in", {"jw301.xml": fx.jw301()})
+        argv = ["inlezen", str(folder), "--store", str(tmp_path / "s"), "--xsd", str(xsd_folder)]
+        assert main([*argv, "--stil"]) == 2
+        err = capsys.readouterr().err
+        assert err.startswith("Fout: XSD jw301.xsd importeert basisschema.xsd, maar dat bestand")
+        assert "Basisschema.xsd" in err
+
     def test_first_error_is_reported_with_a_dutch_phrase(self, xsd_folder):
         # Two errors: a missing Bsn (first) and a wrong Afzender (earlier in the document, but
         # libxml reports in document order: the Afzender pattern comes first).
