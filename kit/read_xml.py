@@ -93,10 +93,18 @@ def valid_date(text: str) -> str | None:
 
 def valid_whole(text: str) -> str | None:
     """A whole number as read (``12``, ``12.0``, ``-3``); None for ``4.5``, ``12a`` or too big."""
-    if _XS_WHOLE.match(text) is None:
-        return None
-    number = float(text) if "." in text else int(text)
-    return text if abs(number) < 2**63 else None
+    found = _WHOLES.get(text, _MISSING)
+    if found is _MISSING:
+        found = None
+        if _XS_WHOLE.match(text) is not None:
+            number = float(text) if "." in text else int(text)
+            found = text if abs(number) < 2**63 else None
+        if len(_WHOLES) < 100_000:
+            _WHOLES[text] = found
+    return found
+
+
+_WHOLES: dict[str, str | None] = {}
 
 
 _MISSING = object()
@@ -1172,9 +1180,17 @@ def _masked(value: str, agb: bool, pseudonymise: Pseudonymiser) -> str:
         value9 = "0" + value
     else:
         value9 = value
-    if not bsn_elfproef(value9):
+    passes = _ELFPROEF.get(value9)
+    if passes is None:  # codes and numbers repeat: test each once
+        passes = bsn_elfproef(value9)
+        if len(_ELFPROEF) < 100_000:
+            _ELFPROEF[value9] = passes
+    if not passes:
         return value
     return load_schema().mask_prefix + pseudonymise(value9)
+
+
+_ELFPROEF: dict[str, bool] = {}
 
 
 def _fill(
