@@ -771,6 +771,8 @@ def data_dictionary() -> str:
             if "record" in spec and isinstance(spec["record"], str)
             else ""
         )
+        if spec.get("verplicht"):  # a message missing one of these is rejected
+            source += f" Verplicht (anders afgewezen): {', '.join(spec['verplicht'])}."
         lines += [
             "",
             f"## `{name}`",
