@@ -772,7 +772,8 @@ def data_dictionary() -> str:
             else ""
         )
         if spec.get("verplicht"):  # a message missing one of these is rejected
-            source += f" Verplicht (anders afgewezen): {', '.join(spec['verplicht'])}."
+            needed = ("minstens één element" if c == "record" else f"`{c}`" for c in spec["verplicht"])
+            source += f" Verplicht (anders wordt het bericht afgewezen): {', '.join(needed)}."
         lines += [
             "",
             f"## `{name}`",
