@@ -51,7 +51,7 @@ def _cmd_inlezen(args: argparse.Namespace) -> int:
                 return 0
         column_map = load_column_map(args.kolommen) if args.kolommen else None
         report = ingest(
-            iter_sources(args.bron, max_bytes=int(args.max_mb * 2**20)),
+            iter_sources(args.bron, max_bytes=round(args.max_mb * 2**20)),
             args.store,
             pseudonymise=pseudonymise,
             xsd_dir=args.xsd,

@@ -86,11 +86,11 @@ def _read_rows(data: bytes, column_map: dict[str, str] | None) -> list[dict[str,
         raise Rejected("CSV is geen geldige UTF-8") from None
     if not text.strip():
         raise Rejected("leeg bestand")
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text, newline=""), dialect, strict=True)
+    # the separator is the one the header line uses most (guessing from data rows goes wrong
+    # exactly on the malformed rows this reader must catch)
+    first_line = text[: text.find("\n")] if "\n" in text else text
+    delimiter = max((";", ",", "\t"), key=first_line.count)
+    reader = csv.reader(io.StringIO(text, newline=""), csv.excel, delimiter=delimiter, strict=True)
     mapping = column_map or {}
     rows: list[dict[str, str | None]] = []
     header: list[str] | None = None

@@ -13,7 +13,6 @@ import binascii
 import bz2
 import contextlib
 import gzip
-import hashlib
 import io
 import lzma
 import os
@@ -463,19 +462,22 @@ NESTED_REASON = f"archief in archief dieper dan {MAX_NESTING} lagen; pak het eer
 def too_large_reason(limit: int) -> str:
     """The Dutch reason for a file or member above the size limit of ``limit`` bytes."""
     return (
-        f"groter dan de grens van {limit / 2**20:g} MB per bestand (optie --max-mb); niet gelezen"
+        f"groter dan de grens van {limit / 2**20:.3g} MB per bestand (optie --max-mb); niet gelezen"
     )
 
 
-_BSN_DIGITS = re.compile(r"(?<!\d)\d{8,9}(?!\d)")
+_NINE_DIGITS = re.compile(r"(?<!\d)\d{9}(?!\d)")
 
 
 def mask_bsn_like(text: str) -> str:
-    """Mask every 9-digit number passing the 11-proef, and every 8-digit one that passes it
-    with its leading zero restored (lost in a spreadsheet): it may be a BSN."""
-    if _BSN_DIGITS.search(text) is None:  # the common case: nothing to mask
+    """Mask every 9-digit number that passes the 11-proef (it may be a BSN in a file name).
+
+    8-digit numbers stay: in file names they are AGB codes (aanbieders) far more often than a
+    BSN that lost its leading zero in a spreadsheet.
+    """
+    if _NINE_DIGITS.search(text) is None:  # the common case: nothing to mask
         return text
-    return _BSN_DIGITS.sub(lambda m: "<bsn>" if bsn_elfproef(m[0].zfill(9)) else m[0], text)
+    return _NINE_DIGITS.sub(lambda m: "<bsn>" if bsn_elfproef(m[0]) else m[0], text)
 
 
 _DAY, _MONTH = r"(?:0?[1-9]|[12]\d|3[01])", r"(?:0?[1-9]|1[0-2])"
@@ -506,20 +508,19 @@ def _mask_part(part: str, file_name: bool) -> str:
     masked = mask_bsn_like(masked)
     if file_name:
         masked = _WORD.sub(
-            lambda m: "<naam>"
-            if m[0][0].isupper()
-            and any(c.islower() for c in m[0][1:])
-            and m[0].lower() not in _SAFE_WORDS
-            else m[0],
+            lambda m: (
+                "<naam>"
+                if m[0][0].isupper()
+                and any(c.islower() for c in m[0][1:])
+                and m[0].lower() not in _SAFE_WORDS
+                else m[0]
+            ),
             masked,
         )
-    if masked == part:
-        return part
-    tag = "~" + hashlib.sha256(part.encode("utf-8", "surrogateescape")).hexdigest()[:8]
-    stem, dot, suffix = masked.rpartition(".")
-    if dot and stem and suffix.isalnum() and len(suffix) <= 4:
-        return f"{stem}{tag}.{suffix}"
-    return masked + tag
+    return masked
+
+
+MASKS = ("<bsn>", "<datum>", "<naam>")
 
 
 def mask_name(shown: str) -> str:
@@ -527,13 +528,13 @@ def mask_name(shown: str) -> str:
 
     In every folder, archive and member name a BSN-like number (see :func:`mask_bsn_like`)
     becomes ``<bsn>`` and a date ``<datum>``; in file names (the last part, and an archive's
-    own name) also a capitalised word that may be a person's name becomes ``<naam>``. A masked
-    part gets ``~`` and the first 8 hex characters of the SHA-256 of its original text, so the
-    user can still find the file; folders and unmasked parts stay as they are.
+    own name) also a capitalised word that may be a person's name becomes ``<naam>``. Folders
+    and unmasked parts stay as they are; :func:`tag_name` adds the content hash that lets the
+    user find a masked file again.
 
     Examples
     --------
-    ``regio/999941033_Dijkstra_2023-09-13.xml`` -> ``regio/<bsn>_<naam>_<datum>~<hash>.xml``
+    ``regio/999941033_Dijkstra_2023-09-13.xml`` -> ``regio/<bsn>_<naam>_<datum>.xml``
     """
     parts = re.split(r"([/!])", shown)
     out = []
@@ -550,6 +551,24 @@ def mask_name(shown: str) -> str:
                 _MASKED[key] = masked
         out.append(masked)
     return "".join(out)
+
+
+def tag_name(name: str, content_hash: str) -> str:
+    """Add ``~`` and the first 8 characters of the content hash to a masked name.
+
+    The tag goes before the file's extension (``<bsn>_<naam>.xml`` ->
+    ``<bsn>_<naam>~1a2b3c4d.xml``); ``sha256sum`` over the folder finds the file. The hash of
+    the content, not of the name: a name's hash could be matched against guessed BSNs and names.
+    An unmasked name is returned as it is.
+    """
+    if not any(mark in name for mark in MASKS):
+        return name
+    head, sep, last = name.rpartition("!" if name.rfind("!") > name.rfind("/") else "/")
+    stem, dot, suffix = last.rpartition(".")
+    tag = "~" + content_hash[:8]
+    if dot and stem and suffix.isalnum() and len(suffix) <= 4:
+        return f"{head}{sep}{stem}{tag}.{suffix}"
+    return f"{head}{sep}{last}{tag}"
 
 
 def _valid_name(name: str) -> bool:

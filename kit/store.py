@@ -43,6 +43,7 @@ from kit.read_xml import (
     load_schema,
     load_xsds,
     parse_bytes,
+    tag_name,
 )
 
 STORE_FORMAT = 1
@@ -283,6 +284,8 @@ _COUNT_LINES = {
 def rebuild_meta(store: Path, pseudonymise: Pseudonymiser) -> dict:
     """Rebuild a damaged ``kit-store.json`` from the store's load reports and write it.
 
+    A readable ``kit-store.json`` is returned as it is.
+
     Every ingest round whose load report (``inleesverslagen/inlees-NNNN.txt``) was written is
     kept with its counts; a round without one was interrupted and is read again by the next
     ``inlezen``. The key fingerprint is that of ``pseudonymise``: use the key of earlier rounds.
@@ -293,6 +296,10 @@ def rebuild_meta(store: Path, pseudonymise: Pseudonymiser) -> dict:
         The new metadata.
     """
     store = Path(store)
+    try:
+        return read_meta(store)  # not damaged: nothing to rebuild (and no key to overwrite)
+    except StoreError:
+        pass
     rounds = []
     for report in sorted((store / "inleesverslagen").glob("inlees-[0-9][0-9][0-9][0-9].txt")):
         counts: dict = {"id": report.stem, "kit": None}
@@ -614,7 +621,7 @@ def _ingest(
             if content_hash in loaded_hashes:
                 file_rows.append(
                     {
-                        "bron": src.name,
+                        "bron": tag_name(src.name, content_hash),
                         "signatuur": signature,
                         "inlees_id": inlees_id,
                         "inhoud_hash": content_hash,
@@ -639,6 +646,7 @@ def _ingest(
             # a leading UTF-8 BOM (OP192) does not make another message: hash without it
             content_hash = hashlib.sha256(data.removeprefix(codecs.BOM_UTF8)).hexdigest()
             row["inhoud_hash"] = content_hash
+            row["bron"] = name = tag_name(src.name, content_hash)  # a masked name gets the hash
             if content_hash in loaded_hashes:
                 row |= {
                     "status": KNOWN,
@@ -648,7 +656,7 @@ def _ingest(
                 duplicates.append(len(file_rows) - 1)
             else:
                 first_of_hash[content_hash] = len(file_rows) - 1
-                chunk.append((len(file_rows) - 1, src.name, content_hash, data))
+                chunk.append((len(file_rows) - 1, name, content_hash, data))
                 chunk_size_now[0] += len(data)
                 if len(chunk) >= chunk_size or chunk_size_now[0] >= chunk_bytes:
                     submit()
