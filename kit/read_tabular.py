@@ -178,7 +178,13 @@ def parse_csv(
     headers: dict[tuple, dict] = {}
     parents_seen: set[tuple] = set()
     next_regel: dict[str, int] = {}  # rows numbered per message over all tables, as in XML
+    header_specs = [
+        s for s in schema.header if s.column in ("Afzender", "Ontvanger", "Identificatie")
+    ]
     for number, row in enumerate(rows_in, start=2):
+        for spec in header_specs:  # a BSN-shaped value in a header column is masked, as in XML
+            if spec.column in row:
+                row[spec.column] = convert(row[spec.column], spec, pseudonymise)
         berichttype = (row.get("berichttype") or "").upper().removeprefix("JW")
         if berichttype not in schema.berichten:
             raise Rejected(f"regel {number}: onbekende berichttype")
