@@ -577,6 +577,11 @@ class TestOtherStandards:
                 "http://www.istandaarden.nl/ijw/jw301/schema/2_0",
                 "iJw-versie 2.0 wordt niet ondersteund; de kit leest alleen iJw 3.2",
             ),
+            (
+                "https://www.istandaarden.nl/ijw/3_2/jw301/schema",
+                "namespace https://www.istandaarden.nl/ijw/3_2/jw301/schema is geen iJw "
+                "3.2-berichtnamespace (verwacht http://www.istandaarden.nl/ijw/3_2/jwNNN/schema)",
+            ),
         ],
     )
     def test_reason_names_standard_and_version(self, namespace, expected):
