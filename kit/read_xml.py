@@ -994,8 +994,16 @@ def _other_standard(tag: str) -> str:
         name += f" {versie[1]}.{versie[2]}"
     if nummer:
         name += f", bericht {nummer[1].upper()}{nummer[2]}"
+    if domein and domein[1] == "ijw" and versie and (versie[1], versie[2]) == ("3", "2"):
+        return (
+            f"namespace {scrub(tag[1 : tag.index('}')])} is geen iJw 3.2-berichtnamespace "
+            "(verwacht http://www.istandaarden.nl/ijw/3_2/jwNNN/schema)"
+        )
     if domein and domein[1] == "ijw" and versie:  # iJw, but another version
-        return f"iJw-versie {versie[1]}.{versie[2]} wordt niet ondersteund; de kit leest alleen iJw 3.2"
+        return (
+            f"iJw-versie {versie[1]}.{versie[2]} wordt niet ondersteund; "
+            "de kit leest alleen iJw 3.2"
+        )
     return f"bericht uit een andere standaard ({name}); de kit leest alleen iJw 3.2"
 
 
