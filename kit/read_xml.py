@@ -380,6 +380,14 @@ def load_schema() -> Schema:
         records = tuple(record.items()) if isinstance(record, dict) else ((None, record),)
         fields = _field_specs(entry["velden"], agb)
         required = [str(c) for c in entry.get("verplicht", [])]
+        known = {"record", *(f.column for f in fields), *(f.column for f in client)}
+        unknown = [
+            c
+            for c in required
+            if c not in known or (c in raw["client"] and not entry.get("client"))
+        ]
+        if unknown:
+            raise ValueError(f"berichten.yaml, tabel {name}: onbekende verplichte kolom {unknown}")
         contexts = {f.van for f in fields if f.van}
         context_tries = {van: _trie([f for f in fields if f.van == van]) for van in contexts}
         if entry.get("client"):
