@@ -57,6 +57,23 @@ class TestParseCsv:
         assert parsed.rows["toewijzingen"][0]["aanbieder"] == "98000001"
         assert "999900018" not in repr(parsed.rows) and "999900031" not in repr(parsed.rows)
 
+    def test_invalid_values_are_empty_and_recorded(self):
+        data = CSV.replace("2024-01-15;2024-12-31;;;;\n301;", "2024-02-30;2024-12-31;;;;\n301;", 1)
+        data = data.replace(";2012-05-17;1;124;", ";17-05-2;1;124;")
+        parsed = parse_csv(data.encode(), source="x.csv", file_hash="aa" * 32, pseudonymise=PSEUDO)
+        toew = parsed.rows["toewijzingen"]
+        assert toew[0]["Ingangsdatum"] is None and toew[1]["Ingangsdatum"] == "2024-01-15"
+        assert toew[1]["Geboortemaand"] is None
+        found = sorted(
+            (r["tabel"], r["kolom"], r["element"], r["soort"], r["aantal"])
+            for r in parsed.rows["ongeldige_waarden"]
+        )
+        assert found == [
+            ("toewijzingen", "Geboortemaand", "Geboortedatum", "geboortedatum", 1),
+            ("toewijzingen", "Ingangsdatum", "Ingangsdatum", "datum", 1),
+        ]
+        assert parsed.rows["berichten"][0]["n_regels"] == 2  # invalid rows are no message rows
+
     def test_column_map_renames_export_columns(self, tmp_path):
         mapping = tmp_path / "kolommen.yaml"
         mapping.write_text("kolommen:\n  soort: berichttype\n  bsn: Bsn\n", encoding="utf-8")
