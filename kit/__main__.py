@@ -367,7 +367,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="iJw-berichten (XML, mappen, zip/tar) of een tabel-export inlezen",
         description="Leest iJw 3.2-berichten in een store (map met Parquet-tabellen). Het BSN "
         "wordt bij het inlezen gepseudonimiseerd. Bestanden die al eerder zijn ingelezen worden "
-        "overgeslagen; elk afgewezen bestand staat met reden in het inleesverslag.",
+        "overgeslagen; elk afgewezen bestand staat met reden in het inleesverslag. Ook een "
+        "bericht dat base64-gecodeerd in een StUF-GGk-envelop zit (ggk0210 xmlBestand, ggk0310 "
+        "bericht) wordt gelezen. De sleutel (KIT_PSEUDONIEM_SLEUTEL of een sleutelbestand) moet "
+        "minstens 32 bytes toeval hebben.",
     )
     p.add_argument(
         "bron",
