@@ -183,9 +183,16 @@ def _cmd_wachttijden(args: argparse.Namespace) -> int:
         f"{args.van or 'begin data'} t/m {args.tot or args.peildatum}); mediaan volgens "
         f"Kaplan-Meier, geen cijfers op minder dan {min_n} trajecten:"
     )
+    waiting = results.snapshot.groupby("definitie")["n_wachtend"].sum()
     for row in total.itertuples():
         median = days_text(row.mediaan_dagen)
-        print(f"  {row.definitie:<28} {int(row.n):>7} trajecten, mediaan {median}")
+        line = f"  {row.definitie:<28} {int(row.n):>7} trajecten, mediaan {median}"
+        if row.definitie in waiting:
+            n_now = int(waiting[row.definitie])
+            shown_now = f"<{args.min_cel}" if 0 < n_now < args.min_cel else str(n_now)
+            line += f"; wachtend op de peildatum: {shown_now}"
+        print(line)
+    print("  (wachtend op de peildatum = momentopname, hetzelfde voor elk cohort)")
     print("Geschreven: " + ", ".join(str(p) for p in written))
     return 0
 

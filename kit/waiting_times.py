@@ -509,6 +509,8 @@ def measure_waits(
         event on or before the peildatum exists, also for pathways out of the cohort window.
         ``negatief`` marks a stop before the start event: with ``negatieve_duur: nul`` such a
         pathway counts with 0 days (``einde`` = ``start``), otherwise it is out.
+        ``wacht_op_peildatum``: still waiting at the peildatum and out for no reason but the
+        cohort window (the snapshot, the same for every window).
 
     Raises
     ------
@@ -553,6 +555,11 @@ def measure_waits(
     out = pd.Series(pd.NA, index=pathways.index, dtype="string")
     for reason, mask in checks:
         out = out.mask(out.isna() & mask.astype(bool), reason)
+    # who waits at the peildatum does not depend on the cohort: every reason but the window
+    counts_now = pd.Series(True, index=pathways.index)
+    for reason, mask in checks:
+        if reason != OUT_WINDOW:
+            counts_now &= ~mask.astype(bool)
     result = pathways[KEEP_COLUMNS].copy()
     result["start"] = start
     result["einde"] = end
@@ -562,6 +569,7 @@ def measure_waits(
     result["uitval"] = exit_id.where(event == LEFT)
     result["uit"] = out
     result["negatief"] = negative
+    result["wacht_op_peildatum"] = (counts_now & known & (event == CENSORED)).astype(bool)
     return result.reset_index(drop=True)
 
 
@@ -996,9 +1004,12 @@ def band_labels(weeks: Sequence[int]) -> list[str]:
 
 
 def waiting_now(measured: pd.DataFrame) -> pd.DataFrame:
-    """Pathways still waiting at the peildatum, whatever the cohort window (snapshot basis)."""
-    counts = measured["uit"].isna() | (measured["uit"] == OUT_WINDOW)
-    return measured[counts & (measured["event"] == CENSORED)]
+    """Pathways still waiting at the peildatum, whatever the cohort window (snapshot basis).
+
+    A pathway outside the window counts when no other reason leaves it out (``uit`` names only
+    the first reason, so it is not used here): the snapshot is one number for a peildatum.
+    """
+    return measured[measured["wacht_op_peildatum"].astype(bool)]
 
 
 def snapshot(measured: pd.DataFrame, *, weeks: Sequence[int]) -> pd.DataFrame:
