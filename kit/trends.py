@@ -793,6 +793,33 @@ def completeness(
     return pd.concat(parts, ignore_index=True)
 
 
+def last_complete(
+    volledigheid: pd.DataFrame, bericht: str, *, threshold: float = 0.95
+) -> str | None:
+    """The last month of ``bericht`` before the trailing run of provisional months.
+
+    Parameters
+    ----------
+    volledigheid : pandas.DataFrame
+        Output of :func:`completeness`. Unknown completeness counts as complete (as in
+        :func:`flag_provisional`).
+    bericht : str
+        Berichttype, e.g. ``"323"``.
+    threshold : float
+        Smallest completeness (0..1) of a final month.
+
+    Returns
+    -------
+    str or None
+        ``JJJJ-MM``; None when every month is provisional or the berichttype is unknown.
+    """
+    rows = volledigheid[volledigheid["bericht"] == bericht].sort_values("maand")
+    final = ~(rows["volledigheid"] < threshold).to_numpy()
+    if not final.any():
+        return None
+    return str(rows["maand"].iloc[int(np.flatnonzero(final)[-1])])
+
+
 def flag_provisional(
     series: pd.DataFrame, volledigheid: pd.DataFrame, *, threshold: float = 0.95
 ) -> pd.DataFrame:

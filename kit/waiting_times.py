@@ -52,6 +52,7 @@ KEEP_COLUMNS = ["pathway_id", "client_id", "categorie", "aanbieder", "gemeente",
 OUT_FILTER = "buiten filter"
 OUT_NO_START = "geen startgebeurtenis"
 OUT_START_AFTER = "start na peildatum"
+OUT_PROVISIONAL = "start na laatste complete berichtmaand"
 OUT_WINDOW = "start buiten cohortvenster"
 OUT_FLAGGED = "gemarkeerd door quick scan"
 OUT_STOP_MISSING = "stopgebeurtenis ontbreekt (later proces wel gezien)"
@@ -61,6 +62,7 @@ OUT_REASONS = (
     OUT_FILTER,
     OUT_NO_START,
     OUT_START_AFTER,
+    OUT_PROVISIONAL,
     OUT_WINDOW,
     OUT_FLAGGED,
     OUT_STOP_MISSING,
@@ -140,6 +142,7 @@ class WaitDefinition:
     filters: tuple[Filter, ...] = ()
     stop_missing_if: tuple[str, ...] = ()
     negative: str = NEGATIVE_OUT
+    provisional_message: str = ""
     explanation: str = ""
     distortion: str = ""
 
@@ -162,6 +165,7 @@ class Definitions:
     protection_categories: tuple[str, ...]
     sensitivity_checks: tuple[str, ...]
     sensitivity_explanation: str = ""
+    min_complete: float = 0.95
     source: str = "kit/waiting_times.yaml"
 
     def get(self, definition_id: str) -> WaitDefinition:
@@ -292,6 +296,7 @@ def _definition(entry: dict, exits: dict[str, Exit], src: str) -> WaitDefinition
             _column(c, f"{where} stop_ontbreekt_als", dates=True) for c in evidence
         ),
         negative=negative,
+        provisional_message=str(entry.get("voorlopig_door") or ""),
         explanation=_text(entry["uitleg"]),
         distortion=_text(entry.get("vertekening")),
     )
@@ -367,6 +372,9 @@ def load_definitions(path: str | Path | None = None) -> Definitions:
     unknown = [c for c in sensitivity.get("controles") or [] if c not in _check_ids()]
     if unknown:
         raise ValueError(f"{src}: gevoeligheid.controles: onbekende controle {', '.join(unknown)}")
+    min_complete = (doc.get("voorlopig") or {}).get("min_volledigheid", 0.95)
+    if not isinstance(min_complete, int | float) or not 0 < min_complete <= 1:
+        raise ValueError(f"{src}: voorlopig.min_volledigheid moet tussen 0 en 1 liggen")
     return Definitions(
         definitions=definitions,
         norms=norms,
@@ -385,6 +393,7 @@ def load_definitions(path: str | Path | None = None) -> Definitions:
             sensitivity.get("controles") or [], f"{src}: gevoeligheid.controles"
         ),
         sensitivity_explanation=_text(sensitivity.get("uitleg")),
+        min_complete=float(min_complete),
         source=src,
     )
 
@@ -472,6 +481,7 @@ def measure_waits(
     tot: str | pd.Timestamp | None = None,
     data_begin: str | pd.Timestamp | None = None,
     exclude: Iterable[str] = (),
+    complete_until: str | pd.Timestamp | None = None,
 ) -> pd.DataFrame:
     """Measure one definition on every pathway: duration, outcome, and why a pathway is out.
 
@@ -496,6 +506,11 @@ def measure_waits(
         ``data_begin``, left truncation); one whose outcome fell before it is left out.
     exclude : iterable of str
         ``pathway_id``s to leave out (records flagged by the quick scan, for the sensitivity).
+    complete_until : str or pandas.Timestamp, optional
+        Last day on which the stop event's messages are complete (``voorlopig_door``, see
+        :func:`complete_until`). Before the peildatum it acts as the peildatum for the outcome
+        (later stops and exits are not known yet, who still waits is censored on it) and a
+        start event after it leaves the pathway out (:data:`OUT_PROVISIONAL`).
 
     Returns
     -------
@@ -530,7 +545,9 @@ def measure_waits(
     raw_start = _dates(pathways, definition.start.column)
     known = raw_start.notna() & (raw_start <= peil)
     start = raw_start.where(known)
-    end, event, exit_id = _outcome(pathways, definition, start, peil)
+    until = peil if complete_until is None else min(peil, pd.Timestamp(complete_until))
+    provisional = (start > until).fillna(False)
+    end, event, exit_id = _outcome(pathways, definition, start.mask(provisional), until)
     days = (end - start).dt.days.astype("Int64")
     negative = (days < 0).fillna(False).astype(bool)
     if definition.negative == NEGATIVE_ZERO:  # the stop came first: it happened on day 0
@@ -546,6 +563,7 @@ def measure_waits(
         (OUT_FILTER, ~_passes_filters(pathways, definition.filters)),
         (OUT_NO_START, raw_start.isna()),
         (OUT_START_AFTER, ~known),
+        (OUT_PROVISIONAL, provisional),
         (OUT_WINDOW, (start < lo) | (start > hi)),
         (OUT_FLAGGED, pathways["pathway_id"].isin(list(exclude))),
         (OUT_STOP_MISSING, _dates(pathways, definition.stop.column).isna() & evidence),
@@ -565,7 +583,7 @@ def measure_waits(
     result["einde"] = end
     result["dagen"] = days
     result["entry"] = entry.where(known)
-    result["event"] = event.where(known).astype("Int64")
+    result["event"] = event.where(known & ~provisional).astype("Int64")
     result["uitval"] = exit_id.where(event == LEFT)
     result["uit"] = out
     result["negatief"] = negative
@@ -1237,6 +1255,7 @@ class WaitResults:
     harmful: pd.DataFrame = field(repr=False)
     sensitivity: pd.DataFrame = field(repr=False)
     flagged: list[str] = field(default_factory=list, repr=False)
+    complete_until: dict[str, pd.Timestamp] = field(default_factory=dict)
 
 
 SENSITIVITY_COLUMNS = [
@@ -1351,6 +1370,7 @@ def compute_waits(
     min_n: int | None = None,
     by: Sequence[str] = BREAKDOWNS,
     only: Sequence[str] | None = None,
+    complete: dict[str, pd.Timestamp] | None = None,
 ) -> WaitResults:
     """Measure and estimate every definition with breakdowns, naive figures and sensitivity.
 
@@ -1371,6 +1391,9 @@ def compute_waits(
         Breakdown columns.
     only : sequence of str, optional
         Definition ids to compute (default: all).
+    complete : dict of str to pandas.Timestamp, optional
+        Per berichttype the last day its messages are complete (:func:`complete_until`); a
+        definition with ``voorlopig_door`` is measured up to that day. Missing: the peildatum.
 
     Returns
     -------
@@ -1380,9 +1403,20 @@ def compute_waits(
     min_n = definitions.min_group if min_n is None else min_n
     chosen = [definitions.get(i) for i in only] if only else list(definitions.definitions)
     flagged_set = set(flagged)
-    measured, parts, without, n_flagged = {}, [], [], []
+    measured, parts, without, n_flagged, until = {}, [], [], [], {}
     for d in chosen:
-        m = measure_waits(pathways, d, peildatum=peil, van=van, tot=tot, data_begin=data_begin)
+        last = (complete or {}).get(d.provisional_message) if d.provisional_message else None
+        if last is not None and last < peil:
+            until[d.id] = pd.Timestamp(last)
+        m = measure_waits(
+            pathways,
+            d,
+            peildatum=peil,
+            van=van,
+            tot=tot,
+            data_begin=data_begin,
+            complete_until=until.get(d.id),
+        )
         measured[d.id] = m
         parts.append(
             _per_definition(pathways, m, d, definitions, peildatum=peil, min_n=min_n, by=by)
@@ -1412,6 +1446,7 @@ def compute_waits(
         summary=summary,
         sensitivity=sens[SENSITIVITY_COLUMNS],
         flagged=sorted(flagged_set),
+        complete_until=until,
         **tables,
     )
 
@@ -1512,6 +1547,7 @@ def waits_from_store(
     if gemeenten:
         pathways = pathways[pathways["gemeente"].isin(list(gemeenten))].reset_index(drop=True)
     begin = data.tables["berichten"]["Dagtekening"].min()
+    messages = {d.provisional_message for d in definitions.definitions} - {""}
     return compute_waits(
         pathways,
         definitions,
@@ -1521,7 +1557,58 @@ def waits_from_store(
         data_begin=None if pd.isna(begin) else begin,
         flagged=flagged_pathways(pathways, flags, checks=definitions.sensitivity_checks),
         min_n=min_n,
+        complete=complete_until(
+            data, peildatum=peildatum, messages=messages, threshold=definitions.min_complete
+        ),
     )
+
+
+def complete_until(
+    data: object, *, peildatum: str | pd.Timestamp, messages: Iterable[str], threshold: float
+) -> dict[str, pd.Timestamp]:
+    """Per berichttype the last day of the last month whose messages are complete.
+
+    Uses the completeness that :mod:`kit.trends` estimates from the messages' own lags
+    (:func:`kit.trends.message_lags`, :func:`kit.trends.completeness`,
+    :func:`kit.trends.last_complete`), learnt from the whole store.
+
+    Parameters
+    ----------
+    data : kit.checks.base.ScanData
+        From :func:`kit.checks.prepare_scan` (messages after the peildatum left out).
+    peildatum : str or pandas.Timestamp
+    messages : iterable of str
+        Berichttypen to look at (``voorlopig_door`` of the definitions).
+    threshold : float
+        Smallest completeness of a final month (``voorlopig.min_volledigheid``).
+
+    Returns
+    -------
+    dict of str to pandas.Timestamp
+        Only berichttypen whose last complete month ends before the peildatum.
+    """
+    from kit import trends
+
+    messages = sorted(set(messages))
+    if not messages:
+        return {}
+    peil = pd.Timestamp(peildatum)
+    lags = trends.message_lags(data.pathways, data.tables.get("prestaties"))
+    lags = lags[lags["bericht"].isin(messages)]
+    if lags.empty:
+        return {}
+    first = pd.Period(lags["datum"].min(), "M")
+    months = [str(m) for m in pd.period_range(first, peil.to_period("M"), freq="M")]
+    volledigheid = trends.completeness(lags, peildatum=peil, months=months)
+    out = {}
+    for bericht in messages:
+        month = trends.last_complete(volledigheid, bericht, threshold=threshold)
+        if month is None:
+            continue
+        end = pd.Period(month, "M").end_time.normalize()
+        if end < peil:
+            out[bericht] = end
+    return out
 
 
 def days_text(value: float) -> str:

@@ -745,3 +745,18 @@ class TestCommandLine:
             == 1
         )
         assert "geen gevulde store" in capsys.readouterr().err
+
+
+def test_last_complete_month_before_the_provisional_ones():
+    v = pd.DataFrame(
+        {
+            "bericht": ["323"] * 4 + ["305"] * 2,
+            "maand": ["2025-12", "2026-01", "2026-02", "2026-03", "2026-02", "2026-03"],
+            "volledigheid": [1.0, 0.97, 0.67, 0.0, np.nan, 0.2],
+        }
+    )
+    assert trends.last_complete(v, "323", threshold=0.95) == "2026-01"
+    assert trends.last_complete(v, "323", threshold=0.5) == "2026-02"
+    assert trends.last_complete(v, "305", threshold=0.95) == "2026-02"  # unknown = complete
+    assert trends.last_complete(v, "307", threshold=0.95) is None
+    assert trends.last_complete(v[v["maand"] == "2026-03"], "323", threshold=0.95) is None
