@@ -224,3 +224,41 @@ class TestCumulativeIncidenceAgainstTheTruth:
         assert np.allclose(
             started["cumulatieve_incidentie"], cif.loc[started["dagen"].astype(float)], atol=1e-4
         )
+
+
+class TestLateDeclarations:
+    """ingang_declaratie at an earlier peildatum versus what the complete data say later.
+
+    At a peildatum in the past the 323s of the last months have not all arrived; the example
+    data run to 2026-03-31, so by then every 323 for a period before that peildatum is in
+    (the generator sends a 323 at most about three months after its period). The kit censors at
+    the last complete declaration month (from the 323s' own lags); up to that day it must see
+    exactly what the complete data show.
+    """
+
+    @pytest.mark.parametrize("peildatum", ["2025-06-30", "2025-09-30"])
+    def test_censored_at_the_last_complete_month_nothing_is_missing(self, example_store, peildatum):
+        d = wt.load_definitions().get("ingang_declaratie")
+        complete = prepare_scan(example_store, peildatum=PEILDATUM).pathways
+        data = prepare_scan(example_store, peildatum=peildatum)
+        until = wt.complete_until(data, peildatum=peildatum, messages=["323"], threshold=0.95)
+        assert pd.Timestamp(peildatum) - pd.Timedelta(days=100) < until["323"] < pd.Timestamp(
+            peildatum
+        )
+
+        def cif(m: pd.DataFrame) -> np.ndarray:
+            m = wt.included(m)
+            c = wt.aalen_johansen(m["dagen"].to_numpy(float), m["event"].to_numpy(int))["cif_1"]
+            return np.array([float(c[c.index <= x].iloc[-1]) for x in (42, 70, 98)])
+
+        window = {"van": "2024-10-01"}
+        corrected = wt.measure_waits(
+            data.pathways, d, peildatum=peildatum, complete_until=until["323"], **window
+        )
+        truth = wt.measure_waits(complete, d, peildatum=until["323"], **window)
+        assert len(wt.included(corrected)) == len(wt.included(truth)) > 500
+        assert np.allclose(cif(corrected), cif(truth), atol=0.005)
+        # without the correction the late 323s make the share started too low
+        plain = wt.measure_waits(data.pathways, d, peildatum=peildatum, **window)
+        truth_at_peildatum = wt.measure_waits(complete, d, peildatum=peildatum, **window)
+        assert (cif(plain) < cif(truth_at_peildatum) - 0.02).all()
