@@ -229,7 +229,8 @@ def _cmd_trends(args: argparse.Namespace) -> int:
         f"Trends op peildatum {args.peildatum}: {months[0]} t/m {months[-1]}, niveaus regio, "
         f"gemeente, aanbieder en categorie ({REGIO} = de hele regio)."
     )
-    print(f"Wachtlijst eind {months[-1]}: {int(listed['waarde'].iloc[0])} toewijzingen.")
+    late = " (voorlopig)" if bool(listed["voorlopig"].iloc[0]) else ""
+    print(f"Wachtlijst eind {months[-1]}: {int(listed['waarde'].iloc[0])} toewijzingen{late}.")
     if provisional:
         print(
             "Voorlopig (berichten nog niet compleet): " + ", ".join(provisional) + "; zie de "

@@ -1578,6 +1578,17 @@ def trends_stock_flow(ctx: TrendsContext) -> None:
     safe = suppress_small_cells(stroom, counts, threshold=ctx.threshold)
     display(charts.gap_bars(safe))
     table = shown(stroom.tail(12), counts, {"verwacht": counts[:4]}, threshold=ctx.threshold)
+    if "voorlopig" in stroom:
+        late = stroom.tail(12)["voorlopig"].to_numpy(bool)
+        table["maand"] = np.where(late, table["maand"] + " (voorlopig)", table["maand"])
+        if late.any():
+            display(
+                Markdown(
+                    "*(voorlopig)*: van die maand zijn naar de eigen vertraging van de berichten "
+                    "nog niet alle starts en stops binnen; de wachtlijst is daar waarschijnlijk "
+                    "te hoog."
+                )
+            )
     display(
         _table(
             table[["maand", *counts[:4], "verwacht", "wachtlijst_eind", "verschil"]].rename(

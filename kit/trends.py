@@ -590,6 +590,8 @@ def stock_flow(series: pd.DataFrame, *, levels: tuple[str, ...] = ("regio",)) ->
         wachtlijst_eind, verschil`` with ``verwacht = wachtlijst_begin + instroom - gestart -
         ingetrokken`` and ``verschil = verwacht - wachtlijst_eind``: toewijzingen that left the
         list without a start or a withdrawal. The first month has no ``wachtlijst_begin``.
+        When ``series`` has ``voorlopig`` (:func:`flag_provisional`), a column ``voorlopig``:
+        the month's waiting list or one of its flows is provisional.
     """
     names = {
         "wachtlijst": "wachtlijst_eind",
@@ -608,9 +610,14 @@ def stock_flow(series: pd.DataFrame, *, levels: tuple[str, ...] = ("regio",)) ->
     )
     wide["verschil"] = wide["verwacht"] - wide["wachtlijst_eind"]
     cols = ["wachtlijst_begin", "instroom", "gestart", "ingetrokken", "verwacht"]
-    return wide.reset_index()[
+    out = wide.reset_index()[
         ["maand", "niveau", "eenheid", *cols, "wachtlijst_eind", "verschil"]
     ].rename_axis(columns=None)
+    if "voorlopig" in part:
+        late = part.groupby(["niveau", "eenheid", "maand"])["voorlopig"].any()
+        keys = pd.MultiIndex.from_frame(out[["niveau", "eenheid", "maand"]])
+        out["voorlopig"] = late.reindex(keys).fillna(False).astype(bool).to_numpy()
+    return out
 
 
 # ------------------------------------------------------------------------------------------

@@ -158,13 +158,12 @@ class TestMonthlySeries:
         ]
 
     def test_completed_waits_and_cohort_medians(self, series):
-        # waits follow toewijzing_start of kit/waiting_times.yaml: p4 (start before its
-        # toewijzing) and p5 (a stop without a start) do not count
+        # waits follow toewijzing_start of kit/waiting_times.yaml: p5 (a stop without a start)
+        # does not count; p4 (start before its toewijzing, negatieve_duur: nul) started on
+        # day 0, on the day of its toewijzing in March
         # p0 waited 10 Jan -> 5 Feb = 26 days
         assert value(series, "wachttijd_gestart_mediaan", "2025-02") == 26
-        assert not (
-            series["reeks"].eq("wachttijd_gestart_mediaan") & series["maand"].eq("2025-03")
-        ).any()
+        assert value(series, "wachttijd_gestart_mediaan", "2025-03") == 0
         # January cohort: p0 (26 days, started), p1 (withdrawn after 42 days: censored):
         # S(26) = 1/2 -> median 26
         assert value(series, "wachttijd_cohort_mediaan", "2025-01") == 26
@@ -197,6 +196,21 @@ class TestStockFlow:
         ]
         other = other.groupby("maand")["waarde"].sum()
         assert got["verschil"].dropna().tolist() == other.loc[["2025-02", "2025-03"]].tolist()
+
+    def test_provisional_months_are_marked(self):
+        series = trends.monthly_series(EXAMPLE, peildatum=PEIL)
+        assert "voorlopig" not in trends.stock_flow(series)  # not flagged yet: no column
+        # only the 305 is incomplete in March: the list (301/305/307) is provisional there
+        v = pd.DataFrame(
+            {
+                "bericht": ["301", "305", "305", "307"],
+                "maand": ["2025-03", "2025-02", "2025-03", "2025-03"],
+                "volledigheid": [1.0, 1.0, 0.8, 1.0],
+            }
+        )
+        flagged = trends.flag_provisional(series, v, threshold=0.95)
+        got = trends.stock_flow(flagged).set_index("maand")["voorlopig"]
+        assert got.to_dict() == {"2025-01": False, "2025-02": False, "2025-03": True}
 
 
 class TestKmMedian:
@@ -561,6 +575,13 @@ class TestExampleRegion:
         assert last.loc[last["reeks"] == "starts", "voorlopig"].all()
         assert not last.loc[last["reeks"] == "verzoeken", "voorlopig"].any()
 
+    def test_the_waiting_list_level_is_provisional_in_the_last_month(self, result):
+        level = result.series[(result.series["reeks"] == "wachtlijst")]
+        assert level.loc[level["maand"] == "2026-03", "voorlopig"].all()
+        assert not level.loc[level["maand"] == "2025-12", "voorlopig"].any()
+        stroom = result.stroom[result.stroom["niveau"] == "regio"].set_index("maand")
+        assert stroom.loc["2026-03", "voorlopig"] and not stroom.loc["2025-12", "voorlopig"]
+
     def test_auto_305_providers_stand_out_in_the_funnel(self, result):
         from kit.config import EXAMPLE_DIR
 
@@ -699,7 +720,7 @@ class TestTexts:
 
 
 class TestCommandLine:
-    def test_trends_writes_both_tables(self, example_store, tmp_path):
+    def test_trends_writes_both_tables(self, example_store, tmp_path, capsys):
         from kit.__main__ import main
         from kit.config import EXAMPLE_DIR
 
@@ -717,6 +738,8 @@ class TestCommandLine:
             ]
         )
         assert code == 0
+        assert "Wachtlijst eind 2026-03: " in (printed := capsys.readouterr().out)
+        assert "toewijzingen (voorlopig)." in printed
         maand = pd.read_csv(tmp_path / "maand.csv", dtype={"eenheid": str, "maand": str})
         assert set(maand["niveau"]) == {"regio", "gemeente", "aanbieder", "categorie"}
         assert "in_zorg_kinderen_per_1000" in set(maand["reeks"])
