@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 from builders import (
     AGB,
     AGB2,
@@ -196,6 +197,44 @@ class TestDatumNaDagtekening:
 
     def test_nothing_to_check_is_not_assessable(self):
         assert run("datum_na_dagtekening", scan(verzoeken=[verzoek()])) is None
+
+
+class TestDagtekeningNaPeildatum:
+    def test_messages_dated_after_the_peildatum_are_counted_and_named(self):
+        data = scan(
+            peildatum="2024-03-31",
+            berichten=[
+                bericht("301", bericht_id="ok", dag="2024-03-01"),
+                bericht("305", bericht_id="peildag", dag="2024-03-31"),
+                bericht("305", bericht_id="typo", dag="2062-03-01"),  # 2026 typed as 2062
+                bericht("307", bericht_id="clock", dag="2024-04-02"),
+            ]
+            + [bericht("323", bericht_id=f"d{i}", dag="2024-02-10") for i in range(40)],
+            toewijzingen=[
+                toewijzing(bericht_id="ok"),
+                toewijzing("7", bericht_id="typo", dag="2062-03-01"),
+            ],
+        )
+        # left out of everything else the scan uses ...
+        assert "typo" not in set(data.tables["berichten"]["bericht_id"])
+        assert "7" not in set(data.pathways["ToewijzingNummer"])
+        assert list(data.later_rows("toewijzingen")["ToewijzingNummer"]) == ["7"]
+        # ... and named here, as messages, in the month of the peildatum
+        result = run("dagtekening_na_peildatum", data, {"max_pct": 5})
+        assert failing(result) == ["clock", "typo"]
+        assert len(result) == 44
+        assert set(result.loc[result["afwijkend"], "datum"]) == {pd.Timestamp("2024-03-31")}
+
+    def test_a_peildatum_before_the_end_of_the_data_is_not_assessable(self):
+        data = scan(
+            peildatum="2024-03-31",
+            berichten=[
+                bericht("301", bericht_id="a", dag="2024-03-01"),
+                bericht("305", bericht_id="b", dag="2024-04-02"),
+            ],
+        )
+        assert run("dagtekening_na_peildatum", data, {"max_pct": 5}) is None
+        assert run("dagtekening_na_peildatum", data, {"max_pct": 60}) is not None
 
 
 class TestAfgekeurdInData:

@@ -370,3 +370,20 @@ class TestSourceReadErrors:
             [SourceFile("x.zip", "x|1|1", fail)], tmp_path / "store", pseudonymise=pseudo
         )
         assert again.counts == {"gezien": 1, LOADED: 0, REJECTED: 1, KNOWN: 0}
+
+
+class TestByteOrderMark:
+    def test_a_twin_that_differs_only_by_a_bom_is_the_same_file(self, tmp_path, pseudo):
+        store = tmp_path / "store"
+        plain = fx.jw301()
+        fx.write_files(
+            tmp_path / "a", {"jw301.xml": plain, "jw301-bom.xml": b"\xef\xbb\xbf" + plain}
+        )
+        report = ingest(iter_sources([tmp_path / "a"]), store, pseudonymise=pseudo)
+        assert report.counts == {"gezien": 2, LOADED: 1, REJECTED: 0, KNOWN: 1}
+        files = read_table(store, FILES_TABLE)
+        assert files["inhoud_hash"].nunique() == 1
+        # a later round with the BOM twin alone: already loaded
+        fx.write_files(tmp_path / "b", {"weer.xml": b"\xef\xbb\xbf" + plain})
+        again = ingest(iter_sources([tmp_path / "b"]), store, pseudonymise=pseudo)
+        assert again.counts == {"gezien": 1, LOADED: 0, REJECTED: 0, KNOWN: 1}

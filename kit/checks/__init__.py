@@ -16,7 +16,15 @@ import numpy as np
 import pandas as pd
 
 from kit.checks import algemeen, declaraties, starts, stops, toewijzingen, verzoeken  # noqa: F401
-from kit.checks.base import FILE, MESSAGE, OUTCOME_COLUMNS, REGISTRY, RecordKeys, ScanData
+from kit.checks.base import (
+    FILE,
+    LATER_MESSAGES,
+    MESSAGE,
+    OUTCOME_COLUMNS,
+    REGISTRY,
+    RecordKeys,
+    ScanData,
+)
 from kit.config import load_yaml
 from kit.pathways import PATHWAY_TABLES, build_pathways
 from kit.privacy import Totals
@@ -132,17 +140,32 @@ def prepare_scan(store: Path, *, peildatum: str | pd.Timestamp) -> ScanData:
     peil = pd.Timestamp(peildatum)
     tables = {}
     for name in table_names():
-        frame = read_table(store, name)
-        later = (frame["Dagtekening"] > peil).to_numpy()
-        tables[name] = frame[~later].reset_index(drop=True) if later.any() else frame
+        tables[name] = read_table(store, name)
     tables[FILES_TABLE] = read_table(store, FILES_TABLE, columns=SCANNED_FILE_COLUMNS)
     return scan_data(tables, peildatum=peil)
 
 
 def scan_data(tables: dict[str, pd.DataFrame], *, peildatum: pd.Timestamp) -> ScanData:
-    """Build :class:`ScanData` from already loaded tables (pathways are built here)."""
-    pathways = build_pathways({name: tables[name] for name in PATHWAY_TABLES})
-    return ScanData(tables=tables, pathways=pathways, peildatum=pd.Timestamp(peildatum))
+    """Build :class:`ScanData` from loaded tables, cut at the peildatum (pathways built here).
+
+    Rows of messages with a Dagtekening after the peildatum move to :attr:`ScanData.later`; the
+    ``berichten`` rows among them stay in ``tables`` as ``LATER_MESSAGES`` (check
+    ``dagtekening_na_peildatum`` counts and names them).
+    """
+    peil = pd.Timestamp(peildatum)
+    kept, later = {}, {}
+    for name, frame in tables.items():
+        if name == FILES_TABLE or "Dagtekening" not in frame:
+            kept[name] = frame
+            continue
+        after = (frame["Dagtekening"] > peil).to_numpy()
+        kept[name] = frame[~after].reset_index(drop=True) if after.any() else frame
+        if after.any():
+            later[name] = frame[after].reset_index(drop=True)
+    if "berichten" in kept:
+        kept[LATER_MESSAGES] = later.get("berichten", kept["berichten"].iloc[:0])
+    pathways = build_pathways({name: kept[name] for name in PATHWAY_TABLES})
+    return ScanData(tables=kept, pathways=pathways, peildatum=peil, later=later)
 
 
 @dataclass

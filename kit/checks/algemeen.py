@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from kit.checks.base import ScanData, outcome, register
+from kit.checks.base import LATER_MESSAGES, ScanData, outcome, register
 from kit.pathways import ACCEPT_CODES
 from kit.read_xml import load_schema
 from kit.store import FILES_TABLE
@@ -340,6 +340,31 @@ def datum_na_dagtekening(data: ScanData, params: dict) -> pd.DataFrame | None:
         return None
     checked = pd.concat(parts, ignore_index=True)
     return outcome(checked, checked["_bad"])
+
+
+@register("dagtekening_na_peildatum")
+def dagtekening_na_peildatum(data: ScanData, params: dict) -> pd.DataFrame | None:
+    """Messages dated after the peildatum (a clock or typing error in the Dagtekening).
+
+    Records are messages (``berichten`` rows): those on or before the peildatum pass, those
+    after it (left out of everything else the scan does) fail, with the peildatum as their
+    date. When more than ``max_pct`` percent of the messages lie after the peildatum, the
+    peildatum lies before the end of the data on purpose: the check is not assessable.
+    """
+    messages = data.tables["berichten"]
+    later = data.tables.get(LATER_MESSAGES, messages.iloc[:0])
+    total = len(messages) + len(later)
+    if total == 0 or 100 * len(later) > float(params.get("max_pct", 5)) * total:
+        return None
+    parts = [
+        frame[["bericht_id", "berichttype", "aanbieder", "gemeente"]].assign(
+            record=data.keys.of_table(name), datum=data.peildatum, _bad=bad
+        )
+        for name, frame, bad in (("berichten", messages, False), (LATER_MESSAGES, later, True))
+        if len(frame)
+    ]
+    checked = pd.concat(parts, ignore_index=True)
+    return outcome(checked, checked["_bad"], datum="datum")
 
 
 @register("afgekeurd_in_data")
