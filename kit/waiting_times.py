@@ -437,7 +437,8 @@ def _holds(pathways: pd.DataFrame, condition: Condition | None) -> pd.Series:
     return values.astype("boolean").fillna(False).eq(condition.flag).astype(bool)
 
 
-def _passes_filters(pathways: pd.DataFrame, filters: Sequence[Filter]) -> pd.Series:
+def passes_filters(pathways: pd.DataFrame, filters: Sequence[Filter]) -> pd.Series:
+    """True where a pathway passes every filter of a definition (boolean, pathways' index)."""
     keep = pd.Series(True, index=pathways.index)
     for f in filters:
         isin = pathways[f.column].astype("string").isin(f.values).fillna(False).astype(bool)
@@ -455,7 +456,7 @@ def _needed_columns(definition: WaitDefinition) -> set[str]:
     return cols | set(KEEP_COLUMNS)
 
 
-def _first_exit(
+def first_exit(
     pathways: pd.DataFrame, definition: WaitDefinition, start: pd.Series, peil: pd.Timestamp
 ) -> tuple[pd.Series, pd.Series]:
     """Earliest competing exit on or before the peildatum (ties: the first in the list)."""
@@ -560,7 +561,7 @@ def measure_waits(
     for col in definition.stop_missing_if:
         evidence |= (_dates(pathways, col) <= peil).fillna(False)
     checks = [
-        (OUT_FILTER, ~_passes_filters(pathways, definition.filters)),
+        (OUT_FILTER, ~passes_filters(pathways, definition.filters)),
         (OUT_NO_START, raw_start.isna()),
         (OUT_START_AFTER, ~known),
         (OUT_PROVISIONAL, provisional),
@@ -597,7 +598,7 @@ def _outcome(
     """Date, outcome (1/0/2) and exit id: the first of stop and exits, else the peildatum."""
     stop = _dates(pathways, definition.stop.column)
     stop = stop.where(stop <= peil)
-    exit_date, exit_id = _first_exit(pathways, definition, start, peil)
+    exit_date, exit_id = first_exit(pathways, definition, start, peil)
     known = start.notna()
     started = stop.notna() & (exit_date.isna() | (stop <= exit_date)) & known
     left = exit_date.notna() & ~started & known
