@@ -160,7 +160,10 @@ def _cmd_quickscan(args: argparse.Namespace) -> int:
 
 
 def _cmd_wachttijden(args: argparse.Namespace) -> int:
+    import pandas as pd
+
     from kit.outputs import write_shared
+    from kit.privacy import round_counts
     from kit.store import read_meta
     from kit.waiting_times import days_text, load_definitions, shared_tables, waits_from_store
 
@@ -197,9 +200,17 @@ def _cmd_wachttijden(args: argparse.Namespace) -> int:
         f"{args.van or 'begin data'} t/m {args.tot or args.peildatum}); mediaan volgens "
         f"Kaplan-Meier, geen cijfers op minder dan {min_n} trajecten:"
     )
+    waiting = results.snapshot.groupby("definitie")["n_wachtend"].sum()
     for row in total.itertuples():
         median = days_text(row.mediaan_dagen)
-        print(f"  {row.definitie:<28} {int(row.n):>7} trajecten, mediaan {median}")
+        line = f"  {row.definitie:<28} {int(row.n):>7} trajecten, mediaan {median}"
+        if row.definitie in waiting:
+            n_now = int(waiting[row.definitie])
+            rounded = round_counts(pd.Series([n_now]), threshold=args.min_cel).iloc[0]
+            shown_now = f"<{args.min_cel}" if 0 < n_now < args.min_cel else f"{rounded:.0f}"
+            line += f"; wachtend op de peildatum: {shown_now}"
+        print(line)
+    print("  (wachtend op de peildatum = momentopname, hetzelfde voor elk cohort)")
     print("Geschreven: " + ", ".join(str(p) for p in written))
     return 0
 
@@ -236,7 +247,8 @@ def _cmd_trends(args: argparse.Namespace) -> int:
         f"Trends op peildatum {args.peildatum}: {months[0]} t/m {months[-1]}, niveaus regio, "
         f"gemeente, aanbieder en categorie ({REGIO} = de hele regio)."
     )
-    print(f"Wachtlijst eind {months[-1]}: {int(listed['waarde'].iloc[0])} toewijzingen.")
+    late = " (voorlopig)" if bool(listed["voorlopig"].iloc[0]) else ""
+    print(f"Wachtlijst eind {months[-1]}: {int(listed['waarde'].iloc[0])} toewijzingen{late}.")
     if provisional:
         print(
             "Voorlopig (berichten nog niet compleet): " + ", ".join(provisional) + "; zie de "
