@@ -742,6 +742,6 @@ class TestCommandLine:
                     str(tmp_path / "uit"),
                 ]
             )
-            == 1
+            == 2
         )
         assert "geen gevulde store" in capsys.readouterr().err
