@@ -55,8 +55,9 @@ STORES: dict[str, tuple[Callable[[str, bytes], bool], Callable[[bytes], bytes] |
     "zes_maanden": (lambda n, d: "2025-01" <= _month(n) <= "2025-06", None),
     "een_gemeente": (_from_gemeente("9903"), None),
     "geen_315": (
-        lambda n, d: _type(n) not in {"315", "316", "317", "318", "319", "320"}
-        and _month(n) >= "2025-04",
+        lambda n, d: (
+            _type(n) not in {"315", "316", "317", "318", "319", "320"} and _month(n) >= "2025-04"
+        ),
         None,
     ),
 }
@@ -74,9 +75,7 @@ def build_store(files: dict[str, bytes], name: str, folder: Path) -> Path:
     keep, change = STORES[name]
     chosen = {n: (change(d) if change else d) for n, d in files.items() if keep(n, d)}
     assert chosen, name
-    sources = [
-        SourceFile(n, f"{n}|{len(d)}", lambda d=d: d) for n, d in sorted(chosen.items())
-    ]
+    sources = [SourceFile(n, f"{n}|{len(d)}", lambda d=d: d) for n, d in sorted(chosen.items())]
     store = folder / name
     ingest(sources, store, pseudonymise=Pseudonymiser(EXAMPLE_KEY.encode()), workers=1)
     return store
