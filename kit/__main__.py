@@ -335,18 +335,41 @@ def _cmd_live(args: argparse.Namespace) -> int:
     print(f"{len(made)} notebooks klaargezet in {folder} (store: {store}).")
     if args.alleen_klaarzetten:
         return 0
+    as_root = _is_root()
+    if as_root:
+        print(
+            "Let op: de kit draait als root (gebruiker 0, gewoon in een container); JupyterLab "
+            "start daarom met --allow-root. Op een gedeelde machine liever als gewone gebruiker."
+        )
+    print("JupyterLab starten; stoppen met Ctrl+C.")
+    return subprocess.call(
+        live_command(folder, port=args.poort, browser=not args.geen_browser, as_root=as_root)
+    )
+
+
+def _is_root() -> bool:
+    """Whether this process runs as root (effective user id 0; never on Windows)."""
+    return hasattr(os, "geteuid") and os.geteuid() == 0
+
+
+def live_command(folder: Path, *, port: int, browser: bool, as_root: bool) -> list[str]:
+    """The JupyterLab command line of ``python -m kit live``.
+
+    Jupyter refuses to start as root unless told ``--allow-root``; ``as_root`` adds it.
+    """
     command = [
         sys.executable,
         "-m",
         "jupyter",
         "lab",
         f"--notebook-dir={folder}",
-        f"--port={args.poort}",
+        f"--port={port}",
     ]
-    if args.geen_browser:
+    if not browser:
         command.append("--no-browser")
-    print("JupyterLab starten; stoppen met Ctrl+C.")
-    return subprocess.call(command)
+    if as_root:
+        command.append("--allow-root")
+    return command
 
 
 def _cmd_woordenboek(args: argparse.Namespace) -> int:

@@ -129,3 +129,39 @@ def test_trends_verkenner_every_unit_and_series(example_store, shown):
     shown.clear()
     period.value = (months[-3], months[-1])  # a short period: no baseline inside it
     assert any(_is_chart(o) for o in shown)
+
+
+class TestLiveCommand:
+    """``kit live`` starts JupyterLab also as root (containers), with --allow-root, and says so."""
+
+    def test_command_line(self, tmp_path):
+        from kit.__main__ import live_command
+
+        plain = live_command(tmp_path, port=8899, browser=True, as_root=False)
+        assert plain[1:4] == ["-m", "jupyter", "lab"]
+        assert f"--notebook-dir={tmp_path}" in plain and "--port=8899" in plain
+        assert "--allow-root" not in plain and "--no-browser" not in plain
+        root = live_command(tmp_path, port=8899, browser=False, as_root=True)
+        assert root == [*plain, "--no-browser", "--allow-root"]
+
+    @pytest.mark.parametrize("euid", [0, 1000])
+    def test_live_as_root_and_not(self, euid, tmp_path, monkeypatch, capsys):
+        from kit import __main__ as cli
+
+        store = tmp_path / "store"
+        store.mkdir()
+        (store / "kit-store.json").write_text("{}", encoding="utf-8")
+        started = []
+        monkeypatch.setattr(cli.os, "geteuid", lambda: euid, raising=False)
+        monkeypatch.setattr(cli.subprocess, "call", lambda cmd: started.append(cmd) or 0)
+        argv = ["live", "--store", str(store), "--map", str(tmp_path / "sessie"), "--geen-browser"]
+        assert cli.main(argv) == 0
+        assert len(started) == 1 and "--no-browser" in started[0]
+        out = capsys.readouterr().out
+        assert ("--allow-root" in started[0]) == (euid == 0)
+        assert ("als root" in out) == (euid == 0)
+        assert sorted(p.name for p in (tmp_path / "sessie").glob("*.ipynb")) == [
+            "01_quickscan.ipynb",
+            "02_definities.ipynb",
+            "03_trends.ipynb",
+        ]
