@@ -174,9 +174,12 @@ def shown(
     """
     out = suppress_small_cells(frame, counts, threshold=threshold, derived=derived, totals=totals)
     for col in counts:
-        small = pd.to_numeric(frame[col], errors="coerce").lt(threshold)
+        raw = pd.to_numeric(frame[col], errors="coerce")
+        # a count that was missing already (NA) stays empty: it is neither small nor hidden
+        small = raw.lt(threshold).fillna(False).to_numpy(dtype=bool)
         marker = pd.Series(np.where(small, f"<{threshold}", HIDDEN_MARK), index=out.index)
-        out[col] = out[col].astype("string").fillna(marker.where(out[col].isna()))
+        blanked = out[col].isna().to_numpy() & raw.notna().to_numpy()
+        out[col] = out[col].astype("string").fillna(marker.where(blanked))
     return out.drop(columns="onderdrukt")
 
 

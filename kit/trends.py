@@ -153,6 +153,10 @@ def _month_number(month: str) -> int:
     return (int(year) - 1970) * 12 + int(mon) - 1
 
 
+class NoTrendsError(ValueError):
+    """The store holds nothing to draw a monthly series from (message in Dutch)."""
+
+
 def month_span(pathways: pd.DataFrame, *, peildatum: pd.Timestamp | str) -> tuple[int, int]:
     """First and last month number of the series: first message month .. last complete month.
 
@@ -170,15 +174,23 @@ def month_span(pathways: pd.DataFrame, *, peildatum: pd.Timestamp | str) -> tupl
 
     Raises
     ------
-    ValueError
+    NoTrendsError
         When the pathways hold no dated message before the last complete month.
     """
     sent = pathways[
         ["vot_dagtekening", "eerste_dagtekening", "start_dagtekening", "stop_dagtekening"]
     ].min(axis=1)
     last = _month_number(last_complete_month(peildatum))
-    if sent.notna().sum() == 0 or _ordinal(sent).min() > last:
-        raise ValueError("Er zijn geen berichten van vóór de laatste volledige maand.")
+    if sent.notna().sum() == 0:
+        raise NoTrendsError(
+            "Geen trends te berekenen: de store heeft op of vóór de peildatum geen verzoek om "
+            "toewijzing (315), toewijzing (301), start (305) of stop (307)."
+        )
+    if _ordinal(sent).min() > last:
+        raise NoTrendsError(
+            "Geen trends te berekenen: er zijn geen berichten van vóór de laatste volledige "
+            f"maand ({_month_of(last)}); kies een latere peildatum."
+        )
     return int(_ordinal(sent).min()), last
 
 
@@ -697,8 +709,11 @@ def km_median(
         bound that the curve does not reach is ``inf``.
     """
     if frame.empty:
-        cols = [*by, "n", "n_gestart", "mediaan", "ci_laag", "ci_hoog", "max_duur"]
-        return pd.DataFrame(columns=cols)
+        # typed, so that rounding and comparisons downstream work on an empty cohort too
+        empty = {col: frame[col].iloc[:0] if col in frame else pd.Series(dtype=object) for col in by}
+        counts = {col: pd.Series(dtype="int64") for col in ("n", "n_gestart")}
+        stats = {col: pd.Series(dtype=float) for col in ("mediaan", "ci_laag", "ci_hoog", "max_duur")}
+        return pd.DataFrame({**empty, **counts, **stats})
     ev = frame[event].astype(bool).astype(int)
     table = (
         frame.assign(_e=ev)
@@ -1754,7 +1769,11 @@ def compute_trends(
         [
             funnel(group.drop(columns=["indicator", "niveau"])).assign(indicator=ind, niveau=lvl)
             for (ind, lvl), group in counts.groupby(["indicator", "niveau"], sort=False)
-        ],
+        ]
+        # no unit to judge (say, no toewijzing yet): an empty table with the same columns
+        or [funnel(counts.drop(columns=["indicator", "niveau"]), target=0.0).assign(
+            indicator="", niveau=""
+        )],
         ignore_index=True,
     )
     queue = QueueSettings(norm_weeks=norm_weeks)

@@ -685,15 +685,20 @@ STAT_COLUMNS = [
 CURVE_COLUMNS = ["dagen", "aandeel_wachtend", "ci_laag", "ci_hoog", "n_risico", "n_gestart"]
 
 
-def _fit_km(waits: pd.DataFrame) -> KaplanMeierFitter:
+def _fit_km(waits: pd.DataFrame) -> KaplanMeierFitter | None:
+    """The KM fit, or None when left truncation empties the risk set early (lifelines refuses)."""
     from lifelines import KaplanMeierFitter  # imported on first use: it loads scipy (~1 s)
+    from lifelines.exceptions import StatError
 
     entry = waits["entry"].to_numpy(dtype=float)
-    return KaplanMeierFitter().fit(
-        waits["dagen"].to_numpy(dtype=float),
-        (waits["event"] == STARTED).to_numpy(),
-        entry=entry if entry.any() else None,
-    )
+    try:
+        return KaplanMeierFitter().fit(
+            waits["dagen"].to_numpy(dtype=float),
+            (waits["event"] == STARTED).to_numpy(),
+            entry=entry if entry.any() else None,
+        )
+    except StatError:  # everyone seen from the start has left before the late entrants come in
+        return None
 
 
 def _step_values(frame: pd.DataFrame | pd.Series, times: Sequence[float]) -> np.ndarray:
@@ -822,6 +827,8 @@ def estimate(
     from lifelines.utils import qth_survival_time
 
     kmf = _fit_km(waits)
+    if kmf is None:
+        return row, empty
     sf = kmf.survival_function_.iloc[:, 0]
     ci = kmf.confidence_interval_
     # the same as lifelines.utils.median_survival_times(kmf.confidence_interval_), per column
