@@ -277,7 +277,10 @@ def _cmd_trends(args: argparse.Namespace) -> int:
             "Voorlopig (berichten nog niet compleet): " + ", ".join(provisional) + "; zie de "
             "kolom voorlopig."
         )
-    print(f"Aantallen onder {args.min_cel} zijn leeg gelaten (kolom onderdrukt).")
+    print(
+        f"Aantallen onder {args.min_cel} zijn leeg gelaten (kolom onderdrukt), andere aantallen "
+        f"afgerond op {config.ROUND_BASE}."
+    )
     print("Geschreven: " + ", ".join(str(p) for p in written))
     return 0
 
@@ -574,7 +577,7 @@ def build_parser() -> argparse.ArgumentParser:
         "samenvatting.csv (per definitie en groep), km.csv (curvepunten), "
         "cumulatieve_incidentie.csv, aansluiting.csv, momentopname.csv, "
         "wachtenden_per_norm.csv, schadelijk_wachten.csv en gevoeligheid.csv. Kleine aantallen "
-        "worden onderdrukt.",
+        "worden onderdrukt, andere afgerond op 5.",
     )
     p.add_argument("--store", required=True, type=Path, metavar="MAP", help="map van de store")
     p.add_argument(
@@ -625,7 +628,7 @@ def build_parser() -> argparse.ArgumentParser:
         "maand.csv (maand, niveau, eenheid, reeks, waarde, voorlopig, n) en wijzer.csv "
         "(beschikbaarheidswijzer per aanbieder en productcategorie). Recente maanden waarvan "
         "de berichten nog niet compleet zijn, staan als voorlopig. Kleine aantallen worden "
-        "onderdrukt.",
+        "onderdrukt, andere afgerond op 5.",
     )
     p.add_argument("--store", required=True, type=Path, metavar="MAP", help="map van de store")
     p.add_argument(

@@ -289,12 +289,15 @@ class Protection:
         ``{column: count column}``: a column that holds the count itself in some rows (a
         monthly series' ``waarde`` is its ``n`` for a count series); where it equals the count,
         it is shown rounded like the count.
+    sums : dict
+        ``{total column: (part columns)}``: columns that add up within each row.
     """
 
     counts: tuple[str, ...]
     derived: dict[str, list[str]] = field(default_factory=dict)
     totals: Totals | None = None
     same: dict[str, str] = field(default_factory=dict)
+    sums: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def apply(self, frame: pd.DataFrame, threshold: int = config.MIN_CELL) -> pd.DataFrame:
         """The protected copy (see :func:`suppress_small_cells`)."""
@@ -305,6 +308,7 @@ class Protection:
             derived=self.derived,
             totals=self.totals,
             same=self.same,
+            sums=self.sums,
         )
 
 
@@ -316,6 +320,7 @@ def suppress_small_cells(
     derived: dict[str, list[str]] | None = None,
     totals: Totals | None = None,
     same: dict[str, str] | None = None,
+    sums: dict[str, tuple[str, ...]] | None = None,
     rounding: int = config.ROUND_BASE,
 ) -> pd.DataFrame:
     """Blank counts below ``threshold`` and everything derived from them, round the other counts.
@@ -333,12 +338,18 @@ def suppress_small_cells(
         ``{column: [count columns]}``: a percentage, median or other statistic computed from
         those counts. It is blanked when any of its counts was blanked or is below the
         threshold (a median of 3 waits discloses as much as the count 3). It is not rounded.
+        A column named ``pct...`` with two counts ``[part, whole]`` is a share: it is also
+        blanked when ``whole - part`` is small (97.0% of about 100 gives the 3 others back).
     totals : Totals, optional
         The table's total rows: counts that could be recomputed from a total are blanked too
         (see :func:`complementary_cells`).
     same : dict, optional
         ``{column: count column}``: where ``column`` equals the count, it shows the published
         (rounded) count.
+    sums : dict, optional
+        ``{total column: (part columns)}``: in every row the parts add up to the total (``n =
+        n_gestart + n_wachtend + n_uitgevallen``); a hidden part is not left alone to be
+        recomputed (:func:`_row_complements`).
     rounding : int
         Shown counts are rounded to a multiple of this (:func:`round_counts`); 1 = not rounded.
 
@@ -351,27 +362,88 @@ def suppress_small_cells(
     out = frame.copy()
     mask = pd.Series(False, index=out.index)
     blanked = {}
+    values = {col: pd.to_numeric(out[col], errors="coerce") for col in columns}
+    hidden = {col: v.gt(0) & v.lt(threshold) for col, v in values.items()}
+    changed = True
+    while changed:  # complements of one kind can call for complements of the other
+        changed = False
+        for col in columns if totals is not None else ():
+            extra = complementary_cells(frame, values[col], hidden[col], totals, threshold=threshold)
+            if (extra & ~hidden[col]).any():
+                hidden[col] |= extra
+                changed = True
+        for total, parts in (sums or {}).items():
+            extra = _row_complements(values, hidden, total, list(parts), threshold=threshold)
+            for col, cells in extra.items():
+                if (cells & ~hidden[col]).any():
+                    hidden[col] |= cells
+                    changed = True
     for col in columns:
-        values = pd.to_numeric(out[col], errors="coerce")
-        hide = values.gt(0) & values.lt(threshold)
-        if totals is not None:
-            hide |= complementary_cells(frame, values, hide, totals, threshold=threshold)
-        blanked[col] = hide | values.lt(threshold) & values.ne(0) | values.isna()
+        hide = hidden[col]
+        blanked[col] = hide | values[col].lt(threshold) & values[col].ne(0) | values[col].isna()
         mask |= hide
-        rounded = round_counts(values.mask(hide), base=rounding, threshold=threshold)
+        rounded = round_counts(values[col].mask(hide), base=rounding, threshold=threshold)
         out[col] = rounded.astype("Int64")
     for col, sources in (derived or {}).items():
+        if col not in out.columns:
+            continue  # a view of the table without this statistic
         hide = pd.Series(False, index=out.index)
         for source in sources:
             hide |= blanked[source] & pd.to_numeric(frame[source], errors="coerce").ne(0)
+        if col.startswith("pct") and len(sources) == 2:  # a share: 100 * part / whole
+            part, whole = (pd.to_numeric(frame[c], errors="coerce") for c in sources)
+            rest = whole - part
+            hide |= rest.gt(0) & rest.lt(threshold)
         mask |= hide & out[col].notna()
         out[col] = out[col].mask(hide)
     for col, count in (same or {}).items():
+        if col not in out.columns:
+            continue
         equal = pd.to_numeric(frame[col], errors="coerce").eq(
             pd.to_numeric(frame[count], errors="coerce")
         )
         out[col] = out[col].where(~equal, out[count].astype(float))
     out["onderdrukt"] = mask
+    return out
+
+
+def _row_complements(
+    values: dict[str, pd.Series],
+    hidden: dict[str, pd.Series],
+    total: str,
+    parts: list[str],
+    *,
+    threshold: int,
+) -> dict[str, pd.Series]:
+    """Cells to hide so that no row's hidden part follows from its total minus its other parts.
+
+    In a row whose total is shown: while one part is hidden, or the hidden parts add up to less
+    than ``threshold``, the smallest shown non-zero part is hidden too; when none is left, the
+    total. Rounded counts narrow such a difference to a few values; with rounding at its
+    extremes, to one.
+    """
+    vals = np.column_stack([values[c].fillna(0).to_numpy(dtype=float) for c in parts])
+    hide = np.column_stack([hidden[c].fillna(False).to_numpy(dtype=bool) for c in parts])
+    hide_total = hidden[total].fillna(False).to_numpy(dtype=bool).copy()
+    start = hide.copy(), hide_total.copy()
+    while True:
+        n_hidden = hide.sum(axis=1)
+        hidden_sum = (vals * hide).sum(axis=1)
+        need = (n_hidden >= 1) & ~((n_hidden >= 2) & (hidden_sum >= threshold)) & ~hide_total
+        if not need.any():
+            break
+        candidates = np.where(~hide & (vals > 0), vals, np.inf)
+        smallest = candidates.argmin(axis=1)
+        has = np.isfinite(candidates.min(axis=1))
+        rows = np.flatnonzero(need & has)
+        hide[rows, smallest[rows]] = True
+        none = need & ~has
+        hide_total |= none & (values[total].fillna(0).to_numpy(dtype=float) > 0)
+        if not (need & has).any():
+            break
+    index = values[total].index
+    out = {c: pd.Series(hide[:, i] & ~start[0][:, i], index=index) for i, c in enumerate(parts)}
+    out[total] = pd.Series(hide_total & ~start[1], index=index)
     return out
 
 

@@ -51,6 +51,39 @@ LITTLE_PROTECTION = Protection(
 )
 #: disclosure control of :func:`funnel`
 FUNNEL_PROTECTION = Protection(("x", "n"), {"pct": ["x", "n"], "beoordeling": ["x", "n"]})
+#: disclosure control of an SPC frame (:func:`spc_series`): a month on a small count is not
+#: judged; ``waarde`` of a count series is its count
+SPC_PROTECTION = Protection(
+    ("n",), {c: ["n"] for c in ("waarde", "regels", "oordeel", "bijzonder")}, same={"waarde": "n"}
+)
+_COHORT = ["n_cohort", "n_gestart"]
+#: disclosure control of the Beschikbaarheidswijzer (``wijzer`` of :func:`shared_tables`)
+WIJZER_PROTECTION = Protection(
+    ("wachtlijst", *_COHORT, "n_cohort_vorig", "n_gestart_vorig"),
+    {
+        "mediaan_dagen": _COHORT,
+        "ci_laag_dagen": _COHORT,
+        "ci_hoog_dagen": _COHORT,
+        "verwachte_wachttijd": _COHORT,
+        "mediaan_vorig_dagen": ["n_cohort_vorig", "n_gestart_vorig"],
+        "richting": [*_COHORT, "n_cohort_vorig", "n_gestart_vorig"],
+    },
+)
+#: disclosure control of :func:`queue_indicators` (rates rest on their counts)
+QUEUE_PROTECTION = Protection(
+    ("n_instroom", "n_gestart", "n_uitval", "wachtlijst"),
+    {
+        "vraag_per_week": ["n_instroom"],
+        "capaciteit_per_week": ["n_gestart"],
+        "uitval_per_week": ["n_uitval"],
+        "belasting": ["n_instroom", "n_gestart"],
+        "doel_wachtlijst": ["n_instroom"],
+        "gem_wachttijd_weken": ["wachtlijst"],
+        "druk": ["wachtlijst"],
+        "herstelcapaciteit_per_week": ["n_instroom", "wachtlijst"],
+        "wachtlijst_te_groot": ["n_instroom", "wachtlijst"],
+    },
+)
 DAY = pd.Timedelta(days=1)
 
 #: reeks -> (Dutch label, direction: 1 higher is better, -1 lower is better, 0 neither,
@@ -1829,25 +1862,7 @@ def shared_tables(trends: Trends) -> dict:
     for col in ("mediaan_dagen", "ci_laag_dagen", "ci_hoog_dagen", "mediaan_vorig_dagen"):
         wijzer[col] = wijzer[col].replace(np.inf, np.nan).round(1)
     wijzer = wijzer.drop(columns=["max_duur", "max_duur_vorig"])
-    cohort = ["n_cohort", "n_gestart"]
     return {
-        "maand": SharedTable(
-            maand.reset_index(drop=True),
-            list(SERIES_PROTECTION.counts),
-            SERIES_PROTECTION.derived,
-            SERIES_PROTECTION.totals,
-            SERIES_PROTECTION.same,
-        ),
-        "wijzer": SharedTable(
-            wijzer,
-            ["wachtlijst", *cohort, "n_cohort_vorig", "n_gestart_vorig"],
-            {
-                "mediaan_dagen": cohort,
-                "ci_laag_dagen": cohort,
-                "ci_hoog_dagen": cohort,
-                "verwachte_wachttijd": cohort,
-                "mediaan_vorig_dagen": ["n_cohort_vorig", "n_gestart_vorig"],
-                "richting": [*cohort, "n_cohort_vorig", "n_gestart_vorig"],
-            },
-        ),
+        "maand": SharedTable.protected(maand.reset_index(drop=True), SERIES_PROTECTION),
+        "wijzer": SharedTable.protected(wijzer, WIJZER_PROTECTION),
     }

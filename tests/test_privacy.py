@@ -374,10 +374,36 @@ class TestRounding:
         assert out["waarde"].tolist() == [25.0, 41.5]  # a statistic stays unrounded
 
     def test_derived_statistics_come_from_unrounded_counts(self):
-        frame = pd.DataFrame({"n": [12], "x": [11], "pct": [100 * 11 / 12]})
+        frame = pd.DataFrame({"n": [32], "x": [11], "pct": [100 * 11 / 32]})
         out = suppress_small_cells(frame, ["n", "x"], derived={"pct": ["x", "n"]})
-        assert out["n"].tolist() == [10] and out["x"].tolist() == [10]
-        assert out["pct"].iloc[0] == pytest.approx(91.67, abs=0.01)
+        assert out["n"].tolist() == [30] and out["x"].tolist() == [10]
+        assert out["pct"].iloc[0] == pytest.approx(34.375)
+
+    def test_a_hidden_part_of_a_row_sum_does_not_stay_alone(self):
+        # n = gestart + wachtend + uitgevallen. Rounded, 42 -> 40, 18 -> 20, 23 -> 25, so
+        # uitgevallen <= 42 - 18 - 23 = 1 and >= 1: the hidden 1 comes back. The smallest other
+        # part goes too.
+        frame = pd.DataFrame(
+            {"n": [42, 60], "gestart": [18, 30], "wachtend": [23, 30], "uitgevallen": [1, 0]}
+        )
+        out = Protection(
+            ("n", "gestart", "wachtend", "uitgevallen"),
+            sums={"n": ("gestart", "wachtend", "uitgevallen")},
+        ).apply(frame)
+        assert out["uitgevallen"].isna().tolist() == [True, False]
+        assert out["gestart"].isna().tolist() == [True, False]
+        assert out["wachtend"].tolist() == [25, 30] and out["n"].tolist() == [40, 60]
+        without = suppress_small_cells(frame, ["n", "gestart", "wachtend", "uitgevallen"])
+        assert without["gestart"].tolist() == [20, 30]
+
+    def test_a_share_with_a_small_rest_is_blanked(self):
+        # 97.0% of "100" (98..102): only 3 others fit every candidate, so the share goes
+        frame = pd.DataFrame({"x": [97, 50, 100], "n": [100, 100, 100]})
+        frame["pct"] = 100 * frame["x"] / frame["n"]
+        out = suppress_small_cells(frame, ["x", "n"], derived={"pct": ["x", "n"]})
+        assert out["pct"].isna().tolist() == [True, False, False]  # 100% hides nothing small
+        assert out["onderdrukt"].tolist() == [True, False, False]
+        assert out["x"].tolist() == [95, 50, 100]
 
 
 class TestScrub:
