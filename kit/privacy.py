@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import math
 import os
 import re
 import secrets
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,6 +23,12 @@ import pandas as pd
 from kit import config
 
 TEST_BSN_LOW, TEST_BSN_HIGH = 999900006, 999999990
+MIN_KEY_BITS = 256  # a key must hold at least 32 bytes of entropy
+MAKE_KEY = 'python -c "import secrets; print(secrets.token_hex(32))"'
+# Key check value in kit-store.json: scrypt (memory-hard, ~50 ms) of the key with a fixed salt,
+# so the stored value does not let anyone test guessed keys quickly. "scrypt:" marks the format.
+_CHECK_SALT = b"leercirkel-kit-sleutelcontrole-v2"
+_CHECK_PREFIX = "scrypt:"
 
 
 class PseudonymKeyError(Exception):
@@ -38,18 +46,26 @@ class Pseudonymiser:
     key: bytes
     _seen: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
     _digest_key: bytes = field(init=False, compare=False, repr=False)
+    _check: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         # BLAKE2b takes keys of at most 64 bytes: derive one from the region's key
         object.__setattr__(self, "_digest_key", hashlib.sha256(b"kit-digest|" + self.key).digest())
 
     def __call__(self, bsn: str) -> str:
-        """Return the pseudonym of one BSN (digits only, leading zeros kept)."""
+        """Return the pseudonym of one BSN (digits only, leading zeros kept).
+
+        An 8-digit BSN is taken as one whose leading zero was lost (e.g. in a spreadsheet): it
+        gets the pseudonym of the 9-digit BSN.
+        """
         pseudonym = self._seen.get(bsn)
         if pseudonym is None:  # a child occurs in many messages: compute each pseudonym once
-            pseudonym = hmac.digest(
-                self.key, bsn.strip().encode("ascii", "replace"), "sha256"
-            ).hex()[:16]
+            digits = bsn.strip()
+            if len(digits) == 8 and digits.isdigit():
+                digits = "0" + digits
+            pseudonym = hmac.digest(self.key, digits.encode("ascii", "replace"), "sha256").hex()[
+                :16
+            ]
             if len(self._seen) < 1_000_000:
                 self._seen[bsn] = pseudonym
         return pseudonym
@@ -65,8 +81,33 @@ class Pseudonymiser:
 
     @property
     def fingerprint(self) -> str:
-        """A short, non-reversible identifier of the key."""
-        return hmac.new(self.key, b"leercirkel-kit-sleutel", hashlib.sha256).hexdigest()[:12]
+        """Check value of the key, stored in ``kit-store.json`` to detect another key.
+
+        ``scrypt:`` + scrypt(key, fixed salt, n=2**14, r=8) as hex: memory-hard and slow on
+        purpose, so the stored value cannot be used to test guessed keys quickly (a plain HMAC of
+        a constant, as before, gave a weak key away at once). Computed once per instance.
+        """
+        found = self._check.get("v2")
+        if found is None:
+            derived = hashlib.scrypt(
+                self.key, salt=_CHECK_SALT, n=2**14, r=8, p=1, maxmem=64 * 2**20, dklen=16
+            )
+            found = self._check["v2"] = _CHECK_PREFIX + derived.hex()
+        return found
+
+    def matches(self, stored: str | None) -> bool:
+        """Whether a store's key check value (``kit-store.json``) belongs to this key.
+
+        None (a new store) matches. A value in the old format (12 hex characters of an HMAC,
+        stores of kit versions before the scrypt check) is compared the old way; the next ingest
+        replaces it by the new value.
+        """
+        if stored is None:
+            return True
+        if stored.startswith(_CHECK_PREFIX):
+            return hmac.compare_digest(stored, self.fingerprint)
+        legacy = hmac.new(self.key, b"leercirkel-kit-sleutel", hashlib.sha256).hexdigest()[:12]
+        return hmac.compare_digest(stored, legacy)
 
     def __repr__(self) -> str:  # never print the key
         return f"Pseudonymiser(fingerprint={self.fingerprint})"
@@ -98,6 +139,7 @@ def load_pseudonymiser(*, create: bool = True, announce=print) -> Pseudonymiser:
     """
     env_key = os.environ.get(config.ENV_KEY)
     if env_key:
+        _require_strong(env_key.strip(), f"omgevingsvariabele {config.ENV_KEY}")
         return Pseudonymiser(env_key.encode("utf-8"))
     path = Path(os.environ.get(config.ENV_KEY_FILE) or config.DEFAULT_KEY_FILE).expanduser()
     if path.resolve().is_relative_to(config.PROJ_ROOT):
@@ -108,18 +150,69 @@ def load_pseudonymiser(*, create: bool = True, announce=print) -> Pseudonymiser:
     if not path.exists():
         if not create:
             raise PseudonymKeyError(f"Geen pseudonimiseringssleutel gevonden ({path}).")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_hex(32) + "\n", encoding="ascii")
-        path.chmod(0o600)
-        announce(
-            f"Nieuwe pseudonimiseringssleutel aangemaakt: {path}\n"
-            "Bewaar dit bestand veilig en deel het niet. Met dezelfde sleutel krijgt een kind bij "
-            "een volgende inleesronde hetzelfde pseudoniem; met een andere sleutel niet."
-        )
-    key = path.read_text(encoding="ascii").strip()
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        try:  # 0600 from the first byte: never readable by others, not even for a moment
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # created by another run at the same moment: use that one
+            fd = None
+        if fd is not None:
+            with os.fdopen(fd, "w", encoding="ascii") as out:
+                out.write(secrets.token_hex(32) + "\n")
+            announce(
+                f"Nieuwe pseudonimiseringssleutel aangemaakt: {path}\n"
+                "Bewaar dit bestand veilig en deel het niet. Met dezelfde sleutel krijgt een kind "
+                "bij een volgende inleesronde hetzelfde pseudoniem; met een andere sleutel niet."
+            )
+    key = path.read_text(encoding="utf-8").strip()
     if not key:
         raise PseudonymKeyError(f"Het sleutelbestand {path} is leeg.")
+    _require_strong(key, f"sleutelbestand {path}")
     return Pseudonymiser(key.encode("utf-8"))
+
+
+def key_entropy_bits(key: str) -> float:
+    """Estimate the entropy of a key in bits (an upper bound for a key a person typed).
+
+    Hex text counts 4 bits per character; other text log2 of the size of the character classes
+    it uses (lower case 26, upper case 26, digits 10, other 33) per character. Repetition is
+    punished: at most 8 characters count per distinct character and at most twice the key's
+    zlib-compressed size, so ``aaaa...``, ``abab...`` or ``0123456789abcdef`` repeated stay weak
+    however long they are.
+    """
+    if not key:
+        return 0.0
+    if all(c in "0123456789abcdefABCDEF" for c in key):
+        per_char = 4.0
+    else:
+        alphabet = sum(
+            size
+            for test, size in (
+                (str.islower, 26),
+                (str.isupper, 26),
+                (str.isdigit, 10),
+                (lambda c: not c.isalnum(), 33),
+            )
+            if any(test(c) for c in key)
+        )
+        per_char = math.log2(alphabet)
+    # a repeated pattern compresses well: count at most twice the compressed size
+    compressed = len(zlib.compress(key.encode("utf-8"), 9)) - 8  # minus zlib header/checksum
+    counted = min(len(key), 8 * len(set(key)), 2 * compressed)
+    return counted * per_char
+
+
+def _require_strong(key: str, where: str) -> None:
+    """Raise a Dutch :class:`PseudonymKeyError` for a key under :data:`MIN_KEY_BITS` (no key text)."""
+    bits = key_entropy_bits(key)
+    if bits < MIN_KEY_BITS:
+        raise PseudonymKeyError(
+            f"De pseudonimiseringssleutel uit {where} is te zwak (geschat {bits:.0f} bits; "
+            f"nodig: minstens {MIN_KEY_BITS} bits, 32 bytes toeval). Met zo'n sleutel is uit een "
+            "pseudoniem het BSN terug te vinden. Maak een sterke sleutel met\n"
+            f"    {MAKE_KEY}\n"
+            "en zet die in het sleutelbestand of in de omgevingsvariabele. Let op: met een nieuwe "
+            "sleutel krijgen kinderen andere pseudoniemen; gebruik dan een nieuwe store."
+        )
 
 
 def bsn_elfproef(bsn: str) -> bool:

@@ -193,9 +193,12 @@ def shown(
         protection = Protection(tuple(protection), derived or {}, totals)
     out = protection.apply(frame, threshold)
     for col in protection.counts:
-        small = pd.to_numeric(frame[col], errors="coerce").lt(threshold)
+        raw = pd.to_numeric(frame[col], errors="coerce")
+        # a count that was missing already (NA) stays empty: it is neither small nor hidden
+        small = raw.lt(threshold).fillna(False).to_numpy(dtype=bool)
         marker = pd.Series(np.where(small, f"<{threshold}", HIDDEN_MARK), index=out.index)
-        out[col] = out[col].astype("string").fillna(marker.where(out[col].isna()))
+        blanked = out[col].isna().to_numpy() & raw.notna().to_numpy()
+        out[col] = out[col].astype("string").fillna(marker.where(blanked))
     return out.drop(columns="onderdrukt")
 
 
@@ -612,6 +615,11 @@ def incidence(ctx: DefinitiesContext, *, max_dagen: int = 365) -> None:
     display(charts.incidence_chart(data, max_dagen=max_dagen))
 
 
+def _date_nl(day: pd.Timestamp) -> str:
+    """``31 januari 2026``."""
+    return f"{day.day} {MONTHS_NL[day.month - 1]} {day.year}"
+
+
 def _event_nl(event: wt.Event) -> str:
     """``Begindatum (305)``: the field and message of a start or stop event."""
     name = event.field or event.column
@@ -625,6 +633,7 @@ def definition_text(
     sensitivity_row: pd.Series | None,
     *,
     threshold: int,
+    complete_until: pd.Timestamp | None = None,
 ) -> str:
     """Dutch Markdown for one definition: what it measures, what distorts it, and its numbers.
 
@@ -639,6 +648,8 @@ def definition_text(
         The suppressed ``totaal`` row of ``gevoeligheid`` (None when nothing was flagged).
     threshold : int
         Suppression threshold (blank counts read "minder dan N").
+    complete_until : pandas.Timestamp, optional
+        Last day with complete stop messages (``voorlopig_door``), when before the peildatum.
     """
     r = summary_row
     text = [
@@ -675,7 +686,21 @@ def definition_text(
             "zonder te wachten), niet als fout weggelaten."
         )
     out = reconciliation[(reconciliation["stap"] == "uit") & ~reconciliation["n"].eq(0)]
-    out = out[~out["reden"].isin([wt.OUT_FILTER, wt.OUT_WINDOW, wt.OUT_START_AFTER])]
+    if complete_until is not None:
+        late = reconciliation[reconciliation["reden"] == wt.OUT_PROVISIONAL]["n"]
+        text.append(
+            f"*Voorlopig:* de {_event_nl(definition.stop)} komt pas weken later binnen. Naar de "
+            "eigen vertraging van die berichten zijn ze compleet tot en met "
+            f"{_date_nl(complete_until)}; deze definitie telt daarom tot die dag. Wie dan nog "
+            "wacht, telt als wachtend op die dag (ook in de momentopname), en "
+            f"{_count(late.iloc[0] if len(late) else 0, threshold)} trajecten die later "
+            "begonnen tellen nog niet mee."
+        )
+    out = out[
+        ~out["reden"].isin(
+            [wt.OUT_FILTER, wt.OUT_WINDOW, wt.OUT_START_AFTER, wt.OUT_PROVISIONAL]
+        )
+    ]
     if len(out):
         text.append(
             "Niet meegeteld: "
@@ -722,6 +747,7 @@ def definities_uitleg(ctx: DefinitiesContext) -> Markdown:
                 recon[recon["definitie"] == d.id],
                 srow.iloc[0] if len(srow) else None,
                 threshold=ctx.threshold,
+                complete_until=ctx.results.complete_until.get(d.id),
             )
         )
     return Markdown("\n\n".join(parts))
@@ -848,7 +874,33 @@ def momentopname(ctx: DefinitiesContext) -> HTML:
     table = table.rename(columns=labels).rename_axis(None, axis=1)
     waiting = norms.drop_duplicates("naam").set_index("naam")["n_wachtend"]
     table.insert(0, "wachtend", waiting.astype("string").fillna(f"<{ctx.threshold}"))
+    note = snapshot_note(ctx.results.complete_until, ctx.names)
+    if note:
+        display(Markdown(note))
     return _table(table.reset_index().rename(columns={"naam": "Definitie"}))
+
+
+def snapshot_note(complete_until: dict[str, pd.Timestamp], names: dict[str, str]) -> str:
+    """Dutch note: the snapshot is one number per peildatum, and where it is taken earlier.
+
+    Parameters
+    ----------
+    complete_until : dict of str to pandas.Timestamp
+        :attr:`kit.waiting_times.WaitResults.complete_until` (definition id -> last complete day).
+    names : dict of str to str
+        Definition id -> Dutch name.
+    """
+    text = (
+        "Wie op de peildatum wacht, hangt niet af van het gekozen cohort: de momentopname telt "
+        "iedereen die dan nog wacht, ook wie vóór de periode begon."
+    )
+    for did, day in sorted(complete_until.items()):
+        if did in names:
+            text += (
+                f" Voor *{names[did]}* is dat de stand op {_date_nl(day)}: de berichten van "
+                "daarna zijn nog niet compleet."
+            )
+    return text
 
 
 def schadelijk_wachten(ctx: DefinitiesContext) -> HTML:
@@ -1516,6 +1568,17 @@ def trends_stock_flow(ctx: TrendsContext) -> None:
     protection = trends.STOCK_FLOW_PROTECTION
     display(charts.gap_bars(protection.apply(stroom, ctx.threshold)))
     table = shown(stroom.tail(12), protection, threshold=ctx.threshold)
+    if "voorlopig" in stroom:
+        late = stroom.tail(12)["voorlopig"].to_numpy(bool)
+        table["maand"] = np.where(late, table["maand"] + " (voorlopig)", table["maand"])
+        if late.any():
+            display(
+                Markdown(
+                    "*(voorlopig)*: van die maand zijn naar de eigen vertraging van de berichten "
+                    "nog niet alle starts en stops binnen; de wachtlijst is daar waarschijnlijk "
+                    "te hoog."
+                )
+            )
     display(
         _table(
             table[["maand", *protection.counts]].rename(

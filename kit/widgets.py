@@ -7,7 +7,6 @@ from IPython.display import display
 
 from kit import charts, sections
 from kit.checks import FINDINGS_PROTECTION
-from kit.privacy import Protection
 
 
 def quickscan_detail(ctx: sections.QuickscanContext) -> widgets.VBox | None:
@@ -119,9 +118,24 @@ def definities_verkenner(ctx: sections.DefinitiesContext) -> widgets.VBox | None
         table = pd.DataFrame(
             rows, columns=["naam", "n", "n_gestart", "n_wachtend", "mediaan_dagen", col]
         )
-        protection = Protection(("n", "n_gestart", "n_wachtend"), {"mediaan_dagen": ["n"], col: ["n"]})
-        safe = sections.shown(table, protection, threshold=ctx.threshold)
+        # suppressed once, from the raw counts (shown() marks what it blanks as <N)
+        safe = sections.shown(
+            table,
+            ["n", "n_gestart", "n_wachtend"],
+            {"mediaan_dagen": ["n"], col: ["n"]},
+            threshold=ctx.threshold,
+        )
         safe["mediaan_dagen"] = [wt.days_text(v) for v in safe["mediaan_dagen"]]
+        safe = safe.rename(
+            columns={
+                "naam": "Definitie",
+                "n": "Trajecten",
+                "n_gestart": "Gestart",
+                "n_wachtend": "Wacht nog",
+                "mediaan_dagen": "Mediaan KM",
+                col: f"% binnen {chosen_norm.name}",
+            }
+        )
         out.clear_output(wait=True)
         with out:
             if curves:

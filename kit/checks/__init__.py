@@ -333,6 +333,14 @@ def month_labels(dates: pd.Series) -> pd.Series:
     return pd.Series(pd.Categorical.from_codes(codes, categories=labels), index=dates.index)
 
 
+def _no_outcomes() -> pd.DataFrame:
+    """An empty outcome frame with the types :func:`kit.checks.base.outcome` gives."""
+    types = {"record": np.int64, "datum": "datetime64[ns]", "afwijkend": bool}
+    return pd.DataFrame(
+        {col: np.array([], dtype=types.get(col, object)) for col in OUTCOME_COLUMNS}
+    )
+
+
 def evaluate_checks(data: ScanData, checks: list[Check]) -> ScanResult:
     """Evaluate every switched-on check on the scan data.
 
@@ -360,9 +368,7 @@ def evaluate_checks(data: ScanData, checks: list[Check]) -> ScanResult:
         status.append((check.id, ASSESSED))
         parts.append(result[OUTCOME_COLUMNS])
         assessed.append(check.id)
-    outcomes = (
-        pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=OUTCOME_COLUMNS)
-    )
+    outcomes = pd.concat(parts, ignore_index=True) if parts else _no_outcomes()
     # check_id straight from the part sizes: no column of millions of strings to factorize
     codes = np.repeat(np.arange(len(assessed)), [len(p) for p in parts]).astype(np.int16)
     flags = pd.DataFrame(
