@@ -352,9 +352,10 @@ def agenda_table(
     """Per unit (aanbieder or gemeente) the ``top`` findings most worth discussing.
 
     Ranked by severity weight x number failing, among checks with at least ``threshold`` failing
-    records (so nothing on the agenda rests on a small count).
+    records (so nothing on the agenda rests on a small count). Counts are shown and ranked as
+    published (:data:`kit.checks.FINDINGS_PROTECTION`: rounded).
     """
-    f = findings[findings["n_afwijkend"] >= threshold].copy()
+    f = FINDINGS_PROTECTION.apply(findings[findings["n_afwijkend"] >= threshold], threshold)
     f["gewicht"] = f["ernst"].map(SEVERITY_WEIGHT) * f["n_afwijkend"]
     f = f.sort_values([unit, "gewicht", "check_id"], ascending=[True, False, True])
     f = f.groupby(unit, sort=True).head(top)
@@ -1304,6 +1305,8 @@ def funnel_text(funnel: pd.DataFrame, *, unit: str, threshold: int, direction: i
     if funnel.empty:
         return f"Geen {unit}en met gegevens in deze periode."
     ok = ((funnel["x"] == 0) | (funnel["x"] >= threshold)) & (funnel["n"] >= threshold)
+    rest = funnel["n"] - funnel["x"]
+    ok &= ~((rest > 0) & (rest < threshold))  # 97% of about 100 would give the other 3 back
     outside = funnel[ok & funnel["beoordeling"].str.contains("99,8")].sort_values("pct")
     mean = f"gemiddeld {_nl(funnel['doel_pct'].iloc[0])}%"
     if outside.empty:

@@ -497,3 +497,68 @@ class TestNoPersonalDataInStore:
         assert any(
             re.fullmatch(r"in/archief\.zip!clienten/<bsn>/jw323~[0-9a-f]{8}\.xml", b) for b in bron
         )
+
+
+class TestFiguresInReportText:
+    """Counts in report tables and sentences are published like those in the CSVs."""
+
+    def test_agenda_shows_rounded_counts(self):
+        from kit.sections import agenda_table
+
+        findings = pd.DataFrame(
+            {
+                "aanbieder": ["a", "a", "b"],
+                "check_id": ["x", "y", "x"],
+                "naam": ["X", "Y", "X"],
+                "ernst": ["fout", "fout", "fout"],
+                "n_gecontroleerd": [50, 50, 40],
+                "n_afwijkend": [12, 4, 37],
+                "pct_afwijkend": [24.0, 8.0, 92.5],
+                "regels": ["", "", ""],
+                "uitleg": ["", "", ""],
+            }
+        )
+        table = agenda_table(findings, unit="aanbieder", threshold=10)
+        assert table["afwijkend"].tolist() == [10, 35]  # 12 and 37, rounded; 4 not listed
+        # 92.5% of 40 leaves 3 that pass: the share is not shown
+        assert table["% afwijkend"].isna().tolist() == [False, True]
+
+    def test_headline_counts_are_rounded(self):
+        from kit.sections import headline_text
+
+        rows = [
+            ("toewijzingen", 23.0),
+            ("starts", 41.0),
+            ("stops", 12.0),
+            ("wachtlijst", 508.0),
+        ]
+        series = pd.DataFrame(
+            {
+                "maand": "2026-02",
+                "niveau": "regio",
+                "reeks": [r for r, _ in rows],
+                "waarde": [v for _, v in rows],
+                "voorlopig": False,
+            }
+        )
+        text = headline_text(series, threshold=10)
+        for shown in ("25 nieuwe", "40 trajecten", "er 10.", "510 toewijzingen"):
+            assert shown in text, (shown, text)
+        for exact in ("23", "41", "12", "508"):
+            assert exact not in text
+
+    def test_funnel_text_does_not_name_a_unit_with_a_small_rest(self):
+        from kit.sections import funnel_text
+
+        funnel = pd.DataFrame(
+            {
+                "eenheid": ["a", "b"],
+                "x": [97, 10],
+                "n": [100, 100],
+                "pct": [97.0, 10.0],
+                "doel_pct": [50.0, 50.0],
+                "beoordeling": ["boven 99,8%-grens", "onder 99,8%-grens"],
+            }
+        )
+        text = funnel_text(funnel, unit="aanbieder", threshold=10)
+        assert "b (10%)" in text and "a (97%)" not in text
