@@ -411,6 +411,15 @@ class DefinitiesContext:
     meta: dict = field(repr=False)
     live: bool = False
     safe: dict = field(default_factory=dict, repr=False)
+    #: the same tables with every count as shown: ``<N`` when small, ``.`` when blanked so that
+    #: a total does not reveal a small one
+    shown: dict = field(default_factory=dict, repr=False)
+
+    def count_text(self, name: str, rows: pd.DataFrame, col: str) -> pd.Series:
+        """The shown counts of ``col`` for ``rows`` (a selection of ``safe[name]``)."""
+        if name in self.shown:
+            return self.shown[name].loc[rows.index, col]
+        return rows[col].astype("string").fillna(f"<{self.threshold}")
 
     @property
     def definitions(self) -> wt.Definitions:
@@ -484,9 +493,9 @@ def prepare_definities(
         min_n=max(definitions.min_group, min_cel),
         gemeenten=gemeenten,
     )
-    safe = {
-        name: t.suppressed(min_cel) for name, t in wt.shared_tables(results).items()
-    }
+    tables = wt.shared_tables(results)
+    safe = {name: t.suppressed(min_cel) for name, t in tables.items()}
+    texts = {name: shown(t.frame, t.protection, threshold=min_cel) for name, t in tables.items()}
     return DefinitiesContext(
         regio,
         store_path,
@@ -500,6 +509,7 @@ def prepare_definities(
         meta,
         live,
         safe,
+        texts,
     )
 
 
@@ -537,7 +547,12 @@ def _median_cell(row: pd.Series) -> str:
 
 
 def overview_table(
-    summary: pd.DataFrame, definitions: wt.Definitions, *, threshold: int, groep: str = "totaal"
+    summary: pd.DataFrame,
+    definitions: wt.Definitions,
+    *,
+    threshold: int,
+    groep: str = "totaal",
+    shown_summary: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """One row per definition for one group, with Dutch column names, ready to show.
 
@@ -550,6 +565,8 @@ def overview_table(
         Suppressed counts read ``<threshold``.
     groep : str
         Which group (``totaal``, ``categorie=45``, ...).
+    shown_summary : pandas.DataFrame, optional
+        The same table as shown (:func:`shown`): counts blanked to protect a total read ``.``.
     """
     rows = summary[summary["groep"] == groep].set_index("definitie")
     names = {d.id: d.name for d in definitions.definitions}
@@ -560,6 +577,10 @@ def overview_table(
         ("n_wachtend", "Wacht nog"),
         ("n_uitgevallen", "Uitgevallen"),
     ):
+        if shown_summary is not None:
+            text = shown_summary[summary["groep"] == groep].set_index("definitie")[col]
+            out[label] = text.reindex(rows.index).tolist()
+            continue
         out[label] = [
             _count(v, threshold).replace(f"minder dan {threshold}", f"<{threshold}")
             for v in rows[col]
@@ -582,7 +603,11 @@ def definities_overzicht(ctx: DefinitiesContext, *, groep: str = "totaal") -> HT
     """Section: all definitions side by side (Kaplan–Meier and the naive figures)."""
     return _table(
         overview_table(
-            ctx.safe["samenvatting"], ctx.definitions, threshold=ctx.threshold, groep=groep
+            ctx.safe["samenvatting"],
+            ctx.definitions,
+            threshold=ctx.threshold,
+            groep=groep,
+            shown_summary=ctx.shown.get("samenvatting"),
         )
     )
 
@@ -824,7 +849,7 @@ def aansluiting(ctx: DefinitiesContext) -> HTML:
     recon = recon.assign(
         naam=recon["definitie"].map(ctx.names),
         rij=recon["stap"] + ": " + recon["reden"],
-        waarde=recon["n"].astype("string").fillna(f"<{ctx.threshold}"),
+        waarde=ctx.count_text("aansluiting", recon, "n"),
     )
     table = recon.pivot_table(
         index="rij", columns="naam", values="waarde", aggfunc="first", sort=False
@@ -846,9 +871,9 @@ def gevoeligheid(ctx: DefinitiesContext) -> HTML:
         {
             "Definitie": sens["definitie"].map(ctx.names),
             "Groep": sens["groep"],
-            "Trajecten": sens["n"].astype("string").fillna(f"<{ctx.threshold}"),
+            "Trajecten": ctx.count_text("gevoeligheid", sens, "n"),
             "Mediaan": [wt.days_text(v) for v in sens["mediaan_dagen"]],
-            "Gemarkeerd": sens["n_gemarkeerd"].astype("string").fillna(f"<{ctx.threshold}"),
+            "Gemarkeerd": ctx.count_text("gevoeligheid", sens, "n_gemarkeerd"),
             "Mediaan zonder gemarkeerde": [wt.days_text(v) for v in sens["mediaan_zonder_dagen"]],
         }
     )
@@ -860,21 +885,23 @@ def momentopname(ctx: DefinitiesContext) -> HTML:
     snap = _named(ctx.safe["momentopname"], ctx)
     display(charts.snapshot_bars(snap, bands=wt.band_labels(ctx.definitions.snapshot_weeks)))
     norms = _named(ctx.safe["wachtenden_per_norm"], ctx)
+    above = ctx.count_text("wachtenden_per_norm", norms, "n_boven_norm")
     norms = norms.assign(
         waarde=[
-            f"<{ctx.threshold}"
-            if pd.isna(n)
-            else (f"{_nl(n)} ({_pct_cell(p)})" if not pd.isna(p) else _nl(n))
-            for n, p in zip(norms["n_boven_norm"], norms["pct_boven_norm"], strict=True)
-        ]
+            text if pd.isna(n) else (f"{_nl(n)} ({_pct_cell(p)})" if not pd.isna(p) else _nl(n))
+            for text, n, p in zip(
+                above, norms["n_boven_norm"], norms["pct_boven_norm"], strict=True
+            )
+        ],
+        wachtend=ctx.count_text("wachtenden_per_norm", norms, "n_wachtend"),
     )
     table = norms.pivot_table(
         index="naam", columns="norm", values="waarde", aggfunc="first", sort=False
     )
     labels = {n.id: f"langer dan {n.name}" for n in ctx.definitions.norms}
     table = table.rename(columns=labels).rename_axis(None, axis=1)
-    waiting = norms.drop_duplicates("naam").set_index("naam")["n_wachtend"]
-    table.insert(0, "wachtend", waiting.astype("string").fillna(f"<{ctx.threshold}"))
+    waiting = norms.drop_duplicates("naam").set_index("naam")["wachtend"]
+    table.insert(0, "wachtend", waiting)
     note = snapshot_note(ctx.results.complete_until, ctx.names)
     if note:
         display(Markdown(note))
@@ -909,7 +936,7 @@ def schadelijk_wachten(ctx: DefinitiesContext) -> HTML:
     h = _named(ctx.safe["schadelijk_wachten"], ctx)
     h = h.assign(
         kolom=h["leeftijd"] + " jaar" + np.where(h["jeugdbescherming"] == "ja", ", met JB/JR", ""),
-        waarde=h["kinderen"].astype("string").fillna(f"<{ctx.threshold}"),
+        waarde=ctx.count_text("schadelijk_wachten", h, "kinderen"),
     )
     table = h.pivot_table(
         index="naam", columns="kolom", values="waarde", aggfunc="first", sort=False
@@ -926,8 +953,8 @@ def uitsplitsing(ctx: DefinitiesContext, *, definitie: str, by: str = "aanbieder
     table = pd.DataFrame(
         {
             by.capitalize(): rows["groep"].str.removeprefix(f"{by}="),
-            "Trajecten": rows["n"].astype("string").fillna(f"<{ctx.threshold}"),
-            "Wacht nog": rows["n_wachtend"].astype("string").fillna(f"<{ctx.threshold}"),
+            "Trajecten": ctx.count_text("samenvatting", rows, "n"),
+            "Wacht nog": ctx.count_text("samenvatting", rows, "n_wachtend"),
             "Mediaan KM (95%-BI)": [_median_cell(r) for _, r in rows.iterrows()],
             "P90": [wt.days_text(v) for v in rows["p90_dagen"]],
             "Mediaan alleen afgerond": [wt.days_text(v) for v in rows["mediaan_afgerond_dagen"]],

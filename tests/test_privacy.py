@@ -562,3 +562,33 @@ class TestFiguresInReportText:
         )
         text = funnel_text(funnel, unit="aanbieder", threshold=10)
         assert "b (10%)" in text and "a (97%)" not in text
+
+    def test_overview_marks_a_count_hidden_for_a_total_with_a_dot(self):
+        from kit import waiting_times as wt
+        from kit.outputs import SharedTable
+        from kit.sections import overview_table, shown
+
+        definitions = wt.load_definitions(None)
+        first = definitions.definitions[0].id
+        frame = pd.DataFrame(
+            {
+                "definitie": first,
+                "groep": ["totaal", "categorie=45", "categorie=46", "categorie=47"],
+                "n": [60, 4, 25, 31],
+                "n_gestart": [60, 4, 25, 31],
+                "n_wachtend": 0,
+                "n_uitgevallen": 0,
+            }
+        )
+        for col in wt.summary_columns(definitions.norms):
+            if col not in frame:
+                frame[col] = float("nan")
+        table = SharedTable(frame, ["n", "n_gestart", "n_wachtend", "n_uitgevallen"],
+                            totals=Totals("groep", within=("definitie",)))
+        safe, text = table.suppressed(10), shown(frame, table.protection, threshold=10)
+        got = {
+            g: overview_table(safe, definitions, threshold=10, groep=g, shown_summary=text)
+            for g in ("categorie=45", "categorie=46")
+        }
+        assert got["categorie=45"]["Trajecten"].tolist() == ["<10"]
+        assert got["categorie=46"]["Trajecten"].tolist() == ["."]  # 25, hidden for the total
