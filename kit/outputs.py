@@ -44,6 +44,7 @@ class SharedTable:
     totals: Totals | None = None
     same: dict[str, str] = field(default_factory=dict)
     sums: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    rates: dict[str, tuple[str, str, str]] = field(default_factory=dict)
 
     @classmethod
     def protected(cls, frame: pd.DataFrame, protection: Protection) -> SharedTable:
@@ -55,12 +56,15 @@ class SharedTable:
             protection.totals,
             protection.same,
             protection.sums,
+            protection.rates,
         )
 
     @property
     def protection(self) -> Protection:
         """The table's disclosure control."""
-        return Protection(tuple(self.counts), self.derived, self.totals, self.same, self.sums)
+        return Protection(
+            tuple(self.counts), self.derived, self.totals, self.same, self.sums, self.rates
+        )
 
     def suppressed(self, threshold: int = config.MIN_CELL) -> pd.DataFrame:
         """The table with small cells (and cells that would reveal them) blanked, counts rounded."""

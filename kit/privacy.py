@@ -296,6 +296,10 @@ class Protection:
         it is shown rounded like the count.
     sums : dict
         ``{total column: (part columns)}``: columns that add up within each row.
+    rates : dict
+        ``{column: (count column, label column, suffix)}``: in rows whose label ends with
+        ``suffix`` the column is the count times a known factor (per 1,000 jeugdigen of a
+        public population); it is shown as the published count times that factor.
     """
 
     counts: tuple[str, ...]
@@ -303,6 +307,7 @@ class Protection:
     totals: Totals | None = None
     same: dict[str, str] = field(default_factory=dict)
     sums: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    rates: dict[str, tuple[str, str, str]] = field(default_factory=dict)
 
     def apply(self, frame: pd.DataFrame, threshold: int = config.MIN_CELL) -> pd.DataFrame:
         """The protected copy (see :func:`suppress_small_cells`)."""
@@ -314,6 +319,7 @@ class Protection:
             totals=self.totals,
             same=self.same,
             sums=self.sums,
+            rates=self.rates,
         )
 
 
@@ -326,6 +332,7 @@ def suppress_small_cells(
     totals: Totals | None = None,
     same: dict[str, str] | None = None,
     sums: dict[str, tuple[str, ...]] | None = None,
+    rates: dict[str, tuple[str, str, str]] | None = None,
     rounding: int = config.ROUND_BASE,
 ) -> pd.DataFrame:
     """Blank counts below ``threshold`` and everything derived from them, round the other counts.
@@ -355,6 +362,10 @@ def suppress_small_cells(
         ``{total column: (part columns)}``: in every row the parts add up to the total (``n =
         n_gestart + n_wachtend + n_uitgevallen``); a hidden part is not left alone to be
         recomputed (:func:`_row_complements`).
+    rates : dict, optional
+        ``{column: (count column, label column, suffix)}``: where the label ends with
+        ``suffix``, ``column`` is the count times a factor (a rate per 1,000 with a public
+        population would give the exact count back); it shows the published count times it.
     rounding : int
         Shown counts are rounded to a multiple of this (:func:`round_counts`); 1 = not rounded.
 
@@ -408,6 +419,14 @@ def suppress_small_cells(
             pd.to_numeric(frame[count], errors="coerce")
         )
         out[col] = out[col].where(~equal, out[count].astype(float))
+    for col, (count, label, suffix) in (rates or {}).items():
+        if col not in out.columns:
+            continue
+        raw = pd.to_numeric(frame[count], errors="coerce")
+        is_rate = frame[label].astype("string").str.endswith(suffix).fillna(False) & raw.gt(0)
+        factor = pd.to_numeric(frame[col], errors="coerce") / raw.where(is_rate)
+        published = (out[count].astype(float) * factor).round(3)
+        out[col] = out[col].where(~is_rate, published)
     out["onderdrukt"] = mask
     return out
 

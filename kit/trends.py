@@ -37,7 +37,14 @@ ONBEKEND = "onbekend"
 #: per reeks and month, the units of each niveau (gemeenten, aanbieders, ...) add up to the region
 SERIES_TOTALS = Totals("eenheid", REGIO, within=("reeks", "maand"), partition="niveau")
 #: disclosure control of the monthly series: ``waarde`` of a count series is its count ``n``
-SERIES_PROTECTION = Protection(("n",), {"waarde": ["n"]}, SERIES_TOTALS, {"waarde": "n"})
+#: and a rate per 1,000 is its count times a public population's factor
+SERIES_PROTECTION = Protection(
+    ("n",),
+    {"waarde": ["n"]},
+    SERIES_TOTALS,
+    same={"waarde": "n"},
+    rates={"waarde": ("n", "reeks", "_per_1000")},
+)
 #: disclosure control of :func:`stock_flow`: every column is a count (``verwacht`` too, else
 #: ``verwacht - wachtlijst_eind`` gives a blanked ``verschil`` back)
 STOCK_FLOW_PROTECTION = Protection(

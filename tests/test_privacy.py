@@ -373,6 +373,23 @@ class TestRounding:
         assert out["n"].tolist() == [25, 25]
         assert out["waarde"].tolist() == [25.0, 41.5]  # a statistic stays unrounded
 
+    def test_a_rate_of_a_count_shows_the_rounded_count(self):
+        # 23 children per 8,000: 2.875 per 1,000 would give 23 back; shown: 25 / 8 = 3.125
+        frame = pd.DataFrame(
+            {
+                "maand": "2025-01",
+                "niveau": "regio",
+                "eenheid": "totaal",
+                "reeks": ["wachtlijst_per_1000", "wachtlijst", "wachttijd_mediaan"],
+                "n": [23, 23, 23],
+                "waarde": [2.875, 23.0, 41.5],
+            }
+        )
+        from kit.trends import SERIES_PROTECTION
+
+        out = SERIES_PROTECTION.apply(frame)
+        assert out["waarde"].tolist() == [3.125, 25.0, 41.5]
+
     def test_derived_statistics_come_from_unrounded_counts(self):
         frame = pd.DataFrame({"n": [32], "x": [11], "pct": [100 * 11 / 32]})
         out = suppress_small_cells(frame, ["n", "x"], derived={"pct": ["x", "n"]})
