@@ -311,6 +311,26 @@ def _scan_identities(attacker: Attacker, t: dict[str, pd.DataFrame]) -> None:
             attacker.sum_rule(("scores", i, col), [("scores", j, col) for j in others])
 
 
+def _agenda_identities(attacker: Attacker, result, findings: pd.DataFrame) -> None:
+    """Report 01's agenda: failing records per aanbieder and check, summed over the rest."""
+    checks = pd.DataFrame(
+        {"check_id": [c.id for c in result.checks], "naam": [c.naam for c in result.checks]}
+    )
+    per_unit = result.findings(by=("aanbieder",)).merge(checks, on="check_id")
+    named = per_unit.assign(ernst="fout", regels="", uitleg="")
+    agenda = sections.agenda_table(named, unit="aanbieder", threshold=attacker.threshold)
+    truth = per_unit.set_index(["aanbieder", "naam"])
+    parts = findings.groupby(["aanbieder", "check_id"]).groups
+    for unit, naam, text in zip(
+        agenda["aanbieder"], agenda["bevinding"], agenda["afwijkend"], strict=True
+    ):
+        row = truth.loc[(unit, naam)]
+        key = ("agenda", str(unit), row["check_id"])
+        attacker.publish(key, text, row["n_afwijkend"])
+        rows = parts.get((unit, row["check_id"]), [])
+        attacker.sum_rule(key, [("bevindingen", i, "n_afwijkend") for i in rows])
+
+
 def _wijzer_identities(attacker: Attacker, w: pd.DataFrame, maand: pd.DataFrame) -> None:
     last = maand.loc[maand["reeks"] == "wachtlijst", "maand"].max()
     index = _rows(maand, ["maand", "niveau", "eenheid", "reeks"])
@@ -443,6 +463,7 @@ def attack(store: Path, folder: Path, monkeypatch) -> dict[tuple, float]:
         attacker, quickscan_tables(result, provider_patterns(data)), folder / "quickscan"
     )
     _scan_identities(attacker, scan)
+    _agenda_identities(attacker, result, scan["bevindingen"])
     definitions = wt.load_definitions(None)
     waits = wt.waits_from_store(
         store,
@@ -486,7 +507,10 @@ def six_month_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     folder = tmp_path_factory.mktemp("zes_maanden")
     write_example_region(
-        folder / "bron", n_children=600, start=date(2025, 10, 1), end=date(2026, 3, 31),
+        folder / "bron",
+        n_children=600,
+        start=date(2025, 10, 1),
+        end=date(2026, 3, 31),
         archive=True,
     )
     store = folder / "store"
