@@ -211,6 +211,11 @@ def _cmd_wachttijden(args: argparse.Namespace) -> int:
             line += f"; wachtend op de peildatum: {shown_now}"
         print(line)
     print("  (wachtend op de peildatum = momentopname, hetzelfde voor elk cohort)")
+    for definitie, day in sorted(results.complete_until.items()):
+        print(
+            f"  {definitie}: voorlopig, geteld tot en met {day.date()} (de berichten van de "
+            "stopgebeurtenis zijn daarna nog niet compleet; ook de momentopname is van die dag)"
+        )
     print("Geschreven: " + ", ".join(str(p) for p in written))
     return 0
 

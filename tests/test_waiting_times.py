@@ -945,6 +945,7 @@ class TestCli:
         assert code == 0
         printed = capsys.readouterr().out
         assert "toewijzing_start" in printed
+        assert "  ingang_declaratie: voorlopig, geteld tot en met 2026-" in printed
         snap = pd.read_csv(out / "momentopname.csv")
         bands = snap.loc[snap["definitie"] == "toewijzing_start", "n_wachtend"]
         line = next(x for x in printed.splitlines() if x.strip().startswith("toewijzing_start"))
