@@ -54,6 +54,39 @@ LITTLE_PROTECTION = Protection(
 )
 #: disclosure control of :func:`funnel`
 FUNNEL_PROTECTION = Protection(("x", "n"), {"pct": ["x", "n"], "beoordeling": ["x", "n"]})
+#: disclosure control of an SPC frame (:func:`spc_series`): a month on a small count is not
+#: judged; ``waarde`` of a count series is its count
+SPC_PROTECTION = Protection(
+    ("n",), {c: ["n"] for c in ("waarde", "regels", "oordeel", "bijzonder")}, same={"waarde": "n"}
+)
+_COHORT = ["n_cohort", "n_gestart"]
+#: disclosure control of the Beschikbaarheidswijzer (``wijzer`` of :func:`shared_tables`)
+WIJZER_PROTECTION = Protection(
+    ("wachtlijst", *_COHORT, "n_cohort_vorig", "n_gestart_vorig"),
+    {
+        "mediaan_dagen": _COHORT,
+        "ci_laag_dagen": _COHORT,
+        "ci_hoog_dagen": _COHORT,
+        "verwachte_wachttijd": _COHORT,
+        "mediaan_vorig_dagen": ["n_cohort_vorig", "n_gestart_vorig"],
+        "richting": [*_COHORT, "n_cohort_vorig", "n_gestart_vorig"],
+    },
+)
+#: disclosure control of :func:`queue_indicators` (rates rest on their counts)
+QUEUE_PROTECTION = Protection(
+    ("n_instroom", "n_gestart", "n_uitval", "wachtlijst"),
+    {
+        "vraag_per_week": ["n_instroom"],
+        "capaciteit_per_week": ["n_gestart"],
+        "uitval_per_week": ["n_uitval"],
+        "belasting": ["n_instroom", "n_gestart"],
+        "doel_wachtlijst": ["n_instroom"],
+        "gem_wachttijd_weken": ["wachtlijst"],
+        "druk": ["wachtlijst"],
+        "herstelcapaciteit_per_week": ["n_instroom", "wachtlijst"],
+        "wachtlijst_te_groot": ["n_instroom", "wachtlijst"],
+    },
+)
 DAY = pd.Timedelta(days=1)
 
 #: reeks -> (Dutch label, direction: 1 higher is better, -1 lower is better, 0 neither,
@@ -156,6 +189,10 @@ def _month_number(month: str) -> int:
     return (int(year) - 1970) * 12 + int(mon) - 1
 
 
+class NoTrendsError(ValueError):
+    """The store holds nothing to draw a monthly series from (message in Dutch)."""
+
+
 def month_span(pathways: pd.DataFrame, *, peildatum: pd.Timestamp | str) -> tuple[int, int]:
     """First and last month number of the series: first message month .. last complete month.
 
@@ -173,15 +210,23 @@ def month_span(pathways: pd.DataFrame, *, peildatum: pd.Timestamp | str) -> tupl
 
     Raises
     ------
-    ValueError
+    NoTrendsError
         When the pathways hold no dated message before the last complete month.
     """
     sent = pathways[
         ["vot_dagtekening", "eerste_dagtekening", "start_dagtekening", "stop_dagtekening"]
     ].min(axis=1)
     last = _month_number(last_complete_month(peildatum))
-    if sent.notna().sum() == 0 or _ordinal(sent).min() > last:
-        raise ValueError("Er zijn geen berichten van vóór de laatste volledige maand.")
+    if sent.notna().sum() == 0:
+        raise NoTrendsError(
+            "Geen trends te berekenen: de store heeft op of vóór de peildatum geen verzoek om "
+            "toewijzing (315), toewijzing (301), start (305) of stop (307)."
+        )
+    if _ordinal(sent).min() > last:
+        raise NoTrendsError(
+            "Geen trends te berekenen: er zijn geen berichten van vóór de laatste volledige "
+            f"maand ({_month_of(last)}); kies een latere peildatum."
+        )
     return int(_ordinal(sent).min()), last
 
 
@@ -700,8 +745,11 @@ def km_median(
         bound that the curve does not reach is ``inf``.
     """
     if frame.empty:
-        cols = [*by, "n", "n_gestart", "mediaan", "ci_laag", "ci_hoog", "max_duur"]
-        return pd.DataFrame(columns=cols)
+        # typed, so that rounding and comparisons downstream work on an empty cohort too
+        empty = {col: frame[col].iloc[:0] if col in frame else pd.Series(dtype=object) for col in by}
+        counts = {col: pd.Series(dtype="int64") for col in ("n", "n_gestart")}
+        stats = {col: pd.Series(dtype=float) for col in ("mediaan", "ci_laag", "ci_hoog", "max_duur")}
+        return pd.DataFrame({**empty, **counts, **stats})
     ev = frame[event].astype(bool).astype(int)
     table = (
         frame.assign(_e=ev)
@@ -1757,7 +1805,11 @@ def compute_trends(
         [
             funnel(group.drop(columns=["indicator", "niveau"])).assign(indicator=ind, niveau=lvl)
             for (ind, lvl), group in counts.groupby(["indicator", "niveau"], sort=False)
-        ],
+        ]
+        # no unit to judge (say, no toewijzing yet): an empty table with the same columns
+        or [funnel(counts.drop(columns=["indicator", "niveau"]), target=0.0).assign(
+            indicator="", niveau=""
+        )],
         ignore_index=True,
     )
     queue = QueueSettings(norm_weeks=norm_weeks)
@@ -1813,25 +1865,7 @@ def shared_tables(trends: Trends) -> dict:
     for col in ("mediaan_dagen", "ci_laag_dagen", "ci_hoog_dagen", "mediaan_vorig_dagen"):
         wijzer[col] = wijzer[col].replace(np.inf, np.nan).round(1)
     wijzer = wijzer.drop(columns=["max_duur", "max_duur_vorig"])
-    cohort = ["n_cohort", "n_gestart"]
     return {
-        "maand": SharedTable(
-            maand.reset_index(drop=True),
-            list(SERIES_PROTECTION.counts),
-            SERIES_PROTECTION.derived,
-            SERIES_PROTECTION.totals,
-            SERIES_PROTECTION.same,
-        ),
-        "wijzer": SharedTable(
-            wijzer,
-            ["wachtlijst", *cohort, "n_cohort_vorig", "n_gestart_vorig"],
-            {
-                "mediaan_dagen": cohort,
-                "ci_laag_dagen": cohort,
-                "ci_hoog_dagen": cohort,
-                "verwachte_wachttijd": cohort,
-                "mediaan_vorig_dagen": ["n_cohort_vorig", "n_gestart_vorig"],
-                "richting": [*cohort, "n_cohort_vorig", "n_gestart_vorig"],
-            },
-        ),
+        "maand": SharedTable.protected(maand.reset_index(drop=True), SERIES_PROTECTION),
+        "wijzer": SharedTable.protected(wijzer, WIJZER_PROTECTION),
     }

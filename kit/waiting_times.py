@@ -685,15 +685,20 @@ STAT_COLUMNS = [
 CURVE_COLUMNS = ["dagen", "aandeel_wachtend", "ci_laag", "ci_hoog", "n_risico", "n_gestart"]
 
 
-def _fit_km(waits: pd.DataFrame) -> KaplanMeierFitter:
+def _fit_km(waits: pd.DataFrame) -> KaplanMeierFitter | None:
+    """The KM fit, or None when left truncation empties the risk set early (lifelines refuses)."""
     from lifelines import KaplanMeierFitter  # imported on first use: it loads scipy (~1 s)
+    from lifelines.exceptions import StatError
 
     entry = waits["entry"].to_numpy(dtype=float)
-    return KaplanMeierFitter().fit(
-        waits["dagen"].to_numpy(dtype=float),
-        (waits["event"] == STARTED).to_numpy(),
-        entry=entry if entry.any() else None,
-    )
+    try:
+        return KaplanMeierFitter().fit(
+            waits["dagen"].to_numpy(dtype=float),
+            (waits["event"] == STARTED).to_numpy(),
+            entry=entry if entry.any() else None,
+        )
+    except StatError:  # everyone seen from the start has left before the late entrants come in
+        return None
 
 
 def _step_values(frame: pd.DataFrame | pd.Series, times: Sequence[float]) -> np.ndarray:
@@ -815,13 +820,16 @@ def estimate(
     if n_started >= min_n:
         row["mediaan_afgerond_dagen"] = float(np.median(completed))
         n_zero = int((completed == 0).sum())
-        if not 0 < n_zero < min_n:
+        # neither the 0-day starts nor the others may be a small group (99% of 300 gives 3)
+        if not (0 < n_zero < min_n or 0 < n_started - n_zero < min_n):
             row["pct_nul_dagen"] = round(100 * n_zero / n_started, 1)
     if len(waits) < min_n or n_started == 0:
         return row, empty
     from lifelines.utils import qth_survival_time
 
     kmf = _fit_km(waits)
+    if kmf is None:
+        return row, empty
     sf = kmf.survival_function_.iloc[:, 0]
     ci = kmf.confidence_interval_
     # the same as lifelines.utils.median_survival_times(kmf.confidence_interval_), per column
@@ -836,7 +844,7 @@ def estimate(
         share = 1 - _step_values(sf, [nm.days for nm in norms])
         for nm, value in zip(norms, share, strict=True):
             n_within = int((completed <= nm.days).sum())
-            if not 0 < n_within < min_n:
+            if not (0 < n_within < min_n or 0 < len(waits) - n_within < min_n):
                 row[norm_column(nm)] = round(100 * float(value), 1)
     return row, km_curve_points(kmf, len(waits), min_n=min_n) if curve else empty
 
@@ -1474,6 +1482,7 @@ def shared_tables(results: WaitResults) -> dict:
             ["n", "n_gestart", "n_wachtend", "n_uitgevallen", "n_negatief_nul"],
             derived,
             Totals("groep", TOTAL, within=("definitie",)),  # groups: "<breakdown>=<value>"
+            sums={"n": ("n_gestart", "n_wachtend", "n_uitgevallen")},
         ),
         "km": SharedTable(
             results.curves,
@@ -1501,6 +1510,7 @@ def shared_tables(results: WaitResults) -> dict:
                 "mediaan_zonder_dagen": ["n_zonder"],
                 "verschil_dagen": ["n", "n_zonder"],
             },
+            sums={"n": ("n_zonder", "n_gemarkeerd")},
         ),
     }
 

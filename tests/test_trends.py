@@ -807,7 +807,7 @@ class TestCommandLine:
                     str(tmp_path / "uit"),
                 ]
             )
-            == 1
+            == 2
         )
         assert "geen gevulde store" in capsys.readouterr().err
 

@@ -509,6 +509,9 @@ class TestEstimate:
         assert math.isnan(row["pct_nul_dagen"]) and math.isnan(row["pct_binnen_7d"])
         row, _ = wt.estimate(waits([(0, 1)] * 10 + [(30, 1)] * 40), norms=[NORM_7], min_n=10)
         assert row["pct_nul_dagen"] == 20.0 and row["pct_binnen_7d"] == 20.0
+        # ... and so is one whose rest is small: 94% of 50 gives the 3 others back
+        row, _ = wt.estimate(waits([(0, 1)] * 47 + [(30, 1)] * 3), norms=[NORM_7], min_n=10)
+        assert math.isnan(row["pct_nul_dagen"]) and math.isnan(row["pct_binnen_7d"])
 
     def test_late_entry_changes_the_risk_set(self):
         # durations 5, 10, 10, 3; the second pathway only entered on day 10 (left truncated)
