@@ -275,7 +275,12 @@ def waiting_spells(
     exit_date, exit_id = wt.first_exit(t, d, t["eerste_toewijzingsdatum"], peil)
     other_exit = exit_date.where(exit_id.ne("toewijzing_ingetrokken").fillna(False))
     care = t[d.stop.column].isna()
-    evidence = pd.concat([t[c].where(care) for c in d.stop_missing_if], axis=1).min(axis=1)
+    signs = [t[c] for c in d.stop_missing_if]
+    evidence = (
+        pd.concat(signs, axis=1).min(axis=1).where(care)
+        if signs
+        else pd.Series(pd.NaT, index=t.index, dtype="datetime64[ns]")
+    )
     exits = np.column_stack(
         [
             t["start_begindatum"].to_numpy("datetime64[ns]"),

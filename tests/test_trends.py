@@ -6,6 +6,8 @@ copied from the kit's own output.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -134,6 +136,9 @@ class TestWaitingSpells:
         ts = wt.load_definitions().get("toewijzing_start")
         now = wt.waiting_now(wt.measure_waits(p, ts, peildatum=PEIL))
         assert now["pathway_id"].tolist() == ["p3"]
+        # a region's definition without stop_ontbreekt_als keeps the declared one waiting
+        own = replace(ts, stop_missing_if=())
+        assert trends.waiting_spells(p, peildatum=PEIL, definition=own)["uit"].isna().sum() == 2
 
     def test_exits_after_the_peildatum_have_not_happened(self):
         p = pathways({"eerste_toewijzingsdatum": "2025-03-01", "start_begindatum": "2025-04-02"})
