@@ -622,6 +622,21 @@ class TestExampleRegion:
             ).snapshot
             assert snap["n_wachtend"].sum() == level > 300
 
+    def test_the_reconciliation_table_of_notebook_03_marks_the_provisional_month(
+        self, result, monkeypatch
+    ):
+        from kit import sections
+
+        shown = []
+        monkeypatch.setattr(sections, "display", shown.append)
+        ctx = sections.TrendsContext(
+            "X", None, result.peildatum, [], 10, "geen", "2025-04", None, result, {}
+        )
+        sections.trends_stock_flow(ctx)
+        html = "".join(x.data for x in shown if isinstance(getattr(x, "data", None), str))
+        assert "2026-03 (voorlopig)" in html and "2026-02 (voorlopig)" not in html
+        assert "*(voorlopig)*: van die maand zijn" in html
+
     def test_the_waiting_list_level_is_provisional_in_the_last_month(self, result):
         level = result.series[(result.series["reeks"] == "wachtlijst")]
         assert level.loc[level["maand"] == "2026-03", "voorlopig"].all()
