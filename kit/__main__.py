@@ -220,6 +220,11 @@ def _cmd_wachttijden(args: argparse.Namespace) -> int:
             line += f"; wachtend op de peildatum: {_count_text(waiting[row.definitie], args.min_cel)}"
         print(line)
     print("  (wachtend op de peildatum = momentopname, hetzelfde voor elk cohort)")
+    for definitie, day in sorted(results.complete_until.items()):
+        print(
+            f"  {definitie}: voorlopig, geteld tot en met {day.date()} (de berichten van de "
+            "stopgebeurtenis zijn daarna nog niet compleet; ook de momentopname is van die dag)"
+        )
     if (total["n"] == 0).all():
         print(
             "Geen enkel traject in het cohort: geen wachttijd te berekenen (zijn er toewijzingen "

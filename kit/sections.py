@@ -718,8 +718,12 @@ def definition_text(
             f"*Voorlopig:* de {_event_nl(definition.stop)} komt pas weken later binnen. Naar de "
             "eigen vertraging van die berichten zijn ze compleet tot en met "
             f"{_date_nl(complete_until)}; deze definitie telt daarom tot die dag. Wie dan nog "
-            "wacht, telt als wachtend op die dag (ook in de momentopname), en "
-            f"{_count(late.iloc[0] if len(late) else 0, threshold)} trajecten die later "
+            + (
+                "wacht, telt als wachtend op die dag (ook in de momentopname), en "
+                if definition.is_wait
+                else "loopt, is op die dag gecensureerd, en "
+            )
+            + f"{_count(late.iloc[0] if len(late) else 0, threshold)} trajecten die later "
             "begonnen tellen nog niet mee."
         )
     out = out[
@@ -902,7 +906,8 @@ def momentopname(ctx: DefinitiesContext) -> HTML:
     table = table.rename(columns=labels).rename_axis(None, axis=1)
     waiting = norms.drop_duplicates("naam").set_index("naam")["wachtend"]
     table.insert(0, "wachtend", waiting)
-    note = snapshot_note(ctx.results.complete_until, ctx.names)
+    waits = {d.id: d.name for d in ctx.definitions.definitions if d.is_wait}
+    note = snapshot_note(ctx.results.complete_until, waits)
     if note:
         display(Markdown(note))
     return _table(table.reset_index().rename(columns={"naam": "Definitie"}))
@@ -916,7 +921,7 @@ def snapshot_note(complete_until: dict[str, pd.Timestamp], names: dict[str, str]
     complete_until : dict of str to pandas.Timestamp
         :attr:`kit.waiting_times.WaitResults.complete_until` (definition id -> last complete day).
     names : dict of str to str
-        Definition id -> Dutch name.
+        Definition id -> Dutch name, only the definitions with a snapshot (waiting times).
     """
     text = (
         "Wie op de peildatum wacht, hangt niet af van het gekozen cohort: de momentopname telt "

@@ -8,7 +8,10 @@ distinct children.
 - **Waiting list at month end**: a toewijzing is on the list from its first Toewijzingsdatum until
   the first of: the 305 Begindatum (``gestart``), the Toewijzingsdatum of the withdrawing version
   (``ingetrokken``), a 307 Einddatum without a start (``gestopt_zonder_start``) or the day after
-  its Einddatum (``verlopen``). It is on the list at month end *e* when ``in <= e < uit``.
+  its Einddatum (``verlopen``), and the filters and competing exits of the ``toewijzing_start``
+  definition in ``kit/waiting_times.yaml`` (:func:`waiting_spells`), so the list at the
+  peildatum is notebook 02's momentopname. It is on the list at month end *e* when
+  ``in <= e < uit``.
 - **Stock-flow**: ``wachtlijst(t) = wachtlijst(t-1) + instroom - gestart - ingetrokken - verschil``;
   ``verschil`` are the toewijzingen that vanish without a start or a withdrawal (verlopen or
   stopped without a start): a data-quality signal, as the "unreported removals" of NHS RTT.
@@ -279,7 +282,12 @@ def waiting_spells(
     exit_date, exit_id = wt.first_exit(t, d, t["eerste_toewijzingsdatum"], peil)
     other_exit = exit_date.where(exit_id.ne("toewijzing_ingetrokken").fillna(False))
     care = t[d.stop.column].isna()
-    evidence = pd.concat([t[c].where(care) for c in d.stop_missing_if], axis=1).min(axis=1)
+    signs = [t[c] for c in d.stop_missing_if]
+    evidence = (
+        pd.concat(signs, axis=1).min(axis=1).where(care)
+        if signs
+        else pd.Series(pd.NaT, index=t.index, dtype="datetime64[ns]")
+    )
     exits = np.column_stack(
         [
             t["start_begindatum"].to_numpy("datetime64[ns]"),
@@ -592,8 +600,8 @@ def measured_waits(
     """Waiting times per pathway by one definition of :mod:`kit.waiting_times`.
 
     The definition (default ``toewijzing_start``: first Toewijzingsdatum -> 305 Begindatum,
-    GI categories 46-48 left out, a start before the toewijzing or a stop without a start left
-    out, withdrawals and lapsed toewijzingen as competing exits) comes from
+    GI categories 46-48 left out, a start before the toewijzing counted as day 0, a stop without
+    a start left out, withdrawals and lapsed toewijzingen as competing exits) comes from
     ``kit/waiting_times.yaml``. Competing exits and those still waiting are censored, so a
     Kaplan-Meier median answers "how long until the start, for a child that keeps waiting".
     Without that module, :func:`wait_durations` on :func:`waiting_spells` is used.

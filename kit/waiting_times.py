@@ -691,11 +691,13 @@ def _fit_km(waits: pd.DataFrame) -> KaplanMeierFitter | None:
     from lifelines.exceptions import StatError
 
     entry = waits["entry"].to_numpy(dtype=float)
+    # lifelines puts a late entrant in the risk set only after its entry time; the data include
+    # the day it enters (the data begin that day, an event then is seen), as in aalen_johansen
     try:
         return KaplanMeierFitter().fit(
             waits["dagen"].to_numpy(dtype=float),
             (waits["event"] == STARTED).to_numpy(),
-            entry=entry if entry.any() else None,
+            entry=np.where(entry > 0, entry - 0.5, 0.0) if entry.any() else None,
         )
     except StatError:  # everyone seen from the start has left before the late entrants come in
         return None

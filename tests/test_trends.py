@@ -6,6 +6,8 @@ copied from the kit's own output.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -134,6 +136,9 @@ class TestWaitingSpells:
         ts = wt.load_definitions().get("toewijzing_start")
         now = wt.waiting_now(wt.measure_waits(p, ts, peildatum=PEIL))
         assert now["pathway_id"].tolist() == ["p3"]
+        # a region's definition without stop_ontbreekt_als keeps the declared one waiting
+        own = replace(ts, stop_missing_if=())
+        assert trends.waiting_spells(p, peildatum=PEIL, definition=own)["uit"].isna().sum() == 2
 
     def test_exits_after_the_peildatum_have_not_happened(self):
         p = pathways({"eerste_toewijzingsdatum": "2025-03-01", "start_begindatum": "2025-04-02"})
@@ -616,6 +621,21 @@ class TestExampleRegion:
                 p, defs, peildatum="2026-03-31", van=van, only=["toewijzing_start"], by=()
             ).snapshot
             assert snap["n_wachtend"].sum() == level > 300
+
+    def test_the_reconciliation_table_of_notebook_03_marks_the_provisional_month(
+        self, result, monkeypatch
+    ):
+        from kit import sections
+
+        shown = []
+        monkeypatch.setattr(sections, "display", shown.append)
+        ctx = sections.TrendsContext(
+            "X", None, result.peildatum, [], 10, "geen", "2025-04", None, result, {}
+        )
+        sections.trends_stock_flow(ctx)
+        html = "".join(x.data for x in shown if isinstance(getattr(x, "data", None), str))
+        assert "2026-03 (voorlopig)" in html and "2026-02 (voorlopig)" not in html
+        assert "*(voorlopig)*: van die maand zijn" in html
 
     def test_the_waiting_list_level_is_provisional_in_the_last_month(self, result):
         level = result.series[(result.series["reeks"] == "wachtlijst")]

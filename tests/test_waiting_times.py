@@ -522,6 +522,18 @@ class TestEstimate:
         assert truncated["pct_binnen_3d"] == 33.3  # 1 of 3 at risk on day 3
         assert naive["pct_binnen_3d"] == 25.0  # 1 of 4
 
+    def test_a_late_entrant_is_at_risk_on_the_day_it_enters(self):
+        # as above; the second pathway enters on day 10 and starts that day (the data begin
+        # then, so the start is seen): at risk on day 10 are it and the one censored on day 10.
+        # S(3) = 2/3, S(5) = 1/3, S(10) = 1/6; Aalen-Johansen gives the same (no competing exit)
+        days = [(5, 1), (10, 1), (10, 0), (3, 1)]
+        w = waits(days, entry=[0, 10, 0, 0])
+        row, _ = wt.estimate(w, norms=[wt.Norm("d10", "10 dagen", 10)], min_n=1)
+        assert row["pct_binnen_10d"] == 83.3
+        table = wt.aalen_johansen([d for d, _ in days], [e for _, e in days], entry=[0, 10, 0, 0])
+        assert table["at_risk"].tolist() == [3, 2, 2]
+        assert round(float(table.loc[10, "cif_1"]), 4) == round(5 / 6, 4)
+
 
 class TestCurves:
     def test_steps_are_pooled_until_ten_starts_and_ten_at_risk(self):
@@ -948,6 +960,7 @@ class TestCli:
         assert code == 0
         printed = capsys.readouterr().out
         assert "toewijzing_start" in printed
+        assert "  ingang_declaratie: voorlopig, geteld tot en met 2026-" in printed
         snap = pd.read_csv(out / "momentopname.csv")
         bands = snap.loc[snap["definitie"] == "toewijzing_start", "n_wachtend"]
         line = next(x for x in printed.splitlines() if x.strip().startswith("toewijzing_start"))
