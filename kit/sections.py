@@ -333,6 +333,19 @@ def patterns(ctx: QuickscanContext) -> None:
             "Eerste declaratie begint op de ingangsdatum (% van de toewijzingen)",
         )
     )
+    display(
+        Markdown(
+            "**Verzoek om toewijzing (315) vlak voor de start.** Per productcategorie vergelijkt "
+            "de kit de dagen van 315 tot start van elke aanbieder met de mediaan van de andere "
+            "aanbieders (elk telt één keer); `verschil_laag` en `verschil_hoog` geven het "
+            "95%-interval. Ligt het hele interval ruim onder de anderen, dan staat er in "
+            "`gespreksagenda_vot` een **vraag voor het gesprek**, geen oordeel: misschien stuurt "
+            "de aanbieder de 315 pas als het kind van de eigen wachtlijst komt, misschien is de "
+            "zorg echt sneller. De berichten laten dat niet zien. Aanbieders van wie de 305's "
+            "meestal automatisch lijken, worden niet vergeleken: hun begindatum is de "
+            "ingangsdatum, niet de echte start."
+        )
+    )
     display(_table(shown(table.frame, table.counts, table.derived, threshold=ctx.threshold)))
 
 
