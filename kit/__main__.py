@@ -31,13 +31,27 @@ def _cmd_inlezen(args: argparse.Namespace) -> int:
     from kit.privacy import PseudonymKeyError, load_pseudonymiser
     from kit.read_tabular import load_column_map
     from kit.read_xml import iter_sources
-    from kit.store import StoreError, ingest
+    from kit.store import StoreError, ingest, rebuild_meta
 
+    if not args.bron and not args.herstel:
+        print("Fout: geef minstens één BRON (bestand, map of archief).", file=sys.stderr)
+        return 2
+    if args.max_mb <= 0:
+        print("Fout: --max-mb moet groter dan 0 zijn.", file=sys.stderr)
+        return 2
     try:
         pseudonymise = load_pseudonymiser(announce=lambda m: print(m, file=sys.stderr))
+        if args.herstel:
+            meta = rebuild_meta(args.store, pseudonymise)
+            print(
+                f"kit-store.json van {args.store} hersteld: "
+                f"{len(meta['inleesrondes'])} inleesronde(s)."
+            )
+            if not args.bron:
+                return 0
         column_map = load_column_map(args.kolommen) if args.kolommen else None
         report = ingest(
-            iter_sources(args.bron),
+            iter_sources(args.bron, max_bytes=int(args.max_mb * 2**20)),
             args.store,
             pseudonymise=pseudonymise,
             xsd_dir=args.xsd,
@@ -45,7 +59,7 @@ def _cmd_inlezen(args: argparse.Namespace) -> int:
             workers=args.processen,
             progress=not args.stil,
         )
-    except (PseudonymKeyError, StoreError, ValueError, FileNotFoundError) as exc:
+    except (PseudonymKeyError, StoreError, ValueError, OSError) as exc:
         print(f"Fout: {exc}", file=sys.stderr)
         return 2
     print(report.text())
@@ -357,7 +371,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "bron",
-        nargs="+",
+        nargs="*",
         type=Path,
         metavar="BRON",
         help="XML-bestanden, mappen (ook submappen), .zip- of .tar(.gz/.xz)-archieven, "
@@ -390,6 +404,20 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="aantal processen dat tegelijk berichten leest (standaard: 2, of 1 op een "
         "machine met één kern)",
+    )
+    p.add_argument(
+        "--max-mb",
+        type=float,
+        default=config.MAX_FILE_MB,
+        metavar="MB",
+        help=f"grootste bestand (ook in een archief) dat wordt gelezen; groter wordt afgewezen "
+        f"(standaard {config.MAX_FILE_MB})",
+    )
+    p.add_argument(
+        "--herstel",
+        action="store_true",
+        help="een beschadigde kit-store.json opnieuw opbouwen uit de inleesverslagen in de store "
+        "(met dezelfde sleutel als eerder)",
     )
     p.add_argument("--stil", action="store_true", help="geen voortgangsbalk tonen")
     p.set_defaults(func=_cmd_inlezen)

@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from kit import config
-from kit.privacy import Totals, suppress_small_cells
+from kit.privacy import Protection, Totals
 
 FORBIDDEN_COLUMNS = (
     "client_id",
@@ -32,19 +32,24 @@ class SharedTable:
     """An aggregated table and which of its columns are counts or derived from counts.
 
     ``totals`` says where the table holds total rows, so that no blanked count can be
-    recomputed from a total (complementary suppression).
+    recomputed from a total (complementary suppression); ``same`` names columns that hold the
+    count itself in some rows (see :class:`kit.privacy.Protection`).
     """
 
     frame: pd.DataFrame
     counts: list[str]
     derived: dict[str, list[str]] = field(default_factory=dict)
     totals: Totals | None = None
+    same: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def protection(self) -> Protection:
+        """The table's disclosure control."""
+        return Protection(tuple(self.counts), self.derived, self.totals, self.same)
 
     def suppressed(self, threshold: int = config.MIN_CELL) -> pd.DataFrame:
-        """The table with small cells (and cells that would reveal them) blanked."""
-        return suppress_small_cells(
-            self.frame, self.counts, threshold=threshold, derived=self.derived, totals=self.totals
-        )
+        """The table with small cells (and cells that would reveal them) blanked, counts rounded."""
+        return self.protection.apply(self.frame, threshold)
 
 
 def write_shared(

@@ -160,6 +160,61 @@ class Totals:
     partition: str | None = None
 
 
+def round_counts(values: pd.Series, *, base: int = config.ROUND_BASE, threshold: int = 0):
+    """Round counts to a multiple of ``base`` (halves up: 12 -> 10, 13 -> 15); 0 stays 0.
+
+    A rounded count is never below the smallest multiple of ``base`` at or above
+    ``threshold``, so a shown count never looks like a suppressed one. Missing stays missing.
+    """
+    values = pd.to_numeric(values, errors="coerce").astype(float)
+    if base <= 1:
+        return values.round()
+    floor = base * np.ceil(threshold / base) if threshold > 0 else 0
+    rounded = np.floor(values / base + 0.5) * base
+    return rounded.where(values.eq(0) | values.isna(), np.maximum(rounded, floor))
+
+
+@dataclass(frozen=True)
+class Protection:
+    """How one table is protected before it is shown or shared, declared where it is computed.
+
+    Counts below the threshold (and above 0) are blanked; counts that would reveal one through
+    a total are blanked too (``totals``); every other count is rounded to ``config.ROUND_BASE``
+    (see :func:`round_counts`); statistics computed from blanked counts are blanked
+    (``derived``). Statistics are computed from the unrounded data.
+
+    Attributes
+    ----------
+    counts : tuple of str
+        Count columns.
+    derived : dict
+        ``{column: [count columns]}``: a percentage, median or other statistic computed from
+        those counts.
+    totals : Totals, optional
+        The table's total rows.
+    same : dict
+        ``{column: count column}``: a column that holds the count itself in some rows (a
+        monthly series' ``waarde`` is its ``n`` for a count series); where it equals the count,
+        it is shown rounded like the count.
+    """
+
+    counts: tuple[str, ...]
+    derived: dict[str, list[str]] = field(default_factory=dict)
+    totals: Totals | None = None
+    same: dict[str, str] = field(default_factory=dict)
+
+    def apply(self, frame: pd.DataFrame, threshold: int = config.MIN_CELL) -> pd.DataFrame:
+        """The protected copy (see :func:`suppress_small_cells`)."""
+        return suppress_small_cells(
+            frame,
+            list(self.counts),
+            threshold=threshold,
+            derived=self.derived,
+            totals=self.totals,
+            same=self.same,
+        )
+
+
 def suppress_small_cells(
     frame: pd.DataFrame,
     columns: list[str],
@@ -167,8 +222,10 @@ def suppress_small_cells(
     threshold: int = config.MIN_CELL,
     derived: dict[str, list[str]] | None = None,
     totals: Totals | None = None,
+    same: dict[str, str] | None = None,
+    rounding: int = config.ROUND_BASE,
 ) -> pd.DataFrame:
-    """Blank counts below ``threshold`` and everything derived from them; mark those rows.
+    """Blank counts below ``threshold`` and everything derived from them, round the other counts.
 
     Parameters
     ----------
@@ -182,16 +239,21 @@ def suppress_small_cells(
     derived : dict, optional
         ``{column: [count columns]}``: a percentage, median or other statistic computed from
         those counts. It is blanked when any of its counts was blanked or is below the
-        threshold (a median of 3 waits discloses as much as the count 3).
+        threshold (a median of 3 waits discloses as much as the count 3). It is not rounded.
     totals : Totals, optional
         The table's total rows: counts that could be recomputed from a total are blanked too
         (see :func:`complementary_cells`).
+    same : dict, optional
+        ``{column: count column}``: where ``column`` equals the count, it shows the published
+        (rounded) count.
+    rounding : int
+        Shown counts are rounded to a multiple of this (:func:`round_counts`); 1 = not rounded.
 
     Returns
     -------
     pandas.DataFrame
-        A copy with the small counts blanked (nullable integers) and a boolean column
-        ``onderdrukt`` that is true where anything in the row was blanked.
+        A copy with the small counts blanked, the others rounded (nullable integers) and a
+        boolean column ``onderdrukt`` that is true where anything in the row was blanked.
     """
     out = frame.copy()
     mask = pd.Series(False, index=out.index)
@@ -203,13 +265,19 @@ def suppress_small_cells(
             hide |= complementary_cells(frame, values, hide, totals, threshold=threshold)
         blanked[col] = hide | values.lt(threshold) & values.ne(0) | values.isna()
         mask |= hide
-        out[col] = values.mask(hide).round().astype("Int64")
+        rounded = round_counts(values.mask(hide), base=rounding, threshold=threshold)
+        out[col] = rounded.astype("Int64")
     for col, sources in (derived or {}).items():
         hide = pd.Series(False, index=out.index)
         for source in sources:
             hide |= blanked[source] & pd.to_numeric(frame[source], errors="coerce").ne(0)
         mask |= hide & out[col].notna()
         out[col] = out[col].mask(hide)
+    for col, count in (same or {}).items():
+        equal = pd.to_numeric(frame[col], errors="coerce").eq(
+            pd.to_numeric(frame[count], errors="coerce")
+        )
+        out[col] = out[col].where(~equal, out[count].astype(float))
     out["onderdrukt"] = mask
     return out
 

@@ -72,6 +72,14 @@ def _parent_tables(schema, berichttype: str) -> set[str]:
 
 
 def _read_rows(data: bytes, column_map: dict[str, str] | None) -> list[dict[str, str | None]]:
+    """Read the CSV strictly: any malformed row rejects the whole file, naming its line.
+
+    A quote that is never closed, a field running over several lines, a row with another number
+    of fields than the header or a field over 128 KiB is a :class:`Rejected` with the line
+    number (never a value), so no value of a malformed row reaches the store. An 8-digit (or
+    7-digit) ``Bsn`` gets its leading zeros back (a spreadsheet drops them), so its pseudonym
+    matches the one from XML.
+    """
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -82,15 +90,46 @@ def _read_rows(data: bytes, column_map: dict[str, str] | None) -> list[dict[str,
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
+    reader = csv.reader(io.StringIO(text, newline=""), dialect, strict=True)
     mapping = column_map or {}
-    return [
-        {
-            mapping.get(k, k): (v.strip() or None) if isinstance(v, str) else None
-            for k, v in row.items()
-            if k is not None
-        }
-        for row in csv.DictReader(io.StringIO(text), dialect=dialect)
-    ]
+    rows: list[dict[str, str | None]] = []
+    header: list[str] | None = None
+    while True:
+        line = reader.line_num + 1
+        try:
+            fields = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            if "field limit" in str(exc):
+                raise Rejected(f"regel {line}: veld langer dan 128 KiB; {_NOT_READ}") from None
+            raise Rejected(
+                f"regel {line}: ongeldige CSV (aanhalingstekens kloppen niet); {_NOT_READ}"
+            ) from None
+        if not fields:  # an empty line
+            continue
+        if reader.line_num != line or any("\n" in f or "\r" in f for f in fields):
+            raise Rejected(
+                f"regel {line}: veld loopt over meerdere regels (aanhalingsteken niet gesloten?); "
+                + _NOT_READ
+            )
+        if header is None:
+            header = [mapping.get(k.strip(), k.strip()) for k in fields]
+            continue
+        if len(fields) != len(header):
+            raise Rejected(
+                f"regel {line}: {len(fields)} velden, de kopregel heeft er {len(header)}; "
+                + _NOT_READ
+            )
+        row = {k: v.strip() or None for k, v in zip(header, fields, strict=True)}
+        bsn = row.get("Bsn")
+        if bsn is not None and bsn.isdigit() and len(bsn) in (7, 8):
+            row["Bsn"] = bsn.zfill(9)
+        rows.append(row)
+    return rows
+
+
+_NOT_READ = "het bestand is niet ingelezen (verbeter die regel en lees opnieuw in)"
 
 
 def parse_csv(

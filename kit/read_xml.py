@@ -8,9 +8,17 @@ message type and version.
 
 from __future__ import annotations
 
+import base64
+import binascii
+import bz2
+import contextlib
+import gzip
+import hashlib
+import io
 import lzma
 import os
 import re
+import stat
 import tarfile
 import zipfile
 import zlib
@@ -29,9 +37,25 @@ IJW_NS = re.compile(
     r"^\{http://www\.istandaarden\.nl/(?P<domein>[a-z]+)/(?P<versie>\d+_\d+)/"
     r"(?P<soort>[a-z]+)(?P<nr>\d{3})/schema\}Bericht$"
 )
+# Any iStandaarden namespace (other standards and versions too), to say what a message is.
+ISTANDAARD_NS = re.compile(r"^\{https?://www\.istandaarden\.nl/(?P<rest>[^}]*)\}Bericht$")
+STANDARD_NAMES = {"ijw": "iJw", "iwmo": "iWmo", "ieb": "iEb", "ipgb": "iPgb"}
 ARCHIVE_SUFFIXES = (".zip", ".tar", ".tar.gz", ".tgz", ".tar.xz", ".txz", ".tar.bz2")
-# libxml2 must not fetch anything or expand entities from outside the file.
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+# libxml2 must not fetch anything or expand entities from outside the file. Comments and
+# processing instructions are dropped while parsing, so `<Bsn>1234<!-- x -->56782</Bsn>` reads as
+# one text (lxml's .text would otherwise stop at the comment).
+_PARSER = etree.XMLParser(
+    resolve_entities=False,
+    no_network=True,
+    huge_tree=False,
+    remove_comments=True,
+    remove_pis=True,
+)
+# StUF-GGk envelope (VNG-Realisatie/StUF-koppelvlak-iWmo-iJw): the iJw message travels
+# base64-encoded in parameters/bericht/xmlBestand (ggk0210) or in parameters/bericht itself
+# (ggk0310, base64Binary with an xmime:contentType attribute). tekstBestand carries a text file.
+ENVELOPE_PAYLOADS = ("{*}xmlBestand", "{*}bericht", "{*}tekstBestand")
+_MAX_NESTING = 3  # envelopes inside envelopes, at most
 
 
 class Rejected(Exception):
@@ -255,6 +279,11 @@ def load_schema() -> Schema:
 
 # --------------------------------------------------------------------------------------------
 # Sources: files, folders and archives
+#
+# Every entry met below the given paths becomes exactly one SourceFile: a file to read, or a
+# rejected entry whose ``read`` raises :class:`Rejected` with the Dutch reason (a dangling or
+# looping symlink, a pipe, a hidden or macOS helper file, an unsafe or too large archive member).
+# Nothing is skipped in silence, so the load report's "seen = loaded + rejected" holds.
 
 
 class SourceFile(NamedTuple):
@@ -265,139 +294,410 @@ class SourceFile(NamedTuple):
     read: Callable[[], bytes]
 
 
-_NINE_DIGITS = re.compile(r"(?<!\d)\d{9}(?!\d)")
+MAX_NESTING = 3  # an archive inside an archive inside an archive is read; deeper is refused
+_UNREADABLE = (
+    zipfile.BadZipFile,
+    tarfile.TarError,
+    EOFError,
+    OSError,
+    ValueError,
+    lzma.LZMAError,
+    zlib.error,
+    RuntimeError,
+    NotImplementedError,
+)
+HIDDEN_REASON = "verborgen bestand of map (naam begint met een punt); niet gelezen"
+MACOS_REASON = "macOS-hulpbestand (__MACOSX of ._); geen bericht, niet gelezen"
+NAME_REASON = "naam bevat tekens die geen geldige UTF-8 zijn; hernoem het bestand of de map"
+SPECIAL_REASON = "geen gewoon bestand (pipe, socket of apparaat); niet gelezen"
+DANGLING_REASON = "verwijzing (symlink) naar een bestand dat niet bestaat"
+LOOP_REASON = "verwijzing (symlink) die een lus maakt; niet gelezen"
+DIR_LOOP_REASON = "map verwijst naar een bovenliggende map (symlink-lus); niet doorzocht"
+LINK_MEMBER_REASON = "verwijzing (link) in archief; niet gelezen"
+ABSOLUTE_REASON = "onveilige naam in archief (absoluut pad); niet gelezen"
+PARENT_REASON = "onveilige naam in archief (verwijst met '..' buiten het archief); niet gelezen"
+NESTED_REASON = f"archief in archief dieper dan {MAX_NESTING} lagen; pak het eerst uit"
+
+
+def too_large_reason(limit: int) -> str:
+    """The Dutch reason for a file or member above the size limit of ``limit`` bytes."""
+    return (
+        f"groter dan de grens van {limit / 2**20:g} MB per bestand (optie --max-mb); niet gelezen"
+    )
+
+
+_BSN_DIGITS = re.compile(r"(?<!\d)\d{8,9}(?!\d)")
 
 
 def mask_bsn_like(text: str) -> str:
-    """Mask every 9-digit number that passes the 11-proef (it may be a BSN in a file name)."""
-    if _NINE_DIGITS.search(text) is None:  # the common case: nothing to mask
+    """Mask every 9-digit number passing the 11-proef, and every 8-digit one that passes it
+    with its leading zero restored (lost in a spreadsheet): it may be a BSN."""
+    if _BSN_DIGITS.search(text) is None:  # the common case: nothing to mask
         return text
-    return _NINE_DIGITS.sub(lambda m: "<bsn>" if bsn_elfproef(m[0]) else m[0], text)
+    return _BSN_DIGITS.sub(lambda m: "<bsn>" if bsn_elfproef(m[0].zfill(9)) else m[0], text)
 
 
-def iter_sources(paths: list[Path]) -> Iterator[SourceFile]:
-    """Yield every input file below ``paths`` (recursively, archives opened), in a stable order.
+_DAY, _MONTH = r"(?:0?[1-9]|[12]\d|3[01])", r"(?:0?[1-9]|1[0-2])"
+_DATE = re.compile(
+    rf"(?<!\d)(?:(?:19|20)\d\d([-_.]){_MONTH}\1{_DAY}"  # 2023-09-13, 2023_9_13
+    rf"|{_DAY}([-_.]){_MONTH}\2(?:19|20)?\d\d"  # 13-09-2023, 13.9.23
+    r"|(?:19|20)\d\d(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])"  # 20230913
+    r"|(?:0[1-9]|[12]\d|3[01])(?:0[1-9]|1[0-2])(?:19|20)\d\d)(?!\d)"  # 13092023
+)
+_WORD = re.compile(r"[^\W\d_]+")
+# Capitalised words that are common in export file names and no person's name.
+_SAFE_WORDS = frozenset(
+    """
+    aanbieder aanbieders aanlevering antwoord antwoorden archief backup bericht berichten bestand
+    bestanden concept data declaratie declaraties definitief download downloads export gemeente
+    gemeenten ggk ijw iwmo jeugd jeugdhulp jeugdwet jw kopie levering leveringen map nieuw oud
+    regio retour retouren start starts stop stops test toewijzing toewijzingen uitvoer verzoek
+    verzoeken week maand jaar kwartaal januari februari maart april mei juni juli augustus
+    september oktober november december jan feb mrt apr jun jul aug sep okt nov dec deel versie
+    xml csv zip tar gz tgz xz txz bz2 store thumbs desktop
+    """.split()
+)
+_MASKED: dict[tuple[str, bool], str] = {}
 
-    A corrupt archive is yielded as one file whose ``read`` raises :class:`Rejected`. Hidden
-    files and folders (names starting with ".") are skipped.
+
+def _mask_part(part: str, file_name: bool) -> str:
+    masked = _DATE.sub("<datum>", part)
+    masked = mask_bsn_like(masked)
+    if file_name:
+        masked = _WORD.sub(
+            lambda m: "<naam>"
+            if m[0][0].isupper()
+            and any(c.islower() for c in m[0][1:])
+            and m[0].lower() not in _SAFE_WORDS
+            else m[0],
+            masked,
+        )
+    if masked == part:
+        return part
+    tag = "~" + hashlib.sha256(part.encode("utf-8", "surrogateescape")).hexdigest()[:8]
+    stem, dot, suffix = masked.rpartition(".")
+    if dot and stem and suffix.isalnum() and len(suffix) <= 4:
+        return f"{stem}{tag}.{suffix}"
+    return masked + tag
+
+
+def mask_name(shown: str) -> str:
+    """Mask a display name for load reports, column ``bron`` and error messages.
+
+    In every folder, archive and member name a BSN-like number (see :func:`mask_bsn_like`)
+    becomes ``<bsn>`` and a date ``<datum>``; in file names (the last part, and an archive's
+    own name) also a capitalised word that may be a person's name becomes ``<naam>``. A masked
+    part gets ``~`` and the first 8 hex characters of the SHA-256 of its original text, so the
+    user can still find the file; folders and unmasked parts stay as they are.
+
+    Examples
+    --------
+    ``regio/999941033_Dijkstra_2023-09-13.xml`` -> ``regio/<bsn>_<naam>_<datum>~<hash>.xml``
+    """
+    parts = re.split(r"([/!])", shown)
+    out = []
+    for i, part in enumerate(parts):
+        if i % 2 or not part:
+            out.append(part)
+            continue
+        file_name = i == len(parts) - 1 or parts[i + 1] == "!"
+        key = (part, file_name)
+        masked = _MASKED.get(key)
+        if masked is None:
+            masked = _mask_part(part, file_name)
+            if len(_MASKED) < 100_000:
+                _MASKED[key] = masked
+        out.append(masked)
+    return "".join(out)
+
+
+def _valid_name(name: str) -> bool:
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:  # undecodable bytes in a file name come as surrogates
+        return False
+    return True
+
+
+def _displayable(name: str) -> str:
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+def _rejected(shown: str, signature: str, reason: str) -> SourceFile:
+    def fail() -> bytes:
+        raise Rejected(reason)
+
+    return SourceFile(mask_name(_displayable(shown)), signature, fail)
+
+
+def iter_sources(paths: list[Path], *, max_bytes: int | None = None) -> Iterator[SourceFile]:
+    """Yield every entry below ``paths`` (recursively, archives opened), in a stable order.
+
+    Each entry is a file to read or a rejected entry (``read`` raises :class:`Rejected`):
+    a dangling or looping symlink, a pipe or device, a hidden file or folder, a macOS helper
+    file, a name that is not valid UTF-8, an unsafe archive member (absolute or ``..``), a
+    file or member over ``max_bytes`` and a damaged archive. Archive members are streamed: a
+    tar is read in one pass and no member is read beyond the size limit.
 
     Parameters
     ----------
     paths : list of pathlib.Path
-        Files, folders, ``.zip`` or ``.tar(.gz/.xz)`` archives.
+        Files, folders, ``.zip`` or ``.tar(.gz/.xz/.bz2)`` archives.
+    max_bytes : int, optional
+        Largest file or archive member read (default ``config.MAX_FILE_MB`` MB).
 
     Yields
     ------
     SourceFile
+        ``name`` is masked (:func:`mask_name`), ``signature`` holds the real path.
+
+    Raises
+    ------
+    FileNotFoundError
+        If a given path does not exist (the message shows the masked name).
     """
+    limit = int(max_bytes or config.MAX_FILE_MB * 2**20)
     for root in paths:
         root = Path(root)
-        if not root.exists():
-            raise FileNotFoundError(f"Bron bestaat niet: {root}")
-        if not root.is_dir():
-            yield from _file_sources(str(root.resolve()), root.name)
-            continue
-        base = str(root.resolve())
-        for folder, dirs, names in os.walk(base):
-            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-            rel = os.path.relpath(folder, base)
-            shown_dir = mask_bsn_like(root.name if rel == "." else f"{root.name}/{rel}")
-            for name in sorted(names):
-                if name.startswith("."):
-                    continue
-                path = f"{folder}/{name}"
-                if name.lower().endswith(ARCHIVE_SUFFIXES):
-                    yield from _file_sources(path, f"{shown_dir}/{name}")
-                else:  # the common case, kept lean: one stat, no generator per file
-                    stat = os.stat(path)
-                    yield SourceFile(
-                        f"{shown_dir}/{mask_bsn_like(name)}",
-                        f"{path}|{stat.st_size}|{stat.st_mtime_ns}",
-                        partial(_read, path),
-                    )
+        path = os.path.abspath(root)
+        if not os.path.lexists(path):
+            raise FileNotFoundError(f"Bron bestaat niet: {mask_name(_displayable(str(root)))}")
+        yield from _entry(path, root.name or path, limit, frozenset())
 
 
-def _read(path: str) -> bytes:
-    fd = os.open(path, os.O_RDONLY)  # no buffered file object: many small files
+def _entry(path: str, shown: str, limit: int, ancestors: frozenset) -> Iterator[SourceFile]:
+    """Yield the sources of one folder entry (a file, a folder, or a rejected entry)."""
+    name = os.path.basename(path)
+    if not _valid_name(name):
+        yield _rejected(shown, f"{path}|-", NAME_REASON)
+        return
     try:
-        parts = []
-        while chunk := os.read(fd, 1 << 20):
+        st = os.stat(path)
+    except OSError as exc:
+        if os.path.islink(path):
+            reason = DANGLING_REASON if isinstance(exc, FileNotFoundError) else LOOP_REASON
+        else:
+            reason = f"bestand niet te lezen ({type(exc).__name__})"
+        yield _rejected(shown, f"{path}|-", reason)
+        return
+    if stat.S_ISDIR(st.st_mode):
+        yield from _folder(path, shown, st, limit, ancestors)
+    elif not stat.S_ISREG(st.st_mode):
+        yield _rejected(shown, f"{path}|-", SPECIAL_REASON)
+    else:
+        yield from _file_sources(path, shown, st, limit)
+
+
+def _folder(
+    path: str, shown: str, st: os.stat_result, limit: int, ancestors: frozenset
+) -> Iterator[SourceFile]:
+    key = (st.st_dev, st.st_ino)
+    if key in ancestors:
+        yield _rejected(shown, f"{path}|-", DIR_LOOP_REASON)
+        return
+    try:
+        names = sorted(os.listdir(path))
+    except OSError as exc:
+        yield _rejected(shown, f"{path}|-", f"map niet te lezen ({type(exc).__name__})")
+        return
+    inner = ancestors | {key}
+    for name in names:
+        child, child_shown = f"{path}/{name}", f"{shown}/{name}"
+        if name == "__MACOSX" or name.startswith("._"):
+            yield _rejected(child_shown, f"{child}|-", MACOS_REASON)
+        elif name.startswith("."):
+            yield _rejected(child_shown, f"{child}|-", HIDDEN_REASON)
+        else:
+            yield from _entry(child, child_shown, limit, inner)
+
+
+def _read(path: str, limit: int) -> bytes:
+    # O_NONBLOCK: a pipe put in place of the file after the walk must not hang the run
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise Rejected(SPECIAL_REASON)
+        if st.st_size > limit:
+            raise Rejected(too_large_reason(limit))
+        parts, size = [], 0
+        while size <= limit and (chunk := os.read(fd, 1 << 20)):
             parts.append(chunk)
+            size += len(chunk)
+        if size > limit:  # grew while being read
+            raise Rejected(too_large_reason(limit))
         return b"".join(parts)
     finally:
         os.close(fd)
 
 
-def _file_sources(path: str, shown: str) -> Iterator[SourceFile]:
-    stat = os.stat(path)
-    sig = f"{path}|{stat.st_size}|{stat.st_mtime_ns}"
+def _file_sources(path: str, shown: str, st: os.stat_result, limit: int) -> Iterator[SourceFile]:
+    sig = f"{path}|{st.st_size}|{st.st_mtime_ns}"
     if not path.lower().endswith(ARCHIVE_SUFFIXES):
-        yield SourceFile(mask_bsn_like(shown), sig, partial(_read, path))
-        return
-    try:
-        if path.lower().endswith(".zip"):
-            yield from _zip_members(Path(path), shown, sig)
+        if st.st_size > limit:
+            yield _rejected(shown, sig, too_large_reason(limit))
         else:
-            yield from _tar_members(Path(path), shown, sig)
-    except (
-        zipfile.BadZipFile,
-        tarfile.TarError,
-        EOFError,
-        OSError,
-        ValueError,
-        lzma.LZMAError,
-        zlib.error,
-    ) as exc:
+            yield SourceFile(mask_name(shown), sig, partial(_read, path, limit))
+        return
+    yield from _archive_sources(path, shown, sig, limit, 1)
+
+
+def _archive_sources(
+    source: str | bytes, shown: str, sig: str, limit: int, depth: int
+) -> Iterator[SourceFile]:
+    """Yield the members of an archive (a path, or the bytes of an archive inside another).
+
+    A damaged archive adds one rejected entry after the members read before the damage.
+    """
+    name = shown.rsplit("!", 1)[-1].lower()
+    try:
+        if name.endswith(".zip"):
+            yield from _zip_members(source, shown, sig, limit, depth)
+        else:
+            yield from _tar_members(source, shown, sig, limit, depth)
+    except _UNREADABLE as exc:
         reason = f"beschadigd of onleesbaar archief ({type(exc).__name__})"
-
-        def fail(reason: str = reason) -> bytes:
-            raise Rejected(reason)
-
-        yield SourceFile(mask_bsn_like(shown), sig, fail)
+        yield _rejected(shown, f"{sig}|beschadigd", reason)
 
 
-def _zip_members(path: Path, shown: str, sig: str) -> Iterator[SourceFile]:
-    with zipfile.ZipFile(path) as zf:
-        infos = sorted((i for i in zf.infolist() if not i.is_dir()), key=lambda i: i.filename)
-    for info in infos:
-        if any(part.startswith(".") or part == "__MACOSX" for part in info.filename.split("/")):
-            continue
+def _member_check(name: str) -> tuple[str, str | None]:
+    """Return the member's clean relative name and the reason to reject it (or None)."""
+    raw = name.replace("\\", "/")
+    if raw.startswith("/") or re.match(r"[A-Za-z]:", raw):
+        return raw, ABSOLUTE_REASON
+    parts = [p for p in raw.split("/") if p not in ("", ".")]
+    clean = "/".join(parts)
+    if ".." in parts:
+        return raw, PARENT_REASON
+    if not _valid_name(clean):
+        return clean, NAME_REASON
+    if any(p == "__MACOSX" or p.startswith("._") for p in parts):
+        return clean, MACOS_REASON
+    if any(p.startswith(".") for p in parts):
+        return clean, HIDDEN_REASON
+    return clean, None
 
-        def read(info: zipfile.ZipInfo = info) -> bytes:
-            # A member can be damaged while the archive's directory is intact (CRC, deflate data),
-            # encrypted or packed with an unsupported method: reject that one file, not the run.
-            try:
-                with zipfile.ZipFile(path) as zf:
-                    return zf.read(info)
-            except (
-                zipfile.BadZipFile,
-                zlib.error,
-                EOFError,
-                RuntimeError,
-                NotImplementedError,
-            ) as exc:
-                reason = f"beschadigd of onleesbaar bestand in archief ({type(exc).__name__})"
-                raise Rejected(reason) from None
 
-        yield SourceFile(
-            mask_bsn_like(f"{shown}!{info.filename}"),
-            f"{sig}!{info.filename}|{info.CRC}|{info.file_size}",
-            read,
+def _bounded(stream, limit: int) -> bytes:
+    data = stream.read(limit + 1)
+    if len(data) > limit:
+        raise Rejected(too_large_reason(limit))
+    return data
+
+
+def _member_sources(
+    data_of: Callable[[], bytes], shown: str, sig: str, size: int, limit: int, depth: int
+) -> Iterator[SourceFile]:
+    """One regular archive member: a source, a nested archive's members, or a rejection."""
+    if size > limit:
+        yield _rejected(shown, sig, too_large_reason(limit))
+    elif shown.lower().endswith(ARCHIVE_SUFFIXES):
+        if depth >= MAX_NESTING:
+            yield _rejected(shown, sig, NESTED_REASON)
+            return
+        try:
+            data = data_of()
+        except Rejected as exc:
+            yield _rejected(shown, sig, exc.reason)
+            return
+        yield from _archive_sources(data, shown, sig, limit, depth + 1)
+    else:
+        yield SourceFile(mask_name(shown), sig, data_of)
+
+
+def _zip_members(
+    source: str | bytes, shown: str, sig: str, limit: int, depth: int
+) -> Iterator[SourceFile]:
+    def open_zip() -> zipfile.ZipFile:
+        return zipfile.ZipFile(source if isinstance(source, str) else io.BytesIO(source))
+
+    state = {"zip": open_zip()}
+    try:
+        infos = sorted(
+            (i for i in state["zip"].infolist() if not i.is_dir()), key=lambda i: i.filename
         )
+        for info in infos:
+            member, reason = _member_check(info.filename)
+            member_shown = f"{shown}!{member}"
+            member_sig = f"{sig}!{info.filename}|{info.CRC}|{info.file_size}"
+            if reason is not None:
+                yield _rejected(member_shown, member_sig, reason)
+                continue
+
+            def read(info: zipfile.ZipInfo = info) -> bytes:
+                # A member can be damaged while the archive's directory is intact (CRC, deflate
+                # data), encrypted or packed with an unsupported method: reject that one file.
+                try:
+                    zf = state["zip"] or open_zip()
+                    try:
+                        with zf.open(info) as stream:
+                            return _bounded(stream, limit)
+                    finally:
+                        if zf is not state["zip"]:
+                            zf.close()
+                except _UNREADABLE as exc:
+                    reason = f"beschadigd of onleesbaar bestand in archief ({type(exc).__name__})"
+                    raise Rejected(reason) from None
+
+            yield from _member_sources(read, member_shown, member_sig, info.file_size, limit, depth)
+    finally:
+        state["zip"].close()
+        state["zip"] = None
 
 
-def _tar_members(path: Path, shown: str, sig: str) -> Iterator[SourceFile]:
-    # Read the whole archive once: tar (xz/gz) has no random access worth using.
-    with tarfile.open(path) as tf:
-        members = [(m.name, tf.extractfile(m).read()) for m in tf.getmembers() if m.isfile()]
-    for name, data in sorted(members):
-        if any(part.startswith(".") for part in name.split("/")):
-            continue
-        yield SourceFile(
-            mask_bsn_like(f"{shown}!{name}"),
-            f"{sig}!{name}|{len(data)}",
-            lambda data=data: data,
+def _tar_members(
+    source: str | bytes, shown: str, sig: str, limit: int, depth: int
+) -> Iterator[SourceFile]:
+    # Stream mode: one pass over the (compressed) archive, one member in memory at a time.
+    # The decompressing file objects raise EOFError on a truncated archive (tarfile's own
+    # stream decompression would end in silence).
+    def open_tar() -> contextlib.ExitStack:
+        stack = contextlib.ExitStack()
+        raw = stack.enter_context(
+            open(source, "rb") if isinstance(source, str) else io.BytesIO(source)  # noqa: SIM115
         )
+        head = raw.read(6)
+        raw.seek(0)
+        if head[:2] == b"\x1f\x8b":
+            raw = stack.enter_context(gzip.GzipFile(fileobj=raw))
+        elif head[:3] == b"BZh":
+            raw = stack.enter_context(bz2.BZ2File(raw))
+        elif head == b"\xfd7zXZ\x00":
+            raw = stack.enter_context(lzma.LZMAFile(raw))
+        stack.tar = stack.enter_context(tarfile.open(fileobj=raw, mode="r|"))
+        return stack
+
+    state: dict = {"current": None}
+    with open_tar() as opened:
+        tf = opened.tar
+        for info in tf:
+            if info.isdir():
+                continue
+            member, reason = _member_check(info.name)
+            member_shown = f"{shown}!{member}"
+            member_sig = f"{sig}!{info.name}|{info.size}|{info.mtime}"
+            if reason is None and not info.isfile():
+                reason = LINK_MEMBER_REASON if info.issym() or info.islnk() else SPECIAL_REASON
+            if reason is not None:
+                yield _rejected(member_shown, member_sig, reason)
+                continue
+            state["current"] = info
+
+            def read(info: tarfile.TarInfo = info) -> bytes:
+                try:
+                    if state["current"] is info:  # the stream stands at this member
+                        return _bounded(tf.extractfile(info), limit)
+                    with open_tar() as again:  # read after the walk moved on: find it again
+                        for other in again.tar:
+                            if other.offset == info.offset:
+                                return _bounded(again.tar.extractfile(other), limit)
+                    raise EOFError
+                except _UNREADABLE as exc:
+                    reason = f"beschadigd of onleesbaar bestand in archief ({type(exc).__name__})"
+                    raise Rejected(reason) from None
+
+            yield from _member_sources(read, member_shown, member_sig, info.size, limit, depth)
+            state["current"] = None
 
 
 # --------------------------------------------------------------------------------------------
@@ -486,11 +786,19 @@ def _parse_root(data: bytes) -> etree._Element:
         raise Rejected(f"XML is beschadigd ({scrub(text)})") from None
 
 
-def _find_messages(root: etree._Element) -> list[etree._Element]:
-    if IJW_NS.match(root.tag):
+def _find_messages(root: etree._Element, depth: int = 0) -> list[etree._Element]:
+    """Return the iJw 3.2 messages in a document: the root, messages inside a wrapper written
+    out as XML, or messages carried base64-encoded in a StUF-GGk envelope.
+
+    Raises :class:`Rejected` when there is none, or when any message is of another standard,
+    version or unknown type (the file is then rejected as a whole).
+    """
+    if _is_bericht(root.tag):
         candidates = [root]
-    else:  # a transport wrapper (e.g. a StUF envelope): look for iJw messages inside
-        candidates = [el for el in root.iter("{*}Bericht") if IJW_NS.match(el.tag)]
+    else:  # a transport wrapper (e.g. a StUF envelope): look for messages inside
+        candidates = [el for el in root.iter("{*}Bericht") if _is_bericht(el.tag)]
+        if not candidates:
+            candidates = _envelope_messages(root, depth)
     if not candidates:
         ns = etree.QName(root).namespace or "geen"
         raise Rejected(
@@ -499,18 +807,96 @@ def _find_messages(root: etree._Element) -> list[etree._Element]:
     schema = load_schema()
     for el in candidates:
         m = IJW_NS.match(el.tag)
-        domein, versie, soort, nr = m["domein"], m["versie"], m["soort"], m["nr"]
-        if domein != "ijw" or soort != "jw":
+        if m is None or m["domein"] != "ijw" or m["soort"] != "jw":
+            raise Rejected(_other_standard(el.tag))
+        if m["versie"] != "3_2":
             raise Rejected(
-                f"bericht uit een andere standaard ({domein} {soort}{nr}); de kit leest alleen iJw"
+                f"iJw-versie {m['versie'].replace('_', '.')} wordt niet ondersteund; "
+                "de kit leest alleen iJw 3.2"
             )
-        if versie != "3_2":
-            raise Rejected(
-                f"iJw-versie {versie.replace('_', '.')} wordt niet ondersteund; de kit leest alleen iJw 3.2"
-            )
-        if nr not in schema.berichten:
-            raise Rejected(f"onbekende berichtsoort JW{nr}")
+        if m["nr"] not in schema.berichten:
+            raise Rejected(f"onbekende berichtsoort JW{m['nr']}")
     return candidates
+
+
+def _is_bericht(tag) -> bool:
+    return type(tag) is str and ISTANDAARD_NS.match(tag) is not None
+
+
+def _other_standard(tag: str) -> str:
+    """Dutch reason for a message of another iStandaard or version, naming both."""
+    rest = ISTANDAARD_NS.match(tag)["rest"].lower()
+    domein = re.search(r"(?:^|/)(i[a-z]+)(?:/|$)", rest)
+    versie = re.search(r"(?:^|/)v?(\d+)[_.](\d+)(?:/|$)", rest)
+    nummer = re.search(r"(?:^|/)([a-z]+)(\d{3})(?:/|$)", rest)
+    name = STANDARD_NAMES.get(domein[1], domein[1]) if domein else "onbekende standaard"
+    if versie:
+        name += f" {versie[1]}.{versie[2]}"
+    if nummer:
+        name += f", bericht {nummer[1].upper()}{nummer[2]}"
+    if domein and domein[1] == "ijw" and versie:  # iJw, but another version
+        return (
+            f"iJw-versie {versie[1]}.{versie[2]} wordt niet ondersteund; de kit leest alleen iJw 3.2"
+        )
+    return f"bericht uit een andere standaard ({name}); de kit leest alleen iJw 3.2"
+
+
+def _envelope_messages(root: etree._Element, depth: int) -> list[etree._Element]:
+    """Messages carried base64-encoded in a StUF-GGk envelope (ggk0210 and ggk0310)."""
+    found: list[etree._Element] = []
+    text_files = 0
+    for el in root.iter(*ENVELOPE_PAYLOADS):
+        text = el.text
+        if len(el) or not text or not text.strip():  # a container, not a payload
+            continue
+        if etree.QName(el).localname == "tekstBestand":
+            text_files += 1
+            continue
+        if depth >= _MAX_NESTING:
+            raise Rejected("StUF-envelop: te veel enveloppen in elkaar")
+        content_type = next((v for k, v in el.attrib.items() if k.endswith("contentType")), None)
+        try:
+            data = base64.b64decode("".join(text.split()).encode("ascii"), validate=True)
+        except (binascii.Error, UnicodeEncodeError, ValueError):
+            raise Rejected(
+                f"StUF-envelop: de inhoud van {etree.QName(el).localname} is geen geldige base64"
+            ) from None
+        try:
+            inner = _parse_root(data)
+        except Rejected as exc:
+            about = f" (contentType {scrub(content_type)})" if content_type else ""
+            raise Rejected(f"StUF-envelop{about}: het ingepakte bestand: {exc.reason}") from None
+        found.extend(_find_messages(inner, depth + 1))
+    if not found and text_files:
+        raise Rejected(
+            "StUF-envelop met een tekstbestand (tekstBestand), geen iJw-bericht (xmlBestand)"
+        )
+    return found
+
+
+# Dutch phrases for the libxml2 schema errors met most (type_name of the error).
+XSD_ERRORS = {
+    "SCHEMAV_ELEMENT_CONTENT": "element staat niet op deze plaats of ontbreekt",
+    "SCHEMAV_CVC_COMPLEX_TYPE_2_4": "verplicht element ontbreekt of element staat niet op deze plaats",
+    "SCHEMAV_CVC_COMPLEX_TYPE_2_3": "tekst staat waar alleen elementen mogen staan",
+    "SCHEMAV_CVC_COMPLEX_TYPE_2_1": "element moet leeg zijn",
+    "SCHEMAV_CVC_COMPLEX_TYPE_3_2_1": "attribuut is hier niet toegestaan",
+    "SCHEMAV_CVC_COMPLEX_TYPE_4": "verplicht attribuut ontbreekt",
+    "SCHEMAV_CVC_DATATYPE_VALID_1_2_1": "waarde heeft niet het juiste type (datum, getal, ...)",
+    "SCHEMAV_CVC_PATTERN_VALID": "waarde heeft niet het voorgeschreven formaat",
+    "SCHEMAV_CVC_ENUMERATION_VALID": "code staat niet in de codelijst",
+    "SCHEMAV_CVC_LENGTH_VALID": "waarde heeft niet de voorgeschreven lengte",
+    "SCHEMAV_CVC_MINLENGTH_VALID": "waarde is te kort",
+    "SCHEMAV_CVC_MAXLENGTH_VALID": "waarde is te lang",
+    "SCHEMAV_CVC_MININCLUSIVE_VALID": "waarde is te klein",
+    "SCHEMAV_CVC_MAXINCLUSIVE_VALID": "waarde is te groot",
+    "SCHEMAV_CVC_TOTALDIGITS_VALID": "getal heeft te veel cijfers",
+    "SCHEMAV_CVC_FRACTIONDIGITS_VALID": "getal heeft te veel decimalen",
+    "SCHEMAV_CVC_ELT_1": "hoofdelement is niet bekend in het schema",
+    "SCHEMAV_CVC_TYPE_3_1_2": "element mag geen kindelementen hebben",
+    "SCHEMAV_CVC_IDC": "waarde is niet uniek of verwijst naar niets",
+}
+_EXPECTED = re.compile(r"Expected is(?: one of)? \( ?([^)]*?) ?\)")
 
 
 def _validate(bericht: etree._Element, schemas: dict[str, etree.XMLSchema]) -> bool:
@@ -518,14 +904,58 @@ def _validate(bericht: etree._Element, schemas: dict[str, etree.XMLSchema]) -> b
     xsd = schemas.get(ns)
     if xsd is None:
         return False
-    if not xsd.validate(
-        etree.ElementTree(bericht) if bericht.getparent() is None else _detached(bericht)
-    ):
-        err = xsd.error_log.last_error
-        raise Rejected(
-            f"voldoet niet aan de XSD: {err.type_name} bij {scrub(err.path or '?')} (regel {err.line})"
-        )
+    doc = etree.ElementTree(bericht) if bericht.getparent() is None else _detached(bericht)
+    if not xsd.validate(doc):
+        raise Rejected(xsd_reason(xsd.error_log, doc))
     return True
+
+
+def xsd_reason(error_log, doc: etree._ElementTree | None = None) -> str:
+    """Dutch reason for a failed validation: the FIRST error, a phrase, the place; no values.
+
+    Parameters
+    ----------
+    error_log : lxml.etree._ListErrorLog
+        ``XMLSchema.error_log`` after a failed ``validate``.
+    doc : lxml.etree._ElementTree, optional
+        The validated document, to name the element's path by local names.
+
+    Returns
+    -------
+    str
+        E.g. ``voldoet niet aan de XSD: element staat niet op deze plaats of ontbreekt (verwacht:
+        Bsn) bij /Bericht/Client/Geboortedatum (regel 12; SCHEMAV_ELEMENT_CONTENT), en 1 andere
+        fout``.
+    """
+    errors = list(error_log)
+    first = errors[0]
+    phrase = XSD_ERRORS.get(first.type_name, "schemafout")
+    expected = _EXPECTED.search(first.message or "")
+    if expected:  # element names only (the message may quote a value)
+        names = [n.rsplit("}", 1)[-1] for n in expected[1].split(",")]
+        phrase += f" (verwacht: {', '.join(n.strip() for n in names if n.strip())})"
+    path = _error_path(first, doc)
+    reason = (
+        f"voldoet niet aan de XSD: {phrase} bij {scrub(path)} "
+        f"(regel {first.line}; {first.type_name})"
+    )
+    if len(errors) > 1:
+        more = len(errors) - 1
+        reason += f", en {more} andere fout{'en' if more > 1 else ''}"
+    return reason
+
+
+def _error_path(error, doc: etree._ElementTree | None) -> str:
+    """Path of local names to the element an error is about (libxml gives ``/*/*[1]``)."""
+    named = re.match(r"Element '(?:\{[^}]*\})?([^']+)'", error.message or "")
+    if doc is not None and named:
+        for el in doc.iter():
+            if el.sourceline == error.line and _local(el.tag) == named[1]:
+                parts = [_local(a.tag) for a in reversed(list(el.iterancestors()))]
+                return "/" + "/".join([*parts, _local(el.tag)])
+    if named:
+        return f"element {named[1]}"
+    return re.sub(r"\w+:", "", error.path or "?")
 
 
 def _detached(el: etree._Element) -> etree._ElementTree:
@@ -800,7 +1230,9 @@ def load_xsds(folder: Path) -> dict[str, etree.XMLSchema]:
     Raises
     ------
     ValueError
-        If the folder holds no message schema or a schema does not compile.
+        If the folder holds no message schema, a schema imports a file that is not there (named,
+        with the file of the same name in other letter case when there is one), or a schema does
+        not compile.
     """
     schemas = {}
     for path in sorted(Path(folder).glob("*.xsd")):
@@ -811,6 +1243,7 @@ def load_xsds(folder: Path) -> dict[str, etree.XMLSchema]:
         target = doc.getroot().get("targetNamespace", "")
         if not re.search(r"/jw\d{3}/schema$", target):
             continue
+        _check_imports(path, doc)
         try:
             schemas[target] = etree.XMLSchema(doc)
         except etree.XMLSchemaParseError as exc:
@@ -818,3 +1251,38 @@ def load_xsds(folder: Path) -> dict[str, etree.XMLSchema]:
     if not schemas:
         raise ValueError(f"Geen iJw-berichtschema's (jw3NN) gevonden in {folder}")
     return schemas
+
+
+def _check_imports(path: Path, doc: etree._ElementTree, seen: set | None = None) -> None:
+    """Raise a Dutch ``ValueError`` naming an imported or included schema file that is missing."""
+    seen = set() if seen is None else seen
+    for ref in doc.getroot().iterfind("{http://www.w3.org/2001/XMLSchema}*[@schemaLocation]"):
+        location = ref.get("schemaLocation")
+        if "://" in location:
+            continue  # a URL: never fetched (no network); libxml2 reports it
+        target = (path.parent / location).resolve()
+        if target in seen:
+            continue
+        seen.add(target)
+        if not target.is_file():
+            same = [
+                p.name
+                for p in (target.parent.iterdir() if target.parent.is_dir() else ())
+                if p.name.lower() == target.name.lower()
+            ]
+            hint = (
+                f"; er staat wel {same[0]}: hernoem dat bestand naar {target.name} "
+                "(of zet er een kopie met die naam naast)"
+                if same
+                else "; zet het bij de andere XSD's"
+            )
+            raise ValueError(
+                f"XSD {path.name} importeert {location}, maar dat bestand ontbreekt in "
+                f"{target.parent}{hint}"
+            )
+        try:
+            _check_imports(target, etree.parse(str(target)), seen)
+        except etree.XMLSyntaxError as exc:
+            raise ValueError(
+                f"XSD {target.name} is geen leesbare XML: {scrub(str(exc))}"
+            ) from None

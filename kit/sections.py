@@ -28,7 +28,7 @@ from kit.checks import (
     quickscan_tables,
 )
 from kit.checks.patterns import provider_patterns
-from kit.privacy import Totals, suppress_small_cells
+from kit.privacy import Totals, round_counts, suppress_small_cells
 from kit.store import read_meta
 
 SEVERITY_WEIGHT = {"fout": 3, "waarschuwing": 2, "signaal": 1}
@@ -233,7 +233,8 @@ def verdict_text(
     worst = scores[(scores["berichttype"] != "totaal") & (scores["n"] >= threshold)]
     worst = worst.sort_values("pct_betrouwbaar").head(1)
     text = (
-        f"**{total['pct_betrouwbaar']:.0f}% van de {int(total['n']):,} berichtregels is "
+        f"**{total['pct_betrouwbaar']:.0f}% van de {_rounded(total['n'], threshold):,.0f} "
+        "berichtregels is "
         f"betrouwbaar**: ze doorstaan alle controles met ernst *fout* of *waarschuwing*."
     ).replace(",", ".")
     if len(worst):
@@ -247,7 +248,10 @@ def verdict_text(
     if len(top):
         text += (
             " De meeste afwijkingen: "
-            + "; ".join(f"{name} ({int(n):,}×)".replace(",", ".") for name, n in top.items())
+            + "; ".join(
+                f"{name} ({_rounded(n, threshold):,.0f}×)".replace(",", ".")
+                for name, n in top.items()
+            )
             + "."
         )
     return text
@@ -618,6 +622,12 @@ def incidence(ctx: DefinitiesContext, *, max_dagen: int = 365) -> None:
     display(charts.incidence_chart(data, max_dagen=max_dagen))
 
 
+def _event_nl(event: wt.Event) -> str:
+    """``Begindatum (305)``: the field and message of a start or stop event."""
+    name = event.field or event.column
+    return f"{name} ({event.message})" if event.message else name
+
+
 def definition_text(
     definition: wt.WaitDefinition,
     summary_row: pd.Series,
@@ -667,6 +677,13 @@ def definition_text(
             f" {_nl(r['pct_nul_dagen'], decimals=1)}% van de gestarte trajecten heeft 0 dagen."
         )
     text.append(numbers)
+    negative = r.get("n_negatief_nul", 0)
+    if pd.isna(negative) or negative > 0:
+        text.append(
+            f"Bij {_count(negative, threshold)} trajecten ligt de {_event_nl(definition.stop)} "
+            f"vóór de {_event_nl(definition.start)}: die tellen mee als 0 dagen (gestart "
+            "zonder te wachten), niet als fout weggelaten."
+        )
     out = reconciliation[(reconciliation["stap"] == "uit") & ~reconciliation["n"].eq(0)]
     out = out[~out["reden"].isin([wt.OUT_FILTER, wt.OUT_WINDOW, wt.OUT_START_AFTER])]
     if len(out):
@@ -1055,18 +1072,25 @@ def _months_nl(months: list[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " en " + names[-1]
 
 
+def _rounded(value: float, threshold: int) -> float:
+    """A count as it is published: rounded (see :func:`kit.privacy.round_counts`)."""
+    return float(round_counts(pd.Series([value], dtype=float), threshold=threshold).iloc[0])
+
+
 def _n(value: float, threshold: int) -> str:
-    """A count in Dutch, or ``minder dan N`` when it is small (0 stays 0)."""
+    """A count in Dutch, rounded, or ``minder dan N`` when it is small (0 stays 0)."""
     if pd.isna(value):
         return "onbekend"
-    return f"minder dan {threshold}" if 0 < value < threshold else _nl(float(value))
+    if 0 < value < threshold:
+        return f"minder dan {threshold}"
+    return _nl(_rounded(value, threshold))
 
 
 def _region_series(ctx: TrendsContext, reeksen: list[str], *, eenheid: str = trends.REGIO):
     s = ctx.series
     niveau = "regio" if eenheid == trends.REGIO else "gemeente"
     s = s[(s["niveau"] == niveau) & (s["eenheid"] == eenheid) & s["reeks"].isin(reeksen)]
-    safe = suppress_small_cells(s, ["n"], threshold=ctx.threshold, derived={"waarde": ["n"]})
+    safe = trends.SERIES_PROTECTION.apply(s, ctx.threshold)
     return safe.assign(label=safe["reeks"].map(trends.series_label))
 
 
@@ -1097,8 +1121,8 @@ def headline_text(series: pd.DataFrame, *, threshold: int) -> str:
     )
     year_ago = str(pd.Period(last, "M") - 12)
     if year_ago in wide.index and row["wachtlijst"] >= threshold:
-        before = wide.loc[year_ago, "wachtlijst"]
-        change = row["wachtlijst"] - before
+        before = _rounded(wide.loc[year_ago, "wachtlijst"], threshold)
+        change = _rounded(row["wachtlijst"], threshold) - before
         if before >= threshold and change != 0:
             word = "meer" if change > 0 else "minder"
             text += (
@@ -1188,7 +1212,9 @@ def spc_text(spc: pd.DataFrame, label: str, *, baseline: tuple[str, str] | None 
 def safe_spc(spc: pd.DataFrame, *, threshold: int) -> pd.DataFrame:
     """An SPC frame with each month that rests on a small count blanked and not judged."""
     judged = ["waarde", "regels", "oordeel", "bijzonder"]
-    safe = suppress_small_cells(spc, ["n"], threshold=threshold, derived={c: ["n"] for c in judged})
+    safe = suppress_small_cells(
+        spc, ["n"], threshold=threshold, derived={c: ["n"] for c in judged}, same={"waarde": "n"}
+    )
     return safe.assign(bijzonder=safe["bijzonder"].astype("boolean").fillna(False).astype(bool))
 
 
@@ -1270,12 +1296,7 @@ def trends_funnels(ctx: TrendsContext) -> None:
             part = f[(f["indicator"] == indicator) & (f["niveau"] == unit)]
             if part.empty:
                 continue
-            safe = suppress_small_cells(
-                part,
-                ["x", "n"],
-                threshold=ctx.threshold,
-                derived={"pct": ["x", "n"], "beoordeling": ["x", "n"]},
-            )
+            safe = trends.FUNNEL_PROTECTION.apply(part, ctx.threshold)
             lines = trends.funnel_lines(part["doel_pct"].iloc[0], part["n"].max())
             panels.append(charts.funnel_chart(safe, lines, title=f"per {unit}"))
             text = funnel_text(
@@ -1299,13 +1320,7 @@ def trends_per_gemeente(ctx: TrendsContext) -> None:
         name = f"{reeks}_per_1000" if rates else reeks
         # suppressed together with the region total, which the other charts show
         part = s[s["niveau"].isin(["regio", "gemeente"]) & (s["reeks"] == name)]
-        safe = suppress_small_cells(
-            part,
-            ["n"],
-            threshold=ctx.threshold,
-            derived={"waarde": ["n"]},
-            totals=trends.SERIES_TOTALS,
-        )
+        safe = trends.SERIES_PROTECTION.apply(part, ctx.threshold)
         safe = safe[safe["niveau"] == "gemeente"]
         display(
             charts.small_multiples(
@@ -1413,8 +1428,10 @@ def trends_wachtrij(ctx: TrendsContext) -> None:
         "herstelcapaciteit_per_week": ["n_instroom", "wachtlijst"],
     }
     table = q.copy()
+    # a rate per week over 52 weeks with 2 decimals would give its count back exactly: one
+    # decimal (as coarse as the rounding of counts), the target size in whole trajecten
     for col in derived:
-        table[col] = table[col].astype(float).round(2)
+        table[col] = table[col].astype(float).round(0 if col == "doel_wachtlijst" else 1)
     table["wachtlijst_te_groot"] = table["wachtlijst_te_groot"].map({True: "ja", False: "nee"})
     derived["wachtlijst_te_groot"] = ["n_instroom", "wachtlijst"]
     table = shown(table, counts, derived, threshold=ctx.threshold)
@@ -1524,14 +1541,12 @@ def trends_stock_flow(ctx: TrendsContext) -> None:
     """Section: stock-flow reconciliation, Little's-law band and provisional months."""
     r = ctx.result
     stroom = r.stroom[(r.stroom["niveau"] == "regio") & (r.stroom["maand"] >= ctx.van)]
-    counts = ["wachtlijst_begin", "instroom", "gestart", "ingetrokken", "wachtlijst_eind"]
-    counts += ["verschil"]
-    safe = suppress_small_cells(stroom, counts, threshold=ctx.threshold)
-    display(charts.gap_bars(safe))
-    table = shown(stroom.tail(12), counts, {"verwacht": counts[:4]}, threshold=ctx.threshold)
+    protection = trends.STOCK_FLOW_PROTECTION
+    display(charts.gap_bars(protection.apply(stroom, ctx.threshold)))
+    table = shown(stroom.tail(12), list(protection.counts), threshold=ctx.threshold)
     display(
         _table(
-            table[["maand", *counts[:4], "verwacht", "wachtlijst_eind", "verschil"]].rename(
+            table[["maand", *protection.counts]].rename(
                 columns={
                     "maand": "Maand",
                     "wachtlijst_begin": "Wachtlijst begin",
@@ -1546,13 +1561,7 @@ def trends_stock_flow(ctx: TrendsContext) -> None:
         )
     )
     little = r.little[(r.little["niveau"] == "regio") & (r.little["maand"] >= ctx.van)]
-    safe_little = suppress_small_cells(
-        little,
-        ["wachtlijst", "n_instroom", "n_uit"],
-        threshold=ctx.threshold,
-        derived={c: ["n_instroom", "n_uit"] for c in ("schatting", "band_laag", "band_hoog")},
-    )
-    display(charts.little_band(safe_little))
+    display(charts.little_band(trends.LITTLE_PROTECTION.apply(little, ctx.threshold)))
     months = sorted(r.series["maand"].unique())[-4:]
     compl = r.volledigheid[r.volledigheid["maand"].isin(months)]
     pivot = (

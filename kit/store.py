@@ -14,11 +14,14 @@ DuckDB, Polars and Spark read a table directly, e.g. ``SELECT * FROM 'STORE/toew
 from __future__ import annotations
 
 import codecs
+import collections
+import contextlib
 import hashlib
 import json
 import multiprocessing
+import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -37,6 +40,7 @@ from kit.read_xml import Rejected, SourceFile, load_schema, load_xsds, parse_byt
 
 STORE_FORMAT = 1
 META_FILE = "kit-store.json"
+LOCK_FILE = ".kit-store.lock"
 FILES_TABLE = "bestanden"
 LOADED, REJECTED, KNOWN = "ingelezen", "afgewezen", "al_ingelezen"
 REPORT_COLUMNS = ["berichttype", "Afzender", "Dagtekening", "xsd_gevalideerd"]
@@ -174,7 +178,12 @@ def _arrow_schema(columns: dict[str, str]) -> pa.Schema:
 
 def _write(table: pa.Table, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    pq.write_table(table, path, compression="zstd")
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")  # not matched by *.parquet
+    try:
+        pq.write_table(table, tmp, compression="zstd")
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def read_table(store: Path, table: str, columns: list[str] | None = None) -> pd.DataFrame:
@@ -208,14 +217,135 @@ def read_table(store: Path, table: str, columns: list[str] | None = None) -> pd.
 
 
 def read_meta(store: Path) -> dict:
-    """Return the store's metadata, or an empty skeleton for a new store."""
+    """Return the store's metadata, or an empty skeleton for a new store.
+
+    Raises
+    ------
+    StoreError
+        When ``kit-store.json`` is damaged (empty, not JSON, missing fields; the message says how
+        to recover) or written by a newer kit.
+    """
     path = Path(store) / META_FILE
     if not path.exists():
         return {"formaat": STORE_FORMAT, "sleutel": None, "inleesrondes": []}
-    meta = json.loads(path.read_text(encoding="utf-8"))
+    try:
+        meta = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(meta, dict) or not isinstance(meta["inleesrondes"], list):
+            raise ValueError
+    except (ValueError, KeyError, UnicodeDecodeError):
+        raise StoreError(
+            f"{META_FILE} in de store {store} is beschadigd (leeg of geen geldige JSON). De "
+            "ingelezen tabellen zijn niet aangetast. Herstel met: python -m kit inlezen "
+            f"--herstel --store {store} (bouwt {META_FILE} opnieuw op uit de inleesverslagen, "
+            "met dezelfde sleutel als eerder)."
+        ) from None
     if meta.get("formaat", 0) > STORE_FORMAT:
         raise StoreError(f"De store {store} is gemaakt met een nieuwere versie van de kit.")
     return meta
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` so a reader (or a kill) sees the old or the new file, never
+    half of one: write a temporary file next to it, flush it to disk, then rename."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with open(tmp, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _write_meta(store: Path, meta: dict) -> None:
+    write_atomic(Path(store) / META_FILE, json.dumps(meta, indent=2).encode("utf-8"))
+
+
+_COUNT_LINES = {
+    "gezien": "Bestanden gezien:",
+    LOADED: "nieuw ingelezen:",
+    KNOWN: "al eerder ingelezen:",
+    REJECTED: "afgewezen:",
+    "berichten": "Berichten ingelezen:",
+}
+
+
+def rebuild_meta(store: Path, pseudonymise: Pseudonymiser) -> dict:
+    """Rebuild a damaged ``kit-store.json`` from the store's load reports and write it.
+
+    Every ingest round whose load report (``inleesverslagen/inlees-NNNN.txt``) was written is
+    kept with its counts; a round without one was interrupted and is read again by the next
+    ``inlezen``. The key fingerprint is that of ``pseudonymise``: use the key of earlier rounds.
+
+    Returns
+    -------
+    dict
+        The new metadata.
+    """
+    store = Path(store)
+    rounds = []
+    for report in sorted((store / "inleesverslagen").glob("inlees-[0-9][0-9][0-9][0-9].txt")):
+        counts: dict = {"id": report.stem, "kit": None}
+        for line in report.read_text(encoding="utf-8").splitlines():
+            if line.startswith("Inleesverslag ") and "(kit " in line:
+                counts["kit"] = line.rsplit("(kit ", 1)[1].rstrip(")")
+            for key, label in _COUNT_LINES.items():
+                if line.strip().startswith(label) and key not in counts:
+                    counts[key] = int(line.split(":", 1)[1])
+        rounds.append(counts)
+    meta = {"formaat": STORE_FORMAT, "sleutel": pseudonymise.fingerprint, "inleesrondes": rounds}
+    with store_lock(store):
+        _write_meta(store, meta)
+    return meta
+
+
+@contextlib.contextmanager
+def store_lock(store: Path) -> Iterator[None]:
+    """Hold the store's lock file (``STORE/.kit-store.lock``) while ingesting.
+
+    An OS lock (``fcntl.flock``; ``msvcrt.locking`` on Windows): it ends with the process, so a
+    killed run leaves no stale lock.
+
+    Raises
+    ------
+    StoreError
+        If another process holds the lock.
+    """
+    store = Path(store)
+    store.mkdir(parents=True, exist_ok=True)
+    path = store / LOCK_FILE
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        try:
+            _lock(fd)
+            # the lock file may have been removed by the run that held it: then lock anew
+            if os.fstat(fd).st_ino != os.stat(path).st_ino:
+                raise OSError
+        except OSError:
+            raise StoreError(
+                f"De store {store} wordt al gebruikt door een ander inleesproces. Wacht tot dat "
+                "klaar is en probeer het dan opnieuw."
+            ) from None
+        try:
+            yield
+        finally:
+            path.unlink(missing_ok=True)  # before the lock goes: see the inode check above
+    finally:
+        os.close(fd)
+
+
+def _lock(fd: int) -> None:
+    try:
+        import fcntl
+    except ImportError:  # Windows
+        import msvcrt
+
+        msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+    else:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
 
 
 @dataclass
@@ -346,8 +476,12 @@ def ingest(
     workers: int = 1,
     progress: bool = False,
     chunk_size: int = 2000,
+    chunk_bytes: int = 64 * 2**20,
 ) -> LoadReport:
     """Load new files into the store; skip files whose content was loaded before.
+
+    The store is locked while loading (a second run on it at the same time gets a
+    :class:`StoreError`); metadata and tables are written atomically.
 
     Parameters
     ----------
@@ -367,13 +501,49 @@ def ingest(
         Show a progress bar.
     chunk_size : int
         Files per parsing task.
+    chunk_bytes : int
+        Bytes per parsing task: with at most two tasks per process waiting, the file contents
+        held in memory stay bounded whatever the size of the input.
 
     Returns
     -------
     LoadReport
         Invariant: files seen = loaded + rejected + already loaded.
+
+    Raises
+    ------
+    StoreError
+        When the store is in use by another run, damaged, of a newer format or filled with
+        another key.
     """
     store = Path(store)
+    read_meta(store)  # a damaged or newer store fails before the store folder is touched
+    with store_lock(store):
+        return _ingest(
+            sources,
+            store,
+            pseudonymise=pseudonymise,
+            xsd_dir=xsd_dir,
+            column_map=column_map,
+            workers=workers,
+            progress=progress,
+            chunk_size=chunk_size,
+            chunk_bytes=chunk_bytes,
+        )
+
+
+def _ingest(
+    sources: Iterable[SourceFile],
+    store: Path,
+    *,
+    pseudonymise: Pseudonymiser,
+    xsd_dir: Path | None,
+    column_map: dict[str, str] | None,
+    workers: int,
+    progress: bool,
+    chunk_size: int,
+    chunk_bytes: int,
+) -> LoadReport:
     meta = read_meta(store)
     if meta["sleutel"] not in (None, pseudonymise.fingerprint):
         raise StoreError(
@@ -393,9 +563,18 @@ def ingest(
     file_rows: list[dict] = []
     first_of_hash: dict[str, int] = {}  # content hash -> index of the file parsed for it
     duplicates: list[int] = []
-    pending: list = []
+    pending: collections.deque = collections.deque()
+    parts: dict[str, list[pa.Table]] = {}
     chunk: list[tuple[int, str, str, bytes]] = []
+    chunk_size_now = [0]
     executor = _executor(workers)
+
+    def collect(done) -> None:
+        outcome, tables = done.result() if executor else done
+        for table, part in tables.items():
+            parts.setdefault(table, []).append(part)
+        for index, status, reason, n in outcome:
+            file_rows[index] |= {"status": status, "reden": reason, "n_berichten": n}
 
     def submit() -> None:
         if chunk:
@@ -404,6 +583,9 @@ def ingest(
                 executor.submit(_parse_chunk, *args) if executor else _parse_chunk(*args)
             )
             chunk.clear()
+            chunk_size_now[0] = 0
+            while len(pending) > 2 * max(workers, 1):  # bound the contents waiting in memory
+                collect(pending.popleft())
 
     try:
         for src in tqdm(sources, desc="Inlezen", unit=" bestanden", disable=not progress):
@@ -448,16 +630,12 @@ def ingest(
             else:
                 first_of_hash[content_hash] = len(file_rows) - 1
                 chunk.append((len(file_rows) - 1, src.name, content_hash, data))
-                if len(chunk) >= chunk_size:
+                chunk_size_now[0] += len(data)
+                if len(chunk) >= chunk_size or chunk_size_now[0] >= chunk_bytes:
                     submit()
         submit()
-        parts: dict[str, list[pa.Table]] = {}
-        for done in tqdm(pending, desc="Verwerken", unit=" delen", disable=not progress):
-            outcome, tables = done.result() if executor else done
-            for table, part in tables.items():
-                parts.setdefault(table, []).append(part)
-            for index, status, reason, n in outcome:
-                file_rows[index] |= {"status": status, "reden": reason, "n_berichten": n}
+        for done in tqdm(list(pending), desc="Verwerken", unit=" delen", disable=not progress):
+            collect(done)
     finally:
         if executor:
             executor.shutdown(cancel_futures=True)
@@ -494,13 +672,12 @@ def ingest(
         if missing:
             notes.append("geen XSD opgegeven voor JW" + ", JW".join(missing) + ": niet gevalideerd")
     report = LoadReport(inlees_id, files, report_messages, notes)
-    (store / "inleesverslagen").mkdir(parents=True, exist_ok=True)
-    (store / "inleesverslagen" / f"{inlees_id}.txt").write_text(report.text(), encoding="utf-8")
+    write_atomic(store / "inleesverslagen" / f"{inlees_id}.txt", report.text().encode("utf-8"))
     meta["sleutel"] = pseudonymise.fingerprint
     meta["inleesrondes"].append(
         {"id": inlees_id, "kit": __version__, **report.counts, "berichten": len(report_messages)}
     )
-    (store / META_FILE).write_text(json.dumps(meta, indent=2), encoding="utf-8")
+    _write_meta(store, meta)
     return report
 
 

@@ -29,13 +29,28 @@ from statistics import NormalDist
 import numpy as np
 import pandas as pd
 
-from kit.privacy import Totals
+from kit.privacy import Protection, Totals
 
 LEVELS: tuple[str, ...] = ("regio", "gemeente", "aanbieder", "categorie")
 REGIO = "totaal"
 ONBEKEND = "onbekend"
 #: per reeks and month, the units of each niveau (gemeenten, aanbieders, ...) add up to the region
 SERIES_TOTALS = Totals("eenheid", REGIO, within=("reeks", "maand"), partition="niveau")
+#: disclosure control of the monthly series: ``waarde`` of a count series is its count ``n``
+SERIES_PROTECTION = Protection(("n",), {"waarde": ["n"]}, SERIES_TOTALS, {"waarde": "n"})
+#: disclosure control of :func:`stock_flow`: every column is a count (``verwacht`` too, else
+#: ``verwacht - wachtlijst_eind`` gives a blanked ``verschil`` back)
+STOCK_FLOW_PROTECTION = Protection(
+    ("wachtlijst_begin", "instroom", "gestart", "ingetrokken", "verwacht", "wachtlijst_eind")
+    + ("verschil",)
+)
+#: disclosure control of :func:`littles_law`
+LITTLE_PROTECTION = Protection(
+    ("wachtlijst", "n_instroom", "n_uit"),
+    {c: ["n_instroom", "n_uit"] for c in ("schatting", "band_laag", "band_hoog")},
+)
+#: disclosure control of :func:`funnel`
+FUNNEL_PROTECTION = Protection(("x", "n"), {"pct": ["x", "n"], "beoordeling": ["x", "n"]})
 DAY = pd.Timedelta(days=1)
 
 #: reeks -> (Dutch label, direction: 1 higher is better, -1 lower is better, 0 neither,
@@ -1741,7 +1756,11 @@ def shared_tables(trends: Trends) -> dict:
     cohort = ["n_cohort", "n_gestart"]
     return {
         "maand": SharedTable(
-            maand.reset_index(drop=True), ["n"], {"waarde": ["n"]}, SERIES_TOTALS
+            maand.reset_index(drop=True),
+            list(SERIES_PROTECTION.counts),
+            SERIES_PROTECTION.derived,
+            SERIES_PROTECTION.totals,
+            SERIES_PROTECTION.same,
         ),
         "wijzer": SharedTable(
             wijzer,

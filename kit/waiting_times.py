@@ -41,6 +41,8 @@ DATE_COLUMNS = tuple(
 DERIVED_DATES = ("achttien_jaar",)
 KINDS = ("wachttijd", "procestijd")
 BEFORE_START = ("start", "negeren")
+NEGATIVE_ZERO, NEGATIVE_OUT = "nul", "uitsluiten"
+NEGATIVE_RULES = (NEGATIVE_ZERO, NEGATIVE_OUT)
 BREAKDOWNS = ("categorie", "aanbieder", "gemeente")
 TOTAL = "totaal"
 STARTED, CENSORED, LEFT = 1, 0, 2
@@ -65,6 +67,7 @@ OUT_REASONS = (
     OUT_NEGATIVE,
     OUT_BEFORE_DATA,
 )
+NEGATIVE_AS_ZERO = "start vóór de startgebeurtenis, geteld als 0 dagen"
 OUTCOME_NAMES = {
     STARTED: "gestart",
     CENSORED: "loopt nog (gecensureerd)",
@@ -136,6 +139,7 @@ class WaitDefinition:
     exits: tuple[Exit, ...] = ()
     filters: tuple[Filter, ...] = ()
     stop_missing_if: tuple[str, ...] = ()
+    negative: str = NEGATIVE_OUT
     explanation: str = ""
     distortion: str = ""
 
@@ -273,6 +277,9 @@ def _definition(entry: dict, exits: dict[str, Exit], src: str) -> WaitDefinition
     if unknown:
         raise ValueError(f"{where}: onbekende uitval {', '.join(map(str, unknown))}")
     evidence = _strings(entry.get("stop_ontbreekt_als") or [], f"{where} stop_ontbreekt_als")
+    negative = entry.get("negatieve_duur", NEGATIVE_OUT)
+    if negative not in NEGATIVE_RULES:
+        raise ValueError(f"{where}: negatieve_duur moet {' of '.join(NEGATIVE_RULES)} zijn")
     return WaitDefinition(
         id=did,
         name=_text(entry["naam"]),
@@ -284,6 +291,7 @@ def _definition(entry: dict, exits: dict[str, Exit], src: str) -> WaitDefinition
         stop_missing_if=tuple(
             _column(c, f"{where} stop_ontbreekt_als", dates=True) for c in evidence
         ),
+        negative=negative,
         explanation=_text(entry["uitleg"]),
         distortion=_text(entry.get("vertekening")),
     )
@@ -493,11 +501,14 @@ def measure_waits(
     -------
     pandas.DataFrame
         One row per pathway: ``pathway_id, client_id, categorie, aanbieder, gemeente,
-        geboortemaand, start, einde, dagen, entry, event, uitval, uit``. ``event`` is 1 started,
+        geboortemaand, start, einde, dagen, entry, event, uitval, uit, negatief``. ``event`` is
+        1 started,
         0 censored at the peildatum, 2 left without care (``uitval`` = the exit id); ``einde`` is
         the date of that outcome; ``uit`` is empty for pathways that count and otherwise the
         first reason in :data:`OUT_REASONS`. ``dagen``/``event`` are filled wherever a start
         event on or before the peildatum exists, also for pathways out of the cohort window.
+        ``negatief`` marks a stop before the start event: with ``negatieve_duur: nul`` such a
+        pathway counts with 0 days (``einde`` = ``start``), otherwise it is out.
 
     Raises
     ------
@@ -519,6 +530,10 @@ def measure_waits(
     start = raw_start.where(known)
     end, event, exit_id = _outcome(pathways, definition, start, peil)
     days = (end - start).dt.days.astype("Int64")
+    negative = (days < 0).fillna(False).astype(bool)
+    if definition.negative == NEGATIVE_ZERO:  # the stop came first: it happened on day 0
+        days = days.mask(negative, 0)
+        end = end.mask(negative, start)
     entry = pd.Series(0, index=pathways.index, dtype="Int64")
     if data_begin is not None:
         entry = (pd.Timestamp(data_begin) - start).dt.days.clip(lower=0).fillna(0).astype("Int64")
@@ -546,6 +561,7 @@ def measure_waits(
     result["event"] = event.where(known).astype("Int64")
     result["uitval"] = exit_id.where(event == LEFT)
     result["uit"] = out
+    result["negatief"] = negative
     return result.reset_index(drop=True)
 
 
@@ -582,7 +598,9 @@ def reconcile(measured: pd.DataFrame) -> pd.DataFrame:
     pandas.DataFrame
         ``stap, reden, n``: one row ``trajecten / in het model``, one per out reason (also
         when zero), ``telt mee / totaal``, and per outcome (``gestart``, ``wacht nog``, and
-        ``uitgevallen: <exit id>`` per exit seen).
+        ``uitgevallen: <exit id>`` per exit seen), then ``waarvan`` / :data:`NEGATIVE_AS_ZERO`:
+        the pathways that count whose stop came before the start event (``negatieve_duur:
+        nul``).
     """
     rows = [("trajecten", "in het model", len(measured))]
     counts = measured["uit"].value_counts()
@@ -593,6 +611,8 @@ def reconcile(measured: pd.DataFrame) -> pd.DataFrame:
     rows.append(("uitkomst", OUTCOME_NAMES[CENSORED], int((inn["event"] == CENSORED).sum())))
     for exit_id, n in inn.loc[inn["event"] == LEFT, "uitval"].value_counts().sort_index().items():
         rows.append(("uitkomst", f"uitgevallen: {exit_id}", int(n)))
+    negative = inn["negatief"] if "negatief" in inn else pd.Series(False, index=inn.index)
+    rows.append(("waarvan", NEGATIVE_AS_ZERO, int(negative.astype(bool).sum())))
     return pd.DataFrame(rows, columns=["stap", "reden", "n"])
 
 
@@ -614,6 +634,7 @@ def summary_columns(norms: Sequence[Norm]) -> list[str]:
         "n_gestart",
         "n_wachtend",
         "n_uitgevallen",
+        "n_negatief_nul",
         "mediaan_dagen",
         "mediaan_ci_laag",
         "mediaan_ci_hoog",
@@ -759,6 +780,7 @@ def estimate(
         "n_gestart": n_started,
         "n_wachtend": int((event == CENSORED).sum()),
         "n_uitgevallen": int((event == LEFT).sum()),
+        "n_negatief_nul": int(waits["negatief"].astype(bool).sum()) if "negatief" in waits else 0,
         **dict.fromkeys(STAT_COLUMNS, np.nan),
         **{norm_column(nm): np.nan for nm in norms},
     }
@@ -792,13 +814,73 @@ def estimate(
     return row, km_curve_points(kmf, len(waits), min_n=min_n) if curve else empty
 
 
+def aalen_johansen(
+    durations: Sequence[float] | np.ndarray,
+    events: Sequence[int] | np.ndarray,
+    *,
+    entry: Sequence[float] | np.ndarray | None = None,
+    causes: Sequence[int] = (STARTED, LEFT),
+) -> pd.DataFrame:
+    """Aalen–Johansen cumulative incidence per cause, exact with ties and events at time 0.
+
+    At each distinct time t: ``n(t)`` at risk (entered on or before t, duration at least t),
+    ``d_k(t)`` events of cause k and ``d(t)`` events of any cause; ``S(t-)`` is the product of
+    ``1 - d(s)/n(s)`` over earlier times (the Kaplan–Meier estimate of no event of any cause)
+    and ``CIF_k(t) = sum over s <= t of S(s-) d_k(s)/n(s)``. Ties between causes need no
+    jitter, and events at time 0 count (lifelines 0.30.3 sets the first row to 0 and jitters).
+
+    Parameters
+    ----------
+    durations : array-like of float
+        Time from the start event to the outcome or censoring (not negative).
+    events : array-like of int
+        0 censored, otherwise the cause.
+    entry : array-like of float, optional
+        Late entry (left truncation): time at which a subject enters the risk set.
+    causes : sequence of int
+        Causes to report.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by every distinct duration (``dagen``): ``at_risk``, ``observed`` (all
+        causes), ``censored``, and per cause k ``observed_<k>`` and ``cif_<k>``.
+    """
+    t = np.asarray(durations, dtype=float)
+    e = np.asarray(events, dtype=int)
+    times, idx = np.unique(t, return_inverse=True)
+    removed = np.bincount(idx, minlength=len(times))
+    at_risk = len(t) - np.concatenate([[0], np.cumsum(removed)[:-1]])
+    if entry is not None:
+        late = np.sort(np.asarray(entry, dtype=float))
+        at_risk = at_risk - (len(late) - np.searchsorted(late, times, side="right"))
+    observed = np.bincount(idx, weights=(e != 0), minlength=len(times))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        hazard = np.where(at_risk > 0, observed / at_risk, 0.0)
+    before = np.concatenate([[1.0], np.cumprod(1.0 - hazard)[:-1]])  # S(t-)
+    table = pd.DataFrame(
+        {
+            "at_risk": at_risk.astype(int),
+            "observed": observed.astype(int),
+            "censored": (removed - observed).astype(int),
+        },
+        index=pd.Index(times, name="dagen"),
+    )
+    for k in causes:
+        d_k = np.bincount(idx, weights=(e == k), minlength=len(times))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            step = np.where(at_risk > 0, before * d_k / at_risk, 0.0)
+        table[f"observed_{k}"] = d_k.astype(int)
+        table[f"cif_{k}"] = np.cumsum(step)
+    return table
+
+
 def cumulative_incidence(waits: pd.DataFrame, *, min_n: int = 10) -> pd.DataFrame:
     """Aalen–Johansen cumulative incidence of "started" and "left without care".
 
-    Ties between a start and an exit on the same day are broken by placing the exit a
-    millionth of a day later (deterministic; lifelines would otherwise jitter at random).
-    Points are aggregated like :func:`km_curve_points`: each rests on at least ``min_n``
-    events of that kind.
+    Computed by :func:`aalen_johansen` (exact with ties and with starts on day 0). Points are
+    aggregated like :func:`km_curve_points`: each rests on at least ``min_n`` events of that
+    kind.
 
     Parameters
     ----------
@@ -813,34 +895,31 @@ def cumulative_incidence(waits: pd.DataFrame, *, min_n: int = 10) -> pd.DataFram
         ``uitkomst, dagen, cumulatieve_incidentie, n_risico, n_gebeurtenissen``; empty when the
         group is smaller than ``min_n``.
     """
-    from lifelines import AalenJohansenFitter
-
     columns = ["uitkomst", "dagen", "cumulatieve_incidentie", "n_risico", "n_gebeurtenissen"]
     if len(waits) < min_n:
         return pd.DataFrame(columns=columns)
     event = waits["event"].to_numpy(dtype=int)
-    durations = waits["dagen"].to_numpy(dtype=float) + np.where(event == LEFT, 1e-6, 0.0)
     entry = waits["entry"].to_numpy(dtype=float)
+    table = aalen_johansen(
+        waits["dagen"].to_numpy(dtype=float), event, entry=entry if entry.any() else None
+    )
+    times = table.index.to_numpy(dtype=float)
+    at_risk = table["at_risk"].to_numpy()
     parts = []
     for outcome in (STARTED, LEFT):
-        if not (event == outcome).any():
-            continue
-        ajf = AalenJohansenFitter(calculate_variance=False).fit(
-            durations, event, event_of_interest=outcome, entry=entry if entry.any() else None
-        )
-        table = ajf.event_table
-        times = table.index.to_numpy(dtype=float)
         own = table[f"observed_{outcome}"].to_numpy()
-        keep = _aggregate_steps(own, table["at_risk"].to_numpy(), min_n, start=len(waits))
+        if not own.any():
+            continue
+        keep = _aggregate_steps(own, at_risk, min_n, start=len(waits))
         cum = np.cumsum(own)
-        cif = ajf.cumulative_density_.iloc[:, 0].to_numpy(dtype=float)
+        cif = table[f"cif_{outcome}"].to_numpy()
         parts.append(
             pd.DataFrame(
                 {
                     "uitkomst": OUTCOME_NAMES[outcome],
-                    "dagen": np.concatenate([[0], np.floor(times[keep])]).astype(int),
+                    "dagen": np.concatenate([[0], times[keep]]).astype(int),
                     "cumulatieve_incidentie": np.concatenate([[0.0], cif[keep]]).round(4),
-                    "n_risico": np.concatenate([[len(waits)], table["at_risk"].to_numpy()[keep]]),
+                    "n_risico": np.concatenate([[len(waits)], at_risk[keep]]),
                     "n_gebeurtenissen": np.concatenate(
                         [[0], np.diff(np.concatenate([[0], cum[keep]]))]
                     ),
@@ -1345,7 +1424,7 @@ def shared_tables(results: WaitResults) -> dict:
     return {
         "samenvatting": SharedTable(
             results.summary,
-            ["n", "n_gestart", "n_wachtend", "n_uitgevallen"],
+            ["n", "n_gestart", "n_wachtend", "n_uitgevallen", "n_negatief_nul"],
             derived,
             Totals("groep", TOTAL, within=("definitie",)),  # groups: "<breakdown>=<value>"
         ),

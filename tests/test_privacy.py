@@ -15,12 +15,14 @@ import pytest
 
 from kit import config
 from kit.privacy import (
+    Protection,
     Pseudonymiser,
     PseudonymKeyError,
     Totals,
     bsn_elfproef,
     bsn_is_test,
     load_pseudonymiser,
+    round_counts,
     scrub,
     suppress_small_cells,
 )
@@ -155,7 +157,7 @@ class TestSuppressSmallCells:
         )
         out = suppress_small_cells(frame, ["n", "m"])
         assert out["n"].tolist() == [0, pd.NA, 10, pd.NA]
-        assert out["m"].tolist() == [12, 12, 12, 40]
+        assert out["m"].tolist() == [10, 10, 10, 40]  # shown counts are rounded to base 5
         assert out["n"].dtype == "Int64"
         assert out["onderdrukt"].tolist() == [False, True, False, True]
         assert out["groep"].tolist() == ["a", "b", "c", "d"]
@@ -163,7 +165,11 @@ class TestSuppressSmallCells:
 
     def test_threshold_is_configurable(self):
         frame = pd.DataFrame({"n": [0, 2, 3, 5]})
-        assert suppress_small_cells(frame, ["n"], threshold=3)["n"].tolist() == [0, pd.NA, 3, 5]
+        assert suppress_small_cells(frame, ["n"], threshold=3, rounding=1)["n"].tolist() == [
+            0, pd.NA, 3, 5
+        ]
+        # rounded, a shown count never drops below the threshold (3 -> 5, not 5 -> "<3")
+        assert suppress_small_cells(frame, ["n"], threshold=3)["n"].tolist() == [0, pd.NA, 5, 5]
         assert suppress_small_cells(frame, ["n"], threshold=6)["onderdrukt"].tolist() == [
             False,
             True,
@@ -188,15 +194,15 @@ class TestComplementarySuppression:
         assert out["pct"].isna().tolist() == [True, False, True, False]
         assert out["onderdrukt"].tolist() == [True, False, True, False]
         # without totals only the small cell goes
-        assert suppress_small_cells(frame, ["n"])["n"].tolist() == [pd.NA, 25, 11, 40]
+        assert suppress_small_cells(frame, ["n"])["n"].tolist() == [pd.NA, 25, 10, 40]
 
     def test_hidden_parts_adding_up_to_less_than_the_threshold_take_one_more(self):
         frame = pd.DataFrame({"groep": ["a", "b", "c", "d", "totaal"], "n": [3, 4, 12, 30, 49]})
         out = suppress_small_cells(frame, ["n"], totals=self.TOTALS)
-        assert out["n"].tolist() == [pd.NA, pd.NA, pd.NA, 30, 49]  # 3 + 4 < 10: also the 12
+        assert out["n"].tolist() == [pd.NA, pd.NA, pd.NA, 30, 50]  # 3 + 4 < 10: also the 12
         enough = pd.DataFrame({"groep": ["a", "b", "c", "totaal"], "n": [6, 7, 30, 43]})
         assert suppress_small_cells(enough, ["n"], totals=self.TOTALS)["n"].tolist() == [
-            pd.NA, pd.NA, 30, 43
+            pd.NA, pd.NA, 30, 45
         ]
 
     def test_zero_is_not_a_complement_and_without_another_part_the_total_goes(self):
@@ -220,7 +226,7 @@ class TestComplementarySuppression:
         )
         out = suppress_small_cells(frame, ["n"], totals=Totals("groep", within=("maand",)))
         # January: gemeente 2 goes with gemeente 1; the age breakdown and February stay
-        assert out["n"].tolist() == [pd.NA, pd.NA, 20, 25, 45, 12, 30, 42]
+        assert out["n"].tolist() == [pd.NA, pd.NA, 20, 25, 45, 10, 30, 40]
 
     def test_display_marks_small_and_complementary_cells_apart(self):
         from kit.sections import shown
@@ -239,6 +245,37 @@ class TestComplementarySuppression:
         )
         out = suppress_small_cells(frame, ["n"], totals=Totals("eenheid", partition="niveau"))
         assert out["n"].tolist() == [60, pd.NA, pd.NA, 30, 20, 40]
+
+
+class TestRounding:
+    def test_conventional_rounding_to_base_five(self):
+        values = pd.Series([0, 10, 11, 12, 13, 14, 15, 17.5, 102, 103, None])
+        out = round_counts(values, base=5, threshold=10)
+        assert out.tolist()[:-1] == [0, 10, 10, 10, 15, 15, 15, 20, 100, 105]
+        assert pd.isna(out.iloc[-1])
+
+    def test_default_base_is_five(self):
+        assert config.ROUND_BASE == 5
+
+    def test_no_difference_of_shown_counts_is_a_small_count(self):
+        # total 101 = 95 + 6: unrounded, 101 - 95 gives the hidden 6 back
+        frame = pd.DataFrame({"groep": ["a", "b", "c", "totaal"], "n": [6, 60, 35, 101]})
+        out = suppress_small_cells(frame, ["n"])
+        shown = out["n"].dropna().astype(int)
+        assert (shown % 5 == 0).all()
+        assert out["n"].tolist() == [pd.NA, 60, 35, 100]
+
+    def test_a_column_that_is_the_count_is_rounded_with_it(self):
+        frame = pd.DataFrame({"reeks": ["starts", "mediaan"], "n": [23, 23], "waarde": [23.0, 41.5]})
+        out = Protection(("n",), {"waarde": ["n"]}, same={"waarde": "n"}).apply(frame)
+        assert out["n"].tolist() == [25, 25]
+        assert out["waarde"].tolist() == [25.0, 41.5]  # a statistic stays unrounded
+
+    def test_derived_statistics_come_from_unrounded_counts(self):
+        frame = pd.DataFrame({"n": [12], "x": [11], "pct": [100 * 11 / 12]})
+        out = suppress_small_cells(frame, ["n", "x"], derived={"pct": ["x", "n"]})
+        assert out["n"].tolist() == [10] and out["x"].tolist() == [10]
+        assert out["pct"].iloc[0] == pytest.approx(91.67, abs=0.01)
 
 
 class TestScrub:

@@ -31,6 +31,11 @@ def rejection(data: bytes, **kwargs) -> str:
     return info.value.reason
 
 
+def name_hash(part: str) -> str:
+    """The tag mask_name adds to a masked name part."""
+    return hashlib.sha256(part.encode()).hexdigest()[:8]
+
+
 def pick(rows: list[dict], *columns: str) -> list[tuple]:
     return [tuple(row[c] for c in columns) for row in rows]
 
@@ -395,7 +400,7 @@ class TestParseBytesRejects:
             ),
             "iWmo": (
                 good.replace(ns301, fx.message_ns("301", domein="iwmo", soort="wmo")).encode(),
-                "andere standaard (iwmo wmo301)",
+                "andere standaard (iWmo 3.2, bericht WMO301)",
             ),
             "JW399": (
                 good.replace(ns301, fx.message_ns("399")).encode(),
@@ -485,6 +490,127 @@ class TestParseBytesRejects:
         assert "JW399" in rejection(fx.envelope(fx.jw301(), bad))
 
 
+class TestStufEnvelopes:
+    """GGk StUF envelopes carry the message base64-encoded (ggk0210 and ggk0310)."""
+
+    def test_ggk0210_xmlbestand_is_decoded(self):
+        data = fx.ggk0210_envelope(fx.jw301())
+        assert fx.BSN_A.encode() not in data  # really encoded, not written out
+        rows = parse(data)
+        assert len(rows["berichten"]) == 1
+        assert [r["ToewijzingNummer"] for r in rows["toewijzingen"]] == ["300201", "300202"]
+        assert rows["toewijzingen"][0]["client_id"] == PSEUDO(fx.BSN_A)
+
+    def test_ggk0310_bericht_base64_with_content_type_is_decoded(self):
+        data = fx.ggk0310_envelope(fx.jw305())
+        assert b'xmime:contentType="application/xml"' in data
+        rows = parse(data)
+        assert [r["berichttype"] for r in rows["berichten"]] == ["305"]
+        assert len(rows["starts"]) == len(parse(fx.jw305())["starts"])
+
+    def test_ggk0310_without_soap_wrapper(self):
+        rows = parse(fx.ggk0310_envelope(fx.jw319(), soap=False))
+        assert [r["berichttype"] for r in rows["berichten"]] == ["319"]
+
+    def test_decoded_rows_equal_the_plain_message(self):
+        plain = parse(fx.jw301())
+        wrapped = parse(fx.ggk0310_envelope(fx.jw301()))
+        strip = ("bericht_id",)
+        for table in plain:
+            assert [{k: v for k, v in r.items() if k not in strip} for r in plain[table]] == [
+                {k: v for k, v in r.items() if k not in strip} for r in wrapped[table]
+            ], table
+
+    def test_plain_xml_envelope_still_reads(self):
+        rows = parse(fx.envelope(fx.jw301(), fx.jw305()))
+        assert [r["berichttype"] for r in rows["berichten"]] == ["301", "305"]
+
+    def test_text_file_in_envelope_is_rejected(self):
+        reason = rejection(fx.ggk0210_envelope(b"bsn;naam\n", text_file=True))
+        assert reason == (
+            "StUF-envelop met een tekstbestand (tekstBestand), geen iJw-bericht (xmlBestand)"
+        )
+
+    def test_invalid_base64_is_rejected(self):
+        data = fx.ggk0310_envelope(fx.jw301()).replace(
+            b'contentType="application/xml">', b'contentType="application/xml">!!'
+        )
+        assert rejection(data) == "StUF-envelop: de inhoud van bericht is geen geldige base64"
+
+    def test_truncated_payload_is_rejected_with_the_inner_reason(self):
+        data = fx.ggk0210_envelope(fx.jw301()[:200])
+        reason = rejection(data)
+        assert reason.startswith("StUF-envelop: het ingepakte bestand: XML is afgebroken")
+
+    def test_pdf_payload_names_the_content_type(self):
+        data = fx.ggk0310_envelope(b"%PDF-1.4 ...", content_type="application/pdf")
+        assert rejection(data) == (
+            "StUF-envelop (contentType application/pdf): het ingepakte bestand: "
+            "geen XML-bestand (de inhoud begint niet met '<')"
+        )
+
+    def test_iwmo_in_base64_envelope_names_standard(self):
+        iwmo = fx.jw301().replace(
+            fx.message_ns("301").encode(),
+            fx.message_ns("301", domein="iwmo", versie="3_2", soort="wmo").encode(),
+        )
+        assert "andere standaard (iWmo 3.2" in rejection(fx.ggk0210_envelope(iwmo))
+
+
+class TestOtherStandards:
+    """A message of another iStandaard or version says which one it is."""
+
+    @pytest.mark.parametrize(
+        ("namespace", "expected"),
+        [
+            (
+                "http://www.istandaarden.nl/iwmo/2_0/wmo301/schema",
+                "bericht uit een andere standaard (iWmo 2.0, bericht WMO301); "
+                "de kit leest alleen iJw 3.2",
+            ),
+            (
+                "http://www.istandaarden.nl/iwmo/wmo301/schema/2_0",
+                "bericht uit een andere standaard (iWmo 2.0, bericht WMO301); "
+                "de kit leest alleen iJw 3.2",
+            ),
+            (
+                "http://www.istandaarden.nl/iwmo/2_4/wmo315/schema",
+                "bericht uit een andere standaard (iWmo 2.4, bericht WMO315); "
+                "de kit leest alleen iJw 3.2",
+            ),
+            (
+                "http://www.istandaarden.nl/ijw/jw301/schema/2_0",
+                "iJw-versie 2.0 wordt niet ondersteund; de kit leest alleen iJw 3.2",
+            ),
+        ],
+    )
+    def test_reason_names_standard_and_version(self, namespace, expected):
+        data = fx.jw301().replace(fx.message_ns("301").encode(), namespace.encode())
+        assert rejection(data) == expected
+
+
+class TestTextContent:
+    """The text of an element is all of its text, whatever comments or PIs sit inside."""
+
+    @pytest.mark.parametrize(
+        "written",
+        [
+            f"{fx.BSN_A[:4]}<!-- opmerking -->{fx.BSN_A[4:]}",
+            f"<!-- opmerking -->{fx.BSN_A}",
+            f"{fx.BSN_A[:4]}<?verwerk iets?>{fx.BSN_A[4:]}",
+            f"{fx.BSN_A[:4]}<![CDATA[{fx.BSN_A[4:6]}]]>{fx.BSN_A[6:]}",
+        ],
+    )
+    def test_bsn_with_comment_gives_the_right_pseudonym(self, written):
+        data = fx.jw301().replace(
+            f"<Bsn>{fx.BSN_A}</Bsn>".encode(), f"<Bsn>{written}</Bsn>".encode()
+        )
+        assert data != fx.jw301()
+        rows = parse(data)
+        assert {r["client_id"] for r in rows["toewijzingen"]} == {PSEUDO(fx.BSN_A)}
+        assert all(r["BsnElfproef"] for r in rows["toewijzingen"])
+
+
 class TestIterSources:
     """Folders (recursive), zip and tar.xz archives, in a stable order with readable names."""
 
@@ -524,15 +650,23 @@ class TestIterSources:
 
     def test_folder_recursive_with_archives_in_stable_order(self, invoer):
         names = [s.name for s in iter_sources([invoer])]
+        # folders sorted, zip members sorted, tar members in archive order (streamed); hidden
+        # and macOS helper entries are listed (as rejected entries, see test_ingest_hostile)
         assert names == [
-            "invoer/<bsn>.xml",
+            "invoer/.git",
+            "invoer/.verborgen.xml",
+            f"invoer/<bsn>~{name_hash(fx.BSN_B + '.xml')}.xml",
             "invoer/a.xml",
+            "invoer/archief.zip!__MACOSX/map/._bestand.xml",
             "invoer/archief.zip!los.xml",
+            "invoer/archief.zip!map/.verborgen.xml",
             "invoer/archief.zip!map/bestand.xml",
             "invoer/archief.zip!map/sub/ander.xml",
             "invoer/b.xml",
-            "invoer/pakket.tar.xz!a.xml",
             "invoer/pakket.tar.xz!x/y.xml",
+            "invoer/pakket.tar.xz!x/.z.xml",
+            "invoer/pakket.tar.xz!a.xml",
+            "invoer/sub/.DS_Store",
             "invoer/sub/diep/c.xml",
         ]
         assert [s.name for s in iter_sources([invoer])] == names
@@ -541,16 +675,27 @@ class TestIterSources:
         ]
 
     def test_read_returns_the_member_bytes(self, invoer):
-        content = {s.name: s.read() for s in iter_sources([invoer])}
+        # read after the walk: a streamed tar member is found again in the archive
+        sources = {s.name: s for s in iter_sources([invoer])}
+        bsn_name = f"invoer/<bsn>~{name_hash(fx.BSN_B + '.xml')}.xml"
+        wanted = [
+            "invoer/archief.zip!map/bestand.xml",
+            "invoer/pakket.tar.xz!x/y.xml",
+            "invoer/sub/diep/c.xml",
+            bsn_name,
+        ]
+        content = {name: sources[name].read() for name in wanted}
         assert content["invoer/archief.zip!map/bestand.xml"] == fx.jw319()
         assert content["invoer/pakket.tar.xz!x/y.xml"] == fx.jw317()
         assert content["invoer/sub/diep/c.xml"] == fx.jw307()
-        assert content["invoer/<bsn>.xml"] == fx.jw315()
+        assert content[bsn_name] == fx.jw315()
 
     def test_archive_given_directly(self, invoer):
         names = [s.name for s in iter_sources([invoer / "archief.zip", invoer / "a.xml"])]
         assert names == [
+            "archief.zip!__MACOSX/map/._bestand.xml",
             "archief.zip!los.xml",
+            "archief.zip!map/.verborgen.xml",
             "archief.zip!map/bestand.xml",
             "archief.zip!map/sub/ander.xml",
             "a.xml",
@@ -651,6 +796,57 @@ class TestLoadXsds:
         (xsd_folder / "jw301.xsd").write_text(broken, encoding="utf-8")
         with pytest.raises(ValueError, match="jw301.xsd"):
             load_xsds(xsd_folder)
+
+
+class TestXsdErrors:
+    """Missing imported schemas are named; the first schema error is reported in Dutch."""
+
+    def test_missing_import_is_named_with_the_case_variant(self, xsd_folder):
+        (xsd_folder / "basisschema.xsd").rename(xsd_folder / "Basisschema.xsd")
+        with pytest.raises(ValueError) as info:
+            load_xsds(xsd_folder)
+        message = str(info.value)
+        assert message.startswith(
+            "XSD jw301.xsd importeert basisschema.xsd, maar dat bestand ontbreekt"
+        )
+        assert "er staat wel Basisschema.xsd: hernoem dat bestand naar basisschema.xsd" in message
+
+    def test_missing_import_without_variant(self, xsd_folder):
+        (xsd_folder / "basisschema.xsd").unlink()
+        with pytest.raises(
+            ValueError, match="importeert basisschema.xsd, maar dat bestand ontbreekt"
+        ):
+            load_xsds(xsd_folder)
+
+    def test_first_error_is_reported_with_a_dutch_phrase(self, xsd_folder):
+        # Two errors: a missing Bsn (first) and a wrong Afzender (earlier in the document, but
+        # libxml reports in document order: the Afzender pattern comes first).
+        data = fx.jw301().replace(f"<Bsn>{fx.BSN_A}</Bsn>".encode(), b"")
+        data = data.replace(
+            f"<Afzender>{fx.GEMEENTE}</Afzender>".encode(), b"<Afzender>12</Afzender>"
+        )
+        reason = rejection(data, schemas=load_xsds(xsd_folder))
+        assert reason.startswith(
+            "voldoet niet aan de XSD: waarde heeft niet het voorgeschreven formaat bij "
+            "/Bericht/Header/Afzender (regel "
+        )
+        assert "SCHEMAV_CVC_PATTERN_VALID" in reason
+        assert reason.endswith(", en 1 andere fout")
+
+    def test_missing_element_names_the_expected_element(self, xsd_folder):
+        data = fx.jw301().replace(f"<Bsn>{fx.BSN_A}</Bsn>".encode(), b"")
+        reason = rejection(data, schemas=load_xsds(xsd_folder))
+        assert reason.startswith(
+            "voldoet niet aan de XSD: element staat niet op deze plaats of ontbreekt "
+            "(verwacht: Bsn) bij /Bericht/Client/Geboortedatum (regel "
+        )
+        assert "ELEMENT_CONTENT" in reason or "COMPLEX_TYPE_2_4" in reason
+
+    def test_envelope_payload_is_validated(self, xsd_folder):
+        data = fx.ggk0210_envelope(fx.jw301().replace(f"<Bsn>{fx.BSN_A}</Bsn>".encode(), b""))
+        assert "verwacht: Bsn" in rejection(data, schemas=load_xsds(xsd_folder))
+        rows = parse(fx.ggk0210_envelope(fx.jw301()), schemas=load_xsds(xsd_folder))
+        assert rows["berichten"][0]["xsd_gevalideerd"] is True
 
 
 class TestMaskBsnLike:
