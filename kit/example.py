@@ -13,6 +13,10 @@ of what was simulated, so that quality checks and wachttijd analyses can be back
     exact for the data set.
 ``waarheid_trajecten.csv``
     Per pathway the true timeline (aanmelding, start, einde, reason for dropping out), without BSN.
+``waarheid_records.csv``
+    Per injected record of the defects in :data:`RECORD_KEYS`: ``defect, berichttype, aanbieder,
+    gemeente, sleutel`` (the key the kit can find the record by), for per-record recall and
+    precision of the quality checks.
 ``aanbieders.csv``, ``gemeenten.csv``
     The fictional organisations, with the behaviour profile of each aanbieder.
 
@@ -98,6 +102,20 @@ DEFECTEN: dict[str, str] = {
     "Prestaties (323).",
     "verjaard_18": "Toewijzing (301) with the child 18+ on the Ingangsdatum, or 305 StartProduct with the "
     "child 18+ on the Begindatum.",
+}
+
+# Which key ``waarheid_records.csv`` gives per defect (the record as the kit can find it).
+RECORD_KEYS: dict[str, str] = {
+    "auto_305": "ToewijzingNummer (within the gemeente) of the toewijzing whose 305 it is",
+    "auto_305_gi": "ToewijzingNummer",
+    "late_305": "ToewijzingNummer",
+    "missing_305": "ToewijzingNummer",
+    "missing_307": "ToewijzingNummer",
+    "late_307": "ToewijzingNummer",
+    "verjaard_18": "ToewijzingNummer",
+    "late_323": "Identificatie of the 323 (within the aanbieder)",
+    "missing_retour": "Identificatie of the heenbericht (within its sender)",
+    "dubbel_bestand": "file name of the extra copy",
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -649,6 +667,8 @@ class _Simulatie:
         self.retours: list[_Msg] = []
         self.dubbel: list[_Msg] = []
         self.injecties: dict[tuple[str, str, str, str], int] = {}
+        # per-record truth: (defect, berichttype, aanbieder, gemeente, sleutel)
+        self.records: set[tuple[str, str, str, str, str]] = set()
         self.decks = {
             "route": _Deck(self.rr, {"vot": 55, "gemeente": 45}),
             "antwoord": _Deck(self.rr, {"direct": 85, "onderzoek": 9, "afwijzing": 4, "wpb": 2}),
@@ -1579,7 +1599,7 @@ class _Simulatie:
         for i in rr.sample(normaal, self._quota("missing_retour", len(normaal))):
             weg.add(i)
             r = kandidaten[i]
-            self._tel("missing_retour", r.bt, *self._partijen(r.heen))
+            self._tel("missing_retour", r.bt, *self._partijen(r.heen), sleutel=r.heen.ident)
         self.retours = [r for i, r in enumerate(kandidaten) if i not in weg]
         self.retours.sort(key=lambda r: (r.dag, r.seq))
         tellers = {}
@@ -1594,15 +1614,19 @@ class _Simulatie:
             d = _Msg(m.bt, m.afz, m.ont, m.dag, next(self._seq), dup_of=m)
             d.naam = m.naam[:-4] + "_1.xml"
             self.dubbel.append(d)
-            self._tel("dubbel_bestand", m.bt, *self._partijen(m))
+            self._tel("dubbel_bestand", m.bt, *self._partijen(m), sleutel=d.naam)
 
     def _partijen(self, m: _Msg) -> tuple[str, str]:
         """(aanbieder, gemeente) of a message."""
         return (m.ont, m.afz) if len(m.afz) == 4 else (m.afz, m.ont)
 
-    def _tel(self, defect: str, bt: str, agb: str, gem: str, n: int = 1) -> None:
+    def _tel(
+        self, defect: str, bt: str, agb: str, gem: str, n: int = 1, sleutel: str | None = None
+    ) -> None:
         key = (defect, bt, agb, gem)
         self.injecties[key] = self.injecties.get(key, 0) + n
+        if sleutel is not None:
+            self.records.add((defect, bt, agb, gem, sleutel))
 
     # -- ground truth -------------------------------------------------------------------------
 
@@ -1624,7 +1648,7 @@ class _Simulatie:
                 periode = m.data["periode"]
                 laat = m.dag > _month_end(_add_months(periode, 1))
                 if laat:
-                    self._tel("late_323", "323", m.afz, m.ont)
+                    self._tel("late_323", "323", m.afz, m.ont, sleutel=m.ident)
                 for r in m.data["regels"]:
                     gedeclareerd[r.pad.idx] = gedeclareerd.get(r.pad.idx, 0) + 1
                     if _month_index(r.pp_begin) < _month_index(periode):
@@ -1667,7 +1691,7 @@ class _Simulatie:
                 if elf:
                     self._tel("bsn_elfproef", "301", agb, gem)
                 if _age_on(p.kind.geboorte, p.ingang) >= 18:
-                    self._tel("verjaard_18", "301", agb, gem)
+                    self._tel("verjaard_18", "301", agb, gem, sleutel=p.tn)
                 for v in geacc:
                     if v.reden in ("04", "05"):
                         self._tel("wijziging_301", "301", agb, gem)
@@ -1694,11 +1718,11 @@ class _Simulatie:
                     self._tel("bsn_elfproef", "305", agb, gem)
             for s in actueel:
                 if s.tag:
-                    self._tel(s.tag, "305", agb, gem)
+                    self._tel(s.tag, "305", agb, gem, sleutel=p.tn)
                 if basis is not None and _wd_between(max(s.begin, basis), s.dag) > 5:
-                    self._tel("late_305", "305", agb, gem)
+                    self._tel("late_305", "305", agb, gem, sleutel=p.tn)
                 if _age_on(p.kind.geboorte, s.begin) >= 18:
-                    self._tel("verjaard_18", "305", agb, gem)
+                    self._tel("verjaard_18", "305", agb, gem, sleutel=p.tn)
             stops = [t for t in p.stops if aanwezig(t)]
             for t in stops:
                 if t.reden == "20":
@@ -1706,14 +1730,14 @@ class _Simulatie:
                 if elf:
                     self._tel("bsn_elfproef", "307", agb, gem)
                 if not t.na_tijdelijk and _wd_between(t.einde, t.dag) > 5:
-                    self._tel("late_307", "307", agb, gem)
+                    self._tel("late_307", "307", agb, gem, sleutel=p.tn)
             for s in actueel:
                 if s.echt_einde is None or _add_wd(s.echt_einde, 5) > end:
                     continue
                 if not any(t.begin == s.begin for t in stops):
-                    self._tel("missing_307", "307", agb, gem)
+                    self._tel("missing_307", "307", agb, gem, sleutel=p.tn)
             if gedeclareerd.get(p.idx) and not any(s.status == "1" for s in starts):
-                self._tel("missing_305", "305", agb, gem)
+                self._tel("missing_305", "305", agb, gem, sleutel=p.tn)
 
     def waarheid(self) -> pd.DataFrame:
         end = self.end
@@ -1767,6 +1791,12 @@ class _Simulatie:
             ["gemeente", "ToewijzingNummer", "aanbieder", "true_aanmelding", "ReferentieAanbieder"],
             kind="mergesort",
         ).reset_index(drop=True)
+
+    def records_frame(self) -> pd.DataFrame:
+        """Per-record truth: which record each injected defect of :data:`RECORD_KEYS` hit."""
+        columns = ["defect", "berichttype", "aanbieder", "gemeente", "sleutel"]
+        df = pd.DataFrame(sorted(self.records), columns=columns)
+        return df.reset_index(drop=True)
 
     def injecties_frame(self) -> pd.DataFrame:
         rows = [
@@ -2312,7 +2342,8 @@ def write_example_region(
       ``<retourtype>_<Afzender>_<Identificatie>_retour.xml`` after its heenbericht and sits in the
       month of its own DagtekeningRetour. With ``archive=True`` the same tree is inside
       ``berichten.tar.xz``.
-    - ``injecties.csv``, ``waarheid_trajecten.csv``, ``aanbieders.csv``, ``gemeenten.csv``.
+    - ``injecties.csv``, ``waarheid_trajecten.csv``, ``waarheid_records.csv`` (per injected
+      record its key, see :data:`RECORD_KEYS`), ``aanbieders.csv``, ``gemeenten.csv``.
     """
     if n_children < 1:
         raise ValueError("n_children must be at least 1")
@@ -2357,6 +2388,7 @@ def write_example_region(
     injecties = sim.injecties_frame()
     _schrijf_csv(injecties, out_dir / "injecties.csv")
     _schrijf_csv(sim.waarheid(), out_dir / "waarheid_trajecten.csv")
+    _schrijf_csv(sim.records_frame(), out_dir / "waarheid_records.csv")
     _schrijf_csv(
         pd.DataFrame(
             [
