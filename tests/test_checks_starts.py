@@ -39,6 +39,21 @@ class TestStartTeLaat:
         )
         assert failing(run("start_te_laat", data, PARAMS)) == []
 
+    def test_a_corrected_305_is_judged_by_its_successor(self):
+        # a wrong Begindatum (10 working days before the message), deleted the next day and sent
+        # again with the right Begindatum: the deleted delivery is not a late start
+        data = scan(
+            toewijzingen=[toewijzing("100")],
+            starts=[
+                regie("305", "100", begin="2024-01-16", dag="2024-02-01", bericht_id="wrong"),
+                regie("305", "100", begin="2024-01-16", dag="2024-02-02", status="3"),
+                regie("305", "100", begin="2024-01-30", dag="2024-02-05", bericht_id="right"),
+            ],
+        )
+        result = run("start_te_laat", data, PARAMS)
+        assert sorted(result["record"]) == ["right:0"]
+        assert failing(result) == []
+
     def test_no_starts_is_not_assessable(self):
         assert run("start_te_laat", scan(toewijzingen=[toewijzing()]), PARAMS) is None
 

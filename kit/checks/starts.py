@@ -139,9 +139,12 @@ def start_te_laat(data: ScanData, params: dict) -> pd.DataFrame | None:
     """305 Dagtekening more than N working days after the Begindatum (OP271).
 
     For a retroactive toewijzing (Begindatum before the first 301 was sent) the term runs from
-    the 301's Dagtekening instead.
+    the 301's Dagtekening instead. Only current 305s are judged: one deleted later with
+    StatusAanlevering 3 (a correction of a wrong Begindatum) or rejected by its retour counts as
+    never sent; its corrected successor is judged.
     """
     starts = starts_with_toewijzing(data)
+    starts = starts[starts["record"].isin(current_starts(data)["record"])]
     if starts.empty:
         return None
     late_start = data.calendar.between(starts["Begindatum"], starts["Dagtekening"])
