@@ -112,6 +112,19 @@ class TestToewijzingZonderStart:
         assert failing(result) == ["nostart:0"]
         assert sorted(result["record"]) == ["nostart:0", "started:0"]
 
+    def test_a_305_dated_after_the_peildatum_still_reports_the_start(self):
+        data = scan(
+            peildatum="2024-03-31",
+            toewijzingen=[
+                toewijzing("100", ingang="2024-01-15", bericht_id="typo"),
+                toewijzing("101", ingang="2024-01-15", bericht_id="none"),
+            ],
+            # sent on 2024-01-20, but its Dagtekening was typed as 2034-01-20
+            starts=[regie("305", "100", begin="2024-01-16", dag="2034-01-20")],
+        )
+        result = run("toewijzing_zonder_start", data, {"dagen": 30})
+        assert failing(result) == ["none:0"]
+
     def test_a_late_305_is_a_late_start_not_a_toewijzing_without_start(self):
         # deadline: 2024-01-15 + 5 working days (2024-01-22) + 30 days = 2024-02-21
         data = scan(
@@ -308,6 +321,19 @@ class TestStartWeesOfDubbel:
 
 class TestStartZonderStop:
     PARAMS = {"max_werkdagen": 5}
+
+    def test_a_307_dated_after_the_peildatum_is_no_missing_stop(self):
+        stop = {"eind": "2024-03-01", "reden": "31"}
+        data = scan(
+            peildatum="2024-06-30",
+            toewijzingen=[toewijzing(n, eind="2024-03-01") for n in ("100", "101")],
+            starts=[
+                regie("305", "100", bericht_id="typo"),
+                regie("305", "101", bericht_id="none"),
+            ],
+            stops=[regie("307", "100", dag="2034-03-04", **stop)],  # typed as 2034
+        )
+        assert failing(run("start_zonder_stop", data, self.PARAMS)) == ["none:0"]
 
     def test_ended_toewijzing_needs_a_stop(self):
         # Einddatum Fri 2024-05-31 + 5 working days = Fri 2024-06-07, before the peildatum.

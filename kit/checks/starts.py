@@ -222,6 +222,13 @@ def toewijzing_zonder_start(data: ScanData, params: dict) -> pd.DataFrame | None
     started_in_time = (due["start_begindatum"] <= due["deadline"]) | (
         due["start_dagtekening"] <= due["deadline"]
     )
+    # a 305 whose Dagtekening was typed in the future still reports the start
+    later = data.later_rows("starts")
+    later = later[(later["StatusAanlevering"] == "1").fillna(False).astype(bool)]
+    if len(later):
+        begin = later.groupby(PAIR, dropna=False)["Begindatum"].min().rename("_later_begin")
+        begin = due[PAIR].join(begin, on=PAIR)["_later_begin"]
+        started_in_time |= begin <= due["deadline"]
     return outcome(due, ~started_in_time.fillna(False).astype(bool), datum="deadline")
 
 
@@ -364,7 +371,8 @@ def start_zonder_stop(data: ScanData, params: dict) -> pd.DataFrame | None:
     Einddatum, whose deadline lies on or before the peildatum. The deadline is N working days
     after the 301 Einddatum, or after the Dagtekening of the current 301 version when that came
     later (an end set in the past, or an intrekking with reason 13, is known only then). A start
-    fails when no current 307 with its logical key exists. ``datum`` is the deadline.
+    fails when no current 307 with its logical key exists (a 307 whose Dagtekening lies after
+    the peildatum, a clock or typing error, counts as existing). ``datum`` is the deadline.
     """
     cur = current_starts(data)
     cur = cur[cur["ToewijzingNummer"].notna()]
@@ -375,5 +383,10 @@ def start_zonder_stop(data: ScanData, params: dict) -> pd.DataFrame | None:
     known = cur[["einddatum", "dagtekening_301"]].max(axis=1)
     cur["deadline"] = data.calendar.add(known, params.get("max_werkdagen", 5))
     due = cur[cur["deadline"] <= data.peildatum]
-    stopped = matches(due, current_stops(data), START_KEY)
+    later = data.later_rows("stops")
+    stops = pd.concat(
+        [current_stops(data)[START_KEY], later.loc[later["StatusAanlevering"] == "1", START_KEY]],
+        ignore_index=True,
+    )
+    stopped = matches(due, stops, START_KEY)
     return outcome(due, ~stopped, datum="deadline")
