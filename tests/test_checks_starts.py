@@ -335,6 +335,21 @@ class TestStartZonderStop:
         )
         assert failing(run("start_zonder_stop", data, self.PARAMS)) == ["none:0"]
 
+    def test_a_deletion_dated_after_the_peildatum_still_deletes(self):
+        data = scan(
+            peildatum="2024-06-30",
+            toewijzingen=[toewijzing("100", eind="2024-03-01")],
+            starts=[
+                regie("305", "100", begin="2024-01-16", bericht_id="wrong"),
+                regie("305", "100", begin="2024-01-16", status="3", dag="2034-01-22"),
+                regie("305", "100", begin="2024-01-18", dag="2024-01-23", bericht_id="right"),
+            ],
+            stops=[regie("307", "100", begin="2024-01-18", eind="2024-03-01", reden="31")],
+        )
+        result = run("start_zonder_stop", data, self.PARAMS)
+        assert failing(result) == []
+        assert sorted(result["record"]) == ["right:0"]
+
     def test_ended_toewijzing_needs_a_stop(self):
         # Einddatum Fri 2024-05-31 + 5 working days = Fri 2024-06-07, before the peildatum.
         data = scan(

@@ -372,7 +372,8 @@ def start_zonder_stop(data: ScanData, params: dict) -> pd.DataFrame | None:
     after the 301 Einddatum, or after the Dagtekening of the current 301 version when that came
     later (an end set in the past, or an intrekking with reason 13, is known only then). A start
     fails when no current 307 with its logical key exists (a 307 whose Dagtekening lies after
-    the peildatum, a clock or typing error, counts as existing). ``datum`` is the deadline.
+    the peildatum, a clock or typing error, counts as existing; a 305 deletion dated so removes
+    the start). ``datum`` is the deadline.
     """
     cur = current_starts(data)
     cur = cur[cur["ToewijzingNummer"].notna()]
@@ -383,6 +384,9 @@ def start_zonder_stop(data: ScanData, params: dict) -> pd.DataFrame | None:
     known = cur[["einddatum", "dagtekening_301"]].max(axis=1)
     cur["deadline"] = data.calendar.add(known, params.get("max_werkdagen", 5))
     due = cur[cur["deadline"] <= data.peildatum]
+    # a deletion (StatusAanlevering 3) dated after the peildatum by a typing error still deletes
+    deleted = data.later_rows("starts")
+    due = due[~matches(due, deleted[deleted["StatusAanlevering"] == "3"], START_KEY)]
     later = data.later_rows("stops")
     stops = pd.concat(
         [current_stops(data)[START_KEY], later.loc[later["StatusAanlevering"] == "1", START_KEY]],
