@@ -411,3 +411,43 @@ class TestPerRecord:
         assert row["n_beoordeeld"] >= 5, row
         assert row["recall"] >= MIN_RECALL, row
         assert row["precisie"] >= MIN_PRECISION, row
+
+
+class TestWaitingListWithTheLapseRule:
+    """The waiting list at the peildatum against the truth, with and without "vermoedelijk
+    vervallen" (toewijzingen that end without any message look like children still waiting).
+
+    Truly waiting: a toewijzing whose child had not started and had not dropped out by the
+    peildatum (waarheid_trajecten.csv: true_start, true_uitval_datum). The auto_305 aanbieders
+    are left out on both sides: their 305 hides whether the child still waits.
+    """
+
+    @pytest.mark.parametrize("definition", ["toewijzing_start", "ingang_start"])
+    def test_within_five_percent_with_the_rule_only(self, scan, definition):
+        data = scan[0]
+        peil = pd.Timestamp(PEILDATUM)
+        profiles = pd.read_csv(EXAMPLE_DIR / "aanbieders.csv", dtype=str)
+        auto = set(profiles.loc[profiles["profiel"] == "auto_305", "aanbieder"])
+        pathways = data.pathways[~data.pathways["aanbieder"].isin(auto)].reset_index(drop=True)
+        truth = pd.read_csv(EXAMPLE_DIR / "waarheid_trajecten.csv", dtype=str)
+        truth = truth[truth["ToewijzingNummer"].notna()]
+        start = pd.to_datetime(truth["true_start"])
+        dropped = pd.to_datetime(truth["true_uitval_datum"])
+        truth = truth.assign(
+            wacht=(start.isna() | (start > peil))
+            & (dropped.isna() | (dropped > peil))
+            & truth["uitval"].isna(),
+            pathway_id=truth["gemeente"] + ":" + truth["ToewijzingNummer"],
+        ).drop_duplicates("pathway_id", keep=False)
+        defs = wt.load_definitions()
+        lists = {}
+        for label, d in (("met", defs), ("zonder", wt.without_silent_exits(defs))):
+            m = wt.measure_waits(pathways, d.get(definition), peildatum=peil)
+            population = m[m["uit"].isna() | (m["uit"] == wt.OUT_WINDOW)]
+            waiting = truth.set_index("pathway_id")["wacht"].reindex(population["pathway_id"])
+            lists[label] = (len(wt.waiting_now(m)), int(waiting.fillna(False).sum()))
+        kit, true = lists["met"]
+        assert true > 300
+        assert abs(kit - true) <= 0.05 * true, lists
+        kit_without, _ = lists["zonder"]
+        assert kit_without > 1.05 * true, lists  # silent lapses inflate the list without the rule
