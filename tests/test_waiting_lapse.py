@@ -165,3 +165,22 @@ class TestReportTexts:
         assert (row["Wachtlijst zonder regel"], row["Wachtlijst met regel"]) == ("485", "435")
         assert row["Vermoedelijk vervallen"] == "<10"
         assert (row["Mediaan met regel"], row["Mediaan zonder regel"]) == ("39 dagen", "niet bereikt")
+
+
+class TestCliStatesThePopulation:
+    def test_each_total_says_what_its_filters_leave_out(self, example_store, tmp_path, capsys):
+        from kit.__main__ import main
+
+        out = tmp_path / "uit"
+        args = ["wachttijden", "--store", str(example_store), "--peildatum", "2026-03-31"]
+        assert main([*args, "--uit", str(out)]) == 0
+        printed = capsys.readouterr().out.splitlines()
+        line = next(x for x in printed if x.strip().startswith("toewijzing_start"))
+        assert "(zonder productcategorie 46, 47, 48: " in line and " weggelaten)" in line
+        pop = pd.read_csv(out / "populatie.csv").set_index("definitie")
+        left_out = pop.loc["toewijzing_start", "n_buiten_populatie"]
+        assert left_out >= 10 and f": {left_out} weggelaten" in line
+        assert "weggelaten" not in next(x for x in printed if x.strip().startswith("trajectduur"))
+        lapse = pd.read_csv(out / "vermoedelijk_vervallen.csv")
+        total = lapse[(lapse["definitie"] == "toewijzing_start") & (lapse["groep"] == "totaal")]
+        assert (total["n_wachtend"] < total["n_wachtend_zonder_regel"]).all()
