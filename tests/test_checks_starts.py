@@ -293,6 +293,18 @@ class TestStartWeesOfDubbel:
         assert failing(result) == ["del:0"]
         assert len(result) == 2
 
+    def test_a_deletion_dated_after_the_peildatum_leaves_no_double_start(self):
+        data = scan(
+            peildatum="2024-06-30",
+            toewijzingen=[toewijzing("100")],
+            starts=[
+                regie("305", "100", begin="2024-01-16", dag="2024-01-17", bericht_id="wrong"),
+                regie("305", "100", begin="2024-01-16", status="3", dag="2034-01-18"),
+                regie("305", "100", begin="2024-01-18", dag="2024-01-19", bericht_id="right"),
+            ],
+        )
+        assert failing(run("start_wees_of_dubbel", data, {})) == []
+
     def test_a_future_dated_or_rejected_301_is_no_missing_301(self):
         data = scan(
             peildatum="2024-06-30",

@@ -80,18 +80,24 @@ def without_rejected(data: ScanData, table: str) -> pd.DataFrame:
     )
 
 
+def _current(data: ScanData, table: str, key: list[str]) -> pd.DataFrame:
+    """Current deliveries of ``table``: rejected ones dropped, StatusAanlevering 3 applied
+    (IV008), also a deletion whose Dagtekening lies after the peildatum (a typing error: the
+    deletion was made all the same)."""
+    current = current_regie(without_rejected(data, table), key)
+    later = data.later_rows(table)
+    deleted = later[(later["StatusAanlevering"] == "3").fillna(False).astype(bool)]
+    return current[~matches(current, deleted, key)] if len(deleted) else current
+
+
 def current_starts(data: ScanData) -> pd.DataFrame:
-    """Current 305 deliveries: rejected ones dropped, StatusAanlevering 3 applied (IV008)."""
-    return data.shared(
-        "current_starts", lambda d: current_regie(without_rejected(d, "starts"), START_KEY)
-    )
+    """Current 305 deliveries (see :func:`_current`)."""
+    return data.shared("current_starts", lambda d: _current(d, "starts", START_KEY))
 
 
 def current_stops(data: ScanData) -> pd.DataFrame:
-    """Current 307 deliveries: rejected ones dropped, StatusAanlevering 3 applied (IV008)."""
-    return data.shared(
-        "current_stops", lambda d: current_regie(without_rejected(d, "stops"), STOP_KEY)
-    )
+    """Current 307 deliveries (see :func:`_current`)."""
+    return data.shared("current_stops", lambda d: _current(d, "stops", STOP_KEY))
 
 
 def rejected_rows(data: ScanData, table: str) -> pd.Series:
@@ -384,9 +390,6 @@ def start_zonder_stop(data: ScanData, params: dict) -> pd.DataFrame | None:
     known = cur[["einddatum", "dagtekening_301"]].max(axis=1)
     cur["deadline"] = data.calendar.add(known, params.get("max_werkdagen", 5))
     due = cur[cur["deadline"] <= data.peildatum]
-    # a deletion (StatusAanlevering 3) dated after the peildatum by a typing error still deletes
-    deleted = data.later_rows("starts")
-    due = due[~matches(due, deleted[deleted["StatusAanlevering"] == "3"], START_KEY)]
     later = data.later_rows("stops")
     stops = pd.concat(
         [current_stops(data)[START_KEY], later.loc[later["StatusAanlevering"] == "1", START_KEY]],
