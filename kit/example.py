@@ -12,7 +12,8 @@ of what was simulated, so that quality checks and wachttijd analyses can be back
     each defect). Counts are computed from the messages that were actually written, so they are
     exact for the data set.
 ``waarheid_trajecten.csv``
-    Per pathway the true timeline (aanmelding, start, einde, reason for dropping out), without BSN.
+    Per pathway the true timeline (aanmelding, start, einde, reason and date of dropping out),
+    without BSN.
 ``waarheid_records.csv``
     Per injected record of the defects in :data:`RECORD_KEYS`: ``defect, berichttype, aanbieder,
     gemeente, sleutel`` (the key the kit can find the record by), for per-record recall and
