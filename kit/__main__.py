@@ -205,6 +205,7 @@ def _cmd_wachttijden(args: argparse.Namespace) -> int:
         f"Kaplan-Meier, geen cijfers op minder dan {min_n} trajecten:"
     )
     waiting = results.snapshot.groupby("definitie")["n_wachtend"].sum()
+    population = results.population.set_index("definitie")
     for row in total.itertuples():
         median = days_text(row.mediaan_dagen)
         if median == "—":  # withheld: say why
@@ -215,7 +216,13 @@ def _cmd_wachttijden(args: argparse.Namespace) -> int:
             else:
                 median += " (niet te schatten: te weinig trajecten in beeld aan het begin)"
         count = _count_text(row.n, args.min_cel)
-        line = f"  {row.definitie:<28} {count:>7} trajecten, mediaan {median}"
+        scope = ""  # the population next to the figure: which pathways the filters leave out
+        if row.definitie in population.index:
+            pop = population.loc[row.definitie]
+            if pop["populatie"] != "alle trajecten":
+                left_out = _count_text(pop["n_buiten_populatie"], args.min_cel)
+                scope = f" ({pop['populatie']}: {left_out} weggelaten)"
+        line = f"  {row.definitie:<28} {count:>7} trajecten{scope}, mediaan {median}"
         if row.definitie in waiting:
             line += f"; wachtend op de peildatum: {_count_text(waiting[row.definitie], args.min_cel)}"
         print(line)

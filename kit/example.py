@@ -12,7 +12,12 @@ of what was simulated, so that quality checks and wachttijd analyses can be back
     each defect). Counts are computed from the messages that were actually written, so they are
     exact for the data set.
 ``waarheid_trajecten.csv``
-    Per pathway the true timeline (aanmelding, start, einde, reason for dropping out), without BSN.
+    Per pathway the true timeline (aanmelding, start, einde, reason and date of dropping out),
+    without BSN.
+``waarheid_records.csv``
+    Per injected record of the defects in :data:`RECORD_KEYS`: ``defect, berichttype, aanbieder,
+    gemeente, sleutel`` (the key the kit can find the record by), for per-record recall and
+    precision of the quality checks.
 ``aanbieders.csv``, ``gemeenten.csv``
     The fictional organisations, with the behaviour profile of each aanbieder.
 
@@ -98,6 +103,29 @@ DEFECTEN: dict[str, str] = {
     "Prestaties (323).",
     "verjaard_18": "Toewijzing (301) with the child 18+ on the Ingangsdatum, or 305 StartProduct with the "
     "child 18+ on the Begindatum.",
+    "vroeg_gedeclareerd": "Toewijzing with a Prestatie for the month before the month of the 305 "
+    "Begindatum (care declared one month before the reported start); berichttype 323.",
+    "dagtekening_toekomst": "305 or 307 message whose Dagtekening is typed ten years in the future "
+    "(a typing error; the file sits in the folder of its real month).",
+    "bom_tweeling": "Extra file that is a copy of another file with a UTF-8 byte order mark in front "
+    "(the same message).",
+}
+
+# Which key ``waarheid_records.csv`` gives per defect (the record as the kit can find it).
+RECORD_KEYS: dict[str, str] = {
+    "auto_305": "ToewijzingNummer (within the gemeente) of the toewijzing whose 305 it is",
+    "auto_305_gi": "ToewijzingNummer",
+    "late_305": "ToewijzingNummer",
+    "missing_305": "ToewijzingNummer",
+    "missing_307": "ToewijzingNummer",
+    "late_307": "ToewijzingNummer",
+    "verjaard_18": "ToewijzingNummer",
+    "late_323": "Identificatie of the 323 (within the aanbieder)",
+    "vroeg_gedeclareerd": "ToewijzingNummer",
+    "dagtekening_toekomst": "Identificatie of the message (within its sender)",
+    "bom_tweeling": "file name of the extra copy",
+    "missing_retour": "Identificatie of the heenbericht (within its sender)",
+    "dubbel_bestand": "file name of the extra copy",
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -324,6 +352,9 @@ _GEBOORTE_AGE_WEIGHTS = [2, 3, 4, 5, 6, 7, 8, 9, 10, 10, 10, 11, 12, 12, 12, 11,
 
 # default rates (share of the eligible records) and the minimum number injected when eligible
 _QUOTA: dict[str, tuple[float, int]] = {
+    "vroeg_gedeclareerd": (0.03, 2),
+    "dagtekening_toekomst": (0.004, 2),
+    "bom_tweeling": (0.0002, 2),
     "missing_305": (0.02, 2),
     "late_305": (0.06, 2),
     "correctie_305": (0.015, 2),
@@ -623,6 +654,8 @@ class _Msg:
     ident_retour: str = ""
     dup_of: _Msg | None = None
     naam: str = ""
+    bom: bool = False  # written with a UTF-8 byte order mark (a BOM twin)
+    dag_fout: date | None = None  # the Dagtekening as (wrongly) written, when it differs
 
     @property
     def pad(self) -> str:
@@ -638,6 +671,7 @@ class _Simulatie:
     def __init__(self, seed: int, n_children: int, start: date, end: date) -> None:
         self.seed = seed
         self.rr = random.Random(seed)
+        self.seed = seed
         self.n = n_children
         self.start = start
         self.end = end
@@ -649,6 +683,8 @@ class _Simulatie:
         self.retours: list[_Msg] = []
         self.dubbel: list[_Msg] = []
         self.injecties: dict[tuple[str, str, str, str], int] = {}
+        # per-record truth: (defect, berichttype, aanbieder, gemeente, sleutel)
+        self.records: set[tuple[str, str, str, str, str]] = set()
         self.decks = {
             "route": _Deck(self.rr, {"vot": 55, "gemeente": 45}),
             "antwoord": _Deck(self.rr, {"direct": 85, "onderzoek": 9, "afwijzing": 4, "wpb": 2}),
@@ -1505,6 +1541,61 @@ class _Simulatie:
                         open_q[i:] = sorted(open_q[i:])
                     per_q[q2].append(nieuw)
 
+    # -- later defects (own random stream) ----------------------------------------------------
+
+    def _vroeg_gedeclareerd(self, rr: random.Random) -> None:
+        """Declare one month before the month of the reported start, inside the toewijzing."""
+        eerste: dict[int, tuple[_Regel, _Msg]] = {}
+        per_maand: dict[tuple[str, str, int], _Msg] = {}  # the regular 323 of each month
+        for m in self.msgs:
+            if m.bt == "323":
+                per_maand.setdefault((m.afz, m.ont, _month_index(m.data["periode"])), m)
+                for r in m.data["regels"]:
+                    known = eerste.get(r.pad.idx)
+                    if known is None or r.pp_begin < known[0].pp_begin:
+                        eerste[r.pad.idx] = (r, m)
+        kandidaten = []
+        for p in self.pads:
+            found = eerste.get(p.idx)
+            if (
+                found is None
+                or p.start is None
+                or self._profiel(p) not in _NORMAL_PROFILES
+                or p.route == "gi"
+                or p.freq == "6"
+                or p.flags
+                or _month_index(p.ingang) >= _month_index(p.start)
+                or _month_index(found[0].pp_begin) != _month_index(p.start)
+                or [s.begin for s in p.starts] != [p.start]
+                or (p.agb, p.gem, _month_index(p.start) - 1) not in per_maand
+            ):
+                continue
+            kandidaten.append(p)
+        for p in rr.sample(kandidaten, self._quota("vroeg_gedeclareerd", len(kandidaten))):
+            # declared in time with the aanbieder's 323 for the month before the start month
+            r = eerste[p.idx][0]
+            m = per_maand[(p.agb, p.gem, _month_index(p.start) - 1)]
+            m0 = _month_from_index(_month_index(p.start) - 1)
+            begin, eind = max(m0, p.ingang), _month_end(m0)
+            ref = f"{p.gem}{p.tn}{m0:%y%m}"
+            m.data["regels"].append(_Regel(p, begin, eind, r.volume, r.tarief, ref, r.vroegst))
+            m.data["regels"].sort(key=lambda x: (x.pad.kind.idx, x.pad.tn, x.pp_begin))
+            p.flags.append("vroeg_gedeclareerd")
+
+    def _toekomst_en_bom(self, rr: random.Random) -> None:
+        """Dagtekeningen typed ten years ahead, and BOM twins of existing files."""
+        regie = [m for m in self.msgs if m.bt in ("305", "307")]
+        for m in rr.sample(regie, self._quota("dagtekening_toekomst", len(regie))):
+            day = min(m.dag.day, calendar.monthrange(m.dag.year + 10, m.dag.month)[1])
+            m.dag_fout = date(m.dag.year + 10, m.dag.month, day)
+            self._tel("dagtekening_toekomst", m.bt, *self._partijen(m), sleutel=m.ident)
+        gewoon = [m for m in self.msgs if m.dag_fout is None]
+        for m in rr.sample(gewoon, self._quota("bom_tweeling", len(gewoon))):
+            d = _Msg(m.bt, m.afz, m.ont, m.dag, next(self._seq), dup_of=m, bom=True)
+            d.naam = m.naam[:-4] + "_bom.xml"
+            self.dubbel.append(d)
+            self._tel("bom_tweeling", m.bt, *self._partijen(m), sleutel=d.naam)
+
     # -- BSN ----------------------------------------------------------------------------------
 
     def _bsns(self) -> None:
@@ -1579,7 +1670,7 @@ class _Simulatie:
         for i in rr.sample(normaal, self._quota("missing_retour", len(normaal))):
             weg.add(i)
             r = kandidaten[i]
-            self._tel("missing_retour", r.bt, *self._partijen(r.heen))
+            self._tel("missing_retour", r.bt, *self._partijen(r.heen), sleutel=r.heen.ident)
         self.retours = [r for i, r in enumerate(kandidaten) if i not in weg]
         self.retours.sort(key=lambda r: (r.dag, r.seq))
         tellers = {}
@@ -1594,15 +1685,19 @@ class _Simulatie:
             d = _Msg(m.bt, m.afz, m.ont, m.dag, next(self._seq), dup_of=m)
             d.naam = m.naam[:-4] + "_1.xml"
             self.dubbel.append(d)
-            self._tel("dubbel_bestand", m.bt, *self._partijen(m))
+            self._tel("dubbel_bestand", m.bt, *self._partijen(m), sleutel=d.naam)
 
     def _partijen(self, m: _Msg) -> tuple[str, str]:
         """(aanbieder, gemeente) of a message."""
         return (m.ont, m.afz) if len(m.afz) == 4 else (m.afz, m.ont)
 
-    def _tel(self, defect: str, bt: str, agb: str, gem: str, n: int = 1) -> None:
+    def _tel(
+        self, defect: str, bt: str, agb: str, gem: str, n: int = 1, sleutel: str | None = None
+    ) -> None:
         key = (defect, bt, agb, gem)
         self.injecties[key] = self.injecties.get(key, 0) + n
+        if sleutel is not None:
+            self.records.add((defect, bt, agb, gem, sleutel))
 
     # -- ground truth -------------------------------------------------------------------------
 
@@ -1624,7 +1719,7 @@ class _Simulatie:
                 periode = m.data["periode"]
                 laat = m.dag > _month_end(_add_months(periode, 1))
                 if laat:
-                    self._tel("late_323", "323", m.afz, m.ont)
+                    self._tel("late_323", "323", m.afz, m.ont, sleutel=m.ident)
                 for r in m.data["regels"]:
                     gedeclareerd[r.pad.idx] = gedeclareerd.get(r.pad.idx, 0) + 1
                     if _month_index(r.pp_begin) < _month_index(periode):
@@ -1667,7 +1762,7 @@ class _Simulatie:
                 if elf:
                     self._tel("bsn_elfproef", "301", agb, gem)
                 if _age_on(p.kind.geboorte, p.ingang) >= 18:
-                    self._tel("verjaard_18", "301", agb, gem)
+                    self._tel("verjaard_18", "301", agb, gem, sleutel=p.tn)
                 for v in geacc:
                     if v.reden in ("04", "05"):
                         self._tel("wijziging_301", "301", agb, gem)
@@ -1694,11 +1789,11 @@ class _Simulatie:
                     self._tel("bsn_elfproef", "305", agb, gem)
             for s in actueel:
                 if s.tag:
-                    self._tel(s.tag, "305", agb, gem)
+                    self._tel(s.tag, "305", agb, gem, sleutel=p.tn)
                 if basis is not None and _wd_between(max(s.begin, basis), s.dag) > 5:
-                    self._tel("late_305", "305", agb, gem)
+                    self._tel("late_305", "305", agb, gem, sleutel=p.tn)
                 if _age_on(p.kind.geboorte, s.begin) >= 18:
-                    self._tel("verjaard_18", "305", agb, gem)
+                    self._tel("verjaard_18", "305", agb, gem, sleutel=p.tn)
             stops = [t for t in p.stops if aanwezig(t)]
             for t in stops:
                 if t.reden == "20":
@@ -1706,14 +1801,16 @@ class _Simulatie:
                 if elf:
                     self._tel("bsn_elfproef", "307", agb, gem)
                 if not t.na_tijdelijk and _wd_between(t.einde, t.dag) > 5:
-                    self._tel("late_307", "307", agb, gem)
+                    self._tel("late_307", "307", agb, gem, sleutel=p.tn)
             for s in actueel:
                 if s.echt_einde is None or _add_wd(s.echt_einde, 5) > end:
                     continue
                 if not any(t.begin == s.begin for t in stops):
-                    self._tel("missing_307", "307", agb, gem)
+                    self._tel("missing_307", "307", agb, gem, sleutel=p.tn)
             if gedeclareerd.get(p.idx) and not any(s.status == "1" for s in starts):
-                self._tel("missing_305", "305", agb, gem)
+                self._tel("missing_305", "305", agb, gem, sleutel=p.tn)
+            if "vroeg_gedeclareerd" in p.flags:
+                self._tel("vroeg_gedeclareerd", "323", agb, gem, sleutel=p.tn)
 
     def waarheid(self) -> pd.DataFrame:
         end = self.end
@@ -1738,6 +1835,7 @@ class _Simulatie:
                         "true_einde": "",
                         "uitval": "woonplaatsbeginsel",
                         "ReferentieAanbieder": p.wpb_verzoek.ref,
+                        "true_uitval_datum": "",
                     }
                 )
             zichtbaar = any(id(v) in in_data for v in p.versies if not v.afgekeurd)
@@ -1760,6 +1858,9 @@ class _Simulatie:
                     "true_einde": iso(p.einde) if p.start is not None and p.start <= end else "",
                     "uitval": uitval,
                     "ReferentieAanbieder": ref,
+                    "true_uitval_datum": iso(p.drop)
+                    if uitval in ("afgehaakt", "ingetrokken")
+                    else "",
                 }
             )
         df = pd.DataFrame(rijen)
@@ -1767,6 +1868,12 @@ class _Simulatie:
             ["gemeente", "ToewijzingNummer", "aanbieder", "true_aanmelding", "ReferentieAanbieder"],
             kind="mergesort",
         ).reset_index(drop=True)
+
+    def records_frame(self) -> pd.DataFrame:
+        """Per-record truth: which record each injected defect of :data:`RECORD_KEYS` hit."""
+        columns = ["defect", "berichttype", "aanbieder", "gemeente", "sleutel"]
+        df = pd.DataFrame(sorted(self.records), columns=columns)
+        return df.reset_index(drop=True)
 
     def injecties_frame(self) -> pd.DataFrame:
         rows = [
@@ -1790,8 +1897,11 @@ class _Simulatie:
         self._nummers()
         self._berichten()
         self._declaraties()
+        extra = random.Random(self.seed * 7919 + 1)  # new defects: the other draws stay as they were
+        self._vroeg_gedeclareerd(extra)
         self._bsns()
         self._afronden()
+        self._toekomst_en_bom(extra)
         self._tellen()
 
     def bestanden(self) -> list[_Msg]:
@@ -1809,13 +1919,14 @@ class _Render:
         self.c = c
 
     def __call__(self, m: _Msg) -> bytes:
+        bom = b"\xef\xbb\xbf" if m.bom else b""
         if m.dup_of is not None:
             m = m.dup_of
         if m.heen is not None:
             body = self._retour(m)
         else:
             body = getattr(self, f"_b{m.bt}")(m)
-        return body.encode("utf-8")
+        return bom + body.encode("utf-8")
 
     # -- building blocks ----------------------------------------------------------------------
 
@@ -1837,7 +1948,7 @@ class _Render:
             f"\t\t<{p}:Ontvanger>{m.ont}</{p}:Ontvanger>\n"
             f"\t\t<{p}:BerichtIdentificatie>\n"
             f"\t\t\t<ijw:Identificatie>{m.ident}</ijw:Identificatie>\n"
-            f"\t\t\t<ijw:Dagtekening>{m.dag.isoformat()}</ijw:Dagtekening>\n"
+            f"\t\t\t<ijw:Dagtekening>{(m.dag_fout or m.dag).isoformat()}</ijw:Dagtekening>\n"
             f"\t\t</{p}:BerichtIdentificatie>\n"
             f"\t\t<{p}:XsdVersie>\n"
             f"\t\t\t<ijw:BasisschemaXsdVersie>{_XSD_VERSIE}</ijw:BasisschemaXsdVersie>\n"
@@ -2237,7 +2348,7 @@ class _Render:
         h = r.heen
         p = f"jw{r.bt}"
         # the header of a retour is copied from the heenbericht (IV028)
-        kop_msg = _Msg(r.bt, h.afz, h.ont, h.dag, 0, ident=h.ident)
+        kop_msg = _Msg(r.bt, h.afz, h.ont, h.dag, 0, ident=h.ident, dag_fout=h.dag_fout)
         body = ""
         if r.afgekeurd and h.bt == "301":
             body = self._client301(p, h, True)
@@ -2312,7 +2423,8 @@ def write_example_region(
       ``<retourtype>_<Afzender>_<Identificatie>_retour.xml`` after its heenbericht and sits in the
       month of its own DagtekeningRetour. With ``archive=True`` the same tree is inside
       ``berichten.tar.xz``.
-    - ``injecties.csv``, ``waarheid_trajecten.csv``, ``aanbieders.csv``, ``gemeenten.csv``.
+    - ``injecties.csv``, ``waarheid_trajecten.csv``, ``waarheid_records.csv`` (per injected
+      record its key, see :data:`RECORD_KEYS`), ``aanbieders.csv``, ``gemeenten.csv``.
     """
     if n_children < 1:
         raise ValueError("n_children must be at least 1")
@@ -2357,6 +2469,7 @@ def write_example_region(
     injecties = sim.injecties_frame()
     _schrijf_csv(injecties, out_dir / "injecties.csv")
     _schrijf_csv(sim.waarheid(), out_dir / "waarheid_trajecten.csv")
+    _schrijf_csv(sim.records_frame(), out_dir / "waarheid_records.csv")
     _schrijf_csv(
         pd.DataFrame(
             [

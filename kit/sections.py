@@ -343,6 +343,19 @@ def patterns(ctx: QuickscanContext) -> None:
             "Eerste declaratie begint op de ingangsdatum (% van de toewijzingen)",
         )
     )
+    display(
+        Markdown(
+            "**Verzoek om toewijzing (315) vlak voor de start.** Per productcategorie vergelijkt "
+            "de kit de dagen van 315 tot start van elke aanbieder met de mediaan van de andere "
+            "aanbieders (elk telt één keer); `verschil_laag` en `verschil_hoog` geven het "
+            "95%-interval. Ligt het hele interval ruim onder de anderen, dan staat er in "
+            "`gespreksagenda_vot` een **vraag voor het gesprek**, geen oordeel: misschien stuurt "
+            "de aanbieder de 315 pas als het kind van de eigen wachtlijst komt, misschien is de "
+            "zorg echt sneller. De berichten laten dat niet zien. Aanbieders van wie de 305's "
+            "meestal automatisch lijken, worden niet vergeleken: hun begindatum is de "
+            "ingangsdatum, niet de echte start."
+        )
+    )
     display(_table(shown(table.frame, table.protection, threshold=ctx.threshold)))
 
 
@@ -599,16 +612,62 @@ def _pct_cell(value: float) -> str:
     return "" if pd.isna(value) else f"{_nl(value, decimals=1)}%"
 
 
+def population_texts(population: pd.DataFrame, *, threshold: int) -> dict[str, str]:
+    """Per definition: its population and how many pathways it leaves out, in Dutch.
+
+    ``population`` is the suppressed ``populatie`` table; a suppressed count reads
+    ``minder dan <threshold>``.
+    """
+    texts = {}
+    for _, r in population.iterrows():
+        n = r["n_buiten_populatie"]
+        if r["populatie"] == "alle trajecten":
+            texts[r["definitie"]] = "alle trajecten"
+        elif not pd.isna(n) and int(n) == 0:
+            texts[r["definitie"]] = f"{r['populatie']} (niets weggelaten)"
+        else:
+            texts[r["definitie"]] = f"{r['populatie']} ({_count(n, threshold)} weggelaten)"
+    return texts
+
+
 def definities_overzicht(ctx: DefinitiesContext, *, groep: str = "totaal") -> HTML:
-    """Section: all definitions side by side (Kaplan–Meier and the naive figures)."""
-    return _table(
-        overview_table(
-            ctx.safe["samenvatting"],
-            ctx.definitions,
-            threshold=ctx.threshold,
-            groep=groep,
-            shown_summary=ctx.shown.get("samenvatting"),
-        )
+    """Section: all definitions side by side (Kaplan–Meier and the naive figures).
+
+    The totals state their population next to the figures: which categories a definition leaves
+    out and how many pathways of the cohort that are (a total of another population, such as a
+    dashboard's, is not comparable).
+    """
+    table = overview_table(
+        ctx.safe["samenvatting"],
+        ctx.definitions,
+        threshold=ctx.threshold,
+        groep=groep,
+        shown_summary=ctx.shown.get("samenvatting"),
+    )
+    if groep == "totaal" and "populatie" in ctx.safe:
+        texts = population_texts(ctx.safe["populatie"], threshold=ctx.threshold)
+        rows = ctx.safe["samenvatting"]
+        ids = rows.loc[rows["groep"] == groep, "definitie"].tolist()
+        table.insert(1, "Populatie", [texts.get(i, "") for i in ids])
+    return _table(table)
+
+
+def lapse_table(lapse: pd.DataFrame, names: dict[str, str], *, threshold: int) -> pd.DataFrame:
+    """The waiting list and the KM median with and without "vermoedelijk vervallen" (suppressed
+    ``vermoedelijk_vervallen`` table in, Dutch columns out)."""
+    def count(v: object) -> str:
+        return _count(v, threshold).replace(f"minder dan {threshold}", f"<{threshold}")
+
+    return pd.DataFrame(
+        {
+            "Definitie": lapse["definitie"].map(names),
+            "Groep": lapse["groep"],
+            "Wachtlijst zonder regel": [count(v) for v in lapse["n_wachtend_zonder_regel"]],
+            "Wachtlijst met regel": [count(v) for v in lapse["n_wachtend"]],
+            "Vermoedelijk vervallen": [count(v) for v in lapse["n_vervallen"]],
+            "Mediaan zonder regel": [wt.days_text(v) for v in lapse["mediaan_zonder_regel_dagen"]],
+            "Mediaan met regel": [wt.days_text(v) for v in lapse["mediaan_dagen"]],
+        }
     )
 
 
@@ -910,7 +969,26 @@ def momentopname(ctx: DefinitiesContext) -> HTML:
     note = snapshot_note(ctx.results.complete_until, waits)
     if note:
         display(Markdown(note))
-    return _table(table.reset_index().rename(columns={"naam": "Definitie"}))
+    shown = _table(table.reset_index().rename(columns={"naam": "Definitie"}))
+    lapse = ctx.safe.get("vermoedelijk_vervallen")
+    if lapse is None or lapse.empty:
+        return shown
+    rules = {
+        x.id: x for d in ctx.definitions.definitions for x in d.exits if x.silent_days is not None
+    }
+    rule = next(iter(rules.values()))
+    text = (
+        f"<p><b>{rule.name}.</b> Veel toewijzingen eindigen zonder enig bericht: het gezin ziet "
+        "af van zorg, verhuist of vindt zorg elders, en niemand stuurt een intrekking of een "
+        "stopbericht. In de berichten lijken zulke kinderen te blijven wachten. De kit telt een "
+        f"traject als vermoedelijk vervallen als er {rule.silent_days} dagen na de ingangsdatum "
+        "of het laatste bericht niets meer over kwam; het wachten eindigt dan op die dag, zonder "
+        "zorg. Dat is een aanname: kinderen die echt zo lang wachten, vallen er ook onder. Daarom "
+        "staan de wachtlijst op de peildatum en de mediaan (Kaplan–Meier) hieronder met en zonder "
+        "deze regel. De cijfers hierboven zijn met de regel.</p>"
+    )
+    table = lapse_table(lapse, ctx.names, threshold=ctx.threshold)
+    return HTML(shown.data + text + _table(table).data)
 
 
 def snapshot_note(complete_until: dict[str, pd.Timestamp], names: dict[str, str]) -> str:

@@ -20,7 +20,7 @@ curve rests on at least ``min_n`` events. Shared files go through :mod:`kit.outp
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -101,13 +101,21 @@ class Condition:
 
 @dataclass(frozen=True)
 class Exit:
-    """A competing exit: waiting ended without care on ``date`` (when ``condition`` holds)."""
+    """A competing exit: waiting ended without care on ``date`` (when ``condition`` holds).
+
+    A *silent* exit (``silent_days`` set, e.g. "vermoedelijk vervallen") has no date column:
+    its date is ``silent_days`` after the latest of the ``silent_after`` dates (the Ingangsdatum
+    and the pathway's messages), see :func:`silent_exit_dates`.
+    """
 
     id: str
     name: str
     date: str
     condition: Condition | None
     before_start: str
+    silent_days: int | None = None
+    silent_after: tuple[str, ...] = ()
+    explanation: str = ""
 
 
 @dataclass(frozen=True)
@@ -237,10 +245,26 @@ def _condition(value: object, where: str) -> Condition | None:
 def _exit(entry: dict, src: str) -> Exit:
     xid = entry.get("id", "?")
     where = f"{src}: uitval {xid}"
-    _require(entry, ("id", "naam", "datum"), where)
     before = entry.get("als_voor_start", "start")
     if before not in BEFORE_START:
         raise ValueError(f"{where}: als_voor_start moet 'start' of 'negeren' zijn")
+    if "stil_dagen" in entry:
+        _require(entry, ("id", "naam", "stil_dagen", "stil_na"), where)
+        days = entry["stil_dagen"]
+        if not isinstance(days, int) or isinstance(days, bool) or days < 1:
+            raise ValueError(f"{where}: stil_dagen moet een positief geheel getal zijn")
+        after = _strings(entry["stil_na"], f"{where} stil_na")
+        return Exit(
+            xid,
+            _text(entry["naam"]),
+            "",
+            _condition(entry.get("voorwaarde"), where),
+            before,
+            silent_days=days,
+            silent_after=tuple(_column(c, f"{where} stil_na", dates=True) for c in after),
+            explanation=_text(entry.get("uitleg")),
+        )
+    _require(entry, ("id", "naam", "datum"), where)
     return Exit(
         xid,
         _text(entry["naam"]),
@@ -450,7 +474,10 @@ def _needed_columns(definition: WaitDefinition) -> set[str]:
     cols = {definition.start.column, definition.stop.column, *definition.stop_missing_if}
     cols |= {f.column for f in definition.filters}
     for x in definition.exits:
-        cols.add("geboortemaand" if x.date == "achttien_jaar" else x.date)
+        if x.silent_days is not None:
+            cols |= set(x.silent_after)
+        else:
+            cols.add("geboortemaand" if x.date == "achttien_jaar" else x.date)
         if x.condition:
             cols.add(x.condition.column)
     return cols | set(KEEP_COLUMNS)
@@ -463,7 +490,7 @@ def first_exit(
     when = pd.Series(pd.NaT, index=pathways.index, dtype="datetime64[ns]")
     why = pd.Series(pd.NA, index=pathways.index, dtype="string")
     for x in definition.exits:
-        d = _dates(pathways, x.date).where(_holds(pathways, x.condition))
+        d = _exit_dates(pathways, x, peil).where(_holds(pathways, x.condition))
         d = d.where(d <= peil)
         early = d < start
         d = d.mask(early, start) if x.before_start == "start" else d.mask(early)
@@ -471,6 +498,37 @@ def first_exit(
         when = when.mask(earlier, d)
         why = why.mask(earlier, x.id)
     return when, why
+
+
+def silent_exit_dates(
+    pathways: pd.DataFrame, after: Sequence[str], days: int, peil: pd.Timestamp
+) -> pd.Series:
+    """When a pathway falls silent: ``days`` after the latest of the ``after`` dates.
+
+    Only dates on or before the peildatum count (a later message is not known yet). A pathway
+    with none of the dates gets no date.
+    """
+    known = pd.concat(
+        [_dates(pathways, c).where(lambda d: d <= peil) for c in after], axis=1
+    ).max(axis=1)
+    return known + pd.Timedelta(days=days)
+
+
+def _exit_dates(pathways: pd.DataFrame, x: Exit, peil: pd.Timestamp) -> pd.Series:
+    if x.silent_days is not None:
+        return silent_exit_dates(pathways, x.silent_after, x.silent_days, peil)
+    return _dates(pathways, x.date)
+
+
+def without_silent_exits(definitions: Definitions) -> Definitions:
+    """The same definitions without their silent exits ("vermoedelijk vervallen" off)."""
+    return replace(
+        definitions,
+        definitions=tuple(
+            replace(d, exits=tuple(x for x in d.exits if x.silent_days is None))
+            for d in definitions.definitions
+        ),
+    )
 
 
 def measure_waits(
@@ -1266,6 +1324,8 @@ class WaitResults:
     harmful: pd.DataFrame = field(repr=False)
     sensitivity: pd.DataFrame = field(repr=False)
     flagged: list[str] = field(default_factory=list, repr=False)
+    lapse: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+    population: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
     complete_until: dict[str, pd.Timestamp] = field(default_factory=dict)
 
 
@@ -1369,6 +1429,113 @@ def _concat(frames: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)[columns]
 
 
+LAPSE_COLUMNS = [
+    "definitie",
+    "groep",
+    "n",
+    "n_wachtend",
+    "n_vervallen",
+    "mediaan_dagen",
+    "n_zonder_regel",
+    "n_wachtend_zonder_regel",
+    "mediaan_zonder_regel_dagen",
+]
+POPULATION_COLUMNS = ["definitie", "populatie", "n_buiten_populatie"]
+FILTER_LABELS = {"categorie": "productcategorie", "afwijzing_reden": "afwijzingsreden"}
+
+
+def lapse_comparison(
+    pathways: pd.DataFrame,
+    definitions: Definitions,
+    measured: dict[str, pd.DataFrame],
+    *,
+    peildatum: pd.Timestamp,
+    van: str | pd.Timestamp | None = None,
+    tot: str | pd.Timestamp | None = None,
+    data_begin: str | pd.Timestamp | None = None,
+    min_n: int = 10,
+    by: Sequence[str] = ("categorie",),
+) -> pd.DataFrame:
+    """The waiting list and the KM median with and without the silent exits.
+
+    For every waiting-time definition with a silent exit ("vermoedelijk vervallen"): the
+    pathways that count (``n``), those still waiting at the peildatum (``n_wachtend``, the
+    waiting list), those the rule takes off the list (``n_vervallen``) and the KM median; the
+    same measured without the rule (``*_zonder_regel``). Rows: ``totaal`` and each group of
+    ``by``.
+    """
+    plain = without_silent_exits(definitions)
+    rows = []
+    for d in definitions.definitions:
+        silent = {x.id for x in d.exits if x.silent_days is not None}
+        if not d.is_wait or not silent or d.id not in measured:
+            continue
+        without = measure_waits(
+            pathways, plain.get(d.id), peildatum=peildatum, van=van, tot=tot, data_begin=data_begin
+        )
+        groups_without = dict(_groups(included(without), by))
+        waiting_without = dict(_groups(waiting_now(without), by))
+        waiting_with = dict(_groups(waiting_now(measured[d.id]), by))
+        for label, group in _groups(included(measured[d.id]), by):
+            other = groups_without.get(label, group.iloc[:0])
+            rows.append(
+                {
+                    "definitie": d.id,
+                    "groep": label,
+                    "n": len(group),
+                    "n_wachtend": len(waiting_with.get(label, ())),
+                    "n_vervallen": int(
+                        ((group["event"] == LEFT) & group["uitval"].isin(silent)).sum()
+                    ),
+                    "mediaan_dagen": estimate(group, min_n=min_n, curve=False)[0][
+                        "mediaan_dagen"
+                    ],
+                    "n_zonder_regel": len(other),
+                    "n_wachtend_zonder_regel": len(waiting_without.get(label, ())),
+                    "mediaan_zonder_regel_dagen": estimate(other, min_n=min_n, curve=False)[0][
+                        "mediaan_dagen"
+                    ],
+                }
+            )
+    return pd.DataFrame(rows, columns=LAPSE_COLUMNS)
+
+
+def population(
+    measured: dict[str, pd.DataFrame],
+    definitions: Definitions,
+    *,
+    van: str | pd.Timestamp | None = None,
+    tot: str | pd.Timestamp | None = None,
+) -> pd.DataFrame:
+    """Per definition: which pathways its filters leave out, and how many of the cohort.
+
+    ``populatie`` says it in Dutch ("zonder productcategorie 46, 47, 48"); ``n_buiten_populatie``
+    counts the pathways with a start event in the cohort window that a filter leaves out, so a
+    total is never compared with a dashboard total of another population unknowingly.
+    """
+    lo = pd.Timestamp(van) if van is not None else pd.Timestamp.min
+    rows = []
+    for d in definitions.definitions:
+        if d.id not in measured:
+            continue
+        m = measured[d.id]
+        hi = pd.Timestamp(tot) if tot is not None else m["start"].max()
+        parts = [
+            f"{'alleen' if f.keep else 'zonder'} {FILTER_LABELS.get(f.column, f.column)} "
+            + ", ".join(f.values)
+            for f in d.filters
+        ]
+        left_out = (m["uit"] == OUT_FILTER) & (m["start"] >= lo) & (m["start"] <= hi)
+        rows.append(
+            {
+                "definitie": d.id,
+                "populatie": "; ".join(parts) if parts else "alle trajecten",
+                "n_buiten_populatie": int(left_out.fillna(False).sum()),
+            }
+        )
+    return pd.DataFrame(rows, columns=POPULATION_COLUMNS)
+
+
 def compute_waits(
     pathways: pd.DataFrame,
     definitions: Definitions,
@@ -1457,6 +1624,17 @@ def compute_waits(
         summary=summary,
         sensitivity=sens[SENSITIVITY_COLUMNS],
         flagged=sorted(flagged_set),
+        lapse=lapse_comparison(
+            pathways,
+            definitions,
+            measured,
+            peildatum=peil,
+            van=van,
+            tot=tot,
+            data_begin=data_begin,
+            min_n=min_n,
+        ),
+        population=population(measured, definitions, van=van, tot=tot),
         complete_until=until,
         **tables,
     )
@@ -1470,7 +1648,9 @@ def shared_tables(results: WaitResults) -> dict:
     dict of kit.outputs.SharedTable
         ``samenvatting`` (one row per definitie × groep, columns :func:`summary_columns`),
         ``km`` (aggregated curve points), ``cumulatieve_incidentie``, ``aansluiting``,
-        ``momentopname``, ``wachtenden_per_norm``, ``schadelijk_wachten`` and ``gevoeligheid``.
+        ``momentopname``, ``wachtenden_per_norm``, ``schadelijk_wachten``, ``gevoeligheid``,
+        ``vermoedelijk_vervallen`` (waiting list and median with and without the silent-lapse
+        rule, :func:`lapse_comparison`) and ``populatie`` (:func:`population`).
     """
     from kit.outputs import SharedTable
 
@@ -1504,6 +1684,13 @@ def shared_tables(results: WaitResults) -> dict:
             {"pct_boven_norm": ["n_boven_norm", "n_wachtend"]},
         ),
         "schadelijk_wachten": SharedTable(results.harmful, ["kinderen"]),
+        "vermoedelijk_vervallen": SharedTable(
+            results.lapse,
+            ["n", "n_wachtend", "n_vervallen", "n_zonder_regel", "n_wachtend_zonder_regel"],
+            {"mediaan_dagen": ["n"], "mediaan_zonder_regel_dagen": ["n_zonder_regel"]},
+            Totals("groep", TOTAL, within=("definitie",)),
+        ),
+        "populatie": SharedTable(results.population, ["n_buiten_populatie"]),
         "gevoeligheid": SharedTable(
             results.sensitivity,
             ["n", "n_zonder", "n_gemarkeerd"],

@@ -18,7 +18,7 @@ from kit.checks import (
     quickscan_tables,
 )
 from kit.checks.base import FILE, MESSAGE, REGISTRY, ROW
-from kit.checks.patterns import provider_patterns
+from kit.checks.patterns import median_interval, provider_patterns, vot_start_comparison
 from kit.outputs import SharedTable, write_shared
 
 SHIPPED = yaml.safe_load(
@@ -179,15 +179,33 @@ class TestRecordKeys:
 
 
 class TestProviderPatterns:
-    def test_auto_305_vot_timing_and_zero_day_declarations(self):
+    PARAMS = {
+        "auto_werkdagen": 1,
+        "auto_aandeel_pct": 50,
+        "vot_start_dagen": 14,
+        "min_n": 10,
+        "min_aanbieders": 3,
+        "min_verschil_dagen": 14,
+        "betrouwbaarheid": 0.95,
+        "vraag": "vraag",
+    }
+
+    def test_auto_305_vot_and_zero_day_declarations(self):
+        vot = {"berichttype": "315", "gemeente": GEM, "aanbieder": AGB, "Identificatie": "V1",
+               "Dagtekening": "2024-01-02", "ProductCategorie": "45"}
         data = scan(
-            verzoeken=[{"berichttype": "315", "gemeente": GEM, "aanbieder": AGB,
-                        "Identificatie": "V1", "Dagtekening": "2024-01-02", "client_id": "c1",
-                        "ReferentieAanbieder": "R1", "ProductCategorie": "45"}],
+            verzoeken=[vot | {"client_id": "c1", "ReferentieAanbieder": "R1"},
+                       vot | {"client_id": "c2", "ReferentieAanbieder": "R2"}],
             toewijzingen=[toewijzing("100", dag="2024-01-05", datum="2024-01-04", ref="R1"),
-                          toewijzing("101", dag="2024-01-05", client="c2")],
-            starts=[regie("305", "100", dag="2024-01-06", begin="2024-01-15"),
-                    regie("305", "101", dag="2024-02-01", begin="2024-01-29", client="c2")],
+                          toewijzing("101", dag="2024-01-05", client="c2", ref="R2"),
+                          toewijzing("102", dag="2024-01-05", client="c3")],
+            starts=[
+                # 100: sent before the Ingangsdatum with Begindatum = Ingangsdatum: automatic
+                regie("305", "100", dag="2024-01-06", begin="2024-01-15"),
+                regie("305", "101", dag="2024-01-16", begin="2024-01-15", client="c2",
+                      ToewijzingIngangsdatum="2024-01-15") | {"Begindatum": "2024-01-15"},
+                regie("305", "102", dag="2024-02-01", begin="2024-01-29", client="c3"),
+            ],
             prestaties=[{"berichttype": "323", "gemeente": GEM, "aanbieder": AGB,
                          "Identificatie": "D1", "Dagtekening": "2024-02-10", "client_id": "c1",
                          "ToewijzingNummer": "100", "ReferentieNummer": "X1",
@@ -195,12 +213,86 @@ class TestProviderPatterns:
                          "ProductPeriodeEinddatum": "2024-01-31",
                          "IngediendBedragDebetCredit": "D"}],
         )
-        row = provider_patterns(data).set_index("aanbieder").loc[AGB]
-        assert (row["n_starts"], row["n_auto_305"], row["pct_auto_305"]) == (2, 1, 50.0)
-        # the 315 of 2024-01-02 and care from 2024-01-15: 13 days <= 14 -> VOT at start
-        assert (row["n_vot_gestart"], row["n_vot_bij_start"], row["vot_timing"]) == (1, 1, "laat")
-        assert row["mediaan_vot_toewijzing_dagen"] == 2
+        row = provider_patterns(data, self.PARAMS).set_index("aanbieder").loc[AGB]
+        assert (row["n_starts"], row["n_auto_305"]) == (3, 2)
+        # 101 was sent on the first working day after the Ingangsdatum: automatic as well
+        assert row["pct_auto_305"] == 66.7
+        # two thirds automatic: no 315 or waiting figure of this aanbieder is shown
+        assert row["gespreksagenda_vot"] == "niet te vergelijken: de 305's lijken automatisch"
+        assert pd.isna(row["pct_vot_bij_start"]) and pd.isna(row["mediaan_toewijzing_start_dagen"])
         assert (row["n_gedeclareerd"], row["n_nul_dagen_declaratie"]) == (1, 1)
+
+    def test_the_315_figures_leave_automatic_starts_out(self):
+        vot = {"berichttype": "315", "gemeente": GEM, "aanbieder": AGB, "Identificatie": "V1",
+               "Dagtekening": "2024-01-02", "ProductCategorie": "45"}
+        data = scan(
+            verzoeken=[vot | {"client_id": "c1", "ReferentieAanbieder": "R1"},
+                       vot | {"client_id": "c2", "ReferentieAanbieder": "R2"}],
+            toewijzingen=[toewijzing("100", dag="2024-01-05", datum="2024-01-04", ref="R1"),
+                          toewijzing("101", dag="2024-01-05", client="c2", ref="R2"),
+                          toewijzing("102", dag="2024-01-05", client="c3"),
+                          toewijzing("103", dag="2024-01-05", client="c4")],
+            starts=[
+                regie("305", "100", dag="2024-01-06", begin="2024-01-15"),  # automatic
+                regie("305", "101", dag="2024-01-25", begin="2024-01-22", client="c2"),
+                regie("305", "102", dag="2024-02-01", begin="2024-01-29", client="c3"),
+                regie("305", "103", dag="2024-02-01", begin="2024-01-30", client="c4"),
+            ],
+        )
+        row = provider_patterns(data, self.PARAMS).set_index("aanbieder").loc[AGB]
+        assert (row["n_starts"], row["n_auto_305"], row["pct_auto_305"]) == (4, 1, 25.0)
+        # only 101 counts: 315 of 2024-01-02, care from 2024-01-22 = 20 days > 14
+        assert (row["n_vot_gestart"], row["n_vot_bij_start"]) == (1, 0)
+        # toewijzing 2024-01-04 -> 18, 25 and 26 days (the automatic start left out)
+        assert row["mediaan_toewijzing_start_dagen"] == 25
+        assert pd.isna(row["gespreksagenda_vot"])  # too few pathways to compare
+
+    def test_median_interval_uses_sign_test_ranks(self):
+        values = np.arange(1, 11, dtype=float)[::-1]
+        # n = 10: P(Bin(10, 1/2) <= 1) = 11/1024 <= 0.025 < P(<= 2): ranks 2 and 9 (1-based)
+        assert median_interval(values, 0.95) == (2.0, 9.0)
+        assert np.isnan(median_interval(values[:5], 0.95)[0])  # 5 values cannot give 95%
+        big = np.arange(2001, dtype=float)
+        low, high = median_interval(big, 0.95)
+        assert low < 1000 < high and high - low < 100
+
+    def test_peer_comparison_per_category(self):
+        def pathways(aanbieder, categorie, days, n):
+            vot = pd.Timestamp("2024-01-01")
+            return pd.DataFrame(
+                {
+                    "aanbieder": [aanbieder] * n,
+                    "categorie": [categorie] * n,
+                    "vot_dagtekening": [vot] * n,
+                    "start_begindatum": [vot + pd.Timedelta(days=days + i % 3) for i in range(n)],
+                }
+            )
+
+        started = pd.concat(
+            [
+                pathways("A", "45", 5, 12),  # 5-7 days where the peers take 50-52
+                pathways("B", "45", 50, 12),
+                pathways("C", "45", 50, 12),
+                pathways("F", "45", 200, 40),  # one large slow peer counts once
+                pathways("A", "54", 40, 12),  # the same as its peers in category 54
+                pathways("D", "54", 40, 12),
+                pathways("G", "54", 40, 12),
+                pathways("E", "43", 1, 12),  # no peers in category 43: not compared
+            ],
+            ignore_index=True,
+        )
+        args = {"min_n": 10, "min_peers": 2, "min_difference": 14, "confidence": 0.95}
+        out = vot_start_comparison(started, **args)
+        assert out.loc["A", "n_vot_vergeleken"] == 24
+        assert out.loc["A", "verschil_vot_start_dagen"] < 0
+        assert out.loc["A", "vot_signaal"] and out.loc["A", "vot_signaal_categorieen"] == "45"
+        # B and C against the median of the medians of A, C/B and F (50), not against F's 200
+        assert not out.loc["B", "vot_signaal"] and out.loc["B", "verschil_vot_start_dagen"] == 0
+        assert out.loc["E", "n_vot_vergeleken"] == 0 and not out.loc["E", "vot_signaal"]
+        # with fewer peers than asked, nothing is compared
+        assert out.loc["D", "n_vot_vergeleken"] == 24 - 12
+        few = vot_start_comparison(started, **(args | {"min_peers": 4}))
+        assert few["n_vot_vergeleken"].sum() == 0 and not few["vot_signaal"].any()
 
 
 class TestSharedOutputs:

@@ -39,6 +39,21 @@ class TestStartTeLaat:
         )
         assert failing(run("start_te_laat", data, PARAMS)) == []
 
+    def test_a_corrected_305_is_judged_by_its_successor(self):
+        # a wrong Begindatum (10 working days before the message), deleted the next day and sent
+        # again with the right Begindatum: the deleted delivery is not a late start
+        data = scan(
+            toewijzingen=[toewijzing("100")],
+            starts=[
+                regie("305", "100", begin="2024-01-16", dag="2024-02-01", bericht_id="wrong"),
+                regie("305", "100", begin="2024-01-16", dag="2024-02-02", status="3"),
+                regie("305", "100", begin="2024-01-30", dag="2024-02-05", bericht_id="right"),
+            ],
+        )
+        result = run("start_te_laat", data, PARAMS)
+        assert sorted(result["record"]) == ["right:0"]
+        assert failing(result) == []
+
     def test_no_starts_is_not_assessable(self):
         assert run("start_te_laat", scan(toewijzingen=[toewijzing()]), PARAMS) is None
 
@@ -96,6 +111,19 @@ class TestToewijzingZonderStart:
         result = run("toewijzing_zonder_start", data, {"dagen": 30})
         assert failing(result) == ["nostart:0"]
         assert sorted(result["record"]) == ["nostart:0", "started:0"]
+
+    def test_a_305_dated_after_the_peildatum_still_reports_the_start(self):
+        data = scan(
+            peildatum="2024-03-31",
+            toewijzingen=[
+                toewijzing("100", ingang="2024-01-15", bericht_id="typo"),
+                toewijzing("101", ingang="2024-01-15", bericht_id="none"),
+            ],
+            # sent on 2024-01-20, but its Dagtekening was typed as 2034-01-20
+            starts=[regie("305", "100", begin="2024-01-16", dag="2034-01-20")],
+        )
+        result = run("toewijzing_zonder_start", data, {"dagen": 30})
+        assert failing(result) == ["none:0"]
 
     def test_a_late_305_is_a_late_start_not_a_toewijzing_without_start(self):
         # deadline: 2024-01-15 + 5 working days (2024-01-22) + 30 days = 2024-02-21
@@ -265,6 +293,18 @@ class TestStartWeesOfDubbel:
         assert failing(result) == ["del:0"]
         assert len(result) == 2
 
+    def test_a_deletion_dated_after_the_peildatum_leaves_no_double_start(self):
+        data = scan(
+            peildatum="2024-06-30",
+            toewijzingen=[toewijzing("100")],
+            starts=[
+                regie("305", "100", begin="2024-01-16", dag="2024-01-17", bericht_id="wrong"),
+                regie("305", "100", begin="2024-01-16", status="3", dag="2034-01-18"),
+                regie("305", "100", begin="2024-01-18", dag="2024-01-19", bericht_id="right"),
+            ],
+        )
+        assert failing(run("start_wees_of_dubbel", data, {})) == []
+
     def test_a_future_dated_or_rejected_301_is_no_missing_301(self):
         data = scan(
             peildatum="2024-06-30",
@@ -293,6 +333,34 @@ class TestStartWeesOfDubbel:
 
 class TestStartZonderStop:
     PARAMS = {"max_werkdagen": 5}
+
+    def test_a_307_dated_after_the_peildatum_is_no_missing_stop(self):
+        stop = {"eind": "2024-03-01", "reden": "31"}
+        data = scan(
+            peildatum="2024-06-30",
+            toewijzingen=[toewijzing(n, eind="2024-03-01") for n in ("100", "101")],
+            starts=[
+                regie("305", "100", bericht_id="typo"),
+                regie("305", "101", bericht_id="none"),
+            ],
+            stops=[regie("307", "100", dag="2034-03-04", **stop)],  # typed as 2034
+        )
+        assert failing(run("start_zonder_stop", data, self.PARAMS)) == ["none:0"]
+
+    def test_a_deletion_dated_after_the_peildatum_still_deletes(self):
+        data = scan(
+            peildatum="2024-06-30",
+            toewijzingen=[toewijzing("100", eind="2024-03-01")],
+            starts=[
+                regie("305", "100", begin="2024-01-16", bericht_id="wrong"),
+                regie("305", "100", begin="2024-01-16", status="3", dag="2034-01-22"),
+                regie("305", "100", begin="2024-01-18", dag="2024-01-23", bericht_id="right"),
+            ],
+            stops=[regie("307", "100", begin="2024-01-18", eind="2024-03-01", reden="31")],
+        )
+        result = run("start_zonder_stop", data, self.PARAMS)
+        assert failing(result) == []
+        assert sorted(result["record"]) == ["right:0"]
 
     def test_ended_toewijzing_needs_a_stop(self):
         # Einddatum Fri 2024-05-31 + 5 working days = Fri 2024-06-07, before the peildatum.

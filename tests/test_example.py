@@ -91,11 +91,16 @@ def _parse(files: dict[str, bytes]) -> list[dict]:
         name = rel.rsplit("/", 1)[1]
         root = etree.fromstring(data)
         header = _find(root, "Header")
+        folder = rel.split("/")[1]
+        dag = _d(_text(header, "BerichtIdentificatie/Dagtekening"))
+        # an injected typing error writes the Dagtekening ten years ahead (dagtekening_toekomst);
+        # a retour copies it from its heenbericht
+        toekomst = dag.year - int(folder[:4]) >= 9
         out.append(
             {
                 "rel": rel,
                 "name": name,
-                "folder": rel.split("/")[1],
+                "folder": folder,
                 "bt": name[:3],
                 "root": root,
                 "ns": etree.QName(root).namespace,
@@ -103,9 +108,11 @@ def _parse(files: dict[str, bytes]) -> list[dict]:
                 "afz": _text(header, "Afzender"),
                 "ont": _text(header, "Ontvanger"),
                 "ident": _text(header, "BerichtIdentificatie/Identificatie"),
-                "dag": _d(_text(header, "BerichtIdentificatie/Dagtekening")),
+                "dag": dag.replace(year=dag.year - 10) if toekomst else dag,
+                "toekomst": toekomst,
                 "retour": name.endswith("_retour.xml"),
-                "kopie": name.endswith("_1.xml"),
+                "kopie": name.endswith(("_1.xml", "_bom.xml")),
+                "bom": data.startswith(b"\xef\xbb\xbf"),
                 "sha": hashlib.sha256(data).hexdigest(),
             }
         )
@@ -162,12 +169,23 @@ def test_every_file_parses_with_matching_namespace_and_code(region: dict) -> Non
         assert _text(_find(m["root"], "Header"), "BerichtSubversie") == "2"
         assert len(m["ident"]) <= 12
         assert date(2023, 4, 3) <= m["dag"] <= date(2026, 3, 31)
+    typed_ahead = [m for m in msgs if m["toekomst"] and not m["retour"] and not m["kopie"]]
+    assert len(typed_ahead) == _inj(region["injecties"], "dagtekening_toekomst") > 0
+    assert {m["bt"] for m in typed_ahead} <= {"305", "307"}
 
 
 def test_files_are_utf8_without_bom_and_in_their_month_folder(region: dict) -> None:
+    bom = {m["rel"]: m for m in region["msgs"] if m["bom"]}
+    assert len(bom) == _inj(region["injecties"], "bom_tweeling") > 0
+    originals = {m["rel"]: m for m in region["msgs"]}
     for rel, data in region["files"].items():
-        assert not data.startswith(b"\xef\xbb\xbf"), rel
-        data.decode("utf-8")
+        if rel in bom:  # a BOM twin: the same bytes as its original after the BOM
+            assert rel.endswith("_bom.xml"), rel
+            assert data[3:] == region["files"][rel.replace("_bom.xml", ".xml")], rel
+            assert rel.replace("_bom.xml", ".xml") in originals
+        else:
+            assert not data.startswith(b"\xef\xbb\xbf"), rel
+        data.decode("utf-8-sig")
     for m in region["msgs"]:
         if m["retour"]:
             dag = _d(_text(_find(m["root"], "Header"), "DagtekeningRetour"))
@@ -444,7 +462,7 @@ def test_recount_319_and_retour_defects(region: dict) -> None:
     assert sum(zonder.values()) == _inj(df, "missing_retour") > 0
     # duplicates are byte-identical copies
     by_sha = Counter(m["sha"] for m in region["msgs"])
-    kopie = [m for m in region["msgs"] if m["kopie"]]
+    kopie = [m for m in region["msgs"] if m["kopie"] and not m["bom"]]
     assert len(kopie) == _inj(df, "dubbel_bestand") >= 3
     assert all(by_sha[m["sha"]] == 2 for m in kopie)
 
@@ -579,3 +597,28 @@ def test_content_rules(region: dict) -> None:
         )
     for m in _heen(region, "317"):
         assert _find(m["root"], "Client/Verzoek/TeWijzigenProducten/TeWijzigenProduct") is not None
+
+
+def test_recount_declarations_before_the_start_month(region: dict) -> None:
+    """vroeg_gedeclareerd: a prestatie in a month before the month of the reported start."""
+    df = region["injecties"]
+    gewist, begin = set(), {}
+    for m in _heen(region, "305"):
+        sp = _find(m["root"], "Client/StartProducten/StartProduct")
+        key = (m["ont"], _text(sp, "ToewijzingNummer"))
+        if _text(sp, "StatusAanlevering") == "3":
+            gewist.add((key, _text(sp, "Begindatum")))
+    for m in _heen(region, "305"):
+        sp = _find(m["root"], "Client/StartProducten/StartProduct")
+        key = (m["ont"], _text(sp, "ToewijzingNummer"))
+        b = _text(sp, "Begindatum")
+        if _text(sp, "StatusAanlevering") == "1" and (key, b) not in gewist:
+            begin[key] = min(begin.get(key, _d(b)), _d(b))
+    early = set()
+    for m in _heen(region, "323"):
+        for p in _all(m["root"], "Declaratie/Clienten/Client/Prestaties/Prestatie"):
+            key = (m["ont"], _text(p, "ToewijzingNummer"))
+            pb = _d(_text(p, "ProductPeriode/Begindatum"))
+            if key in begin and (pb.year, pb.month) < (begin[key].year, begin[key].month):
+                early.add(key)
+    assert len(early) == _inj(df, "vroeg_gedeclareerd") > 0

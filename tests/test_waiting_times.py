@@ -126,6 +126,7 @@ class TestLoadDefinitions:
             "verhuizing_of_overstap",
             "beeindigd_zonder_start",
             "achttien_jaar",
+            "vermoedelijk_vervallen",
         ]
         assert not DEFS.get("trajectduur").is_wait
 

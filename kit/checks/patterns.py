@@ -2,19 +2,29 @@
 
 - **automatic 305**: the start is sent within a day of the toewijzing with Begindatum equal to
   the Ingangsdatum, so "wachttijd na toewijzing" is about zero;
-- **late VOT**: the verzoek om toewijzing (315) is sent only when the child leaves the
-  aanbieder's internal waiting list, so care starts soon after the request and the real wait lies
-  before the 315;
+- **315 close to the start (gespreksagenda)**: an aanbieder whose care starts far sooner after
+  the verzoek om toewijzing (315) than at its peers in the same product category may send the
+  315 only when the child leaves its own waiting list; the real wait then lies before the 315.
+  Messages cannot prove that, so this is a question for the conversation, never a verdict, and
+  it is never asked from starts that look automatic (their Begindatum is the Ingangsdatum, so
+  "315 close to the start" would be true by construction);
 - **zero-day first declaration**: the first ProductPeriode begins on the Ingangsdatum by rule
   (TR387) whenever care is declared in the first month, so "Ingangsdatum -> first 323" is 0 days.
+
+The thresholds live in ``checks.yaml`` under ``aanbiederspatronen``.
 """
 
 from __future__ import annotations
 
+import math
+from importlib import resources
+
+import numpy as np
 import pandas as pd
 
 from kit.checks.base import ScanData
 from kit.checks.starts import looks_automatic
+from kit.config import load_yaml
 
 GI_CATEGORIES = ("47", "48")
 # categories where a start on the Ingangsdatum right after the toewijzing is real (crisis) or
@@ -22,32 +32,171 @@ GI_CATEGORIES = ("47", "48")
 EXPECTED_AUTO = ("46", *GI_CATEGORIES)
 
 
-def provider_patterns(
-    data: ScanData, *, auto_days: int = 1, vot_start_days: int = 14, late_vot_share: float = 50.0
+def load_pattern_params() -> dict:
+    """The ``aanbiederspatronen`` block of the shipped ``checks.yaml``."""
+    text = resources.files("kit.checks").joinpath("checks.yaml").read_text(encoding="utf-8")
+    return dict((load_yaml(text) or {}).get("aanbiederspatronen") or {})
+
+
+def median_interval(values: np.ndarray, confidence: float) -> tuple[float, float]:
+    """Distribution-free interval for the median: two order statistics (sign-test ranks).
+
+    The interval ``[x_(l), x_(n-1-l)]`` (0-based, sorted) with ``l`` the largest rank for which
+    ``P(Binomial(n, 1/2) <= l) <= (1 - confidence) / 2``; exact binomial up to n = 1000, the
+    normal approximation above. Missing when n is too small for the confidence asked.
+    """
+    x = np.sort(np.asarray(values, dtype=float))
+    n = len(x)
+    tail = (1 - confidence) / 2
+    if n > 1000:
+        z = _normal_quantile(1 - tail)
+        low = int(math.floor(n / 2 - z * math.sqrt(n) / 2)) - 1
+    else:
+        cumulative, low = 0.0, -1
+        for k in range(n + 1):
+            cumulative += math.comb(n, k) / 2**n
+            if cumulative > tail:
+                break
+            low = k
+    if low < 0:
+        return (math.nan, math.nan)
+    return (float(x[low]), float(x[n - 1 - low]))
+
+
+def _normal_quantile(p: float) -> float:
+    """Standard normal quantile by bisection on ``math.erf`` (no scipy needed)."""
+    lo, hi = -10.0, 10.0
+    for _ in range(100):
+        mid = (lo + hi) / 2
+        if 0.5 * (1 + math.erf(mid / math.sqrt(2))) < p:
+            lo = mid
+        else:
+            hi = mid
+    return (lo + hi) / 2
+
+
+def vot_start_comparison(
+    started: pd.DataFrame,
+    *,
+    min_n: int,
+    min_peers: int,
+    min_difference: float,
+    confidence: float,
 ) -> pd.DataFrame:
+    """Per aanbieder: days from 315 to start compared with its peers in the same category.
+
+    Parameters
+    ----------
+    started : pandas.DataFrame
+        Started pathways with a 315 (``aanbieder, categorie, vot_dagtekening,
+        start_begindatum``) whose start does not look automatic.
+    min_n : int
+        Fewest pathways of the aanbieder to compare, and of another aanbieder in the category
+        to count as a peer.
+    min_peers : int
+        Fewest peers (other aanbieders) in a category to compare with.
+    min_difference : float
+        The signal needs the whole interval at least this many days below the peers.
+    confidence : float
+        Confidence of the interval (e.g. 0.95).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index aanbieder: ``n_vot_vergeleken`` (its pathways in categories with enough peers),
+        ``mediaan_vot_start_dagen``, ``verschil_vot_start_dagen`` (median over its pathways of
+        the days 315 -> start minus the peers' median in the same category: the median of the
+        medians of the other aanbieders, so that each counts once),
+        ``verschil_laag, verschil_hoog`` (the rank-based interval of that median, the peers'
+        medians taken as known), ``vot_signaal`` (that interval, or the one of a single
+        category with at least ``min_n`` pathways, lies wholly below ``-min_difference``) and
+        ``vot_signaal_categorieen`` (those categories).
+    """
+    days = (started["start_begindatum"] - started["vot_dagtekening"]).dt.days.astype(float)
+    frame = pd.DataFrame(
+        {"aanbieder": started["aanbieder"], "categorie": started["categorie"], "dagen": days}
+    ).dropna()
+    # each peer counts once (a large slow aanbieder does not make the others look fast): the
+    # reference is the median of the medians of the other aanbieders with at least min_n
+    sizes = frame.groupby(["aanbieder", "categorie"])["dagen"].agg(["size", "median"])
+    medians = sizes.loc[sizes["size"] >= min_n, "median"].rename("dagen").reset_index()
+
+    def far_below(diff: np.ndarray) -> tuple[float, float, bool]:
+        if len(diff) < min_n:
+            return (np.nan, np.nan, False)
+        low, high = median_interval(diff, confidence)
+        return (low, high, bool(high <= -min_difference))
+
+    rows = []
+    for aanbieder, own in frame.groupby("aanbieder", sort=True):
+        differences, flagged = [], []
+        for categorie, mine in own.groupby("categorie", sort=True):
+            peers = medians.loc[
+                (medians["categorie"] == categorie) & (medians["aanbieder"] != aanbieder), "dagen"
+            ]
+            if len(peers) >= min_peers:
+                diff = mine["dagen"].to_numpy() - peers.median()
+                differences.append(diff)
+                if far_below(diff)[2]:
+                    flagged.append(str(categorie))
+        diff = np.concatenate(differences) if differences else np.array([])
+        low, high, pooled = far_below(diff)
+        rows.append(
+            {
+                "aanbieder": aanbieder,
+                "n_vot_vergeleken": len(diff),
+                "mediaan_vot_start_dagen": own["dagen"].median(),
+                "verschil_vot_start_dagen": np.median(diff) if len(diff) >= min_n else np.nan,
+                "verschil_laag": low,
+                "verschil_hoog": high,
+                "vot_signaal": pooled or bool(flagged),
+                "vot_signaal_categorieen": ", ".join(flagged),
+            }
+        )
+    columns = [
+        "aanbieder",
+        "n_vot_vergeleken",
+        "mediaan_vot_start_dagen",
+        "verschil_vot_start_dagen",
+        "verschil_laag",
+        "verschil_hoog",
+        "vot_signaal",
+        "vot_signaal_categorieen",
+    ]
+    return pd.DataFrame(rows, columns=columns).set_index("aanbieder")
+
+
+def provider_patterns(data: ScanData, params: dict | None = None) -> pd.DataFrame:
     """Share of each pattern per aanbieder (not suppressed).
 
     Parameters
     ----------
     data : ScanData
         The scan's data (pathways are used).
-    auto_days : int
-        A 305 at most this many working days after it could first be sent counts as possibly
-        automatic (see :func:`kit.checks.starts.looks_automatic`).
-    vot_start_days : int
-        Care starting within this many days after the 315 counts as "VOT bij start".
-    late_vot_share : float
-        From this percentage of "VOT bij start" on, the aanbieder's VOT timing is "laat".
+    params : dict, optional
+        The ``aanbiederspatronen`` block of ``checks.yaml`` (the shipped one when None):
+        ``auto_werkdagen`` (a 305 at most this many working days after it could first be sent
+        counts as possibly automatic, see :func:`kit.checks.starts.looks_automatic`),
+        ``auto_aandeel_pct`` (from this share of automatic-looking 305s on, no 315 figure of the
+        aanbieder is shown), ``vot_start_dagen`` (care within this many days after the 315
+        counts as "VOT bij start"), ``min_n``, ``min_aanbieders``, ``min_verschil_dagen``,
+        ``betrouwbaarheid`` (see
+        :func:`vot_start_comparison`) and ``vraag`` (the gespreksagenda text).
 
     Returns
     -------
     pandas.DataFrame
         One row per aanbieder: ``n_starts, n_auto_305, pct_auto_305`` (starts outside crisis
-        46 and GI 47/48, where a start on the Ingangsdatum is real or agreed), ``n_vot_gestart,
-        n_vot_bij_start, pct_vot_bij_start, mediaan_vot_toewijzing_dagen,
-        mediaan_toewijzing_start_dagen, vot_timing`` (vroeg/laat), ``n_gedeclareerd,
-        n_nul_dagen_declaratie, pct_nul_dagen_declaratie``.
+        46 and GI 47/48, where a start on the Ingangsdatum is real or agreed); from starts that
+        do not look automatic: ``n_vot_gestart, n_vot_bij_start, pct_vot_bij_start,
+        mediaan_vot_toewijzing_dagen, mediaan_toewijzing_start_dagen`` and the peer comparison
+        ``n_vot_vergeleken, mediaan_vot_start_dagen, verschil_vot_start_dagen, verschil_laag,
+        verschil_hoog, gespreksagenda_vot`` (the question, when the interval lies wholly at
+        least ``min_verschil_dagen`` below the peers; "niet te vergelijken" when the
+        aanbieder's 305s mostly look automatic); ``n_gedeclareerd, n_nul_dagen_declaratie,
+        pct_nul_dagen_declaratie``.
     """
+    params = load_pattern_params() if params is None else params
     p = data.pathways[data.pathways["ToewijzingNummer"].notna()]
     p = p[~p["categorie"].isin(GI_CATEGORIES)]
     started = p[p["start_begindatum"].notna()]
@@ -58,9 +207,12 @@ def provider_patterns(
         ingang=judged["ingangsdatum"],
         begin=judged["start_begindatum"],
         sent_305=judged["start_dagtekening"],
-        max_workdays=auto_days,
+        max_workdays=int(params.get("auto_werkdagen", 1)),
     )
-    vot = judged[judged["vot_dagtekening"].notna()]  # a crisis VOT comes after the start
+    # a start that looks automatic says nothing about when care began: no 315 or wait figure
+    real = judged[~auto.to_numpy()]
+    vot = real[real["vot_dagtekening"].notna()]  # a crisis VOT comes after the start
+    vot_start_days = int(params.get("vot_start_dagen", 14))
     vot_at_start = (vot["start_begindatum"] - vot["vot_dagtekening"]).dt.days <= vot_start_days
     declared = p[p["eerste_productperiode"].notna()]
     zero = declared["eerste_productperiode"] == declared["ingangsdatum"]
@@ -78,24 +230,46 @@ def provider_patterns(
             .dt.days.groupby(vot[by])
             .median(),
             "mediaan_toewijzing_start_dagen": (
-                started["start_begindatum"] - started["eerste_toewijzingsdatum"]
+                real["start_begindatum"] - real["eerste_toewijzingsdatum"]
             )
-            .dt.days.groupby(started[by])
+            .dt.days.groupby(real[by])
             .median(),
             "n_gedeclareerd": declared.groupby(by).size(),
             "n_nul_dagen_declaratie": zero.groupby(declared[by]).sum(),
         }
     )
+    comparison = vot_start_comparison(
+        vot,
+        min_n=int(params.get("min_n", 10)),
+        min_peers=int(params.get("min_aanbieders", 3)),
+        min_difference=float(params.get("min_verschil_dagen", 14)),
+        confidence=float(params.get("betrouwbaarheid", 0.95)),
+    )
+    out = out.join(comparison, how="left")
     counts = [c for c in out.columns if c.startswith("n_")]
-    out[counts] = out[counts].fillna(0).astype(int)
+    out[counts] = out[counts].astype("Float64").fillna(0).astype(int)
     out["pct_auto_305"] = _pct(out["n_auto_305"], out["n_starts"])
     out["pct_vot_bij_start"] = _pct(out["n_vot_bij_start"], out["n_vot_gestart"])
     out["pct_nul_dagen_declaratie"] = _pct(out["n_nul_dagen_declaratie"], out["n_gedeclareerd"])
-    out["vot_timing"] = pd.Series(pd.NA, index=out.index, dtype="string")
-    has_vot = out["n_vot_gestart"] > 0
-    out.loc[has_vot, "vot_timing"] = (out.loc[has_vot, "pct_vot_bij_start"] >= late_vot_share).map(
-        {True: "laat", False: "vroeg"}
-    )
+    mostly_auto = out["pct_auto_305"] >= float(params.get("auto_aandeel_pct", 50))
+    agenda = pd.Series(pd.NA, index=out.index, dtype="string")
+    signal = out["vot_signaal"].astype("boolean").fillna(False).to_numpy(dtype=bool)
+    question = str(params.get("vraag", "vraag voor het gesprek")).strip()
+    categories = out["vot_signaal_categorieen"].fillna("").astype(str)
+    agenda[signal] = [
+        f"{question} (productcategorie {c})" if c else question for c in categories[signal]
+    ]
+    agenda[mostly_auto] = "niet te vergelijken: de 305's lijken automatisch"
+    out["gespreksagenda_vot"] = agenda
+    figures = [
+        "pct_vot_bij_start",
+        "mediaan_toewijzing_start_dagen",
+        "mediaan_vot_start_dagen",
+        "verschil_vot_start_dagen",
+        "verschil_laag",
+        "verschil_hoog",
+    ]
+    out.loc[mostly_auto, figures] = np.nan
     order = [
         "n_starts",
         "n_auto_305",
@@ -105,7 +279,12 @@ def provider_patterns(
         "pct_vot_bij_start",
         "mediaan_vot_toewijzing_dagen",
         "mediaan_toewijzing_start_dagen",
-        "vot_timing",
+        "n_vot_vergeleken",
+        "mediaan_vot_start_dagen",
+        "verschil_vot_start_dagen",
+        "verschil_laag",
+        "verschil_hoog",
+        "gespreksagenda_vot",
         "n_gedeclareerd",
         "n_nul_dagen_declaratie",
         "pct_nul_dagen_declaratie",

@@ -80,18 +80,24 @@ def without_rejected(data: ScanData, table: str) -> pd.DataFrame:
     )
 
 
+def _current(data: ScanData, table: str, key: list[str]) -> pd.DataFrame:
+    """Current deliveries of ``table``: rejected ones dropped, StatusAanlevering 3 applied
+    (IV008), also a deletion whose Dagtekening lies after the peildatum (a typing error: the
+    deletion was made all the same)."""
+    current = current_regie(without_rejected(data, table), key)
+    later = data.later_rows(table)
+    deleted = later[(later["StatusAanlevering"] == "3").fillna(False).astype(bool)]
+    return current[~matches(current, deleted, key)] if len(deleted) else current
+
+
 def current_starts(data: ScanData) -> pd.DataFrame:
-    """Current 305 deliveries: rejected ones dropped, StatusAanlevering 3 applied (IV008)."""
-    return data.shared(
-        "current_starts", lambda d: current_regie(without_rejected(d, "starts"), START_KEY)
-    )
+    """Current 305 deliveries (see :func:`_current`)."""
+    return data.shared("current_starts", lambda d: _current(d, "starts", START_KEY))
 
 
 def current_stops(data: ScanData) -> pd.DataFrame:
-    """Current 307 deliveries: rejected ones dropped, StatusAanlevering 3 applied (IV008)."""
-    return data.shared(
-        "current_stops", lambda d: current_regie(without_rejected(d, "stops"), STOP_KEY)
-    )
+    """Current 307 deliveries (see :func:`_current`)."""
+    return data.shared("current_stops", lambda d: _current(d, "stops", STOP_KEY))
 
 
 def rejected_rows(data: ScanData, table: str) -> pd.Series:
@@ -139,9 +145,12 @@ def start_te_laat(data: ScanData, params: dict) -> pd.DataFrame | None:
     """305 Dagtekening more than N working days after the Begindatum (OP271).
 
     For a retroactive toewijzing (Begindatum before the first 301 was sent) the term runs from
-    the 301's Dagtekening instead.
+    the 301's Dagtekening instead. Only current 305s are judged: one deleted later with
+    StatusAanlevering 3 (a correction of a wrong Begindatum) or rejected by its retour counts as
+    never sent; its corrected successor is judged.
     """
     starts = starts_with_toewijzing(data)
+    starts = starts[starts["record"].isin(current_starts(data)["record"])]
     if starts.empty:
         return None
     late_start = data.calendar.between(starts["Begindatum"], starts["Dagtekening"])
@@ -219,6 +228,13 @@ def toewijzing_zonder_start(data: ScanData, params: dict) -> pd.DataFrame | None
     started_in_time = (due["start_begindatum"] <= due["deadline"]) | (
         due["start_dagtekening"] <= due["deadline"]
     )
+    # a 305 whose Dagtekening was typed in the future still reports the start
+    later = data.later_rows("starts")
+    later = later[(later["StatusAanlevering"] == "1").fillna(False).astype(bool)]
+    if len(later):
+        begin = later.groupby(PAIR, dropna=False)["Begindatum"].min().rename("_later_begin")
+        begin = due[PAIR].join(begin, on=PAIR)["_later_begin"]
+        started_in_time |= begin <= due["deadline"]
     return outcome(due, ~started_in_time.fillna(False).astype(bool), datum="deadline")
 
 
@@ -361,7 +377,9 @@ def start_zonder_stop(data: ScanData, params: dict) -> pd.DataFrame | None:
     Einddatum, whose deadline lies on or before the peildatum. The deadline is N working days
     after the 301 Einddatum, or after the Dagtekening of the current 301 version when that came
     later (an end set in the past, or an intrekking with reason 13, is known only then). A start
-    fails when no current 307 with its logical key exists. ``datum`` is the deadline.
+    fails when no current 307 with its logical key exists (a 307 whose Dagtekening lies after
+    the peildatum, a clock or typing error, counts as existing; a 305 deletion dated so removes
+    the start). ``datum`` is the deadline.
     """
     cur = current_starts(data)
     cur = cur[cur["ToewijzingNummer"].notna()]
@@ -372,5 +390,10 @@ def start_zonder_stop(data: ScanData, params: dict) -> pd.DataFrame | None:
     known = cur[["einddatum", "dagtekening_301"]].max(axis=1)
     cur["deadline"] = data.calendar.add(known, params.get("max_werkdagen", 5))
     due = cur[cur["deadline"] <= data.peildatum]
-    stopped = matches(due, current_stops(data), START_KEY)
+    later = data.later_rows("stops")
+    stops = pd.concat(
+        [current_stops(data)[START_KEY], later.loc[later["StatusAanlevering"] == "1", START_KEY]],
+        ignore_index=True,
+    )
+    stopped = matches(due, stops, START_KEY)
     return outcome(due, ~stopped, datum="deadline")
