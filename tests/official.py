@@ -390,9 +390,7 @@ def jw306() -> bytes:
         f"\t\t<{p}:XsdVersieRetour>\n"
         f"\t\t\t<ijw:BasisschemaXsdVersie>1.0.0</ijw:BasisschemaXsdVersie>\n"
         f"\t\t\t<ijw:BerichtXsdVersie>1.0.0</ijw:BerichtXsdVersie>\n"
-        f"\t\t</{p}:XsdVersieRetour>\n"
-        + _retourcodes(p, ("8848",), 2)
-        + f"\t</{p}:Header>\n"
+        f"\t\t</{p}:XsdVersieRetour>\n" + _retourcodes(p, ("8848",), 2) + f"\t</{p}:Header>\n"
     )
     return _root("306", body, tail="").encode()
 

@@ -140,7 +140,11 @@ class TestDropRejected:
         )
         rc = table(
             "retourcodes",
-            [retourcode("8848", heen="305", niveau="Header", ident="123456789012", dag="2025-04-01")],
+            [
+                retourcode(
+                    "8848", heen="305", niveau="Header", ident="123456789012", dag="2025-04-01"
+                )
+            ],
         )
         kept = drop_rejected(starts, rc)
         assert kept["Dagtekening"].tolist() == [pd.Timestamp("2023-07-25")]
