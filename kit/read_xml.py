@@ -22,7 +22,7 @@ import tarfile
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache, cached_property, partial
 from pathlib import Path
 from typing import NamedTuple
@@ -1195,6 +1195,18 @@ def _client_of(holder: etree._Element) -> etree._Element | None:
     return None
 
 
+@cache
+def _retour_fallbacks() -> tuple[tuple[FieldSpec, ...], dict]:
+    """Retour key fields with a second path (``anders`` in berichten.yaml) and their trie."""
+    entries = load_schema().raw["retourcodes"]["sleutels"]
+    specs = tuple(
+        replace(spec, path=entries[spec.column]["anders"])
+        for spec in load_schema().retour_keys
+        if "anders" in entries[spec.column]
+    )
+    return specs, _trie(specs)
+
+
 def _read_retourcodes(
     bericht: etree._Element,
     heen: str,
@@ -1206,6 +1218,7 @@ def _read_retourcodes(
     rows: dict[str, list[dict]],
 ) -> int:
     n = 0
+    fallbacks, fallback_trie = _retour_fallbacks()
     for code_el in bericht.iterfind(".//{*}RetourCodes/{*}RetourCode"):
         holder = code_el.getparent().getparent()
         client_el = _client_of(holder)
@@ -1228,6 +1241,11 @@ def _read_retourcodes(
         )
         for spec in schema.retour_keys:
             row[spec.column] = _value(flat, spec, pseudonymise)
+        if fallbacks:
+            other = _pick(holder, fallback_trie)
+            for spec in fallbacks:
+                if row[spec.column] is None:
+                    row[spec.column] = _value(other, spec, pseudonymise)
         rows.setdefault("retourcodes", []).append(row)
         n += 1
     return n
