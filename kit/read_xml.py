@@ -786,10 +786,17 @@ def parse_bytes(
     return ParsedFile(rows)
 
 
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
 def _parse_root(data: bytes) -> etree._Element:
     head = data[:64].lstrip()[:1] or data.lstrip()[:1]  # no copy of the whole file
     if not head:
         raise Rejected("leeg bestand")
+    if data[:2] in _UTF16_BOMS:  # UTF-16 with a byte order mark: lxml reads it
+        head = b"<"
+    elif data[:1].isspace() and data[:1024].lstrip()[:5] == b"<?xml":
+        data = data.lstrip()  # white space before the XML declaration (not well-formed)
     if head not in (b"<", b"\xef"):
         raise Rejected("geen XML-bestand (de inhoud begint niet met '<')")
     try:
@@ -800,9 +807,15 @@ def _parse_root(data: bytes) -> etree._Element:
             raise Rejected(
                 f"ongeldige tekens: het bestand is geen geldige UTF-8 ({scrub(text)})"
             ) from None
-        if "Premature end" in text or "EndTag" in text or "expected '>'" in text:
+        if "Premature end" in text or "EndTag" in text or _at_end(exc, data):
             raise Rejected(f"XML is afgebroken of onvolledig ({scrub(text)})") from None
         raise Rejected(f"XML is beschadigd ({scrub(text)})") from None
+
+
+def _at_end(exc: etree.XMLSyntaxError, data: bytes) -> bool:
+    """Whether a syntax error lies on the last line: the file stops inside a tag or value."""
+    line = (exc.position or (0, 0))[0]
+    return "mismatch" not in str(exc) and line >= data.rstrip().count(b"\n") + 1
 
 
 def _find_messages(root: etree._Element, depth: int = 0) -> list[etree._Element]:
