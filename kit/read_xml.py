@@ -1232,8 +1232,11 @@ def _read_retourcodes(
 ) -> int:
     n = 0
     fallbacks, fallback_trie = _retour_fallbacks()
-    for code_el in bericht.iterfind(".//{*}RetourCodes/{*}RetourCode"):
-        holder = code_el.getparent().getparent()
+    for code_el in bericht.iterfind(".//{*}RetourCode"):
+        holder = code_el.getparent()
+        if _local(holder.tag) == "RetourCodes":
+            holder = holder.getparent()
+        # else a RetourCode straight in its class (not XSD-valid, seen in published examples)
         client_el = _client_of(holder)
         flat = _pick(holder, schema.retour_trie)
         row = dict(

@@ -395,6 +395,29 @@ def jw306() -> bytes:
     return _root("306", body, tail="").encode()
 
 
+def jw318_loose_code() -> bytes:
+    """JW318 answering the JW317, with a RetourCode straight in class Verzoek (no RetourCodes
+    around it): the structure error of the stored ``bronnen/berichten/JW318.xml`` example."""
+    p = "jw318"
+    body = (
+        _header("318", 487, "65656055", "0384", "987654321", "2023-01-02")
+        + f"\t\t<{p}:IdentificatieRetour>RT0000000318</{p}:IdentificatieRetour>\n"
+        f"\t\t<{p}:DagtekeningRetour>2023-01-03</{p}:DagtekeningRetour>\n"
+        f"\t\t<{p}:XsdVersieRetour>\n"
+        f"\t\t\t<ijw:BasisschemaXsdVersie>1.0.0</ijw:BasisschemaXsdVersie>\n"
+        f"\t\t\t<ijw:BerichtXsdVersie>1.0.0</ijw:BerichtXsdVersie>\n"
+        f"\t\t</{p}:XsdVersieRetour>\n"
+        f"\t</{p}:Header>\n\t<{p}:Client>\n"
+        f"\t\t<{p}:Bsn>999900006</{p}:Bsn>\n"
+        f"\t\t<{p}:Verzoek>\n"
+        f"\t\t\t<{p}:ReferentieAanbieder>9003</{p}:ReferentieAanbieder>\n"
+        f"\t\t\t<{p}:RedenVerzoek>1</{p}:RedenVerzoek>\n"
+        f"\t\t\t<{p}:RetourCode>9355</{p}:RetourCode>\n"
+        f"\t\t</{p}:Verzoek>\n\t</{p}:Client>\n"
+    )
+    return _root("318", body, tail="").encode()
+
+
 # Retourcodes per rejected prestatie in the JW325 (as WMO325.xml): RN001 0611; RN002 three codes;
 # RN003 9307. Client and DeclaratieAntwoord level: 0200; header: 0200.
 REJECTED_325 = {"RN001": ("0611",), "RN002": ("9339", "9340", "9341"), "RN003": ("9307",)}
