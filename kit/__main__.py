@@ -89,16 +89,23 @@ def _cmd_voorbeeld(args: argparse.Namespace) -> int:
     return 0
 
 
+def _filled_store(store: Path) -> bool:
+    """Whether ``store`` holds at least one ingest round; if not, say so in Dutch."""
+    from kit.store import read_meta
+
+    if read_meta(store)["inleesrondes"]:
+        return True
+    print(f"Fout: {store} is geen gevulde store; lees eerst berichten in.", file=sys.stderr)
+    return False
+
+
 def _cmd_overzicht(args: argparse.Namespace) -> int:
     from kit.pathways import pathways_from_store, summarise
     from kit.store import read_meta
 
+    if not _filled_store(args.store):
+        return 2
     meta = read_meta(args.store)
-    if not meta["inleesrondes"]:
-        print(
-            f"Fout: {args.store} is geen gevulde store; lees eerst berichten in.", file=sys.stderr
-        )
-        return 1
     pathways = pathways_from_store(args.store)
     print(f"Store {args.store}: {len(meta['inleesrondes'])} inleesronde(s).")
     for by in ("gemeente", "categorie"):
@@ -124,13 +131,9 @@ def _cmd_quickscan(args: argparse.Namespace) -> int:
     )
     from kit.checks.patterns import provider_patterns
     from kit.outputs import write_shared
-    from kit.store import read_meta
 
-    if not read_meta(args.store)["inleesrondes"]:
-        print(
-            f"Fout: {args.store} is geen gevulde store; lees eerst berichten in.", file=sys.stderr
-        )
-        return 1
+    if not _filled_store(args.store):
+        return 2
     try:
         checks = load_checks(args.controles)
     except (ValueError, OSError) as exc:
@@ -145,10 +148,17 @@ def _cmd_quickscan(args: argparse.Namespace) -> int:
     flags = write_flags(result, args.store, peildatum=args.peildatum)
     scores = result.scores().set_index("berichttype")
     total = scores.loc["totaal"]
-    print(
-        f"Quick scan op peildatum {args.peildatum}: {total['pct_betrouwbaar']:.0f}% van "
-        f"{int(total['n'])} berichtregels betrouwbaar (geen fout of waarschuwing)."
-    )
+    if total["n"] == 0:
+        print(
+            f"Quick scan op peildatum {args.peildatum}: geen berichtregels op of vóór de "
+            "peildatum, dus geen aandeel betrouwbaar te berekenen."
+        )
+    else:
+        print(
+            f"Quick scan op peildatum {args.peildatum}: {total['pct_betrouwbaar']:.0f}% van "
+            f"{_count_text(total['n'], args.min_cel)} berichtregels betrouwbaar (geen fout of "
+            "waarschuwing)."
+        )
     status = result.status["status"].value_counts()
     print(
         f"Controles: {status.get('beoordeeld', 0)} beoordeeld, "
@@ -160,15 +170,12 @@ def _cmd_quickscan(args: argparse.Namespace) -> int:
 
 
 def _cmd_wachttijden(args: argparse.Namespace) -> int:
+
     from kit.outputs import write_shared
-    from kit.store import read_meta
     from kit.waiting_times import days_text, load_definitions, shared_tables, waits_from_store
 
-    if not read_meta(args.store)["inleesrondes"]:
-        print(
-            f"Fout: {args.store} is geen gevulde store; lees eerst berichten in.", file=sys.stderr
-        )
-        return 1
+    if not _filled_store(args.store):
+        return 2
     tot = args.tot or args.peildatum
     if tot > args.peildatum or (args.van and args.van > tot):
         print(
@@ -197,9 +204,27 @@ def _cmd_wachttijden(args: argparse.Namespace) -> int:
         f"{args.van or 'begin data'} t/m {args.tot or args.peildatum}); mediaan volgens "
         f"Kaplan-Meier, geen cijfers op minder dan {min_n} trajecten:"
     )
+    waiting = results.snapshot.groupby("definitie")["n_wachtend"].sum()
     for row in total.itertuples():
         median = days_text(row.mediaan_dagen)
-        print(f"  {row.definitie:<28} {int(row.n):>7} trajecten, mediaan {median}")
+        if median == "—":  # withheld: say why
+            if row.n < min_n:
+                median += f" (minder dan {min_n} trajecten)"
+            elif row.n_gestart == 0:
+                median += " (nog niemand gestart)"
+            else:
+                median += " (niet te schatten: te weinig trajecten in beeld aan het begin)"
+        count = _count_text(row.n, args.min_cel)
+        line = f"  {row.definitie:<28} {count:>7} trajecten, mediaan {median}"
+        if row.definitie in waiting:
+            line += f"; wachtend op de peildatum: {_count_text(waiting[row.definitie], args.min_cel)}"
+        print(line)
+    print("  (wachtend op de peildatum = momentopname, hetzelfde voor elk cohort)")
+    if (total["n"] == 0).all():
+        print(
+            "Geen enkel traject in het cohort: geen wachttijd te berekenen (zijn er toewijzingen "
+            "en starts op of vóór de peildatum?)."
+        )
     print("Geschreven: " + ", ".join(str(p) for p in written))
     return 0
 
@@ -207,24 +232,24 @@ def _cmd_wachttijden(args: argparse.Namespace) -> int:
 def _cmd_trends(args: argparse.Namespace) -> int:
     from kit.checks import prepare_scan
     from kit.outputs import write_shared
-    from kit.store import read_meta
-    from kit.trends import REGIO, compute_trends, read_population, shared_tables
+    from kit.trends import REGIO, NoTrendsError, compute_trends, read_population, shared_tables
 
-    if not read_meta(args.store)["inleesrondes"]:
-        print(
-            f"Fout: {args.store} is geen gevulde store; lees eerst berichten in.", file=sys.stderr
-        )
-        return 1
+    if not _filled_store(args.store):
+        return 2
     try:
         population = read_population(args.bevolking) if args.bevolking else None
-        data = prepare_scan(args.store, peildatum=args.peildatum)
+    except (ValueError, OSError) as exc:
+        print(f"Fout in de bevolkingstabel: {exc}", file=sys.stderr)
+        return 2
+    data = prepare_scan(args.store, peildatum=args.peildatum)
+    try:
         result = compute_trends(
             data,
             population=population,
             threshold_complete=args.volledig,
             norm_weeks=args.norm_weken,
         )
-    except (ValueError, OSError) as exc:
+    except NoTrendsError as exc:
         print(f"Fout: {exc}", file=sys.stderr)
         return 2
     written = write_shared(shared_tables(result), args.uit, threshold=args.min_cel)
@@ -236,15 +261,42 @@ def _cmd_trends(args: argparse.Namespace) -> int:
         f"Trends op peildatum {args.peildatum}: {months[0]} t/m {months[-1]}, niveaus regio, "
         f"gemeente, aanbieder en categorie ({REGIO} = de hele regio)."
     )
-    print(f"Wachtlijst eind {months[-1]}: {int(listed['waarde'].iloc[0])} toewijzingen.")
+    late = " (voorlopig)" if bool(listed["voorlopig"].iloc[0]) else ""
+    print(
+        f"Wachtlijst eind {months[-1]}: {_count_text(listed['waarde'].iloc[0], args.min_cel)} "
+        f"toewijzingen{late}."
+    )
+    last_sent = data.tables["berichten"]["Dagtekening"].max()
+    if str(last_sent)[:7] < months[-1]:
+        print(
+            f"Let op: het laatste bericht is van {str(last_sent)[:10]}; over de maanden daarna "
+            "zeggen de reeksen niets (er zijn nog geen berichten over)."
+        )
     if provisional:
         print(
             "Voorlopig (berichten nog niet compleet): " + ", ".join(provisional) + "; zie de "
             "kolom voorlopig."
         )
-    print(f"Aantallen onder {args.min_cel} zijn leeg gelaten (kolom onderdrukt).")
+    print(
+        f"Aantallen onder {args.min_cel} zijn leeg gelaten (kolom onderdrukt), andere aantallen "
+        f"afgerond op {config.ROUND_BASE}."
+    )
     print("Geschreven: " + ", ".join(str(p) for p in written))
     return 0
+
+
+def _count_text(value: float, threshold: int) -> str:
+    """A count for the console: below ``threshold`` (but not 0) as ``<threshold``, else rounded.
+
+    Rounded like every published count (:func:`kit.privacy.round_counts`).
+    """
+    import pandas as pd
+
+    from kit.privacy import round_counts
+
+    if 0 < value < threshold:
+        return f"<{threshold}"
+    return f"{round_counts(pd.Series([value]), threshold=threshold).iloc[0]:.0f}"
 
 
 def _cmd_rapport(args: argparse.Namespace) -> int:
@@ -316,18 +368,41 @@ def _cmd_live(args: argparse.Namespace) -> int:
     print(f"{len(made)} notebooks klaargezet in {folder} (store: {store}).")
     if args.alleen_klaarzetten:
         return 0
+    as_root = _is_root()
+    if as_root:
+        print(
+            "Let op: de kit draait als root (gebruiker 0, gewoon in een container); JupyterLab "
+            "start daarom met --allow-root. Op een gedeelde machine liever als gewone gebruiker."
+        )
+    print("JupyterLab starten; stoppen met Ctrl+C.")
+    return subprocess.call(
+        live_command(folder, port=args.poort, browser=not args.geen_browser, as_root=as_root)
+    )
+
+
+def _is_root() -> bool:
+    """Whether this process runs as root (effective user id 0; never on Windows)."""
+    return hasattr(os, "geteuid") and os.geteuid() == 0
+
+
+def live_command(folder: Path, *, port: int, browser: bool, as_root: bool) -> list[str]:
+    """The JupyterLab command line of ``python -m kit live``.
+
+    Jupyter refuses to start as root unless told ``--allow-root``; ``as_root`` adds it.
+    """
     command = [
         sys.executable,
         "-m",
         "jupyter",
         "lab",
         f"--notebook-dir={folder}",
-        f"--port={args.poort}",
+        f"--port={port}",
     ]
-    if args.geen_browser:
+    if not browser:
         command.append("--no-browser")
-    print("JupyterLab starten; stoppen met Ctrl+C.")
-    return subprocess.call(command)
+    if as_root:
+        command.append("--allow-root")
+    return command
 
 
 def _cmd_woordenboek(args: argparse.Namespace) -> int:
@@ -367,7 +442,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="iJw-berichten (XML, mappen, zip/tar) of een tabel-export inlezen",
         description="Leest iJw 3.2-berichten in een store (map met Parquet-tabellen). Het BSN "
         "wordt bij het inlezen gepseudonimiseerd. Bestanden die al eerder zijn ingelezen worden "
-        "overgeslagen; elk afgewezen bestand staat met reden in het inleesverslag.",
+        "overgeslagen; elk afgewezen bestand staat met reden in het inleesverslag. Ook een "
+        "bericht dat base64-gecodeerd in een StUF-GGk-envelop zit (ggk0210 xmlBestand, ggk0310 "
+        "bericht) wordt gelezen. De sleutel (KIT_PSEUDONIEM_SLEUTEL of een sleutelbestand) moet "
+        "minstens 32 bytes toeval hebben.",
     )
     p.add_argument(
         "bron",
@@ -499,7 +577,7 @@ def build_parser() -> argparse.ArgumentParser:
         "samenvatting.csv (per definitie en groep), km.csv (curvepunten), "
         "cumulatieve_incidentie.csv, aansluiting.csv, momentopname.csv, "
         "wachtenden_per_norm.csv, schadelijk_wachten.csv en gevoeligheid.csv. Kleine aantallen "
-        "worden onderdrukt.",
+        "worden onderdrukt, andere afgerond op 5.",
     )
     p.add_argument("--store", required=True, type=Path, metavar="MAP", help="map van de store")
     p.add_argument(
@@ -550,7 +628,7 @@ def build_parser() -> argparse.ArgumentParser:
         "maand.csv (maand, niveau, eenheid, reeks, waarde, voorlopig, n) en wijzer.csv "
         "(beschikbaarheidswijzer per aanbieder en productcategorie). Recente maanden waarvan "
         "de berichten nog niet compleet zijn, staan als voorlopig. Kleine aantallen worden "
-        "onderdrukt.",
+        "onderdrukt, andere afgerond op 5.",
     )
     p.add_argument("--store", required=True, type=Path, metavar="MAP", help="map van de store")
     p.add_argument(

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from kit.config import load_yaml
 from kit.privacy import Pseudonymiser
-from kit.read_xml import FieldSpec, ParsedFile, Rejected, convert, load_schema
+from kit.read_xml import INVALID_TABLE, FieldSpec, ParsedFile, Rejected, convert, load_schema
 
 HEADER_COLUMNS = ("Afzender", "Ontvanger", "Identificatie", "Dagtekening")
 # Store columns whose CSV source column has another name (the raw iJw element).
@@ -178,7 +178,14 @@ def parse_csv(
     headers: dict[tuple, dict] = {}
     parents_seen: set[tuple] = set()
     next_regel: dict[str, int] = {}  # rows numbered per message over all tables, as in XML
+    invalid: dict[tuple, int] = {}  # (message, table, column, CSV column, kind) -> count
+    header_specs = [
+        s for s in schema.header if s.column in ("Afzender", "Ontvanger", "Identificatie")
+    ]
     for number, row in enumerate(rows_in, start=2):
+        for spec in header_specs:  # a BSN-shaped value in a header column is masked, as in XML
+            if spec.column in row:
+                row[spec.column] = convert(row[spec.column], spec, pseudonymise)
         berichttype = (row.get("berichttype") or "").upper().removeprefix("JW")
         if berichttype not in schema.berichten:
             raise Rejected(f"regel {number}: onbekende berichttype")
@@ -241,13 +248,36 @@ def parse_csv(
             record |= {
                 s.column: convert(row.get(_csv_source(s)), s, pseudonymise) for s in table.fields
             }
+            for spec in (*(schema.client if table.client else ()), *table.fields):
+                # a value given but not usable (no real date, no whole number): empty, recorded
+                if record[spec.column] is None and row.get(_csv_source(spec)) is not None:
+                    kind = spec.privacy or ("datum" if spec.kind == "datum" else "geheel getal")
+                    key = (header["bericht_id"], table.name, spec.column, _csv_source(spec), kind)
+                    invalid[key] = invalid.get(key, 0) + 1
             if any(soort for soort, _ in table.records):
                 record["Soort"] = row.get("Soort")
             out.setdefault(table.name, []).append(record)
             next_regel[header["bericht_id"]] = record["regel"] + 1
+    if invalid:
+        by_id = {h["bericht_id"]: h for h in out["berichten"]}
+        out[INVALID_TABLE] = [
+            {
+                k: by_id[bericht_id][k]
+                for k in ("bericht_id", "bron", "berichttype", "gemeente", "aanbieder")
+            }
+            | {
+                "Dagtekening": by_id[bericht_id]["Dagtekening"],
+                "tabel": table,
+                "kolom": column,
+                "element": source_column,
+                "soort": kind,
+                "aantal": n,
+            }
+            for (bericht_id, table, column, source_column, kind), n in invalid.items()
+        ]
     counts: dict[str, int] = {}
     for table, rows in out.items():
-        if table != "berichten":
+        if table not in ("berichten", INVALID_TABLE):
             for r in rows:
                 counts[r["bericht_id"]] = counts.get(r["bericht_id"], 0) + 1
     for header in out["berichten"]:

@@ -23,6 +23,7 @@ import zipfile
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
+from datetime import date
 from functools import cache, cached_property, partial
 from pathlib import Path
 from typing import NamedTuple
@@ -65,6 +66,91 @@ class Rejected(Exception):
         self.reason = reason
 
 
+_XS_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:Z|[+-]\d{2}:\d{2})?\Z", re.ASCII)
+_XS_WHOLE = re.compile(r"[+-]?\d+(?:\.0*)?\Z", re.ASCII)
+_DATES: dict[str, str | None] = {}
+
+
+def valid_date(text: str) -> str | None:
+    """An xs:date as ``JJJJ-MM-DD`` (a time zone dropped); None when it is no real date.
+
+    ``2026-02-30`` and ``2027-06-31`` are None, like any text in another format.
+    """
+    found = _DATES.get(text, _MISSING)
+    if found is _MISSING:
+        m = _XS_DATE.match(text)
+        found = None
+        if m:
+            try:
+                found = date(int(m[1]), int(m[2]), int(m[3])).isoformat()
+            except ValueError:
+                found = None
+        if len(_DATES) < 100_000:  # distinct dates are few; do not grow on garbage
+            _DATES[text] = found
+    return found
+
+
+def valid_whole(text: str) -> str | None:
+    """A whole number as read (``12``, ``12.0``, ``-3``); None for ``4.5``, ``12a`` or too big."""
+    found = _WHOLES.get(text, _MISSING)
+    if found is _MISSING:
+        found = None
+        if _XS_WHOLE.match(text) is not None:
+            number = float(text) if "." in text else int(text)
+            found = text if abs(number) < 2**63 else None
+        if len(_WHOLES) < 100_000:
+            _WHOLES[text] = found
+    return found
+
+
+_WHOLES: dict[str, str | None] = {}
+
+
+_MISSING = object()
+TEXT_KINDS = frozenset({"tekst", "code", "tijd"})
+VALUE_CHECKS = {"datum": valid_date, "getal": valid_whole, "bedrag": valid_whole}
+INVALID_TABLE = "ongeldige_waarden"
+INVALID_COLUMNS = {
+    "bericht_id": "tekst",
+    "bron": "tekst",
+    "berichttype": "code",
+    "gemeente": "code",
+    "aanbieder": "code",
+    "Dagtekening": "datum",
+    "tabel": "code",
+    "kolom": "code",
+    "element": "tekst",
+    "soort": "code",
+    "aantal": "getal",
+}
+# Birth dates as systems and spreadsheets write them: ISO first, then Dutch day-month-year.
+_BIRTH_DATE_FORMATS = (
+    re.compile(r"(?P<j>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?:Z|[+-]\d{2}:\d{2}|T.*)?\Z"),
+    re.compile(r"(?P<j>\d{4})(?P<m>\d{2})(?P<d>\d{2})\Z"),
+    re.compile(r"(?P<j>\d{4})/(?P<m>\d{1,2})/(?P<d>\d{1,2})\Z"),
+    re.compile(r"(?P<d>\d{1,2})[-/.](?P<m>\d{1,2})[-/.](?P<j>\d{4})\Z"),
+)
+
+
+def birth_month(text: str) -> str | None:
+    """Year and month (``JJJJ-MM``) of a birth date in any common format; None if unparseable.
+
+    Accepts ``2012-05-17`` (also with a time zone or time), ``20120517``, ``2012/05/17``,
+    ``17-05-2012``, ``17/05/2012`` and ``17.05.2012``. The date must exist (``2012-02-30`` is
+    None): a value that is no date may be something else and is dropped, not cut.
+    """
+    text = text.strip()
+    for pattern in _BIRTH_DATE_FORMATS:
+        m = pattern.match(text)
+        if m:
+            try:
+                found = date(int(m["j"]), int(m["m"]), int(m["d"]))
+            except ValueError:
+                return None
+            return f"{found.year:04d}-{found.month:02d}"
+    return None
+
+
 @dataclass(frozen=True)
 class FieldSpec:
     """One column read from an element path."""
@@ -77,21 +163,29 @@ class FieldSpec:
 
     @cached_property
     def plain(self) -> bool:
-        """Whether the text is stored as read (no privacy rule or derived flag)."""
-        return self.privacy is None and self.kind not in ("bsn_elfproef", "bsn_test")
+        """Whether the text is stored as read (text, code or time; BSN-shaped values masked)."""
+        return self.privacy is None and self.kind in TEXT_KINDS
+
+    @cached_property
+    def checked(self) -> bool:
+        """Whether the text must be a valid date or whole number (else: empty and recorded)."""
+        return self.privacy is None and self.kind in VALUE_CHECKS
 
 
 class FieldGroup(tuple):
-    """Fields read from one element (a tuple of :class:`FieldSpec`), plain ones split off.
+    """Fields read from one element (a tuple of :class:`FieldSpec`), split by treatment.
 
-    ``plain`` holds ``(column, path)`` of the fields stored as read, ``converted`` the fields
-    that need :func:`convert`; the split is made once so the hot path does no tests per field.
+    ``plain`` holds ``(column, path, agb)`` of the fields stored as read (BSN-shaped values
+    masked; ``agb``: an 8-digit value is an AGB code there), ``checked`` ``(column, path,
+    check)`` of dates and whole numbers, ``converted`` the fields that need :func:`convert`; the
+    split is made once so the hot path does no tests per field.
     """
 
-    def __new__(cls, specs=()):
+    def __new__(cls, specs=(), agb_columns=frozenset()):
         group = super().__new__(cls, specs)
-        group.plain = tuple((s.column, s.path) for s in group if s.plain)
-        group.converted = tuple(s for s in group if not s.plain)
+        group.plain = tuple((s.column, s.path, s.column in agb_columns) for s in group if s.plain)
+        group.checked = tuple((s.column, s.path, VALUE_CHECKS[s.kind]) for s in group if s.checked)
+        group.converted = tuple(s for s in group if not s.plain and not s.checked)
         return group
 
 
@@ -104,6 +198,9 @@ class TableSpec:
     records: tuple[tuple[str | None, str], ...]  # (value of column Soort or None, record path)
     fields: tuple[FieldSpec, ...]
     client: str | None = None
+    required: tuple[str, ...] = ()  # columns whose element must be present
+    record_required: bool = False  # at least one record element
+    agb_columns: frozenset = frozenset()
 
     record_trie: dict = field(default_factory=dict, compare=False, repr=False)
     context_tries: dict = field(default_factory=dict, compare=False, repr=False)
@@ -111,13 +208,38 @@ class TableSpec:
     @cached_property
     def own_fields(self) -> FieldGroup:
         """Fields read from the record element itself."""
-        return FieldGroup(f for f in self.fields if f.van is None)
+        return FieldGroup((f for f in self.fields if f.van is None), self.agb_columns)
 
     @cached_property
     def context_fields(self) -> tuple[tuple[str, FieldGroup], ...]:
         """Fields read from ancestor elements, grouped by ancestor name."""
         names = sorted({f.van for f in self.fields if f.van})
-        return tuple((v, FieldGroup(f for f in self.fields if f.van == v)) for v in names)
+        return tuple(
+            (v, FieldGroup((f for f in self.fields if f.van == v), self.agb_columns)) for v in names
+        )
+
+    @cached_property
+    def required_paths(self) -> tuple[tuple[str, str | None, str, str], ...]:
+        """``(column, van, path, shown path)`` of each required field, ``van`` as in FieldSpec.
+
+        ``van`` is the ancestor the field is read from (the client element for client fields,
+        None for the record itself); ``shown path`` names the element for a person.
+        """
+        client = {f.column: f for f in load_schema().client} if self.client else {}
+        own = {f.column: f for f in self.fields}
+        out = []
+        for column in self.required:
+            spec = own.get(column) or client[column]
+            van = spec.van if column in own else self.client
+            shown = self.element_of(self.record_parts[0][1], van) + "/" + spec.path
+            out.append((column, van, spec.path, shown))
+        return tuple(out)
+
+    def element_of(self, parts: tuple[str, ...], van: str | None) -> str:
+        """The path of the record (``van`` None) or of its ancestor ``van``, for a person."""
+        if van is None:
+            return "/".join(parts)
+        return "/".join(parts[: parts.index(van) + 1])
 
     @cached_property
     def record_parts(self) -> tuple[tuple[str | None, tuple[str, ...]], ...]:
@@ -135,6 +257,10 @@ class Schema:
     tables: dict[str, TableSpec]
     retour_keys: tuple[FieldSpec, ...]
     raw: dict = field(repr=False)
+    header_required: tuple[str, ...] = ()
+    retour_required: tuple[str, ...] = ()
+    mask_prefix: str = "bsn:"
+    agb_columns: frozenset = frozenset()
     header_trie: dict = field(default_factory=dict, repr=False)
     retour_trie: dict = field(default_factory=dict, repr=False)
     client_trie: dict = field(default_factory=dict, repr=False)
@@ -181,6 +307,8 @@ class Schema:
             cols |= {f.column: f.kind for f in self.retour_keys}
             cols |= {"RetourCode": "code"}
             return cols
+        if table == INVALID_TABLE:
+            return dict(INVALID_COLUMNS)
         spec = self.tables[table]
         cols = {
             "bericht_id": "tekst",
@@ -208,16 +336,19 @@ def _stored_kind(spec: FieldSpec) -> str:
     return spec.kind
 
 
-def _field_specs(entries: dict) -> FieldGroup:
+def _field_specs(entries: dict, agb_columns: frozenset = frozenset()) -> FieldGroup:
     return FieldGroup(
-        FieldSpec(
-            column=name,
-            path=entry["pad"],
-            kind=entry["type"],
-            privacy=entry.get("privacy"),
-            van=entry.get("van"),
-        )
-        for name, entry in entries.items()
+        (
+            FieldSpec(
+                column=name,
+                path=entry["pad"],
+                kind=entry["type"],
+                privacy=entry.get("privacy"),
+                van=entry.get("van"),
+            )
+            for name, entry in entries.items()
+        ),
+        agb_columns,
     )
 
 
@@ -240,12 +371,23 @@ def _trie(specs) -> dict:
 def load_schema() -> Schema:
     """Load ``kit/berichten.yaml`` into a :class:`Schema` (cached)."""
     raw = config.package_yaml("berichten.yaml")
-    client = _field_specs(raw["client"])
+    masking = raw["bsn_maskering"]
+    agb = frozenset(masking["agb_velden"])
+    client = _field_specs(raw["client"], agb)
     tables = {}
     for name, entry in raw["tabellen"].items():
         record = entry["record"]
         records = tuple(record.items()) if isinstance(record, dict) else ((None, record),)
-        fields = _field_specs(entry["velden"])
+        fields = _field_specs(entry["velden"], agb)
+        required = [str(c) for c in entry.get("verplicht", [])]
+        known = {"record", *(f.column for f in fields), *(f.column for f in client)}
+        unknown = [
+            c
+            for c in required
+            if c not in known or (c in raw["client"] and not entry.get("client"))
+        ]
+        if unknown:
+            raise ValueError(f"berichten.yaml, tabel {name}: onbekende verplichte kolom {unknown}")
         contexts = {f.van for f in fields if f.van}
         context_tries = {van: _trie([f for f in fields if f.van == van]) for van in contexts}
         if entry.get("client"):
@@ -258,11 +400,14 @@ def load_schema() -> Schema:
             records=records,
             fields=fields,
             client=entry.get("client"),
+            required=tuple(c for c in required if c != "record"),
+            record_required="record" in required,
+            agb_columns=agb,
             record_trie=_trie([f for f in fields if f.van is None]),
             context_tries=context_tries,
         )
-    header = _field_specs(raw["kop"])
-    retour_keys = _field_specs(raw["retourcodes"]["sleutels"])
+    header = _field_specs(raw["kop"], agb)
+    retour_keys = _field_specs(raw["retourcodes"]["sleutels"], agb)
     return Schema(
         berichten={str(k): v for k, v in raw["berichten"].items()},
         header=header,
@@ -270,6 +415,10 @@ def load_schema() -> Schema:
         tables=tables,
         retour_keys=retour_keys,
         raw=raw,
+        header_required=tuple(raw["kop_verplicht"]["kop"]),
+        retour_required=tuple(raw["kop_verplicht"]["retour"]),
+        mask_prefix=masking["masker"],
+        agb_columns=agb,
         header_trie=_trie(header),
         retour_trie=_trie(retour_keys),
         client_trie=_trie(client),
@@ -866,9 +1015,15 @@ def _other_standard(tag: str) -> str:
         name += f" {versie[1]}.{versie[2]}"
     if nummer:
         name += f", bericht {nummer[1].upper()}{nummer[2]}"
+    if domein and domein[1] == "ijw" and versie and (versie[1], versie[2]) == ("3", "2"):
+        return (
+            f"namespace {scrub(tag[1 : tag.index('}')])} is geen iJw 3.2-berichtnamespace "
+            "(verwacht http://www.istandaarden.nl/ijw/3_2/jwNNN/schema)"
+        )
     if domein and domein[1] == "ijw" and versie:  # iJw, but another version
         return (
-            f"iJw-versie {versie[1]}.{versie[2]} wordt niet ondersteund; de kit leest alleen iJw 3.2"
+            f"iJw-versie {versie[1]}.{versie[2]} wordt niet ondersteund; "
+            "de kit leest alleen iJw 3.2"
         )
     return f"bericht uit een andere standaard ({name}); de kit leest alleen iJw 3.2"
 
@@ -1023,7 +1178,7 @@ def _pick(el: etree._Element, trie: dict, out: dict | None = None) -> dict[str, 
         if type(node) is dict:
             _pick(child, node, out)
         else:
-            text = child.text
+            text = child.text if not len(child) else "".join(child.itertext())
             out[node] = (text.strip() or None) if text else None
     return out
 
@@ -1062,16 +1217,66 @@ def _value(flat: dict | None, spec: FieldSpec, pseudonymise: Pseudonymiser):
     return None if flat is None else convert(flat.get(spec.path), spec, pseudonymise)
 
 
-def _fill(row: dict, flat: dict | None, specs: FieldGroup, pseudonymise: Pseudonymiser) -> None:
-    """Put the values of ``specs`` read into ``flat`` into ``row`` (hot path)."""
+def _masked(value: str, agb: bool, pseudonymise: Pseudonymiser) -> str:
+    """``value`` (8 or 9 digits) or, when it passes the 11-proef, the BSN mask + its pseudonym.
+
+    An 8-digit value is taken as a BSN that lost its leading zero, except in an AGB-code field.
+    """
+    if len(value) == 8:
+        if agb:
+            return value
+        value9 = "0" + value
+    else:
+        value9 = value
+    passes = _ELFPROEF.get(value9)
+    if passes is None:  # codes and numbers repeat: test each once
+        passes = bsn_elfproef(value9)
+        if len(_ELFPROEF) < 100_000:
+            _ELFPROEF[value9] = passes
+    if not passes:
+        return value
+    return load_schema().mask_prefix + pseudonymise(value9)
+
+
+_ELFPROEF: dict[str, bool] = {}
+
+
+def _fill(
+    row: dict,
+    flat: dict | None,
+    specs: FieldGroup,
+    pseudonymise: Pseudonymiser,
+    invalid: list,
+    where: tuple[str, str],
+) -> None:
+    """Put the values of ``specs`` read into ``flat`` into ``row`` (hot path).
+
+    A value the kit cannot use (no real date, no whole number, a birth date in no known format)
+    is left empty and ``(where, column, path, kind)`` is appended to ``invalid``.
+    """
     get = (flat or _EMPTY).get
-    for column, path in specs.plain:
-        row[column] = get(path)
+    for column, path, agb in specs.plain:
+        value = get(path)
+        if value is not None and 7 < len(value) < 10 and value.isdigit():
+            value = _masked(value, agb, pseudonymise)
+        row[column] = value
+    for column, path, check in specs.checked:
+        value = get(path)
+        if value is not None:
+            value = check(value)
+            if value is None:
+                invalid.append((where, column, path, _CHECK_KIND[check]))
+        row[column] = value
     for spec in specs.converted:
-        row[spec.column] = convert(get(spec.path), spec, pseudonymise)
+        raw = get(spec.path)
+        value = convert(raw, spec, pseudonymise)
+        if value is None and raw is not None:
+            invalid.append((where, spec.column, spec.path, spec.privacy or spec.kind))
+        row[spec.column] = value
 
 
 _EMPTY: dict = {}
+_CHECK_KIND = {valid_date: "datum", valid_whole: "geheel getal"}
 
 
 def convert(raw: str | None, spec: FieldSpec, pseudonymise: Pseudonymiser):
@@ -1084,16 +1289,24 @@ def convert(raw: str | None, spec: FieldSpec, pseudonymise: Pseudonymiser):
     spec : FieldSpec
         The field, from ``berichten.yaml``.
     pseudonymise : Pseudonymiser
-        Used for BSN fields.
+        Used for BSN fields and for masking BSN-shaped values in other fields.
 
     Returns
     -------
     str, bool or None
-        Text as read, a pseudonym for a BSN, ``JJJJ-MM`` for a birth date, a flag for
+        Text as read (a BSN-shaped value masked, see ``bsn_maskering`` in berichten.yaml), a
+        date as ``JJJJ-MM-DD`` and a whole number as read (None when invalid), a pseudonym for a
+        BSN, ``JJJJ-MM`` for a birth date (None when it is in no known format), a flag for
         ``aanwezig`` fields and for the BSN checks.
     """
-    if spec.privacy is None and spec.kind not in ("bsn_elfproef", "bsn_test"):
-        return raw
+    if spec.privacy is None:
+        if spec.kind in TEXT_KINDS:
+            if raw is not None and 7 < len(raw) < 10 and raw.isdigit():
+                return _masked(raw, spec.column in load_schema().agb_columns, pseudonymise)
+            return raw
+        check = VALUE_CHECKS.get(spec.kind)
+        if check is not None:
+            return None if raw is None else check(raw)
     if spec.privacy == "aanwezig":
         return raw is not None
     if raw is None:
@@ -1104,7 +1317,7 @@ def convert(raw: str | None, spec: FieldSpec, pseudonymise: Pseudonymiser):
         return bsn_elfproef(raw)
     if spec.kind == "bsn_test":
         return bsn_is_test(raw)
-    return raw[:7]  # geboortedatum: year and month only
+    return birth_month(raw)  # geboortedatum: year and month only
 
 
 def _read_message(
@@ -1120,23 +1333,23 @@ def _read_message(
 ) -> None:
     header_el = next(_children(bericht, "Header"), None)
     if header_el is None:
-        raise Rejected(f"JW{berichttype} zonder Header")
+        raise Rejected(f"JW{berichttype}: verplicht element Header ontbreekt")
+    info = schema.berichten[berichttype]
     flat_header = _pick(header_el, schema.header_trie)
+    required = schema.header_required + (schema.retour_required if "heen" in info else ())
+    for column in required:
+        path = _HEADER_PATHS[column] if column in _HEADER_PATHS else _header_path(schema, column)
+        if flat_header.get(path) is None:
+            raise Rejected(f"JW{berichttype}: verplicht element Header/{path} ontbreekt")
+    invalid: list = []
     header: dict = {}
-    _fill(header, flat_header, schema.header, pseudonymise)
+    _fill(header, flat_header, schema.header, pseudonymise, invalid, ("berichten", "Header"))
     expected = str(schema.berichten[berichttype]["code"])
-    if header["BerichtCode"] is None:
-        raise Rejected(f"JW{berichttype} zonder Header/BerichtCode")
     if header["BerichtCode"] != expected:
         raise Rejected(
-            f"BerichtCode {scrub(header['BerichtCode'])} past niet bij berichtsoort "
+            f"BerichtCode {scrub(flat_header['BerichtCode'])} past niet bij berichtsoort "
             f"JW{berichttype} (verwacht {expected})"
         )
-    if not header["Afzender"] or not header["Ontvanger"] or not header["Identificatie"]:
-        raise Rejected(
-            f"JW{berichttype}: Afzender, Ontvanger of BerichtIdentificatie ontbreekt in de Header"
-        )
-    info = schema.berichten[berichttype]
     heen = info.get("heen", berichttype)
     by_gemeente = schema.berichten[heen]["afzender"] == "gemeente"
     gemeente = header["Afzender"] if by_gemeente else header["Ontvanger"]
@@ -1152,9 +1365,16 @@ def _read_message(
     clients: dict[int, dict] = {}
     for table in schema.tables_for(berichttype):
         out = rows.setdefault(table.name, [])
+        n_records = 0
         for soort, parts in table.record_parts:
+            where = (table.name, "/".join(parts))
+            where_ctx = {
+                van: (table.name, table.element_of(parts, van)) for van, _ in table.context_fields
+            }
             for record, ctx in _records(bericht, parts, table.context_tries):
                 flat = _pick(record, table.record_trie)
+                if table.required:
+                    _check_required(table, berichttype, flat, ctx)
                 row = dict(
                     base,
                     regel=n_rows,
@@ -1168,13 +1388,24 @@ def _read_message(
                     converted = clients.get(id(client))
                     if converted is None:  # convert each client once, not once per record
                         converted = clients[id(client)] = {}
-                        _fill(converted, client, schema.client, pseudonymise)
+                        _fill(
+                            converted,
+                            client,
+                            schema.client,
+                            pseudonymise,
+                            invalid,
+                            (table.name, table.element_of(parts, table.client)),
+                        )
                     row.update(converted)
-                _fill(row, flat, table.own_fields, pseudonymise)
+                _fill(row, flat, table.own_fields, pseudonymise, invalid, where)
                 for van, specs in table.context_fields:
-                    _fill(row, ctx.get(van), specs, pseudonymise)
+                    _fill(row, ctx.get(van), specs, pseudonymise, invalid, where_ctx[van])
                 out.append(row)
                 n_rows += 1
+                n_records += 1
+        if table.record_required and not n_records:
+            shown = " of ".join(path for _, path in table.records)
+            raise Rejected(f"JW{berichttype}: verplicht element {shown} ontbreekt")
     n_codes = 0
     if "heen" in info or berichttype == "325":  # only retours and 325 carry RetourCodes
         n_codes = _read_retourcodes(
@@ -1196,6 +1427,45 @@ def _read_message(
             "xsd_gevalideerd": validated,
         }
     )
+    if invalid:
+        _record_invalid(invalid, base, header["Dagtekening"], rows)
+
+
+_HEADER_PATHS: dict[str, str] = {}
+
+
+def _header_path(schema: Schema, column: str) -> str:
+    path = _HEADER_PATHS[column] = next(f.path for f in schema.header if f.column == column)
+    return path
+
+
+def _check_required(table: TableSpec, berichttype: str, flat: dict, ctx: dict) -> None:
+    """Reject the message when a required element of this record is missing or empty."""
+    for _column, van, path, shown in table.required_paths:
+        holder = flat if van is None else ctx.get(van)
+        if holder is None or holder.get(path) is None:
+            raise Rejected(f"JW{berichttype}: verplicht element {shown} ontbreekt")
+
+
+def _record_invalid(invalid: list, base: dict, dagtekening, rows: dict[str, list[dict]]) -> None:
+    """One row per table, column and element of a message with the number of invalid values."""
+    counts: dict[tuple, int] = {}
+    for (table, element), column, path, kind in invalid:
+        key = (table, column, f"{element}/{path}", kind)
+        counts[key] = counts.get(key, 0) + 1
+    out = rows.setdefault(INVALID_TABLE, [])
+    for (table, column, element, kind), n in counts.items():
+        out.append(
+            base
+            | {
+                "Dagtekening": dagtekening,
+                "tabel": table,
+                "kolom": column,
+                "element": element,
+                "soort": kind,
+                "aantal": n,
+            }
+        )
 
 
 def _client_of(holder: etree._Element) -> etree._Element | None:
@@ -1336,6 +1606,4 @@ def _check_imports(path: Path, doc: etree._ElementTree, seen: set | None = None)
         try:
             _check_imports(target, etree.parse(str(target)), seen)
         except etree.XMLSyntaxError as exc:
-            raise ValueError(
-                f"XSD {target.name} is geen leesbare XML: {scrub(str(exc))}"
-            ) from None
+            raise ValueError(f"XSD {target.name} is geen leesbare XML: {scrub(str(exc))}") from None

@@ -18,8 +18,9 @@ from IPython.display import HTML, Markdown, display
 from kit import __version__, charts, config, trends
 from kit import waiting_times as wt
 from kit.checks import (
-    SCORE_TOTALS,
-    SCORE_TOTALS_PER_MONTH,
+    FINDINGS_PROTECTION,
+    SCORES_PER_MONTH_PROTECTION,
+    SCORES_PROTECTION,
     ScanResult,
     allow_test_bsns,
     evaluate_checks,
@@ -28,8 +29,23 @@ from kit.checks import (
     quickscan_tables,
 )
 from kit.checks.patterns import provider_patterns
-from kit.privacy import Totals, round_counts, suppress_small_cells
+from kit.privacy import Protection, Totals, round_counts
 from kit.store import read_meta
+
+#: characters that HTML or Markdown would act on, as numeric character references
+_ACTIVE = {c: f"&#{ord(c)};" for c in "&<>\"'`*_[](){}#|!~\\"}
+
+
+def esc(value: object) -> str:
+    """Text that came from data, made inert for the Markdown and HTML of a report.
+
+    Codes and names are typed by many organisations: an aanbieder code ``<script>...`` or
+    ``[x](javascript:...)`` must show as text. Every character HTML or Markdown acts on
+    becomes a character reference, which both render as the character itself. Tables need no
+    call: :meth:`pandas.DataFrame.to_html` escapes.
+    """
+    return "".join(_ACTIVE.get(c, c) for c in str(value))
+
 
 SEVERITY_WEIGHT = {"fout": 3, "waarschuwing": 2, "signaal": 1}
 HIDDEN_MARK = "."  # a count blanked so that a total does not reveal a small one (CBS: "geheim")
@@ -161,22 +177,28 @@ def prepare_quickscan(
 
 def shown(
     frame: pd.DataFrame,
-    counts: list[str],
+    protection: Protection | list[str],
     derived: dict | None = None,
     *,
     threshold: int,
     totals: Totals | None = None,
 ) -> pd.DataFrame:
-    """A suppressed copy for display: small counts read ``<N``, other blanks stay empty.
+    """A protected copy for display: small counts read ``<N``, other blanks stay empty.
 
-    A count blanked only because a total would reveal a small one (``totals``) reads ``.``
-    (as CBS marks a secret figure).
+    ``protection`` is the table's declared :class:`kit.privacy.Protection` (or, for a small ad
+    hoc table, its count columns with ``derived`` and ``totals``). A count blanked only because
+    a total would reveal a small one reads ``.`` (as CBS marks a secret figure).
     """
-    out = suppress_small_cells(frame, counts, threshold=threshold, derived=derived, totals=totals)
-    for col in counts:
-        small = pd.to_numeric(frame[col], errors="coerce").lt(threshold)
+    if not isinstance(protection, Protection):
+        protection = Protection(tuple(protection), derived or {}, totals)
+    out = protection.apply(frame, threshold)
+    for col in protection.counts:
+        raw = pd.to_numeric(frame[col], errors="coerce")
+        # a count that was missing already (NA) stays empty: it is neither small nor hidden
+        small = raw.lt(threshold).fillna(False).to_numpy(dtype=bool)
         marker = pd.Series(np.where(small, f"<{threshold}", HIDDEN_MARK), index=out.index)
-        out[col] = out[col].astype("string").fillna(marker.where(out[col].isna()))
+        blanked = out[col].isna().to_numpy() & raw.notna().to_numpy()
+        out[col] = out[col].astype("string").fillna(marker.where(blanked))
     return out.drop(columns="onderdrukt")
 
 
@@ -194,12 +216,12 @@ def header(ctx: QuickscanContext) -> Markdown | None:
         return None
     rounds = ctx.meta["inleesrondes"]
     files = sum(r.get("ingelezen", 0) for r in rounds)
-    gem = ", ".join(ctx.gemeenten) if ctx.gemeenten else "alle"
+    gem = esc(", ".join(ctx.gemeenten)) if ctx.gemeenten else "alle"
     return Markdown(
-        f"**Regio:** {ctx.regio} &nbsp;·&nbsp; **Peildatum:** {ctx.peildatum.date()} &nbsp;·&nbsp; "
+        f"**Regio:** {esc(ctx.regio)} &nbsp;·&nbsp; **Peildatum:** {ctx.peildatum.date()} &nbsp;·&nbsp; "
         f"**Periode:** {ctx.van.date()} t/m {ctx.tot.date()} &nbsp;·&nbsp; **Gemeenten:** {gem}\n\n"
-        f"**Data:** store `{ctx.store.name}` ({files} bestanden in {len(rounds)} inleesronde(s)) "
-        f"&nbsp;·&nbsp; **Controles:** {ctx.checks_file} &nbsp;·&nbsp; "
+        f"**Data:** store {esc(ctx.store.name)} ({files} bestanden in {len(rounds)} inleesronde(s)) "
+        f"&nbsp;·&nbsp; **Controles:** {esc(ctx.checks_file)} &nbsp;·&nbsp; "
         f"**Kit-versie:** {__version__} &nbsp;·&nbsp; aantallen onder {ctx.threshold} als "
         f"<{ctx.threshold}"
     )
@@ -239,7 +261,7 @@ def verdict_text(
     ).replace(",", ".")
     if len(worst):
         w = worst.iloc[0]
-        text += f" Het minst betrouwbaar is JW{w['berichttype']} ({w['pct_betrouwbaar']:.0f}%)."
+        text += f" Het minst betrouwbaar is JW{esc(w['berichttype'])} ({w['pct_betrouwbaar']:.0f}%)."
     severe = findings.merge(checks[["check_id", "naam", "ernst"]], on="check_id")
     severe = severe[
         severe["ernst"].isin(["fout", "waarschuwing"]) & (severe["n_afwijkend"] >= threshold)
@@ -249,7 +271,7 @@ def verdict_text(
         text += (
             " De meeste afwijkingen: "
             + "; ".join(
-                f"{name} ({_rounded(n, threshold):,.0f}×)".replace(",", ".")
+                f"{esc(name)} ({_rounded(n, threshold):,.0f}×)".replace(",", ".")
                 for name, n in top.items()
             )
             + "."
@@ -272,12 +294,8 @@ def verdict(ctx: QuickscanContext) -> Markdown:
 def scores_per_type(ctx: QuickscanContext) -> None:
     """Section: reliable share per berichttype, as a chart and a table, and per month."""
     scores = ctx.result.scores()
-    counts, derived = ["n", "n_betrouwbaar"], {"pct_betrouwbaar": ["n_betrouwbaar", "n"]}
-    table = shown(scores, counts, derived, threshold=ctx.threshold, totals=SCORE_TOTALS)
-    chart_data = suppress_small_cells(
-        scores, counts, threshold=ctx.threshold, derived=derived, totals=SCORE_TOTALS
-    )
-    display(charts.reliability_bars(chart_data))
+    table = shown(scores, SCORES_PROTECTION, threshold=ctx.threshold)
+    display(charts.reliability_bars(SCORES_PROTECTION.apply(scores, ctx.threshold)))
     display(
         _table(
             table.rename(
@@ -289,13 +307,7 @@ def scores_per_type(ctx: QuickscanContext) -> None:
             )
         )
     )
-    monthly = suppress_small_cells(
-        ctx.result.scores(per_month=True),
-        counts,
-        threshold=ctx.threshold,
-        derived=derived,
-        totals=SCORE_TOTALS_PER_MONTH,
-    )
+    monthly = SCORES_PER_MONTH_PROTECTION.apply(ctx.result.scores(per_month=True), ctx.threshold)
     display(charts.monthly_reliability(monthly))
 
 
@@ -308,13 +320,7 @@ def _named_findings(ctx: QuickscanContext, by: tuple[str, ...]) -> pd.DataFrame:
 
 def heatmap(ctx: QuickscanContext, *, row: str = "aanbieder") -> None:
     """Section: % failing per aanbieder (or gemeente) and check, suppressed cells left empty."""
-    findings = _named_findings(ctx, (row,))
-    findings = suppress_small_cells(
-        findings,
-        ["n_gecontroleerd", "n_afwijkend"],
-        threshold=ctx.threshold,
-        derived={"pct_afwijkend": ["n_afwijkend", "n_gecontroleerd"]},
-    )
+    findings = FINDINGS_PROTECTION.apply(_named_findings(ctx, (row,)), ctx.threshold)
     display(charts.findings_heatmap(findings, row=row))
 
 
@@ -337,7 +343,7 @@ def patterns(ctx: QuickscanContext) -> None:
             "Eerste declaratie begint op de ingangsdatum (% van de toewijzingen)",
         )
     )
-    display(_table(shown(table.frame, table.counts, table.derived, threshold=ctx.threshold)))
+    display(_table(shown(table.frame, table.protection, threshold=ctx.threshold)))
 
 
 def agenda_table(
@@ -510,11 +516,11 @@ def definities_header(ctx: DefinitiesContext) -> Markdown | None:
     """Session header (live only; a rendered report has it in its page header)."""
     if not ctx.live:
         return None
-    gem = ", ".join(ctx.gemeenten) if ctx.gemeenten else "alle"
+    gem = esc(", ".join(ctx.gemeenten)) if ctx.gemeenten else "alle"
     return Markdown(
-        f"**Regio:** {ctx.regio} &nbsp;·&nbsp; **Peildatum:** {ctx.peildatum.date()} &nbsp;·&nbsp; "
+        f"**Regio:** {esc(ctx.regio)} &nbsp;·&nbsp; **Peildatum:** {ctx.peildatum.date()} &nbsp;·&nbsp; "
         f"**Cohort:** start {ctx.van.date()} t/m {ctx.tot.date()} &nbsp;·&nbsp; "
-        f"**Gemeenten:** {gem}\n\n**Definities:** {ctx.definities_file} &nbsp;·&nbsp; "
+        f"**Gemeenten:** {gem}\n\n**Definities:** {esc(ctx.definities_file)} &nbsp;·&nbsp; "
         f"**Kit-versie:** {__version__} &nbsp;·&nbsp; geen mediaan op minder dan "
         f"{ctx.results.min_n} trajecten, aantallen onder {ctx.threshold} als <{ctx.threshold}"
     )
@@ -609,6 +615,11 @@ def incidence(ctx: DefinitiesContext, *, max_dagen: int = 365) -> None:
     display(charts.incidence_chart(data, max_dagen=max_dagen))
 
 
+def _date_nl(day: pd.Timestamp) -> str:
+    """``31 januari 2026``."""
+    return f"{day.day} {MONTHS_NL[day.month - 1]} {day.year}"
+
+
 def _event_nl(event: wt.Event) -> str:
     """``Begindatum (305)``: the field and message of a start or stop event."""
     name = event.field or event.column
@@ -622,6 +633,7 @@ def definition_text(
     sensitivity_row: pd.Series | None,
     *,
     threshold: int,
+    complete_until: pd.Timestamp | None = None,
 ) -> str:
     """Dutch Markdown for one definition: what it measures, what distorts it, and its numbers.
 
@@ -636,6 +648,8 @@ def definition_text(
         The suppressed ``totaal`` row of ``gevoeligheid`` (None when nothing was flagged).
     threshold : int
         Suppression threshold (blank counts read "minder dan N").
+    complete_until : pandas.Timestamp, optional
+        Last day with complete stop messages (``voorlopig_door``), when before the peildatum.
     """
     r = summary_row
     text = [
@@ -672,7 +686,21 @@ def definition_text(
             "zonder te wachten), niet als fout weggelaten."
         )
     out = reconciliation[(reconciliation["stap"] == "uit") & ~reconciliation["n"].eq(0)]
-    out = out[~out["reden"].isin([wt.OUT_FILTER, wt.OUT_WINDOW, wt.OUT_START_AFTER])]
+    if complete_until is not None:
+        late = reconciliation[reconciliation["reden"] == wt.OUT_PROVISIONAL]["n"]
+        text.append(
+            f"*Voorlopig:* de {_event_nl(definition.stop)} komt pas weken later binnen. Naar de "
+            "eigen vertraging van die berichten zijn ze compleet tot en met "
+            f"{_date_nl(complete_until)}; deze definitie telt daarom tot die dag. Wie dan nog "
+            "wacht, telt als wachtend op die dag (ook in de momentopname), en "
+            f"{_count(late.iloc[0] if len(late) else 0, threshold)} trajecten die later "
+            "begonnen tellen nog niet mee."
+        )
+    out = out[
+        ~out["reden"].isin(
+            [wt.OUT_FILTER, wt.OUT_WINDOW, wt.OUT_START_AFTER, wt.OUT_PROVISIONAL]
+        )
+    ]
     if len(out):
         text.append(
             "Niet meegeteld: "
@@ -719,6 +747,7 @@ def definities_uitleg(ctx: DefinitiesContext) -> Markdown:
                 recon[recon["definitie"] == d.id],
                 srow.iloc[0] if len(srow) else None,
                 threshold=ctx.threshold,
+                complete_until=ctx.results.complete_until.get(d.id),
             )
         )
     return Markdown("\n\n".join(parts))
@@ -845,7 +874,33 @@ def momentopname(ctx: DefinitiesContext) -> HTML:
     table = table.rename(columns=labels).rename_axis(None, axis=1)
     waiting = norms.drop_duplicates("naam").set_index("naam")["n_wachtend"]
     table.insert(0, "wachtend", waiting.astype("string").fillna(f"<{ctx.threshold}"))
+    note = snapshot_note(ctx.results.complete_until, ctx.names)
+    if note:
+        display(Markdown(note))
     return _table(table.reset_index().rename(columns={"naam": "Definitie"}))
+
+
+def snapshot_note(complete_until: dict[str, pd.Timestamp], names: dict[str, str]) -> str:
+    """Dutch note: the snapshot is one number per peildatum, and where it is taken earlier.
+
+    Parameters
+    ----------
+    complete_until : dict of str to pandas.Timestamp
+        :attr:`kit.waiting_times.WaitResults.complete_until` (definition id -> last complete day).
+    names : dict of str to str
+        Definition id -> Dutch name.
+    """
+    text = (
+        "Wie op de peildatum wacht, hangt niet af van het gekozen cohort: de momentopname telt "
+        "iedereen die dan nog wacht, ook wie vóór de periode begon."
+    )
+    for did, day in sorted(complete_until.items()):
+        if did in names:
+            text += (
+                f" Voor *{names[did]}* is dat de stand op {_date_nl(day)}: de berichten van "
+                "daarna zijn nog niet compleet."
+            )
+    return text
 
 
 def schadelijk_wachten(ctx: DefinitiesContext) -> HTML:
@@ -1038,12 +1093,12 @@ def trends_header(ctx: TrendsContext) -> Markdown | None:
     """Session header (live only; a rendered report has it in its page header)."""
     if not ctx.live:
         return None
-    gem = ", ".join(ctx.gemeenten) if ctx.gemeenten else "alle"
+    gem = esc(", ".join(ctx.gemeenten)) if ctx.gemeenten else "alle"
     base = " t/m ".join(ctx.baseline) if ctx.baseline else "alle getoonde maanden"
     return Markdown(
-        f"**Regio:** {ctx.regio} &nbsp;·&nbsp; **Peildatum:** {ctx.peildatum.date()} &nbsp;·&nbsp; "
+        f"**Regio:** {esc(ctx.regio)} &nbsp;·&nbsp; **Peildatum:** {ctx.peildatum.date()} &nbsp;·&nbsp; "
         f"**Gemeenten:** {gem} &nbsp;·&nbsp; **Vanaf:** {ctx.van} &nbsp;·&nbsp; "
-        f"**SPC-basisperiode:** {base}\n\n**Bevolking:** {ctx.bevolking_file} &nbsp;·&nbsp; "
+        f"**SPC-basisperiode:** {base}\n\n**Bevolking:** {esc(ctx.bevolking_file)} &nbsp;·&nbsp; "
         f"**Kit-versie:** {__version__} &nbsp;·&nbsp; aantallen onder {ctx.threshold} als "
         f"<{ctx.threshold}"
     )
@@ -1198,10 +1253,7 @@ def spc_text(spc: pd.DataFrame, label: str, *, baseline: tuple[str, str] | None 
 
 def safe_spc(spc: pd.DataFrame, *, threshold: int) -> pd.DataFrame:
     """An SPC frame with each month that rests on a small count blanked and not judged."""
-    judged = ["waarde", "regels", "oordeel", "bijzonder"]
-    safe = suppress_small_cells(
-        spc, ["n"], threshold=threshold, derived={c: ["n"] for c in judged}, same={"waarde": "n"}
-    )
+    safe = trends.SPC_PROTECTION.apply(spc, threshold)
     return safe.assign(bijzonder=safe["bijzonder"].astype("boolean").fillna(False).astype(bool))
 
 
@@ -1265,7 +1317,9 @@ def funnel_text(funnel: pd.DataFrame, *, unit: str, threshold: int, direction: i
     parts = []
     for (side, rows), word in zip(sides.items(), words[direction], strict=True):
         if len(rows):
-            names = ", ".join(f"{r.eenheid} ({_nl(r.pct)}%)" for r in rows.itertuples(index=False))
+            names = ", ".join(
+                f"{esc(r.eenheid)} ({_nl(r.pct)}%)" for r in rows.itertuples(index=False)
+            )
             label = f"opvallend {side}" if direction == 0 else f"opvallend {side} ({word})"
             parts.append(f"{label}: {names}")
     return f"Buiten de 99,8%-grenzen ({mean}): " + "; ".join(parts) + "."
@@ -1336,13 +1390,7 @@ def wijzer_table(wijzer: pd.DataFrame, *, threshold: int) -> pd.DataFrame:
     threshold : int
         Suppression threshold.
     """
-    counts = ["wachtlijst", "n_cohort", "n_gestart", "n_cohort_vorig", "n_gestart_vorig"]
-    derived = {
-        "verwachte_wachttijd": ["n_cohort", "n_gestart"],
-        "richting": counts[1:],
-        "mediaan_dagen": ["n_cohort", "n_gestart"],
-    }
-    table = shown(wijzer, counts, derived, threshold=threshold)
+    table = shown(wijzer, trends.WIJZER_PROTECTION, threshold=threshold)
     # sort on what is shown: the order of "<N" rows must not reveal their real sizes
     table["_sort"] = pd.to_numeric(table["wachtlijst"], errors="coerce").fillna(0)
     table = table.sort_values(["_sort", "aanbieder", "categorie"], ascending=[False, True, True])
@@ -1402,26 +1450,15 @@ def queue_text(settings: trends.QueueSettings) -> str:
 
 def trends_wachtrij(ctx: TrendsContext) -> None:
     """Section: queueing indicators per productcategorie, with their assumptions."""
-    q = ctx.result.wachtrij
-    counts = ["n_instroom", "n_gestart", "n_uitval", "wachtlijst"]
-    derived = {
-        "vraag_per_week": ["n_instroom"],
-        "capaciteit_per_week": ["n_gestart"],
-        "uitval_per_week": ["n_uitval"],
-        "belasting": ["n_instroom", "n_gestart"],
-        "doel_wachtlijst": ["n_instroom"],
-        "gem_wachttijd_weken": ["wachtlijst"],
-        "druk": ["wachtlijst"],
-        "herstelcapaciteit_per_week": ["n_instroom", "wachtlijst"],
-    }
-    table = q.copy()
+    protection = trends.QUEUE_PROTECTION
+    table = ctx.result.wachtrij.copy()
     # a rate per week over 52 weeks with 2 decimals would give its count back exactly: one
     # decimal (as coarse as the rounding of counts), the target size in whole trajecten
-    for col in derived:
-        table[col] = table[col].astype(float).round(0 if col == "doel_wachtlijst" else 1)
+    for col in protection.derived:
+        if col != "wachtlijst_te_groot":
+            table[col] = table[col].astype(float).round(0 if col == "doel_wachtlijst" else 1)
     table["wachtlijst_te_groot"] = table["wachtlijst_te_groot"].map({True: "ja", False: "nee"})
-    derived["wachtlijst_te_groot"] = ["n_instroom", "wachtlijst"]
-    table = shown(table, counts, derived, threshold=ctx.threshold)
+    table = shown(table, protection, threshold=ctx.threshold)
     display(
         _table(
             table[
@@ -1531,6 +1568,17 @@ def trends_stock_flow(ctx: TrendsContext) -> None:
     protection = trends.STOCK_FLOW_PROTECTION
     display(charts.gap_bars(protection.apply(stroom, ctx.threshold)))
     table = shown(stroom.tail(12), list(protection.counts), threshold=ctx.threshold)
+    if "voorlopig" in stroom:
+        late = stroom.tail(12)["voorlopig"].to_numpy(bool)
+        table["maand"] = np.where(late, table["maand"] + " (voorlopig)", table["maand"])
+        if late.any():
+            display(
+                Markdown(
+                    "*(voorlopig)*: van die maand zijn naar de eigen vertraging van de berichten "
+                    "nog niet alle starts en stops binnen; de wachtlijst is daar waarschijnlijk "
+                    "te hoog."
+                )
+            )
     display(
         _table(
             table[["maand", *protection.counts]].rename(

@@ -36,7 +36,15 @@ from tqdm.auto import tqdm
 from kit import __version__
 from kit.privacy import Pseudonymiser
 from kit.read_tabular import parse_csv
-from kit.read_xml import Rejected, SourceFile, load_schema, load_xsds, parse_bytes, tag_name
+from kit.read_xml import (
+    INVALID_TABLE,
+    Rejected,
+    SourceFile,
+    load_schema,
+    load_xsds,
+    parse_bytes,
+    tag_name,
+)
 
 STORE_FORMAT = 1
 META_FILE = "kit-store.json"
@@ -72,7 +80,7 @@ class StoreError(Exception):
 
 def table_names() -> list[str]:
     """Return the names of all message tables a store can hold."""
-    return ["berichten", *load_schema().tables, "retourcodes"]
+    return ["berichten", *load_schema().tables, "retourcodes", INVALID_TABLE]
 
 
 def columns_of(table: str) -> dict[str, str]:
@@ -366,6 +374,7 @@ class LoadReport:
     files: pd.DataFrame
     messages: pd.DataFrame
     notes: list[str] = field(default_factory=list)
+    invalid: pd.DataFrame | None = None  # rows of table ongeldige_waarden loaded in this run
 
     @property
     def counts(self) -> dict[str, int]:
@@ -408,11 +417,22 @@ class LoadReport:
             months.index = [str(d)[:7] if not pd.isna(d) else "onbekend" for d in months.index]
             for month, n in months.sort_index().items():
                 lines.append(f"  {month}: {n}")
+        lines += invalid_lines(self.invalid)
         rejected = self.files[self.files["status"] == REJECTED]
         if len(rejected):
             lines += ["", "Afgewezen bestanden:"]
             lines += [f"  {r.bron}: {r.reden}" for r in rejected.itertuples()]
         return "\n".join(lines) + "\n"
+
+
+def invalid_lines(invalid: pd.DataFrame | None) -> list[str]:
+    """Load-report lines for the values left empty as invalid (table ``ongeldige_waarden``)."""
+    if invalid is None or invalid.empty:
+        return []
+    per = invalid.groupby(["berichttype", "element", "soort"])["aantal"].sum().sort_index()
+    lines = ["", "Ongeldige waarden (bericht ingelezen, veld leeg gelaten):"]
+    lines += [f"  JW{nr} {element} ({soort}): {int(n)}" for (nr, element, soort), n in per.items()]
+    return lines
 
 
 @dataclass(frozen=True)
@@ -551,7 +571,7 @@ def _ingest(
     chunk_bytes: int,
 ) -> LoadReport:
     meta = read_meta(store)
-    if meta["sleutel"] not in (None, pseudonymise.fingerprint):
+    if not pseudonymise.matches(meta["sleutel"]):
         raise StoreError(
             "Deze store is gevuld met een andere pseudonimiseringssleutel. Gebruik dezelfde sleutel "
             "(KIT_PSEUDONIEM_SLEUTEL of KIT_SLEUTELBESTAND) of een nieuwe store."
@@ -678,7 +698,12 @@ def _ingest(
         )
         if missing:
             notes.append("geen XSD opgegeven voor JW" + ", JW".join(missing) + ": niet gevalideerd")
-    report = LoadReport(inlees_id, files, report_messages, notes)
+    invalid = (
+        _to_pandas(merged[INVALID_TABLE], columns_of(INVALID_TABLE))
+        if INVALID_TABLE in merged
+        else None
+    )
+    report = LoadReport(inlees_id, files, report_messages, notes, invalid)
     write_atomic(store / "inleesverslagen" / f"{inlees_id}.txt", report.text().encode("utf-8"))
     meta["sleutel"] = pseudonymise.fingerprint
     meta["inleesrondes"].append(
@@ -724,6 +749,7 @@ def data_dictionary() -> str:
         "xsd_gevalideerd": "Of het bericht tegen een opgegeven XSD is gevalideerd.",
         "Soort": "Deel van het wijzigingsverzoek: ongewijzigd, te_wijzigen of nieuw.",
         **{k: v for k, v in FILE_EXPLAIN.items()},
+        **raw[INVALID_TABLE]["velden"],
     }
     lines = [
         "# Datawoordenboek van de store",
@@ -735,11 +761,14 @@ def data_dictionary() -> str:
         "(`STORE/<tabel>/inlees-0001.parquet`). Het BSN staat nergens in de store: alleen het "
         "pseudoniem `client_id`. Namen, adressen, contactgegevens en vrije tekst worden niet "
         "opgeslagen; van de geboortedatum alleen jaar en maand.",
+        "",
+        raw["bsn_maskering"]["uitleg"],
     ]
     tables = {
         "berichten": "Eén rij per bericht (kop), ook retourberichten.",
         **{n: t["uitleg"] for n, t in raw["tabellen"].items()},
         "retourcodes": raw["retourcodes"]["uitleg"],
+        INVALID_TABLE: raw[INVALID_TABLE]["uitleg"],
         FILES_TABLE: "Eén rij per bestand dat in een inleesronde is gelezen, met status en reden. "
         "Een ongewijzigd bestand dat al bekend was, krijgt geen nieuwe rij (het verslag telt het wel).",
     }
@@ -750,6 +779,9 @@ def data_dictionary() -> str:
             if "record" in spec and isinstance(spec["record"], str)
             else ""
         )
+        if spec.get("verplicht"):  # a message missing one of these is rejected
+            needed = ("minstens één element" if c == "record" else f"`{c}`" for c in spec["verplicht"])
+            source += f" Verplicht (anders wordt het bericht afgewezen): {', '.join(needed)}."
         lines += [
             "",
             f"## `{name}`",

@@ -51,6 +51,39 @@ LITTLE_PROTECTION = Protection(
 )
 #: disclosure control of :func:`funnel`
 FUNNEL_PROTECTION = Protection(("x", "n"), {"pct": ["x", "n"], "beoordeling": ["x", "n"]})
+#: disclosure control of an SPC frame (:func:`spc_series`): a month on a small count is not
+#: judged; ``waarde`` of a count series is its count
+SPC_PROTECTION = Protection(
+    ("n",), {c: ["n"] for c in ("waarde", "regels", "oordeel", "bijzonder")}, same={"waarde": "n"}
+)
+_COHORT = ["n_cohort", "n_gestart"]
+#: disclosure control of the Beschikbaarheidswijzer (``wijzer`` of :func:`shared_tables`)
+WIJZER_PROTECTION = Protection(
+    ("wachtlijst", *_COHORT, "n_cohort_vorig", "n_gestart_vorig"),
+    {
+        "mediaan_dagen": _COHORT,
+        "ci_laag_dagen": _COHORT,
+        "ci_hoog_dagen": _COHORT,
+        "verwachte_wachttijd": _COHORT,
+        "mediaan_vorig_dagen": ["n_cohort_vorig", "n_gestart_vorig"],
+        "richting": [*_COHORT, "n_cohort_vorig", "n_gestart_vorig"],
+    },
+)
+#: disclosure control of :func:`queue_indicators` (rates rest on their counts)
+QUEUE_PROTECTION = Protection(
+    ("n_instroom", "n_gestart", "n_uitval", "wachtlijst"),
+    {
+        "vraag_per_week": ["n_instroom"],
+        "capaciteit_per_week": ["n_gestart"],
+        "uitval_per_week": ["n_uitval"],
+        "belasting": ["n_instroom", "n_gestart"],
+        "doel_wachtlijst": ["n_instroom"],
+        "gem_wachttijd_weken": ["wachtlijst"],
+        "druk": ["wachtlijst"],
+        "herstelcapaciteit_per_week": ["n_instroom", "wachtlijst"],
+        "wachtlijst_te_groot": ["n_instroom", "wachtlijst"],
+    },
+)
 DAY = pd.Timedelta(days=1)
 
 #: reeks -> (Dutch label, direction: 1 higher is better, -1 lower is better, 0 neither,
@@ -153,6 +186,10 @@ def _month_number(month: str) -> int:
     return (int(year) - 1970) * 12 + int(mon) - 1
 
 
+class NoTrendsError(ValueError):
+    """The store holds nothing to draw a monthly series from (message in Dutch)."""
+
+
 def month_span(pathways: pd.DataFrame, *, peildatum: pd.Timestamp | str) -> tuple[int, int]:
     """First and last month number of the series: first message month .. last complete month.
 
@@ -170,15 +207,23 @@ def month_span(pathways: pd.DataFrame, *, peildatum: pd.Timestamp | str) -> tupl
 
     Raises
     ------
-    ValueError
+    NoTrendsError
         When the pathways hold no dated message before the last complete month.
     """
     sent = pathways[
         ["vot_dagtekening", "eerste_dagtekening", "start_dagtekening", "stop_dagtekening"]
     ].min(axis=1)
     last = _month_number(last_complete_month(peildatum))
-    if sent.notna().sum() == 0 or _ordinal(sent).min() > last:
-        raise ValueError("Er zijn geen berichten van vóór de laatste volledige maand.")
+    if sent.notna().sum() == 0:
+        raise NoTrendsError(
+            "Geen trends te berekenen: de store heeft op of vóór de peildatum geen verzoek om "
+            "toewijzing (315), toewijzing (301), start (305) of stop (307)."
+        )
+    if _ordinal(sent).min() > last:
+        raise NoTrendsError(
+            "Geen trends te berekenen: er zijn geen berichten van vóór de laatste volledige "
+            f"maand ({_month_of(last)}); kies een latere peildatum."
+        )
     return int(_ordinal(sent).min()), last
 
 
@@ -186,8 +231,15 @@ def month_span(pathways: pd.DataFrame, *, peildatum: pd.Timestamp | str) -> tupl
 # Spells: time on the waiting list and time in care
 
 
-def waiting_spells(pathways: pd.DataFrame, *, peildatum: pd.Timestamp | str) -> pd.DataFrame:
+def waiting_spells(
+    pathways: pd.DataFrame, *, peildatum: pd.Timestamp | str, definition: object | None = None
+) -> pd.DataFrame:
     """One row per toewijzing: when it joined and left the waiting list, and why it left.
+
+    The list follows the wait definition of the snapshot in notebook 02 (default
+    ``toewijzing_start`` of ``kit/waiting_times.yaml``): its filters decide who can be on it and
+    its competing exits (turned 18, moved, the toewijzing ended) take a child off it, so the
+    list at the peildatum is the same number as that definition's momentopname.
 
     Parameters
     ----------
@@ -195,19 +247,32 @@ def waiting_spells(pathways: pd.DataFrame, *, peildatum: pd.Timestamp | str) -> 
         Output of :func:`kit.pathways.build_pathways`.
     peildatum : pandas.Timestamp or str
         Exits after this date have not happened yet.
+    definition : kit.waiting_times.WaitDefinition, optional
+        Default: ``toewijzing_start`` of the shipped definitions.
 
     Returns
     -------
     pandas.DataFrame
         ``client_id, gemeente, aanbieder, categorie, in, uit, reden_uit``: ``in`` is the first
-        Toewijzingsdatum; ``uit`` the first of start, withdrawal, stop without start and
-        Einddatum + 1 day (not for a withdrawn toewijzing, whose Einddatum is void; missing while
-        still waiting on the peildatum); ``reden_uit`` one of
-        ``gestart, ingetrokken, gestopt_zonder_start, verlopen`` (ties in that order).
+        Toewijzingsdatum; ``uit`` the first of start, withdrawal, stop without start, Einddatum
+        + 1 day (not for a withdrawn toewijzing, whose Einddatum is void), the definition's
+        other competing exits and the first sign of care without a 305 (its
+        ``stop_ontbreekt_als``, e.g. a declared period); missing while still waiting on the
+        peildatum. ``reden_uit`` is one of ``gestart, ingetrokken, gestopt_zonder_start,
+        verlopen`` (ties in that order, then the last two): care without a 305 counts as
+        ``gestart``, a competing exit other than a withdrawal as ``verlopen``.
     """
+    from kit import waiting_times as wt
+
+    d = definition or wt.load_definitions().get("toewijzing_start")
     peil = pd.Timestamp(peildatum)
     t = pathways[pathways["ToewijzingNummer"].notna() & pathways["eerste_toewijzingsdatum"].notna()]
+    t = t[wt.passes_filters(t, d.filters)]
     withdrawn = t["ingetrokken"].fillna(False).astype(bool)
+    exit_date, exit_id = wt.first_exit(t, d, t["eerste_toewijzingsdatum"], peil)
+    other_exit = exit_date.where(exit_id.ne("toewijzing_ingetrokken").fillna(False))
+    care = t[d.stop.column].isna()
+    evidence = pd.concat([t[c].where(care) for c in d.stop_missing_if], axis=1).min(axis=1)
     exits = np.column_stack(
         [
             t["start_begindatum"].to_numpy("datetime64[ns]"),
@@ -216,8 +281,11 @@ def waiting_spells(pathways: pd.DataFrame, *, peildatum: pd.Timestamp | str) -> 
             # a withdrawing version voids the toewijzing, often with Einddatum = Ingangsdatum:
             # its Einddatum says nothing about when the child left the list
             (t["einddatum"] + DAY).where(~withdrawn).to_numpy("datetime64[ns]"),
+            evidence.to_numpy("datetime64[ns]"),
+            other_exit.to_numpy("datetime64[ns]"),
         ]
     )
+    reasons = np.asarray([*WAIT_EXITS, "gestart", "verlopen"])
     as_int = exits.astype("int64")
     as_int[np.isnat(exits) | (exits > np.datetime64(peil))] = np.iinfo("int64").max
     first = as_int.argmin(axis=1)
@@ -225,7 +293,7 @@ def waiting_spells(pathways: pd.DataFrame, *, peildatum: pd.Timestamp | str) -> 
     out = _units(t)
     out["in"] = t["eerste_toewijzingsdatum"].to_numpy()
     out["uit"] = pd.Series(exits[np.arange(len(t)), first], index=t.index).where(left)
-    out["reden_uit"] = pd.Series(np.asarray(WAIT_EXITS)[first], index=t.index, dtype="string")
+    out["reden_uit"] = pd.Series(reasons[first], index=t.index, dtype="string")
     out.loc[~left, "reden_uit"] = pd.NA
     return out.reset_index(drop=True)
 
@@ -605,6 +673,8 @@ def stock_flow(series: pd.DataFrame, *, levels: tuple[str, ...] = ("regio",)) ->
         wachtlijst_eind, verschil`` with ``verwacht = wachtlijst_begin + instroom - gestart -
         ingetrokken`` and ``verschil = verwacht - wachtlijst_eind``: toewijzingen that left the
         list without a start or a withdrawal. The first month has no ``wachtlijst_begin``.
+        When ``series`` has ``voorlopig`` (:func:`flag_provisional`), a column ``voorlopig``:
+        the month's waiting list or one of its flows is provisional.
     """
     names = {
         "wachtlijst": "wachtlijst_eind",
@@ -623,9 +693,14 @@ def stock_flow(series: pd.DataFrame, *, levels: tuple[str, ...] = ("regio",)) ->
     )
     wide["verschil"] = wide["verwacht"] - wide["wachtlijst_eind"]
     cols = ["wachtlijst_begin", "instroom", "gestart", "ingetrokken", "verwacht"]
-    return wide.reset_index()[
+    out = wide.reset_index()[
         ["maand", "niveau", "eenheid", *cols, "wachtlijst_eind", "verschil"]
     ].rename_axis(columns=None)
+    if "voorlopig" in part:
+        late = part.groupby(["niveau", "eenheid", "maand"])["voorlopig"].any()
+        keys = pd.MultiIndex.from_frame(out[["niveau", "eenheid", "maand"]])
+        out["voorlopig"] = late.reindex(keys).fillna(False).astype(bool).to_numpy()
+    return out
 
 
 # ------------------------------------------------------------------------------------------
@@ -667,8 +742,11 @@ def km_median(
         bound that the curve does not reach is ``inf``.
     """
     if frame.empty:
-        cols = [*by, "n", "n_gestart", "mediaan", "ci_laag", "ci_hoog", "max_duur"]
-        return pd.DataFrame(columns=cols)
+        # typed, so that rounding and comparisons downstream work on an empty cohort too
+        empty = {col: frame[col].iloc[:0] if col in frame else pd.Series(dtype=object) for col in by}
+        counts = {col: pd.Series(dtype="int64") for col in ("n", "n_gestart")}
+        stats = {col: pd.Series(dtype=float) for col in ("mediaan", "ci_laag", "ci_hoog", "max_duur")}
+        return pd.DataFrame({**empty, **counts, **stats})
     ev = frame[event].astype(bool).astype(int)
     table = (
         frame.assign(_e=ev)
@@ -806,6 +884,33 @@ def completeness(
             )
         )
     return pd.concat(parts, ignore_index=True)
+
+
+def last_complete(
+    volledigheid: pd.DataFrame, bericht: str, *, threshold: float = 0.95
+) -> str | None:
+    """The last month of ``bericht`` before the trailing run of provisional months.
+
+    Parameters
+    ----------
+    volledigheid : pandas.DataFrame
+        Output of :func:`completeness`. Unknown completeness counts as complete (as in
+        :func:`flag_provisional`).
+    bericht : str
+        Berichttype, e.g. ``"323"``.
+    threshold : float
+        Smallest completeness (0..1) of a final month.
+
+    Returns
+    -------
+    str or None
+        ``JJJJ-MM``; None when every month is provisional or the berichttype is unknown.
+    """
+    rows = volledigheid[volledigheid["bericht"] == bericht].sort_values("maand")
+    final = ~(rows["volledigheid"] < threshold).to_numpy()
+    if not final.any():
+        return None
+    return str(rows["maand"].iloc[int(np.flatnonzero(final)[-1])])
 
 
 def flag_provisional(
@@ -1697,7 +1802,11 @@ def compute_trends(
         [
             funnel(group.drop(columns=["indicator", "niveau"])).assign(indicator=ind, niveau=lvl)
             for (ind, lvl), group in counts.groupby(["indicator", "niveau"], sort=False)
-        ],
+        ]
+        # no unit to judge (say, no toewijzing yet): an empty table with the same columns
+        or [funnel(counts.drop(columns=["indicator", "niveau"]), target=0.0).assign(
+            indicator="", niveau=""
+        )],
         ignore_index=True,
     )
     queue = QueueSettings(norm_weeks=norm_weeks)
@@ -1753,25 +1862,7 @@ def shared_tables(trends: Trends) -> dict:
     for col in ("mediaan_dagen", "ci_laag_dagen", "ci_hoog_dagen", "mediaan_vorig_dagen"):
         wijzer[col] = wijzer[col].replace(np.inf, np.nan).round(1)
     wijzer = wijzer.drop(columns=["max_duur", "max_duur_vorig"])
-    cohort = ["n_cohort", "n_gestart"]
     return {
-        "maand": SharedTable(
-            maand.reset_index(drop=True),
-            list(SERIES_PROTECTION.counts),
-            SERIES_PROTECTION.derived,
-            SERIES_PROTECTION.totals,
-            SERIES_PROTECTION.same,
-        ),
-        "wijzer": SharedTable(
-            wijzer,
-            ["wachtlijst", *cohort, "n_cohort_vorig", "n_gestart_vorig"],
-            {
-                "mediaan_dagen": cohort,
-                "ci_laag_dagen": cohort,
-                "ci_hoog_dagen": cohort,
-                "verwachte_wachttijd": cohort,
-                "mediaan_vorig_dagen": ["n_cohort_vorig", "n_gestart_vorig"],
-                "richting": [*cohort, "n_cohort_vorig", "n_gestart_vorig"],
-            },
-        ),
+        "maand": SharedTable.protected(maand.reset_index(drop=True), SERIES_PROTECTION),
+        "wijzer": SharedTable.protected(wijzer, WIJZER_PROTECTION),
     }

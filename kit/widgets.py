@@ -6,7 +6,7 @@ import ipywidgets as widgets
 from IPython.display import display
 
 from kit import charts, sections
-from kit.privacy import suppress_small_cells
+from kit.checks import FINDINGS_PROTECTION
 
 
 def quickscan_detail(ctx: sections.QuickscanContext) -> widgets.VBox | None:
@@ -40,12 +40,7 @@ def quickscan_detail(ctx: sections.QuickscanContext) -> widgets.VBox | None:
     def show(change: dict | None = None) -> None:
         unit, value = picker.value
         subset = findings[unit][findings[unit][unit] == value]
-        safe = suppress_small_cells(
-            subset,
-            ["n_gecontroleerd", "n_afwijkend"],
-            threshold=ctx.threshold,
-            derived={"pct_afwijkend": ["n_afwijkend", "n_gecontroleerd"]},
-        )
+        safe = FINDINGS_PROTECTION.apply(subset, ctx.threshold)
         out.clear_output(wait=True)
         with out:
             display(charts.findings_heatmap(safe, row=unit))
@@ -123,27 +118,30 @@ def definities_verkenner(ctx: sections.DefinitiesContext) -> widgets.VBox | None
         table = pd.DataFrame(
             rows, columns=["naam", "n", "n_gestart", "n_wachtend", "mediaan_dagen", col]
         )
-        safe = suppress_small_cells(
+        # suppressed once, from the raw counts (shown() marks what it blanks as <N)
+        safe = sections.shown(
             table,
             ["n", "n_gestart", "n_wachtend"],
+            {"mediaan_dagen": ["n"], col: ["n"]},
             threshold=ctx.threshold,
-            derived={"mediaan_dagen": ["n"], col: ["n"]},
         )
         safe["mediaan_dagen"] = [wt.days_text(v) for v in safe["mediaan_dagen"]]
+        safe = safe.rename(
+            columns={
+                "naam": "Definitie",
+                "n": "Trajecten",
+                "n_gestart": "Gestart",
+                "n_wachtend": "Wacht nog",
+                "mediaan_dagen": "Mediaan KM",
+                col: f"% binnen {chosen_norm.name}",
+            }
+        )
         out.clear_output(wait=True)
         with out:
             if curves:
                 rule = pd.DataFrame({"naam": [chosen_norm.name], "dagen": [chosen_norm.days]})
                 display(charts.km_overlay(pd.concat(curves, ignore_index=True), norms=rule))
-            display(
-                sections._table(
-                    sections.shown(
-                        safe.drop(columns="onderdrukt"),
-                        ["n", "n_gestart", "n_wachtend"],
-                        threshold=ctx.threshold,
-                    )
-                )
-            )
+            display(sections._table(safe))
 
     for control in (pick, norm, *menus.values()):
         control.observe(show, names="value")

@@ -24,7 +24,8 @@ from kit import config
 from kit.privacy import Pseudonymiser
 
 BASIS_NS = "http://www.istandaarden.nl/ijw/3_2/basisschema/schema"
-TEST_KEY = "test-sleutel-niet-voor-productie"
+# 64 hex characters (256 bits): `kit inlezen` refuses weak keys.
+TEST_KEY = "96e7e6d2425850aa06aeeb12bf2f2e72d744a1e5824d851ace9bc82c29d3e768"
 
 GEMEENTE = "0599"  # CBS gemeentecode (sends 301/319/325)
 AANBIEDER = "42101234"  # AGB code (sends 305/307/315/317/323)

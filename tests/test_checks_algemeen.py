@@ -62,6 +62,78 @@ class TestKopOngeldig:
         assert run("kop_ongeldig", scan()) is None
 
 
+class TestOngeldigeWaarde:
+    def test_message_with_an_invalid_value_fails(self):
+        data = scan(
+            berichten=[
+                bericht("301", bericht_id="goed"),
+                bericht("301", bericht_id="datum_fout", ident="M2"),
+                bericht("305", bericht_id="volume_fout", ident="M3"),
+            ],
+            ongeldige_waarden=[
+                # two invalid elements in one message: one record, failing once
+                {
+                    "bericht_id": "datum_fout",
+                    "berichttype": "301",
+                    "tabel": "toewijzingen",
+                    "kolom": "Ingangsdatum",
+                    "element": "x/Ingangsdatum",
+                    "soort": "datum",
+                    "aantal": 2,
+                    "Dagtekening": "2024-01-05",
+                },
+                {
+                    "bericht_id": "datum_fout",
+                    "berichttype": "301",
+                    "tabel": "toewijzingen",
+                    "kolom": "Einddatum",
+                    "element": "x/Einddatum",
+                    "soort": "datum",
+                    "aantal": 1,
+                    "Dagtekening": "2024-01-05",
+                },
+                {
+                    "bericht_id": "volume_fout",
+                    "berichttype": "305",
+                    "tabel": "starts",
+                    "kolom": "Begindatum",
+                    "element": "x/Begindatum",
+                    "soort": "datum",
+                    "aantal": 1,
+                    "Dagtekening": "2024-01-05",
+                },
+            ],
+        )
+        result = run("ongeldige_waarde", data)
+        assert len(result) == 3
+        assert failing(result) == ["datum_fout", "volume_fout"]
+        assert set(result.loc[result["afwijkend"], "berichttype"]) == {"301", "305"}
+
+    def test_no_invalid_values_passes(self):
+        result = run("ongeldige_waarde", scan(berichten=[bericht("301", bericht_id="a")]))
+        assert failing(result) == []
+        assert len(result) == 1
+
+    def test_no_messages_is_not_assessable(self):
+        assert run("ongeldige_waarde", scan()) is None
+
+    def test_from_a_real_ingest(self, tmp_path, monkeypatch):
+        import fixtures as fx
+
+        from kit.checks import prepare_scan
+        from kit.read_xml import iter_sources
+        from kit.store import ingest
+
+        pseudo = fx.set_key(monkeypatch)
+        bad = fx.jw301().replace(b"<Ingangsdatum>2025-02-10<", b"<Ingangsdatum>2026-02-30<")
+        fx.write_files(tmp_path / "in", {"a.xml": bad, "b.xml": fx.jw305()})
+        ingest(iter_sources([tmp_path / "in"]), tmp_path / "s", pseudonymise=pseudo)
+        data = prepare_scan(tmp_path / "s", peildatum="2025-12-31")
+        result = REGISTRY["ongeldige_waarde"](data, {})
+        assert result["afwijkend"].tolist() == [True, False]
+        assert result["berichttype"].tolist() == ["301", "305"]
+
+
 class TestDubbeleIdentificatie:
     def test_same_identification_per_sender_and_type(self):
         data = scan(
@@ -452,6 +524,7 @@ class TestLeeftijdBuitenJeugdwet:
 def test_all_general_checks_are_registered():
     for check in (
         "kop_ongeldig",
+        "ongeldige_waarde",
         "dubbele_identificatie",
         "dubbel_bestand",
         "datum_na_dagtekening",

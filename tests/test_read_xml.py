@@ -408,11 +408,11 @@ class TestParseBytesRejects:
             "BSN als BerichtCode": (fx.jw301(berichtcode=fx.BSN_A), "past niet bij berichtsoort"),
             "zonder BerichtCode": (
                 good.replace("<BerichtCode>436</BerichtCode>", "").encode(),
-                "zonder Header/BerichtCode",
+                "JW301: verplicht element Header/BerichtCode ontbreekt",
             ),
             "zonder Afzender": (
                 good.replace(f"<Afzender>{fx.GEMEENTE}</Afzender>", "").encode(),
-                "Afzender, Ontvanger of BerichtIdentificatie ontbreekt",
+                "JW301: verplicht element Header/Afzender ontbreekt",
             ),
             "latin-1 zonder declaratie": (
                 good.replace(fx.VOORNAMEN_A, "Désirée").encode("latin-1"),
@@ -577,6 +577,11 @@ class TestOtherStandards:
                 "http://www.istandaarden.nl/ijw/jw301/schema/2_0",
                 "iJw-versie 2.0 wordt niet ondersteund; de kit leest alleen iJw 3.2",
             ),
+            (
+                "https://www.istandaarden.nl/ijw/3_2/jw301/schema",
+                "namespace https://www.istandaarden.nl/ijw/3_2/jw301/schema is geen iJw "
+                "3.2-berichtnamespace (verwacht http://www.istandaarden.nl/ijw/3_2/jwNNN/schema)",
+            ),
         ],
     )
     def test_reason_names_standard_and_version(self, namespace, expected):
@@ -604,6 +609,229 @@ class TestTextContent:
         rows = parse(data)
         assert {r["client_id"] for r in rows["toewijzingen"]} == {PSEUDO(fx.BSN_A)}
         assert all(r["BsnElfproef"] for r in rows["toewijzingen"])
+
+
+def _elfproef_8() -> str:
+    """An 8-digit value that passes the 11-proef with a leading zero (a BSN that lost its 0)."""
+    from kit.privacy import bsn_elfproef
+
+    return next(str(n) for n in range(12345670, 12345700) if bsn_elfproef(f"0{n}"))
+
+
+class TestInvalidValues:
+    """Impossible values are left empty and recorded (table ongeldige_waarden), message kept."""
+
+    def _301(self) -> bytes:
+        data = fx.jw301()
+        data = data.replace(b"<Toewijzingsdatum>2025-01-30<", b"<Toewijzingsdatum>2026-02-30<")
+        data = data.replace(b"<Einddatum>2025-08-09<", b"<Einddatum>2027-06-31<")
+        data = data.replace(b"<ijw:Volume>2<", b"<ijw:Volume>4.5<")
+        return data.replace(b"<Budget>150000<", b"<Budget>1500,00<")
+
+    def test_message_kept_fields_empty(self):
+        rows = parse(self._301())
+        first, second = rows["toewijzingen"]
+        assert first["Toewijzingsdatum"] is None and first["Einddatum"] is None
+        assert first["Volume"] is None
+        assert first["Ingangsdatum"] == "2025-02-10"  # valid values untouched
+        assert second["Budget"] is None and second["Toewijzingsdatum"] == "2025-01-31"
+
+    def test_each_invalid_field_is_recorded_with_element_and_count(self):
+        rows = parse(self._301())
+        found = pick(rows["ongeldige_waarden"], "tabel", "kolom", "element", "soort", "aantal")
+        product = "Client/ToegewezenProducten/ToegewezenProduct"
+        assert sorted(found) == [
+            ("toewijzingen", "Budget", f"{product}/Budget", "geheel getal", 1),
+            ("toewijzingen", "Einddatum", f"{product}/Einddatum", "datum", 1),
+            ("toewijzingen", "Toewijzingsdatum", f"{product}/Toewijzingsdatum", "datum", 1),
+            ("toewijzingen", "Volume", f"{product}/Omvang/Volume", "geheel getal", 1),
+        ]
+        head = rows["berichten"][0]
+        for row in rows["ongeldige_waarden"]:
+            assert row["bericht_id"] == head["bericht_id"]
+            assert (row["berichttype"], row["Dagtekening"]) == ("301", "2025-02-03")
+            assert "2026" not in str(row) and "4.5" not in str(row)
+
+    def test_two_bad_dates_of_one_element_count_two(self):
+        data = fx.jw301().replace(b"<Ingangsdatum>2025-02-10<", b"<Ingangsdatum>2025-13-01<")
+        data = data.replace(b"<Ingangsdatum>2025-01-06<", b"<Ingangsdatum>06-01-2025<")
+        (row,) = parse(data)["ongeldige_waarden"]
+        assert (row["kolom"], row["aantal"]) == ("Ingangsdatum", 2)
+
+    def test_invalid_header_date(self):
+        data = fx.jw305().replace(b"<ijw:Dagtekening>", b"<ijw:Dagtekening>x", 1)
+        rows = parse(data)
+        assert rows["berichten"][0]["Dagtekening"] is None
+        (row,) = rows["ongeldige_waarden"]
+        assert (row["tabel"], row["element"]) == (
+            "berichten",
+            "Header/BerichtIdentificatie/Dagtekening",
+        )
+
+    def test_time_zone_is_dropped_not_counted(self):
+        data = fx.jw301().replace(b"<Ingangsdatum>2025-02-10<", b"<Ingangsdatum>2025-02-10+01:00<")
+        rows = parse(data)
+        assert rows["toewijzingen"][0]["Ingangsdatum"] == "2025-02-10"
+        assert "ongeldige_waarden" not in rows
+
+    def test_valid_message_records_nothing(self):
+        assert "ongeldige_waarden" not in parse(fx.jw301())
+
+
+class TestRequiredElements:
+    """Without --xsd a message missing an element the kit needs is rejected, element named."""
+
+    @pytest.mark.parametrize(
+        ("nr", "remove", "expected"),
+        [
+            ("301", f"<Bsn>{fx.BSN_A}</Bsn>", "JW301: verplicht element Client/Bsn ontbreekt"),
+            (
+                "301",
+                "<ToewijzingNummer>300202</ToewijzingNummer>",
+                "JW301: verplicht element "
+                "Client/ToegewezenProducten/ToegewezenProduct/ToewijzingNummer ontbreekt",
+            ),
+            (
+                "301",
+                f"<ijw:Datum>{fx.GEBOORTEDATUM_A}</ijw:Datum>",
+                "JW301: verplicht element Client/Geboortedatum/Datum ontbreekt",
+            ),
+            (
+                "305",
+                "<Begindatum>",
+                "JW305: verplicht element Client/StartProducten/StartProduct/Begindatum ontbreekt",
+            ),
+            (
+                "323",
+                f"<Bsn>{fx.BSN_C}</Bsn>",
+                "JW323: verplicht element Declaratie/Clienten/Client/Bsn ontbreekt",
+            ),
+            (
+                "302",
+                "<DagtekeningRetour>",
+                "JW302: verplicht element Header/DagtekeningRetour ontbreekt",
+            ),
+            (
+                "305",
+                "<ijw:Dagtekening>",
+                "JW305: verplicht element Header/BerichtIdentificatie/Dagtekening ontbreekt",
+            ),
+        ],
+    )
+    def test_missing_element_rejects_with_its_name(self, nr, remove, expected):
+        data = fx.BUILDERS[nr]().decode()
+        assert remove in data
+        if remove.endswith(">") and "</" in remove:
+            data = data.replace(remove, "", 1)
+        else:  # an opening tag: drop the whole element
+            close = remove.replace("<", "</")
+            start = data.index(remove)
+            data = data[:start] + data[data.index(close, start) + len(close) :]
+        assert rejection(data.encode()) == expected
+
+    def test_empty_element_counts_as_missing(self):
+        data = fx.jw301().replace(f"<Bsn>{fx.BSN_A}</Bsn>".encode(), b"<Bsn> </Bsn>")
+        assert rejection(data) == "JW301: verplicht element Client/Bsn ontbreekt"
+
+    def test_message_without_any_record_is_rejected(self):
+        data = fx.jw301().decode()
+        start, end = data.index("<ToegewezenProducten>"), data.index("</ToegewezenProducten>")
+        data = data[:start] + data[end + len("</ToegewezenProducten>") :]
+        assert rejection(data.encode()) == (
+            "JW301: verplicht element Client/ToegewezenProducten/ToegewezenProduct ontbreekt"
+        )
+
+    def test_list_lives_in_berichten_yaml(self):
+        from kit.read_xml import load_schema
+
+        schema = load_schema()
+        assert "client_id" in schema.tables["toewijzingen"].required
+        assert schema.raw["kop_verplicht"]["kop"][0] == "BerichtCode"
+
+    @pytest.mark.parametrize("nr", fx.ALL_TYPES)
+    def test_complete_messages_still_load(self, nr):
+        assert parse(fx.BUILDERS[nr]())["berichten"]
+
+
+class TestBirthDates:
+    """Birth dates keep year and month only, whatever the format; unparseable: dropped, counted."""
+
+    @pytest.mark.parametrize(
+        ("written", "stored"),
+        [
+            ("2012-03-17", "2012-03"),
+            ("17-03-2012", "2012-03"),
+            ("17/03/2012", "2012-03"),
+            ("7-3-2012", "2012-03"),
+            ("20120317", "2012-03"),
+            ("2012-03-17+01:00", "2012-03"),
+            ("2012-03-17T00:00:00", "2012-03"),
+        ],
+    )
+    def test_year_and_month_whatever_the_format(self, written, stored):
+        data = fx.jw301().replace(fx.GEBOORTEDATUM_A.encode(), written.encode())
+        rows = parse(data)
+        assert {r["Geboortemaand"] for r in rows["toewijzingen"]} == {stored}
+        assert "ongeldige_waarden" not in rows
+
+    @pytest.mark.parametrize("written", ["2012-02-30", "17-05-2", "onbekend", "2012-3"])
+    def test_unparseable_is_dropped_and_counted_once_per_message(self, written):
+        data = fx.jw301().replace(fx.GEBOORTEDATUM_A.encode(), written.encode())
+        rows = parse(data)
+        assert {r["Geboortemaand"] for r in rows["toewijzingen"]} == {None}
+        (row,) = rows["ongeldige_waarden"]
+        assert (row["kolom"], row["element"], row["soort"], row["aantal"]) == (
+            "Geboortemaand",
+            "Client/Geboortedatum/Datum",
+            "geboortedatum",
+            1,
+        )
+
+
+class TestBsnShapedValues:
+    """A BSN-shaped value outside the Bsn field is masked before it is stored."""
+
+    def test_nine_digit_bsn_in_a_code_field(self):
+        data = fx.jw301().replace(b"VOT-2025-0042", fx.BSN_B.encode())
+        (row,) = [r for r in parse(data)["toewijzingen"] if r["ToewijzingNummer"] == "300202"]
+        assert row["ReferentieAanbieder"] == f"bsn:{PSEUDO(fx.BSN_B)}"
+
+    def test_bsn_as_afzender_is_masked_everywhere(self):
+        data = fx.jw305().replace(
+            f"<Afzender>{fx.AANBIEDER}<".encode(), f"<Afzender>{fx.BSN_B}<".encode()
+        )
+        rows = parse(data)
+        mask = f"bsn:{PSEUDO(fx.BSN_B)}"
+        assert rows["berichten"][0]["Afzender"] == mask
+        assert rows["berichten"][0]["aanbieder"] == mask
+        assert {r["aanbieder"] for r in rows["starts"]} == {mask}
+        assert fx.BSN_B not in str(rows)
+
+    def test_eight_digits_lost_leading_zero(self):
+        eight = _elfproef_8()
+        data = fx.jw301().replace(b"VOT-2025-0042", eight.encode())
+        (row,) = [r for r in parse(data)["toewijzingen"] if r["ToewijzingNummer"] == "300202"]
+        assert row["ReferentieAanbieder"] == f"bsn:{PSEUDO('0' + eight)}"
+
+    def test_eight_digit_agb_code_is_kept(self):
+        eight = _elfproef_8()
+        data = fx.jw305().replace(fx.AANBIEDER.encode(), eight.encode())
+        assert parse(data)["berichten"][0]["Afzender"] == eight
+
+    def test_values_failing_the_elfproef_and_numbers_are_kept(self):
+        data = fx.jw301().replace(b"VOT-2025-0042", b"123456789")
+        data = data.replace(b"<Budget>150000<", f"<Budget>{fx.BSN_B}<".encode())
+        rows = parse(data)["toewijzingen"]
+        assert rows[1]["ReferentieAanbieder"] == "123456789"
+        assert rows[1]["Budget"] == fx.BSN_B  # an amount, not masked
+
+    def test_retour_keys_are_masked(self):
+        data = fx.jw302().replace(
+            b"<ToewijzingNummer>300201<", f"<ToewijzingNummer>{fx.BSN_C}<".encode()
+        )
+        codes = parse(data)["retourcodes"]
+        assert f"bsn:{PSEUDO(fx.BSN_C)}" in {r["ToewijzingNummer"] for r in codes}
+        assert fx.BSN_C not in str(codes)
 
 
 class TestIterSources:
@@ -812,6 +1040,18 @@ class TestXsdErrors:
             ValueError, match="importeert basisschema.xsd, maar dat bestand ontbreekt"
         ):
             load_xsds(xsd_folder)
+
+    def test_cli_names_the_missing_file(self, xsd_folder, tmp_path, monkeypatch, capsys):
+        from kit.__main__ import main
+
+        fx.set_key(monkeypatch)
+        (xsd_folder / "basisschema.xsd").rename(xsd_folder / "Basisschema.xsd")
+        folder = fx.write_files(tmp_path / "in", {"jw301.xml": fx.jw301()})
+        argv = ["inlezen", str(folder), "--store", str(tmp_path / "s"), "--xsd", str(xsd_folder)]
+        assert main([*argv, "--stil"]) == 2
+        err = capsys.readouterr().err
+        assert err.startswith("Fout: XSD jw301.xsd importeert basisschema.xsd, maar dat bestand")
+        assert "Basisschema.xsd" in err
 
     def test_first_error_is_reported_with_a_dutch_phrase(self, xsd_folder):
         # Two errors: a missing Bsn (first) and a wrong Afzender (earlier in the document, but

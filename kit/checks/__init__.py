@@ -27,7 +27,7 @@ from kit.checks.base import (
 )
 from kit.config import load_yaml
 from kit.pathways import PATHWAY_TABLES, build_pathways
-from kit.privacy import Totals
+from kit.privacy import Protection, Totals
 from kit.store import FILES_TABLE, read_table, table_names
 
 DIMENSIONS = ("volledigheid", "geldigheid", "uniciteit", "tijdigheid", "consistentie")
@@ -36,6 +36,35 @@ RULE_PREFIXES = ("OP", "TR", "CS", "CD", "IV", "RS", "SAP", "XSD", "JZ", "WJ", "
 # The berichttype rows of the scores add up to row "totaal" (per month when split by month).
 SCORE_TOTALS = Totals("berichttype")
 SCORE_TOTALS_PER_MONTH = Totals("berichttype", within=("maand",))
+#: disclosure control of :meth:`ScanResult.scores` (per berichttype and ``totaal``)
+SCORES_PROTECTION = Protection(
+    ("n", "n_betrouwbaar"), {"pct_betrouwbaar": ["n_betrouwbaar", "n"]}, SCORE_TOTALS
+)
+#: the same per month (each month has its own ``totaal``)
+SCORES_PER_MONTH_PROTECTION = replace(SCORES_PROTECTION, totals=SCORE_TOTALS_PER_MONTH)
+#: disclosure control of :meth:`ScanResult.findings`
+FINDINGS_PROTECTION = Protection(
+    ("n_gecontroleerd", "n_afwijkend"), {"pct_afwijkend": ["n_afwijkend", "n_gecontroleerd"]}
+)
+#: disclosure control of :func:`kit.checks.patterns.provider_patterns`
+PATTERNS_PROTECTION = Protection(
+    (
+        "n_starts",
+        "n_auto_305",
+        "n_vot_gestart",
+        "n_vot_bij_start",
+        "n_gedeclareerd",
+        "n_nul_dagen_declaratie",
+    ),
+    {
+        "pct_auto_305": ["n_auto_305", "n_starts"],
+        "pct_vot_bij_start": ["n_vot_bij_start", "n_vot_gestart"],
+        "vot_timing": ["n_vot_gestart"],
+        "mediaan_vot_toewijzing_dagen": ["n_vot_gestart"],
+        "mediaan_toewijzing_start_dagen": ["n_starts"],
+        "pct_nul_dagen_declaratie": ["n_nul_dagen_declaratie", "n_gedeclareerd"],
+    },
+)
 # The columns of table bestanden the checks use (signatures and statuses are not read).
 SCANNED_FILE_COLUMNS = ["bron", "inhoud_hash", "n_berichten"]
 NOT_ASSESSABLE = "niet te beoordelen"
@@ -304,6 +333,14 @@ def month_labels(dates: pd.Series) -> pd.Series:
     return pd.Series(pd.Categorical.from_codes(codes, categories=labels), index=dates.index)
 
 
+def _no_outcomes() -> pd.DataFrame:
+    """An empty outcome frame with the types :func:`kit.checks.base.outcome` gives."""
+    types = {"record": np.int64, "datum": "datetime64[ns]", "afwijkend": bool}
+    return pd.DataFrame(
+        {col: np.array([], dtype=types.get(col, object)) for col in OUTCOME_COLUMNS}
+    )
+
+
 def evaluate_checks(data: ScanData, checks: list[Check]) -> ScanResult:
     """Evaluate every switched-on check on the scan data.
 
@@ -331,9 +368,7 @@ def evaluate_checks(data: ScanData, checks: list[Check]) -> ScanResult:
         status.append((check.id, ASSESSED))
         parts.append(result[OUTCOME_COLUMNS])
         assessed.append(check.id)
-    outcomes = (
-        pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=OUTCOME_COLUMNS)
-    )
+    outcomes = pd.concat(parts, ignore_index=True) if parts else _no_outcomes()
     # check_id straight from the part sizes: no column of millions of strings to factorize
     codes = np.repeat(np.arange(len(assessed)), [len(p) for p in parts]).astype(np.int16)
     flags = pd.DataFrame(
@@ -378,34 +413,10 @@ def quickscan_tables(result: ScanResult, patterns: pd.DataFrame) -> dict:
             for c in result.checks
         ]
     ).merge(result.status, on="check_id")
-    pct = {"pct_afwijkend": ["n_afwijkend", "n_gecontroleerd"]}
     return {
-        "bevindingen": SharedTable(findings, ["n_gecontroleerd", "n_afwijkend"], pct),
-        "scores": SharedTable(
-            result.scores(),
-            ["n", "n_betrouwbaar"],
-            {"pct_betrouwbaar": ["n_betrouwbaar", "n"]},
-            SCORE_TOTALS,
-        ),
-        "aanbieders": SharedTable(
-            patterns,
-            [
-                "n_starts",
-                "n_auto_305",
-                "n_vot_gestart",
-                "n_vot_bij_start",
-                "n_gedeclareerd",
-                "n_nul_dagen_declaratie",
-            ],
-            {
-                "pct_auto_305": ["n_auto_305", "n_starts"],
-                "pct_vot_bij_start": ["n_vot_bij_start", "n_vot_gestart"],
-                "vot_timing": ["n_vot_gestart"],
-                "mediaan_vot_toewijzing_dagen": ["n_vot_gestart"],
-                "mediaan_toewijzing_start_dagen": ["n_starts"],
-                "pct_nul_dagen_declaratie": ["n_nul_dagen_declaratie", "n_gedeclareerd"],
-            },
-        ),
+        "bevindingen": SharedTable.protected(findings, FINDINGS_PROTECTION),
+        "scores": SharedTable.protected(result.scores(), SCORES_PROTECTION),
+        "aanbieders": SharedTable.protected(patterns, PATTERNS_PROTECTION),
         "controles": SharedTable(checks, []),
     }
 

@@ -7,7 +7,7 @@ import pandas as pd
 
 from kit.checks.base import LATER_MESSAGES, ScanData, outcome, register
 from kit.pathways import ACCEPT_CODES
-from kit.read_xml import load_schema
+from kit.read_xml import INVALID_TABLE, load_schema
 from kit.store import FILES_TABLE
 
 RELEASE_32 = pd.Timestamp("2023-04-03")  # iJw 3.2 in force: BerichtVersie 3, BerichtSubversie 2
@@ -219,6 +219,27 @@ def kop_ongeldig(data: ScanData, params: dict) -> pd.DataFrame | None:
     codes = _gemeentecodes(params.get("gemeentecodes") or [])
     if codes:
         bad |= ~gemeente.isin(codes).fillna(False).astype(bool)
+    return outcome(msgs, bad)
+
+
+@register("ongeldige_waarde")
+def ongeldige_waarde(data: ScanData, params: dict) -> pd.DataFrame | None:
+    """Messages with a value the kit left empty as impossible (table ``ongeldige_waarden``).
+
+    One record per message in ``berichten``; fails when the message has a row in
+    ``ongeldige_waarden``: a date that does not exist or is not written as JJJJ-MM-DD, a number
+    that is not whole where the XSD requires an integer, a birth date that is no date (recorded
+    at ingest, see :func:`kit.read_xml.valid_date`). The element and count per message are in
+    that table and in the load report.
+    """
+    msgs = data.rows("berichten")
+    if msgs.empty:
+        return None
+    invalid = data.tables.get(INVALID_TABLE)
+    if invalid is None or invalid.empty:
+        bad = pd.Series(False, index=msgs.index)
+    else:
+        bad = msgs["bericht_id"].isin(invalid["bericht_id"]).fillna(False).astype(bool)
     return outcome(msgs, bad)
 
 
