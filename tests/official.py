@@ -357,7 +357,7 @@ def _clients(p: str, rows: list[tuple], codes: dict[str, tuple], client_codes: t
 
 def jw323() -> bytes:
     """JW323 as ``Jw323 voorbeeld.xml``: DN001 for April 2025, two clients, five prestaties
-    (TotaalIngediendBedrag 79000 D, as in the original, although the lines add up to 79000)."""
+    (TotaalIngediendBedrag 79000 D, the sum of the five lines, as in the original)."""
     p = "jw323"
     body = (
         _header("323", 490, "65656055", "0384", "765432198", "2025-05-06")
@@ -425,7 +425,7 @@ REJECTED_325 = {"RN001": ("0611",), "RN002": ("9339", "9340", "9341"), "RN003": 
 
 def jw325() -> bytes:
     """JW325 (as WMO325.xml) answering the JW323: three rejected prestaties, TotaalToegekend
-    24000 D of 79000 D ingediend."""
+    45000 D of 79000 D ingediend; the difference is the rejected 5000 + 24000 + 5000 (TR342)."""
     p = "jw325"
     rows = list(PRESTATIES[:3])
     body = (
@@ -444,7 +444,7 @@ def jw325() -> bytes:
         f"\t\t<{p}:DeclaratieNummer>DN001</{p}:DeclaratieNummer>\n"
         f"\t\t<{p}:TotaalIngediendBedrag>\n\t\t\t<ijw:TotaalBedrag>79000</ijw:TotaalBedrag>\n"
         f"\t\t\t<ijw:DebetCredit>D</ijw:DebetCredit>\n\t\t</{p}:TotaalIngediendBedrag>\n"
-        f"\t\t<{p}:TotaalToegekendBedrag>\n\t\t\t<ijw:TotaalBedrag>24000</ijw:TotaalBedrag>\n"
+        f"\t\t<{p}:TotaalToegekendBedrag>\n\t\t\t<ijw:TotaalBedrag>45000</ijw:TotaalBedrag>\n"
         f"\t\t\t<ijw:DebetCredit>D</ijw:DebetCredit>\n\t\t</{p}:TotaalToegekendBedrag>\n"
         f"\t\t<{p}:Clienten>\n"
         + _clients(p, rows, REJECTED_325, ("0200",))

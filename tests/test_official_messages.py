@@ -313,7 +313,7 @@ def test_jw325_totals_and_rejected_prestaties(store):
          "TotaalToegekendBedragDebetCredit"],
     ) == [
         {"DeclaratieNummer": "DN001", "TotaalIngediendBedrag": 79000,
-         "TotaalToegekendBedrag": 24000, "TotaalToegekendBedragDebetCredit": "D"}
+         "TotaalToegekendBedrag": 45000, "TotaalToegekendBedragDebetCredit": "D"}
     ]  # fmt: skip
     codes = read_table(store, "retourcodes")
     lines = codes[(codes["heen_berichttype"] == "325") & (codes["niveau"] == "Prestatie")]
@@ -463,6 +463,10 @@ def test_impossible_date_keeps_the_message(tmp_path):
     )
     report = ingest(iter_sources([tmp_path / "in"]), tmp_path / "store", pseudonymise=KEY)
     assert report.counts[LOADED] == 1
+    lines = report.text().splitlines()
+    assert lines[lines.index("Ongeldige waarden (bericht ingelezen, veld leeg gelaten):") + 1] == (
+        "  JW315 Client/AangevraagdeProducten/AangevraagdProduct/ToewijzingEinddatum (datum): 1"
+    )
     got = rows(tmp_path / "store", "verzoeken", ["ReferentieAanbieder", "ToewijzingEinddatum"])
     assert got == [
         {"ReferentieAanbieder": "40A12341234", "ToewijzingEinddatum": None},
@@ -539,6 +543,49 @@ def test_quickscan(store, tmp_path, peildatum):
     argv = ["quickscan", "--store", str(store), "--peildatum", peildatum]
     rc, out, err = run_cli([*argv, "--uit", str(tmp_path), "--testdata-toegestaan"])
     assert_clean_exit(rc, out, err)
+
+
+def flagged(store: Path, peildatum: str) -> dict[str, set[tuple]]:
+    """Quick-scan flags per check as (berichttype, Dagtekening, regel or None)."""
+    msgs = read_table(store, "berichten").set_index("bericht_id")
+    flags = pd.read_parquet(store / "vlaggen" / f"{peildatum}.parquet")
+    out: dict[str, set[tuple]] = {}
+    for check, record in zip(flags["check_id"].astype(str), flags["record"], strict=True):
+        bericht, _, regel = record.partition(":")
+        msg = msgs.loc[bericht]
+        key = (msg["berichttype"], str(msg["Dagtekening"].date()), int(regel) if regel else None)
+        out.setdefault(check, set()).add(key)
+    return out
+
+
+def test_quickscan_finds_what_the_examples_break(store, tmp_path):
+    """Findings that follow from the XML and the rules alone (known answers)."""
+    peildatum = "2025-12-31"
+    argv = ["quickscan", "--store", str(store), "--peildatum", peildatum, "--uit", str(tmp_path)]
+    rc, out, err = run_cli([*argv, "--testdata-toegestaan"])
+    assert rc == 0, err
+    got = flagged(store, peildatum)
+    start_2025 = {("305", "2025-04-01", 0), ("305", "2025-04-01", 1)}
+    start_2023 = {("305", "2023-07-25", 0), ("305", "2023-07-25", 1)}
+    # both 305 examples carry Identificatie 123456789012 (TR056)
+    assert got["dubbele_identificatie"] == {
+        ("305", "2025-04-01", None),
+        ("305", "2023-07-25", None),
+    }
+    # the 2025 305 is dated 2025-04-01 but starts 2025-04-03 and 2025-04-15 (TR134)
+    assert got["datum_na_dagtekening"] == start_2025
+    # rejected: that 305 by the 306 (8848), prestaties RN001..RN003 (regel 1..3) by the 325
+    assert got["afgekeurd_in_data"] == start_2025 | {("323", "2025-05-06", r) for r in (1, 2, 3)}
+    # the 2023 305 got no retour, the 2025 one did
+    assert got["retour_ontbreekt"] == {("305", "2023-07-25", None)}
+    # the 2023 305 starts 300201/300202 two years before their 2025-04-01 Ingangsdatum
+    assert got["start_buiten_toewijzing"] == start_2023
+    # RN004 for March 2025 declared on 2025-05-06: after the end of April (SAP 2.5.1)
+    assert got["declaratie_te_laat"] == {("323", "2025-05-06", 5)}
+    # both 315 products (gemeente 0384, AGB 42420001) got no 301 or 319
+    assert got["vot_niet_beantwoord"] == {("315", "2023-07-15", 0), ("315", "2023-07-15", 1)}
+    # the 325 explains 79000 - 45000 with its three rejected lines (TR342)
+    assert ("325", "2025-05-06", 0) not in got.get("declaratie_dubbel_koppeling", set())
 
 
 @pytest.mark.parametrize("peildatum", PEILDATA)
