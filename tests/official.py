@@ -23,7 +23,11 @@ Sources mirrored (GitHub ``i-Sociaal-Lab/jaapjunior``, path @ commit):
 - JW301: no example is stored; shaped after ``packages/api/jw/bronnen/JW301.xsd``
   @ 4811ff951bf7332dec9f15adf92e42dd59615286 (element order, Relaties, Contactgegevens) with the
   numbers of the 305/307 examples (300201, 300202).
-- JW306 and JW325 (retours): no JW example is stored; shaped after the iWmo 3.2 examples
+- JW302, JW308, JW316, JW318 (retours): GitHub ``ismaelabarkan/Jaap`` (a copy of jaapjunior
+  that still holds ``packages/api/jw/bronnen/berichten/``) @ 997fff3d71bed3a9d0d87d18e796fd209fd34b09,
+  files ``JW302.xml``, ``JW308.xml``, ``JW316.xml``, ``JW318.xml``. The same folder holds JW306,
+  JW307, JW315 (with ToewijzingEinddatum 2027-06-31), JW317, JW319, JW320, JW323 and JW325.
+- JW306 and JW325 in :data:`FILES`: shaped after the iWmo 3.2 examples
   ``packages/api/wmo/bronnen/berichten/WMO306.xml`` @ 947e131067fef5ae2144118b7e8f45d81c2f517f and
   ``WMO325.xml`` @ e23fd9959289dff19c6d0e4dd321fd33768490c1 (same structure, ijw namespaces and
   JW codes), answering the JW305 and JW323 examples.
@@ -395,27 +399,141 @@ def jw306() -> bytes:
     return _root("306", body, tail="").encode()
 
 
-def jw318_loose_code() -> bytes:
-    """JW318 answering the JW317, with a RetourCode straight in class Verzoek (no RetourCodes
-    around it): the structure error of the stored ``bronnen/berichten/JW318.xml`` example."""
+def _retour_root(nr: str, body: str, *, space: bool) -> str:
+    """Retour root as in the stored JW302/306/308 (message namespace first, space before
+    ``>``) or JW316/318 (basisschema first, no space)."""
+    jw = f'xmlns:jw{nr}="http://www.istandaarden.nl/ijw/3_2/jw{nr}/schema"'
+    ijw = f'xmlns:ijw="{BASIS}"'
+    attrs = f"{jw} {ijw} " if space else f"{ijw} {jw}"
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?>\n<jw{nr}:Bericht {attrs}>\n'
+        f"{body}</jw{nr}:Bericht>\n"
+    )
+
+
+def _retour_kop(nr: str, ident: str, dag: str, xslt: str | None, versie: str = "1.0.0") -> str:
+    p = f"jw{nr}"
+    return (
+        f"\t\t<{p}:IdentificatieRetour>{ident}</{p}:IdentificatieRetour>\n"
+        f"\t\t<{p}:DagtekeningRetour>{dag}</{p}:DagtekeningRetour>\n"
+        + (f"\t\t<{p}:XsltVersie>{xslt}</{p}:XsltVersie>\n" if xslt else "")
+        + f"\t\t<{p}:XsdVersieRetour>\n"
+        f"\t\t\t<ijw:BasisschemaXsdVersie>{versie}</ijw:BasisschemaXsdVersie>\n"
+        f"\t\t\t<ijw:BerichtXsdVersie>{versie}</ijw:BerichtXsdVersie>\n"
+        f"\t\t</{p}:XsdVersieRetour>\n"
+    )
+
+
+def jw302() -> bytes:
+    """JW302 as the stored ``bronnen/berichten/JW302.xml``: header only, RetourCode 8848."""
+    p = "jw302"
+    body = (
+        _header("302", 437, "0384", "42420001", "123456789012", "2023-07-15")
+        + _retour_kop("302", "9452b7eb-c87", "2023-07-16", None)
+        + _retourcodes(p, ("8848",), 2)
+        + f"\t</{p}:Header>\n"
+    )
+    return _retour_root("302", body, space=True).encode()
+
+
+def jw308() -> bytes:
+    """JW308 as the stored ``JW308.xml``: no RetourCodes at all, so the 307 was approved."""
+    p = "jw308"
+    body = (
+        _header("308", 441, "65656055", "0363", "123456789012", "2023-07-20")
+        + _retour_kop("308", "8a554e87-5a3", "2023-07-21", None)
+        + f"\t</{p}:Header>\n"
+    )
+    return _retour_root("308", body, space=True).encode()
+
+
+def jw316() -> bytes:
+    """JW316 as the stored ``JW316.xml``: a copy of the client and both requested products;
+    9347 on the first product, 0200 on the second, on the Client and in the Header."""
+    p = "jw316"
+
+    def product(cat: str, code: str, verwijzer: str, retour: str) -> str:
+        return (
+            f"\t\t\t<{p}:AangevraagdProduct>\n"
+            f"\t\t\t\t<{p}:ReferentieAanbieder>42420001</{p}:ReferentieAanbieder>\n"
+            f"\t\t\t\t<{p}:BeschikkingNummer>123</{p}:BeschikkingNummer>\n"
+            + _product(p, cat, code, 4)
+            + f"\t\t\t\t<{p}:BeschikkingIngangsdatum>2023-07-15</{p}:BeschikkingIngangsdatum>\n"
+            f"\t\t\t\t<{p}:ToewijzingIngangsdatum>2023-07-20</{p}:ToewijzingIngangsdatum>\n"
+            f"\t\t\t\t<{p}:ToewijzingEinddatum>2024-07-19</{p}:ToewijzingEinddatum>\n"
+            + _omvang(p, "2", "16", "4", 4)
+            + f"\t\t\t\t<{p}:Verwijzer>\n{verwijzer}\t\t\t\t</{p}:Verwijzer>\n"
+            f"\t\t\t\t<{p}:Raamcontract>1</{p}:Raamcontract>\n"
+            f"\t\t\t\t<{p}:Commentaar>Comm aangevr prod</{p}:Commentaar>\n"
+            + _retourcodes(p, (retour,), 4)
+            + f"\t\t\t</{p}:AangevraagdProduct>\n"
+        )
+
+    body = (
+        _header("316", 447, "42420001", "0384", "123456789012", "2023-07-15")
+        + _retour_kop("316", "ef8eaf5d-2bf", "2023-07-16", None)
+        + _retourcodes(p, ("0200",), 2)
+        + f"\t</{p}:Header>\n\t<{p}:Client>\n"
+        + _client_short(p).replace("2010-02-14", "1967-07-10").replace("Tom", "Tim")
+        + f"\t\t<{p}:GezagsdragerBekend>1</{p}:GezagsdragerBekend>\n"
+        f"\t\t<{p}:Commentaar>Client Commentaar</{p}:Commentaar>\n"
+        f"\t\t<{p}:AangevraagdeProducten>\n"
+        + product(
+            "31",
+            "31ABC",
+            "\t\t\t\t\t<ijw:Type>02</ijw:Type>\n"
+            "\t\t\t\t\t<ijw:ZorgverlenerCode>12345678</ijw:ZorgverlenerCode>\n",
+            "9347",
+        )
+        + product(
+            "32",
+            "32XYZ",
+            "\t\t\t\t\t<ijw:Type>01</ijw:Type>\n\t\t\t\t\t<ijw:Naam>Naam verwijzer</ijw:Naam>\n",
+            "0200",
+        )
+        + f"\t\t</{p}:AangevraagdeProducten>\n"
+        + _retourcodes(p, ("0200",), 2)
+        + f"\t</{p}:Client>\n"
+    )
+    return _retour_root("316", body, space=False).encode()
+
+
+def jw318() -> bytes:
+    """JW318 as the stored ``JW318.xml``, answering the JW317: 0200 in the Header and on the
+    Client, 9349 on the Verzoek, 9350 on the OngewijzigdProduct, 0200 on the NieuwProduct, and
+    a second 9350 *straight in* Verzoek (no RetourCodes around it; not valid against the XSD)."""
     p = "jw318"
     body = (
-        _header("318", 487, "65656055", "0384", "987654321", "2023-01-02")
-        + f"\t\t<{p}:IdentificatieRetour>RT0000000318</{p}:IdentificatieRetour>\n"
-        f"\t\t<{p}:DagtekeningRetour>2023-01-03</{p}:DagtekeningRetour>\n"
-        f"\t\t<{p}:XsdVersieRetour>\n"
-        f"\t\t\t<ijw:BasisschemaXsdVersie>1.0.0</ijw:BasisschemaXsdVersie>\n"
-        f"\t\t\t<ijw:BerichtXsdVersie>1.0.0</ijw:BerichtXsdVersie>\n"
-        f"\t\t</{p}:XsdVersieRetour>\n"
-        f"\t</{p}:Header>\n\t<{p}:Client>\n"
+        _header("318", 487, "65656055", "0384", "987654321", "2023-04-03")
+        + _retour_kop("318", "RT12345", "2023-04-03", "1.1.1", versie="1.1.1")
+        + _retourcodes(p, ("0200",), 2)
+        + f"\t</{p}:Header>\n\t<{p}:Client>\n"
         f"\t\t<{p}:Bsn>999900006</{p}:Bsn>\n"
         f"\t\t<{p}:Verzoek>\n"
         f"\t\t\t<{p}:ReferentieAanbieder>9003</{p}:ReferentieAanbieder>\n"
         f"\t\t\t<{p}:RedenVerzoek>1</{p}:RedenVerzoek>\n"
-        f"\t\t\t<{p}:RetourCode>9355</{p}:RetourCode>\n"
-        f"\t\t</{p}:Verzoek>\n\t</{p}:Client>\n"
+        f"\t\t\t<{p}:RetourCode>9350</{p}:RetourCode>\n"
+        f"\t\t\t<{p}:OngewijzigdeProducten>\n\t\t\t\t<{p}:OngewijzigdProduct>\n"
+        f"\t\t\t\t\t<{p}:ToewijzingNummer>10071</{p}:ToewijzingNummer>\n"
+        + _retourcodes(p, ("9350",), 5)
+        + f"\t\t\t\t</{p}:OngewijzigdProduct>\n\t\t\t</{p}:OngewijzigdeProducten>\n"
+        f"\t\t\t<{p}:NieuweProducten>\n\t\t\t\t<{p}:NieuwProduct>\n"
+        + _product(p, "45", "45A03", 5)
+        + f"\t\t\t\t\t<{p}:GewensteIngangsdatum>2023-11-01</{p}:GewensteIngangsdatum>\n"
+        f"\t\t\t\t\t<{p}:Einddatum>2024-02-28</{p}:Einddatum>\n"
+        + _omvang(p, "4", "04", "4", 5)
+        + _retourcodes(p, ("0200",), 5)
+        + f"\t\t\t\t</{p}:NieuwProduct>\n\t\t\t</{p}:NieuweProducten>\n"
+        + _retourcodes(p, ("9349",), 3)
+        + f"\t\t</{p}:Verzoek>\n"
+        + _retourcodes(p, ("0200",), 2)
+        + f"\t</{p}:Client>\n"
     )
-    return _root("318", body, tail="").encode()
+    return _retour_root("318", body, space=False).encode()
+
+
+# The stored retours that answer messages of other dates than the FILES set (loaded apart).
+RETOURS = {"JW302.xml": jw302, "JW308.xml": jw308, "JW316.xml": jw316, "JW318.xml": jw318}
 
 
 # Retourcodes per rejected prestatie in the JW325 (as WMO325.xml): RN001 0611; RN002 three codes;

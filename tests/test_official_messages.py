@@ -474,19 +474,62 @@ def test_impossible_date_keeps_the_message(tmp_path):
     ]
 
 
-def test_retourcode_straight_in_its_class_is_read(tmp_path):
-    # The stored JW318.xml example has a RetourCode without RetourCodes around it.
-    fx.write_files(tmp_path / "in", {"JW318.xml": official.jw318_loose_code()})
-    ingest(iter_sources([tmp_path / "in"]), tmp_path / "store", pseudonymise=KEY)
+def test_stored_retours_every_code_at_its_level(tmp_path):
+    # JW302/308/316/318 as stored; the 318 has a RetourCode straight in Verzoek (no RetourCodes
+    # around it), which the kit used to drop without a word.
+    folder = tmp_path / "in"
+    fx.write_files(folder, {name: build() for name, build in official.RETOURS.items()})
+    report = ingest(iter_sources([folder]), tmp_path / "store", pseudonymise=KEY)
+    lines = report.text().splitlines()
+    assert lines[2:7] == [
+        "Bestanden gezien:      4",
+        "  nieuw ingelezen:     4",
+        "  al eerder ingelezen: 0",
+        "  afgewezen:           0",
+        "Berichten ingelezen:   4",
+    ]
+    msgs = rows(tmp_path / "store", "berichten", ["berichttype", "heen_berichttype", "n_regels"])
+    assert sorted(msgs, key=lambda r: r["berichttype"]) == [
+        {"berichttype": "302", "heen_berichttype": "301", "n_regels": 1},
+        {"berichttype": "308", "heen_berichttype": "307", "n_regels": 0},  # approved: no codes
+        {"berichttype": "316", "heen_berichttype": "315", "n_regels": 4},
+        {"berichttype": "318", "heen_berichttype": "317", "n_regels": 6},
+    ]
     got = rows(
         tmp_path / "store",
         "retourcodes",
-        ["heen_berichttype", "niveau", "ReferentieAanbieder", "RetourCode", "DagtekeningRetour"],
+        ["heen_berichttype", "niveau", "RetourCode", "ReferentieAanbieder", "ToewijzingNummer",
+         "ProductCategorie", "ProductCode", "gemeente", "aanbieder"],
+    )  # fmt: skip
+    none = dict.fromkeys(
+        ["ReferentieAanbieder", "ToewijzingNummer", "ProductCategorie", "ProductCode"]
     )
-    assert got == [
-        {"heen_berichttype": "317", "niveau": "Verzoek", "ReferentieAanbieder": "9003",
-         "RetourCode": "9355", "DagtekeningRetour": T("2023-01-03")}
+    vot = {"gemeente": "0384", "aanbieder": "42420001"}
+    vow = {"gemeente": "0384", "aanbieder": "65656055"}
+    assert sorted(got, key=lambda r: r["heen_berichttype"]) == [
+        none | {"heen_berichttype": "301", "niveau": "Header", "RetourCode": "8848"} | vot,
+        none | {"heen_berichttype": "315", "niveau": "Header", "RetourCode": "0200"} | vot,
+        none | {"heen_berichttype": "315", "niveau": "AangevraagdProduct", "RetourCode": "9347",
+                "ReferentieAanbieder": "42420001", "ProductCategorie": "31",
+                "ProductCode": "31ABC"} | vot,
+        none | {"heen_berichttype": "315", "niveau": "AangevraagdProduct", "RetourCode": "0200",
+                "ReferentieAanbieder": "42420001", "ProductCategorie": "32",
+                "ProductCode": "32XYZ"} | vot,
+        none | {"heen_berichttype": "315", "niveau": "Client", "RetourCode": "0200"} | vot,
+        none | {"heen_berichttype": "317", "niveau": "Header", "RetourCode": "0200"} | vow,
+        none | {"heen_berichttype": "317", "niveau": "Verzoek", "RetourCode": "9350",
+                "ReferentieAanbieder": "9003"} | vow,
+        none | {"heen_berichttype": "317", "niveau": "OngewijzigdProduct", "RetourCode": "9350",
+                "ToewijzingNummer": "10071"} | vow,
+        none | {"heen_berichttype": "317", "niveau": "NieuwProduct", "RetourCode": "0200",
+                "ProductCategorie": "45", "ProductCode": "45A03"} | vow,
+        none | {"heen_berichttype": "317", "niveau": "Verzoek", "RetourCode": "9349",
+                "ReferentieAanbieder": "9003"} | vow,
+        none | {"heen_berichttype": "317", "niveau": "Client", "RetourCode": "0200"} | vow,
     ]  # fmt: skip
+    codes = read_table(tmp_path / "store", "retourcodes")
+    client_codes = codes[codes["niveau"] == "Client"]
+    assert set(client_codes["client_id"]) == {KEY("999900006")}
 
 
 # --------------------------------------------------------------------------------------------
