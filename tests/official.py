@@ -27,10 +27,10 @@ Sources mirrored (GitHub ``i-Sociaal-Lab/jaapjunior``, path @ commit):
   that still holds ``packages/api/jw/bronnen/berichten/``) @ 997fff3d71bed3a9d0d87d18e796fd209fd34b09,
   files ``JW302.xml``, ``JW308.xml``, ``JW316.xml``, ``JW318.xml``. The same folder holds JW306,
   JW307, JW315 (with ToewijzingEinddatum 2027-06-31), JW317, JW319, JW320, JW323 and JW325.
-- JW306 and JW325 in :data:`FILES`: shaped after the iWmo 3.2 examples
-  ``packages/api/wmo/bronnen/berichten/WMO306.xml`` @ 947e131067fef5ae2144118b7e8f45d81c2f517f and
-  ``WMO325.xml`` @ e23fd9959289dff19c6d0e4dd321fd33768490c1 (same structure, ijw namespaces and
-  JW codes), answering the JW305 and JW323 examples.
+- JW306: the stored ``JW306.xml`` of that folder (answers the 2023 JW305).
+- JW325: shaped after the iWmo 3.2 example ``packages/api/wmo/bronnen/berichten/WMO325.xml`` @
+  e23fd9959289dff19c6d0e4dd321fd33768490c1 (same structure as the stored JW325.xml, which answers
+  a credit declaration of 2023), answering the JW323 example above.
 """
 
 from __future__ import annotations
@@ -383,22 +383,6 @@ def jw323() -> bytes:
 # Retours
 
 
-def jw306() -> bytes:
-    """JW306 (as WMO306.xml): header only, answering the 2025 JW305, RetourCode 8848."""
-    p = "jw306"
-    body = (
-        _header("306", 439, "65656055", "0363", "123456789012", "2025-04-01")
-        + f"\t\t<{p}:IdentificatieRetour>7ae60051-e0f</{p}:IdentificatieRetour>\n"
-        f"\t\t<{p}:DagtekeningRetour>2025-04-02</{p}:DagtekeningRetour>\n"
-        f"\t\t<{p}:XsltVersie>1.0.0</{p}:XsltVersie>\n"
-        f"\t\t<{p}:XsdVersieRetour>\n"
-        f"\t\t\t<ijw:BasisschemaXsdVersie>1.0.0</ijw:BasisschemaXsdVersie>\n"
-        f"\t\t\t<ijw:BerichtXsdVersie>1.0.0</ijw:BerichtXsdVersie>\n"
-        f"\t\t</{p}:XsdVersieRetour>\n" + _retourcodes(p, ("8848",), 2) + f"\t</{p}:Header>\n"
-    )
-    return _root("306", body, tail="").encode()
-
-
 def _retour_root(nr: str, body: str, *, space: bool) -> str:
     """Retour root as in the stored JW302/306/308 (message namespace first, space before
     ``>``) or JW316/318 (basisschema first, no space)."""
@@ -530,6 +514,19 @@ def jw318() -> bytes:
         + f"\t</{p}:Client>\n"
     )
     return _retour_root("318", body, space=False).encode()
+
+
+def jw306() -> bytes:
+    """JW306 as the stored ``JW306.xml``: header only, RetourCode 8848, answering the 2023 JW305
+    (Identificatie 123456789012, Dagtekening 2023-07-25)."""
+    p = "jw306"
+    body = (
+        _header("306", 439, "65656055", "0363", "123456789012", "2023-07-25")
+        + _retour_kop("306", "7ae60051-e0f", "2023-07-26", None)
+        + _retourcodes(p, ("8848",), 2)
+        + f"\t</{p}:Header>\n"
+    )
+    return _retour_root("306", body, space=True).encode()
 
 
 # The stored retours that answer messages of other dates than the FILES set (loaded apart).

@@ -89,9 +89,9 @@ def test_load_report_counts_every_file(loaded):
     ]
     assert lines[lines.index("Berichten per maand (dagtekening):") + 1 :][:6] == [
         "  2023-01: 2",
-        "  2023-07: 2",
+        "  2023-07: 3",
         "  2025-03: 1",
-        "  2025-04: 2",
+        "  2025-04: 1",
         "  2025-05: 2",
         "  2025-07: 1",
     ]
@@ -126,7 +126,7 @@ def test_messages_header(store):
     r306 = msgs[msgs["berichttype"] == "306"].iloc[0]
     assert (r306["IdentificatieRetour"], r306["DagtekeningRetour"]) == (
         "7ae60051-e0f",
-        T("2025-04-02"),
+        T("2023-07-26"),
     )
 
 
@@ -354,7 +354,7 @@ def rows_of(frame: pd.DataFrame, columns: list[str]) -> list[dict]:
 
 def test_jw306_rejects_only_the_305_it_answers(store):
     # Both published 305 examples use Identificatie 123456789012; the 306 (8848) copies the
-    # Dagtekening 2025-04-01 of the one it answers (IV028).
+    # Dagtekening 2023-07-25 of the one it answers (IV028).
     codes = read_table(store, "retourcodes")
     (code,) = rows_of(
         codes[codes["heen_berichttype"] == "305"],
@@ -363,12 +363,12 @@ def test_jw306_rejects_only_the_305_it_answers(store):
     assert code == {
         "niveau": "Header",
         "Identificatie": "123456789012",
-        "Dagtekening": T("2025-04-01"),
-        "DagtekeningRetour": T("2025-04-02"),
+        "Dagtekening": T("2023-07-25"),
+        "DagtekeningRetour": T("2023-07-26"),
         "RetourCode": "8848",
     }
     kept = drop_rejected(read_table(store, "starts"), codes)
-    assert sorted(set(kept["Dagtekening"])) == [T("2023-07-25")]
+    assert sorted(set(kept["Dagtekening"])) == [T("2025-04-01")]
 
 
 def test_no_bsn_or_name_in_the_store(store):
@@ -617,12 +617,12 @@ def test_quickscan_finds_what_the_examples_break(store, tmp_path):
     }
     # the 2025 305 is dated 2025-04-01 but starts 2025-04-03 and 2025-04-15 (TR134)
     assert got["datum_na_dagtekening"] == start_2025
-    # rejected: that 305 by the 306 (8848), prestaties RN001..RN003 (regel 1..3) by the 325
-    assert got["afgekeurd_in_data"] == start_2025 | {("323", "2025-05-06", r) for r in (1, 2, 3)}
-    # the 2023 305 got no retour, the 2025 one did
-    assert got["retour_ontbreekt"] == {("305", "2023-07-25", None)}
-    # the 2023 305 starts 300201/300202 two years before their 2025-04-01 Ingangsdatum
-    assert got["start_buiten_toewijzing"] == start_2023
+    # rejected: the 2023 305 by the 306 (8848), prestaties RN001..RN003 (regel 1..3) by the 325
+    assert got["afgekeurd_in_data"] == start_2023 | {("323", "2025-05-06", r) for r in (1, 2, 3)}
+    # the 2025 305 got no retour, the 2023 one did
+    assert got["retour_ontbreekt"] == {("305", "2025-04-01", None)}
+    # the 2025 305 and 307 share their keys: no start without stop, no stop without start
+    assert "start_zonder_stop" not in got and "stop_zonder_start" not in got
     # RN004 for March 2025 declared on 2025-05-06: after the end of April (SAP 2.5.1)
     assert got["declaratie_te_laat"] == {("323", "2025-05-06", 5)}
     # both 315 products (gemeente 0384, AGB 42420001) got no 301 or 319
