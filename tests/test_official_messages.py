@@ -20,7 +20,7 @@ import pandas as pd
 import pytest
 
 from kit import __main__ as cli
-from kit.pathways import drop_rejected
+from kit.pathways import build_pathways, drop_rejected, load_tables
 from kit.privacy import Pseudonymiser
 from kit.read_xml import iter_sources, load_schema
 from kit.store import KNOWN, LOADED, REJECTED, ingest, read_table
@@ -369,6 +369,23 @@ def test_jw306_rejects_only_the_305_it_answers(store):
     }
     kept = drop_rejected(read_table(store, "starts"), codes)
     assert sorted(set(kept["Dagtekening"])) == [T("2025-04-01")]
+
+
+def test_pathways_from_the_examples(store):
+    # 301 -> 305 (2025) -> 307 per toewijzing; the 315 (another gemeente and aanbieder) stays open
+    got = build_pathways(load_tables(store)).set_index("pathway_id")
+    assert got["status"].to_dict() == {
+        "0363:300201": "gestopt",
+        "0363:300202": "gestopt",
+        "vot:42420001:40A12341234": "verzoek_open",
+        "vot:42420001:40A12341235": "verzoek_open",
+    }
+    regie = got.loc[["0363:300201", "0363:300202"]]
+    assert regie["toewijzingsdatum"].tolist() == [T("2025-03-27")] * 2
+    assert regie["start_begindatum"].tolist() == [T("2025-04-03"), T("2025-04-15")]
+    assert regie["stop_einddatum"].tolist() == [T("2025-07-19")] * 2
+    assert regie["stop_reden"].tolist() == ["31", "31"]
+    assert set(got["client_id"]) == {KEY("999900006")}
 
 
 def test_no_bsn_or_name_in_the_store(store):
