@@ -23,9 +23,9 @@ Sources mirrored (GitHub ``i-Sociaal-Lab/jaapjunior``, path @ commit):
 - JW301: no example is stored; shaped after ``packages/api/jw/bronnen/JW301.xsd``
   @ 4811ff951bf7332dec9f15adf92e42dd59615286 (element order, Relaties, Contactgegevens) with the
   numbers of the 305/307 examples (300201, 300202).
-- JW302, JW308, JW316, JW318 (retours): GitHub ``ismaelabarkan/Jaap`` (a copy of jaapjunior
+- JW302, JW308, JW316, JW318, JW320 (retours): GitHub ``ismaelabarkan/Jaap`` (a copy of jaapjunior
   that still holds ``packages/api/jw/bronnen/berichten/``) @ 997fff3d71bed3a9d0d87d18e796fd209fd34b09,
-  files ``JW302.xml``, ``JW308.xml``, ``JW316.xml``, ``JW318.xml``. The same folder holds JW306,
+  files ``JW302.xml``, ``JW308.xml``, ``JW316.xml``, ``JW318.xml``, ``JW320.xml``. The same folder holds JW306,
   JW307, JW315 (with ToewijzingEinddatum 2027-06-31), JW317, JW319, JW320, JW323 and JW325.
 - JW306: the stored ``JW306.xml`` of that folder (answers the 2023 JW305).
 - JW325: shaped after the iWmo 3.2 example ``packages/api/wmo/bronnen/berichten/WMO325.xml`` @
@@ -529,8 +529,31 @@ def jw306() -> bytes:
     return _retour_root("306", body, space=True).encode()
 
 
+def jw320() -> bytes:
+    """JW320 as the stored ``JW320.xml``: 0200 in the Header, 9360 on the Antwoord (a copy of
+    ReferentieAanbieder 9003, VerzoekAntwoord 2)."""
+    p = "jw320"
+    body = (
+        _header("320", 489, "0384", "65656055", "876543219", "2023-04-04")
+        + _retour_kop("320", "RT321", "2023-04-04", "1.1.1")
+        + _retourcodes(p, ("0200",), 2)
+        + f"\t</{p}:Header>\n\t<{p}:Antwoord>\n"
+        f"\t\t<{p}:ReferentieAanbieder>9003</{p}:ReferentieAanbieder>\n"
+        f"\t\t<{p}:VerzoekAntwoord>2</{p}:VerzoekAntwoord>\n"
+        + _retourcodes(p, ("9360",), 2)
+        + f"\t</{p}:Antwoord>\n"
+    )
+    return _root("320", body, tail="").encode()
+
+
 # The stored retours that answer messages of other dates than the FILES set (loaded apart).
-RETOURS = {"JW302.xml": jw302, "JW308.xml": jw308, "JW316.xml": jw316, "JW318.xml": jw318}
+RETOURS = {
+    "JW302.xml": jw302,
+    "JW308.xml": jw308,
+    "JW316.xml": jw316,
+    "JW318.xml": jw318,
+    "JW320.xml": jw320,
+}
 
 
 # Retourcodes per rejected prestatie in the JW325 (as WMO325.xml): RN001 0611; RN002 three codes;

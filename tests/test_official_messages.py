@@ -492,18 +492,18 @@ def test_impossible_date_keeps_the_message(tmp_path):
 
 
 def test_stored_retours_every_code_at_its_level(tmp_path):
-    # JW302/308/316/318 as stored; the 318 has a RetourCode straight in Verzoek (no RetourCodes
+    # JW302/308/316/318/320 as stored; the 318 has a RetourCode straight in Verzoek (no RetourCodes
     # around it), which the kit used to drop without a word.
     folder = tmp_path / "in"
     fx.write_files(folder, {name: build() for name, build in official.RETOURS.items()})
     report = ingest(iter_sources([folder]), tmp_path / "store", pseudonymise=KEY)
     lines = report.text().splitlines()
     assert lines[2:7] == [
-        "Bestanden gezien:      4",
-        "  nieuw ingelezen:     4",
+        "Bestanden gezien:      5",
+        "  nieuw ingelezen:     5",
         "  al eerder ingelezen: 0",
         "  afgewezen:           0",
-        "Berichten ingelezen:   4",
+        "Berichten ingelezen:   5",
     ]
     msgs = rows(tmp_path / "store", "berichten", ["berichttype", "heen_berichttype", "n_regels"])
     assert sorted(msgs, key=lambda r: r["berichttype"]) == [
@@ -511,6 +511,7 @@ def test_stored_retours_every_code_at_its_level(tmp_path):
         {"berichttype": "308", "heen_berichttype": "307", "n_regels": 0},  # approved: no codes
         {"berichttype": "316", "heen_berichttype": "315", "n_regels": 4},
         {"berichttype": "318", "heen_berichttype": "317", "n_regels": 6},
+        {"berichttype": "320", "heen_berichttype": "319", "n_regels": 2},
     ]
     got = rows(
         tmp_path / "store",
@@ -543,6 +544,9 @@ def test_stored_retours_every_code_at_its_level(tmp_path):
         none | {"heen_berichttype": "317", "niveau": "Verzoek", "RetourCode": "9349",
                 "ReferentieAanbieder": "9003"} | vow,
         none | {"heen_berichttype": "317", "niveau": "Client", "RetourCode": "0200"} | vow,
+        none | {"heen_berichttype": "319", "niveau": "Header", "RetourCode": "0200"} | vow,
+        none | {"heen_berichttype": "319", "niveau": "Antwoord", "RetourCode": "9360",
+                "ReferentieAanbieder": "9003"} | vow,
     ]  # fmt: skip
     codes = read_table(tmp_path / "store", "retourcodes")
     client_codes = codes[codes["niveau"] == "Client"]
