@@ -964,7 +964,10 @@ def _parse_root(data: bytes) -> etree._Element:
 def _at_end(exc: etree.XMLSyntaxError, data: bytes) -> bool:
     """Whether a syntax error lies on the last line: the file stops inside a tag or value."""
     line = (exc.position or (0, 0))[0]
-    return "mismatch" not in str(exc) and line >= data.rstrip().count(b"\n") + 1
+    text = str(exc)
+    if "mismatch" in text or "Extra content" in text:  # complete, but wrong
+        return False
+    return line >= data.rstrip().count(b"\n") + 1
 
 
 def _find_messages(root: etree._Element, depth: int = 0) -> list[etree._Element]:

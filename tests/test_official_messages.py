@@ -22,7 +22,7 @@ import pytest
 from kit import __main__ as cli
 from kit.pathways import build_pathways, drop_rejected, load_tables
 from kit.privacy import Pseudonymiser
-from kit.read_xml import iter_sources, load_schema
+from kit.read_xml import Rejected, iter_sources, load_schema, parse_bytes
 from kit.store import KNOWN, LOADED, REJECTED, ingest, read_table
 
 KEY = Pseudonymiser(fx.TEST_KEY.encode("utf-8"))
@@ -471,6 +471,20 @@ def test_rejected_files_are_named_with_a_dutch_reason(tmp_path):
     ]
     c = report.counts
     assert (c["gezien"], c[LOADED], c[REJECTED]) == (5, 1, 4)
+
+
+def test_a_cut_off_download_is_afgebroken_wherever_it_stops():
+    # Cut inside a tag name ('<jw323:Pres') the reason used to be 'XML is beschadigd'.
+    data = official.jw323()
+    for cut in range(100, len(data.rstrip()) - 1, 13):
+        for body in (data[:cut], data.replace(b"\n", b"\r\n")[:cut]):
+            with pytest.raises(Rejected) as exc:
+                parse_bytes(body, source="x.xml", file_hash="0" * 64, pseudonymise=KEY)
+            assert exc.value.reason.startswith("XML is afgebroken of onvolledig ("), cut
+    for broken in (data + b"<extra/>", data.replace(b"</jw323:Bericht>", b"</jw323:Berict>")):
+        with pytest.raises(Rejected) as exc:
+            parse_bytes(broken, source="x.xml", file_hash="0" * 64, pseudonymise=KEY)
+        assert exc.value.reason.startswith("XML is beschadigd (")
 
 
 def test_impossible_date_keeps_the_message(tmp_path):
