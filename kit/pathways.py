@@ -89,15 +89,31 @@ def drop_rejected(records: pd.DataFrame, retourcodes: pd.DataFrame) -> pd.DataFr
         return records
     msg_key = ["berichttype", "gemeente", "aanbieder", "Identificatie"]
     bad = bad.rename(columns={"heen_berichttype": "berichttype"})
-    whole = bad[~bad["niveau"].isin(RECORD_CLASSES)][msg_key].drop_duplicates()
-    keep = ~matches(records, whole, msg_key)
+    whole = bad[~bad["niveau"].isin(RECORD_CLASSES)]
+    keep = ~_same_message(records, whole, msg_key)
     per_record = bad[bad["niveau"].isin(RECORD_CLASSES)]
     for key_col in ("ToewijzingNummer", "ReferentieAanbieder", "ReferentieNummer"):
         if key_col not in records:
             continue
-        rejected = per_record.dropna(subset=[key_col])[[*msg_key, key_col]].drop_duplicates()
-        keep &= ~matches(records, rejected, [*msg_key, key_col])
+        rejected = per_record.dropna(subset=[key_col])
+        keep &= ~_same_message(records, rejected, [*msg_key, key_col])
     return records[keep]
+
+
+def _same_message(records: pd.DataFrame, codes: pd.DataFrame, cols: list[str]) -> pd.Series:
+    """Whether each record is in a message that ``codes`` name by ``cols`` and Dagtekening.
+
+    A retour copies the heenbericht's header, Dagtekening included (IV028), so a reused
+    Identificatie (another year, another message) is not rejected with it. A code without a
+    Dagtekening (a table export without it) matches on ``cols`` alone.
+    """
+    if "Dagtekening" not in codes or "Dagtekening" not in records:
+        return matches(records, codes[cols].drop_duplicates(), cols)
+    dated = codes["Dagtekening"].notna()
+    with_date = [*cols, "Dagtekening"]
+    return matches(records, codes.loc[dated, with_date].drop_duplicates(), with_date) | matches(
+        records, codes.loc[~dated, cols].drop_duplicates(), cols
+    )
 
 
 def key_codes(cols: list[str], *frames: pd.DataFrame) -> list[np.ndarray]:

@@ -22,7 +22,7 @@ import tarfile
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cache, cached_property, partial
 from pathlib import Path
@@ -935,10 +935,17 @@ def parse_bytes(
     return ParsedFile(rows)
 
 
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
 def _parse_root(data: bytes) -> etree._Element:
     head = data[:64].lstrip()[:1] or data.lstrip()[:1]  # no copy of the whole file
     if not head:
         raise Rejected("leeg bestand")
+    if data[:2] in _UTF16_BOMS:  # UTF-16 with a byte order mark: lxml reads it
+        head = b"<"
+    elif data[:1].isspace() and data[:1024].lstrip()[:5] == b"<?xml":
+        data = data.lstrip()  # white space before the XML declaration (not well-formed)
     if head not in (b"<", b"\xef"):
         raise Rejected("geen XML-bestand (de inhoud begint niet met '<')")
     try:
@@ -949,9 +956,18 @@ def _parse_root(data: bytes) -> etree._Element:
             raise Rejected(
                 f"ongeldige tekens: het bestand is geen geldige UTF-8 ({scrub(text)})"
             ) from None
-        if "Premature end" in text or "EndTag" in text or "expected '>'" in text:
+        if "Premature end" in text or "EndTag" in text or _at_end(exc, data):
             raise Rejected(f"XML is afgebroken of onvolledig ({scrub(text)})") from None
         raise Rejected(f"XML is beschadigd ({scrub(text)})") from None
+
+
+def _at_end(exc: etree.XMLSyntaxError, data: bytes) -> bool:
+    """Whether a syntax error lies on the last line: the file stops inside a tag or value."""
+    line = (exc.position or (0, 0))[0]
+    text = str(exc)
+    if "mismatch" in text or "Extra content" in text:  # complete, but wrong
+        return False
+    return line >= data.rstrip().count(b"\n") + 1
 
 
 def _find_messages(root: etree._Element, depth: int = 0) -> list[etree._Element]:
@@ -1465,6 +1481,18 @@ def _client_of(holder: etree._Element) -> etree._Element | None:
     return None
 
 
+@cache
+def _retour_fallbacks() -> tuple[tuple[FieldSpec, ...], dict]:
+    """Retour key fields with a second path (``anders`` in berichten.yaml) and their trie."""
+    entries = load_schema().raw["retourcodes"]["sleutels"]
+    specs = tuple(
+        replace(spec, path=entries[spec.column]["anders"])
+        for spec in load_schema().retour_keys
+        if "anders" in entries[spec.column]
+    )
+    return specs, _trie(specs)
+
+
 def _read_retourcodes(
     bericht: etree._Element,
     heen: str,
@@ -1476,8 +1504,12 @@ def _read_retourcodes(
     rows: dict[str, list[dict]],
 ) -> int:
     n = 0
-    for code_el in bericht.iterfind(".//{*}RetourCodes/{*}RetourCode"):
-        holder = code_el.getparent().getparent()
+    fallbacks, fallback_trie = _retour_fallbacks()
+    for code_el in bericht.iterfind(".//{*}RetourCode"):
+        holder = code_el.getparent()
+        if _local(holder.tag) == "RetourCodes":
+            holder = holder.getparent()
+        # else a RetourCode straight in its class (not XSD-valid, seen in published examples)
         client_el = _client_of(holder)
         flat = _pick(holder, schema.retour_trie)
         row = dict(
@@ -1498,6 +1530,11 @@ def _read_retourcodes(
         )
         for spec in schema.retour_keys:
             row[spec.column] = _value(flat, spec, pseudonymise)
+        if fallbacks:
+            other = _pick(holder, fallback_trie)
+            for spec in fallbacks:
+                if row[spec.column] is None:
+                    row[spec.column] = _value(other, spec, pseudonymise)
         rows.setdefault("retourcodes", []).append(row)
         n += 1
     return n

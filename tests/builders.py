@@ -285,13 +285,14 @@ def retourcode(
     gemeente=GEM,
     aanbieder=AGB,
     ident="D1",
-    dag="2024-02-10",
+    dag=None,
     **extra,
 ) -> dict:
     """One row of table retourcodes (a code in a retour or in a 325).
 
     ``heen`` is the berichttype the reader stores: the heenbericht for a retour, "325" itself for
-    the codes of a declaratie-antwoord.
+    the codes of a declaratie-antwoord. ``dag`` is the Dagtekening of the heenbericht (copied
+    into the retour, IV028); None matches the heenbericht on Identificatie alone.
     """
     return {
         "heen_berichttype": heen,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
-from builders import AGB, AGB2, GEM, GEM2, regie, table, toewijzing
+from builders import AGB, AGB2, GEM, GEM2, regie, retourcode, table, toewijzing
 
 from kit.pathways import (
     PATHWAY_TABLES,
@@ -127,6 +127,27 @@ class TestDropRejected:
             ],
         )
         assert drop_rejected(starts, rc)["Identificatie"].tolist() == ["S2"]
+
+    def test_reused_identificatie_only_the_answered_message_is_dropped(self):
+        # The published 305 examples reuse Identificatie 123456789012 (2023 and 2025). A retour
+        # copies the heenbericht's Dagtekening (IV028): its 8848 rejects the 2025 message only.
+        starts = table(
+            "starts",
+            [
+                regie("305", ident="123456789012", dag="2023-07-25"),
+                regie("305", ident="123456789012", dag="2025-04-01", nummer="101"),
+            ],
+        )
+        rc = table(
+            "retourcodes",
+            [
+                retourcode(
+                    "8848", heen="305", niveau="Header", ident="123456789012", dag="2025-04-01"
+                )
+            ],
+        )
+        kept = drop_rejected(starts, rc)
+        assert kept["Dagtekening"].tolist() == [pd.Timestamp("2023-07-25")]
 
     def test_code_for_other_sender_does_not_drop(self):
         toew = table("toewijzingen", [toewijzing("100")])
