@@ -172,7 +172,7 @@ def trends_verkenner(ctx: sections.TrendsContext) -> widgets.VBox | None:
         The controls and an output area that updates on every choice; None outside a live
         session (report runs execute widget cells too but must not store widget state).
     """
-    if not ctx.live:
+    if not ctx.live or ctx.result is None:  # no trends: the headline says why
         return None
     from kit import trends
 
