@@ -790,7 +790,8 @@ def naief_tegenover_km(ctx: DefinitiesContext) -> Markdown:
         ],
         ignore_index=True,
     )
-    display(charts.median_comparison(medians))
+    if np.isfinite(medians["dagen"].astype(float)).any():  # else every sentence says why
+        display(charts.median_comparison(medians))
     return Markdown(
         "\n\n".join(
             naive_vs_km_text(r["naam"], r, threshold=ctx.threshold) for _, r in summary.iterrows()
@@ -1325,8 +1326,9 @@ def trends_funnels(ctx: TrendsContext) -> None:
                 threshold=ctx.threshold,
                 derived={"pct": ["x", "n"], "beoordeling": ["x", "n"]},
             )
-            lines = trends.funnel_lines(part["doel_pct"].iloc[0], part["n"].max())
-            panels.append(charts.funnel_chart(safe, lines, title=f"per {unit}"))
+            if safe["pct"].notna().any():  # else no point to draw: the text says why
+                lines = trends.funnel_lines(part["doel_pct"].iloc[0], part["n"].max())
+                panels.append(charts.funnel_chart(safe, lines, title=f"per {unit}"))
             text = funnel_text(
                 part,
                 unit=unit,
@@ -1334,9 +1336,10 @@ def trends_funnels(ctx: TrendsContext) -> None:
                 direction=trends.FUNNEL_DIRECTION[indicator],
             )
             texts.append(f"*Per {unit}:* {text}")
-        if panels:
+        if texts:
             display(Markdown(f"### {title}"))
-            display(charts.alt.hconcat(*panels))
+            if panels:
+                display(charts.alt.hconcat(*panels))
             display(Markdown("\n\n".join(texts)))
 
 

@@ -11,6 +11,7 @@ kit's own render path on a representative subset.
 from __future__ import annotations
 
 import io
+import json
 import re
 import tarfile
 from collections.abc import Callable
@@ -21,6 +22,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+import yaml
 from conftest import EXAMPLE_KEY
 
 from kit.config import EXAMPLE_DIR, PROJ_ROOT
@@ -297,3 +299,54 @@ def test_cli_as_a_process_has_no_traceback(odd_stores, tmp_path):
         )
         assert proc.returncode == code, proc.stderr
         assert "Traceback" not in proc.stderr
+
+
+# ------------------------------------------------------------------------------------------
+# Every notebook, through the kit's own render path (python -m kit rapport), on a subset
+
+NOTEBOOK_RUNS = {
+    # store: (peildatum, Dutch text that must say what cannot be computed, per notebook)
+    "een_bericht": ("2026-03-31", {"02_definities": "Geen curve te tekenen"}),
+    "alles_afgewezen": ("2020-01-01", {"03_trends": "Geen trends te berekenen"}),
+    "alleen_301": ("2030-12-31", {"02_definities": "Geen curve te tekenen"}),
+    "zes_maanden": ("2025-06-30", {}),
+}
+
+
+def _outputs(executed: Path) -> tuple[list[dict], str]:
+    """The outputs of an executed notebook, and all their text."""
+    nb = json.loads(executed.read_text(encoding="utf-8"))
+    outputs = [o for c in nb["cells"] for o in c.get("outputs", [])]
+    return outputs, json.dumps(outputs, ensure_ascii=False)
+
+
+@pytest.mark.notebooks
+@pytest.mark.parametrize("name", list(NOTEBOOK_RUNS))
+def test_every_notebook_renders_on_odd_stores(odd_stores, name, tmp_path, monkeypatch, capsys):
+    from kit.__main__ import main
+
+    monkeypatch.setenv("KIT_PSEUDONIEM_SLEUTEL", EXAMPLE_KEY)
+    peil, expected = NOTEBOOK_RUNS[name]
+    year_before = str(pd.Timestamp(peil) - pd.DateOffset(years=1) + pd.Timedelta(days=1))[:10]
+    params = {
+        "regio": "Testregio",
+        "store": str(odd_stores[name]),
+        "peildatum": peil,
+        "periode_van": year_before,
+        "periode_tot": peil,
+        "per_notebook": {"01_quickscan": {"testdata_toegestaan": True}},
+    }
+    (tmp_path / "params.yaml").write_text(yaml.safe_dump(params), encoding="utf-8")
+    uit = tmp_path / "rapport"
+    code = main(["rapport", "--params", str(tmp_path / "params.yaml"), "--uit", str(uit)])
+    err = capsys.readouterr().err
+    assert code == 0, err
+    for stem in ("01_quickscan", "02_definities", "03_trends"):
+        assert (uit / f"{stem}.html").stat().st_size > 0
+        outputs, text = _outputs(uit / f"{stem}.ipynb")
+        assert [o for o in outputs if o["output_type"] == "error"] == []
+        assert "Traceback" not in text
+        stderr = [o["text"] for o in outputs if o.get("name") == "stderr"]
+        assert stderr == [], (stem, stderr)  # no warning printed into a report either
+        if stem in expected:
+            assert expected[stem] in text, stem
