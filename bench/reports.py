@@ -32,7 +32,8 @@ def main() -> None:
     parser.add_argument("--eenheden", type=int, default=40)
     parser.add_argument("--jobs", type=int, default=2)
     args = parser.parse_args()
-    os.environ.setdefault("KIT_PSEUDONIEM_SLEUTEL", "benchmark-key")
+    # a strong key (kit inlezen refuses keys under 256 bits); benchmark only
+    os.environ.setdefault("KIT_PSEUDONIEM_SLEUTEL", "926f08afae1f31d412721b54c740579e48331b295778bd07a10b289474186411")
     notebooks = default_notebooks()
     params = load_params(EXAMPLE_DIR / "rapport.yaml", notebooks)
     with tempfile.TemporaryDirectory() as tmp:

@@ -31,13 +31,27 @@ def _cmd_inlezen(args: argparse.Namespace) -> int:
     from kit.privacy import PseudonymKeyError, load_pseudonymiser
     from kit.read_tabular import load_column_map
     from kit.read_xml import iter_sources
-    from kit.store import StoreError, ingest
+    from kit.store import StoreError, ingest, rebuild_meta
 
+    if not args.bron and not args.herstel:
+        print("Fout: geef minstens één BRON (bestand, map of archief).", file=sys.stderr)
+        return 2
+    if args.max_mb <= 0:
+        print("Fout: --max-mb moet groter dan 0 zijn.", file=sys.stderr)
+        return 2
     try:
         pseudonymise = load_pseudonymiser(announce=lambda m: print(m, file=sys.stderr))
+        if args.herstel:
+            meta = rebuild_meta(args.store, pseudonymise)
+            print(
+                f"kit-store.json van {args.store} hersteld: "
+                f"{len(meta['inleesrondes'])} inleesronde(s)."
+            )
+            if not args.bron:
+                return 0
         column_map = load_column_map(args.kolommen) if args.kolommen else None
         report = ingest(
-            iter_sources(args.bron),
+            iter_sources(args.bron, max_bytes=round(args.max_mb * 2**20)),
             args.store,
             pseudonymise=pseudonymise,
             xsd_dir=args.xsd,
@@ -45,7 +59,7 @@ def _cmd_inlezen(args: argparse.Namespace) -> int:
             workers=args.processen,
             progress=not args.stil,
         )
-    except (PseudonymKeyError, StoreError, ValueError, FileNotFoundError) as exc:
+    except (PseudonymKeyError, StoreError, ValueError, OSError) as exc:
         print(f"Fout: {exc}", file=sys.stderr)
         return 2
     print(report.text())
@@ -156,6 +170,7 @@ def _cmd_quickscan(args: argparse.Namespace) -> int:
 
 
 def _cmd_wachttijden(args: argparse.Namespace) -> int:
+
     from kit.outputs import write_shared
     from kit.waiting_times import days_text, load_definitions, shared_tables, waits_from_store
 
@@ -189,6 +204,7 @@ def _cmd_wachttijden(args: argparse.Namespace) -> int:
         f"{args.van or 'begin data'} t/m {args.tot or args.peildatum}); mediaan volgens "
         f"Kaplan-Meier, geen cijfers op minder dan {min_n} trajecten:"
     )
+    waiting = results.snapshot.groupby("definitie")["n_wachtend"].sum()
     for row in total.itertuples():
         median = days_text(row.mediaan_dagen)
         if median == "—":  # withheld: say why
@@ -199,7 +215,11 @@ def _cmd_wachttijden(args: argparse.Namespace) -> int:
             else:
                 median += " (niet te schatten: te weinig trajecten in beeld aan het begin)"
         count = _count_text(row.n, args.min_cel)
-        print(f"  {row.definitie:<28} {count:>7} trajecten, mediaan {median}")
+        line = f"  {row.definitie:<28} {count:>7} trajecten, mediaan {median}"
+        if row.definitie in waiting:
+            line += f"; wachtend op de peildatum: {_count_text(waiting[row.definitie], args.min_cel)}"
+        print(line)
+    print("  (wachtend op de peildatum = momentopname, hetzelfde voor elk cohort)")
     if (total["n"] == 0).all():
         print(
             "Geen enkel traject in het cohort: geen wachttijd te berekenen (zijn er toewijzingen "
@@ -241,9 +261,10 @@ def _cmd_trends(args: argparse.Namespace) -> int:
         f"Trends op peildatum {args.peildatum}: {months[0]} t/m {months[-1]}, niveaus regio, "
         f"gemeente, aanbieder en categorie ({REGIO} = de hele regio)."
     )
+    late = " (voorlopig)" if bool(listed["voorlopig"].iloc[0]) else ""
     print(
         f"Wachtlijst eind {months[-1]}: {_count_text(listed['waarde'].iloc[0], args.min_cel)} "
-        "toewijzingen."
+        f"toewijzingen{late}."
     )
     last_sent = data.tables["berichten"]["Dagtekening"].max()
     if str(last_sent)[:7] < months[-1]:
@@ -256,14 +277,26 @@ def _cmd_trends(args: argparse.Namespace) -> int:
             "Voorlopig (berichten nog niet compleet): " + ", ".join(provisional) + "; zie de "
             "kolom voorlopig."
         )
-    print(f"Aantallen onder {args.min_cel} zijn leeg gelaten (kolom onderdrukt).")
+    print(
+        f"Aantallen onder {args.min_cel} zijn leeg gelaten (kolom onderdrukt), andere aantallen "
+        f"afgerond op {config.ROUND_BASE}."
+    )
     print("Geschreven: " + ", ".join(str(p) for p in written))
     return 0
 
 
 def _count_text(value: float, threshold: int) -> str:
-    """A count for the console: below ``threshold`` (but not 0) as ``<threshold``."""
-    return f"<{threshold}" if 0 < value < threshold else f"{int(value)}"
+    """A count for the console: below ``threshold`` (but not 0) as ``<threshold``, else rounded.
+
+    Rounded like every published count (:func:`kit.privacy.round_counts`).
+    """
+    import pandas as pd
+
+    from kit.privacy import round_counts
+
+    if 0 < value < threshold:
+        return f"<{threshold}"
+    return f"{round_counts(pd.Series([value]), threshold=threshold).iloc[0]:.0f}"
 
 
 def _cmd_rapport(args: argparse.Namespace) -> int:
@@ -409,11 +442,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="iJw-berichten (XML, mappen, zip/tar) of een tabel-export inlezen",
         description="Leest iJw 3.2-berichten in een store (map met Parquet-tabellen). Het BSN "
         "wordt bij het inlezen gepseudonimiseerd. Bestanden die al eerder zijn ingelezen worden "
-        "overgeslagen; elk afgewezen bestand staat met reden in het inleesverslag.",
+        "overgeslagen; elk afgewezen bestand staat met reden in het inleesverslag. Ook een "
+        "bericht dat base64-gecodeerd in een StUF-GGk-envelop zit (ggk0210 xmlBestand, ggk0310 "
+        "bericht) wordt gelezen. De sleutel (KIT_PSEUDONIEM_SLEUTEL of een sleutelbestand) moet "
+        "minstens 32 bytes toeval hebben.",
     )
     p.add_argument(
         "bron",
-        nargs="+",
+        nargs="*",
         type=Path,
         metavar="BRON",
         help="XML-bestanden, mappen (ook submappen), .zip- of .tar(.gz/.xz)-archieven, "
@@ -446,6 +482,20 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="aantal processen dat tegelijk berichten leest (standaard: 2, of 1 op een "
         "machine met één kern)",
+    )
+    p.add_argument(
+        "--max-mb",
+        type=float,
+        default=config.MAX_FILE_MB,
+        metavar="MB",
+        help=f"grootste bestand (ook in een archief) dat wordt gelezen; groter wordt afgewezen "
+        f"(standaard {config.MAX_FILE_MB})",
+    )
+    p.add_argument(
+        "--herstel",
+        action="store_true",
+        help="een beschadigde kit-store.json opnieuw opbouwen uit de inleesverslagen in de store "
+        "(met dezelfde sleutel als eerder)",
     )
     p.add_argument("--stil", action="store_true", help="geen voortgangsbalk tonen")
     p.set_defaults(func=_cmd_inlezen)
@@ -527,7 +577,7 @@ def build_parser() -> argparse.ArgumentParser:
         "samenvatting.csv (per definitie en groep), km.csv (curvepunten), "
         "cumulatieve_incidentie.csv, aansluiting.csv, momentopname.csv, "
         "wachtenden_per_norm.csv, schadelijk_wachten.csv en gevoeligheid.csv. Kleine aantallen "
-        "worden onderdrukt.",
+        "worden onderdrukt, andere afgerond op 5.",
     )
     p.add_argument("--store", required=True, type=Path, metavar="MAP", help="map van de store")
     p.add_argument(
@@ -578,7 +628,7 @@ def build_parser() -> argparse.ArgumentParser:
         "maand.csv (maand, niveau, eenheid, reeks, waarde, voorlopig, n) en wijzer.csv "
         "(beschikbaarheidswijzer per aanbieder en productcategorie). Recente maanden waarvan "
         "de berichten nog niet compleet zijn, staan als voorlopig. Kleine aantallen worden "
-        "onderdrukt.",
+        "onderdrukt, andere afgerond op 5.",
     )
     p.add_argument("--store", required=True, type=Path, metavar="MAP", help="map van de store")
     p.add_argument(

@@ -20,6 +20,14 @@ _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 # Default small-cell threshold: counts below this are shown as "<10" in shared outputs.
 MIN_CELL = 10
+# Every published count at or above MIN_CELL is rounded to a multiple of this (conventional
+# rounding: ending in 1-2 down, 3-4 up), so that sums and differences of published counts
+# give no exact small count back (OpenSAFELY, NHS Digital).
+ROUND_BASE = 5
+
+# Largest input file or archive member read at ingest, in MB (option --max-mb; in the README).
+# Bounds the memory one file takes; a larger one is listed as rejected, never read.
+MAX_FILE_MB = 100
 
 
 def package_yaml(name: str) -> dict:

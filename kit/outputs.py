@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from kit import config
-from kit.privacy import Totals, suppress_small_cells
+from kit.privacy import Protection, Totals
 
 FORBIDDEN_COLUMNS = (
     "client_id",
@@ -32,25 +32,83 @@ class SharedTable:
     """An aggregated table and which of its columns are counts or derived from counts.
 
     ``totals`` says where the table holds total rows, so that no blanked count can be
-    recomputed from a total (complementary suppression).
+    recomputed from a total (complementary suppression); ``same`` names columns that hold the
+    count itself in some rows, ``sums`` columns that add up within a row (see
+    :class:`kit.privacy.Protection`).
     """
 
     frame: pd.DataFrame
     counts: list[str]
     derived: dict[str, list[str]] = field(default_factory=dict)
     totals: Totals | None = None
+    same: dict[str, str] = field(default_factory=dict)
+    sums: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    @classmethod
+    def protected(cls, frame: pd.DataFrame, protection: Protection) -> SharedTable:
+        """A shared table with the protection declared where ``frame`` is computed."""
+        return cls(
+            frame,
+            list(protection.counts),
+            protection.derived,
+            protection.totals,
+            protection.same,
+            protection.sums,
+        )
+
+    @property
+    def protection(self) -> Protection:
+        """The table's disclosure control."""
+        return Protection(tuple(self.counts), self.derived, self.totals, self.same, self.sums)
 
     def suppressed(self, threshold: int = config.MIN_CELL) -> pd.DataFrame:
-        """The table with small cells (and cells that would reveal them) blanked."""
-        return suppress_small_cells(
-            self.frame, self.counts, threshold=threshold, derived=self.derived, totals=self.totals
+        """The table with small cells (and cells that would reveal them) blanked, counts rounded."""
+        return self.protection.apply(self.frame, threshold)
+
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text cells that a spreadsheet would run as a formula get a leading ``'`` (OWASP).
+
+    Codes and names come from many organisations' messages: ``=HYPERLINK(...)`` in an
+    aanbieder code must stay text when a user opens the CSV in Excel. Only text is changed: a
+    negative number is a number, not a formula.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy in which every text cell starting with ``= + - @``, a tab or a carriage return
+        starts with ``'``; column names likewise.
+    """
+    out = frame.copy()
+
+    def fix(value: object) -> object:
+        return (
+            "'" + value if isinstance(value, str) and value.startswith(FORMULA_PREFIXES) else value
         )
+
+    for col in out.columns:
+        if out[col].dtype == object or isinstance(
+            out[col].dtype, pd.StringDtype | pd.CategoricalDtype
+        ):
+            out[col] = out[col].astype(object).map(fix)
+    out.columns = [fix(c) for c in out.columns]
+    return out
 
 
 def write_shared(
     tables: dict[str, SharedTable], out_dir: Path, *, threshold: int = config.MIN_CELL
 ) -> list[Path]:
-    """Suppress small cells and write each table as ``<name>.csv`` (UTF-8, comma separated).
+    """Protect each table and write it as ``<name>.csv`` (UTF-8, comma separated).
+
+    Small counts are blanked and the others rounded (:class:`SharedTable`), and text that a
+    spreadsheet would run as a formula is neutralised (:func:`neutralise_formulas`).
 
     Parameters
     ----------
@@ -80,7 +138,7 @@ def write_shared(
             raise ValueError(
                 f"tabel {name} bevat kolommen die niet gedeeld mogen worden: {leaking}"
             )
-        shown = table.suppressed(threshold)
+        shown = neutralise_formulas(table.suppressed(threshold))
         path = out_dir / f"{name}.csv"
         shown.to_csv(path, index=False)
         written.append(path)

@@ -459,7 +459,7 @@ def summarise(pathways: pd.DataFrame, *, by: str = "gemeente", threshold: int = 
         One row per group plus ``totaal``: ``kinderen`` (distinct clients), ``trajecten`` and
         one column per status.
     """
-    from kit.privacy import suppress_small_cells
+    from kit.privacy import Totals, suppress_small_cells
 
     statuses = [
         "verzoek_open",
@@ -477,4 +477,6 @@ def summarise(pathways: pd.DataFrame, *, by: str = "gemeente", threshold: int = 
     total = table.sum().to_frame("totaal").T
     total["kinderen"] = pathways["client_id"].nunique()
     table = pd.concat([table, total]).rename_axis(by).reset_index()
-    return suppress_small_cells(table, ["kinderen", "trajecten", *statuses], threshold=threshold)
+    return suppress_small_cells(
+        table, ["kinderen", "trajecten", *statuses], threshold=threshold, totals=Totals(by)
+    )

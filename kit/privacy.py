@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import math
 import os
 import re
 import secrets
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,6 +18,12 @@ import pandas as pd
 from kit import config
 
 TEST_BSN_LOW, TEST_BSN_HIGH = 999900006, 999999990
+MIN_KEY_BITS = 256  # a key must hold at least 32 bytes of entropy
+MAKE_KEY = 'python -c "import secrets; print(secrets.token_hex(32))"'
+# Key check value in kit-store.json: scrypt (memory-hard, ~50 ms) of the key with a fixed salt,
+# so the stored value does not let anyone test guessed keys quickly. "scrypt:" marks the format.
+_CHECK_SALT = b"leercirkel-kit-sleutelcontrole-v2"
+_CHECK_PREFIX = "scrypt:"
 
 
 class PseudonymKeyError(Exception):
@@ -33,18 +41,26 @@ class Pseudonymiser:
     key: bytes
     _seen: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
     _digest_key: bytes = field(init=False, compare=False, repr=False)
+    _check: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         # BLAKE2b takes keys of at most 64 bytes: derive one from the region's key
         object.__setattr__(self, "_digest_key", hashlib.sha256(b"kit-digest|" + self.key).digest())
 
     def __call__(self, bsn: str) -> str:
-        """Return the pseudonym of one BSN (digits only, leading zeros kept)."""
+        """Return the pseudonym of one BSN (digits only, leading zeros kept).
+
+        An 8-digit BSN is taken as one whose leading zero was lost (e.g. in a spreadsheet): it
+        gets the pseudonym of the 9-digit BSN.
+        """
         pseudonym = self._seen.get(bsn)
         if pseudonym is None:  # a child occurs in many messages: compute each pseudonym once
-            pseudonym = hmac.digest(
-                self.key, bsn.strip().encode("ascii", "replace"), "sha256"
-            ).hex()[:16]
+            digits = bsn.strip()
+            if len(digits) == 8 and digits.isdigit():
+                digits = "0" + digits
+            pseudonym = hmac.digest(self.key, digits.encode("ascii", "replace"), "sha256").hex()[
+                :16
+            ]
             if len(self._seen) < 1_000_000:
                 self._seen[bsn] = pseudonym
         return pseudonym
@@ -60,8 +76,33 @@ class Pseudonymiser:
 
     @property
     def fingerprint(self) -> str:
-        """A short, non-reversible identifier of the key."""
-        return hmac.new(self.key, b"leercirkel-kit-sleutel", hashlib.sha256).hexdigest()[:12]
+        """Check value of the key, stored in ``kit-store.json`` to detect another key.
+
+        ``scrypt:`` + scrypt(key, fixed salt, n=2**14, r=8) as hex: memory-hard and slow on
+        purpose, so the stored value cannot be used to test guessed keys quickly (a plain HMAC of
+        a constant, as before, gave a weak key away at once). Computed once per instance.
+        """
+        found = self._check.get("v2")
+        if found is None:
+            derived = hashlib.scrypt(
+                self.key, salt=_CHECK_SALT, n=2**14, r=8, p=1, maxmem=64 * 2**20, dklen=16
+            )
+            found = self._check["v2"] = _CHECK_PREFIX + derived.hex()
+        return found
+
+    def matches(self, stored: str | None) -> bool:
+        """Whether a store's key check value (``kit-store.json``) belongs to this key.
+
+        None (a new store) matches. A value in the old format (12 hex characters of an HMAC,
+        stores of kit versions before the scrypt check) is compared the old way; the next ingest
+        replaces it by the new value.
+        """
+        if stored is None:
+            return True
+        if stored.startswith(_CHECK_PREFIX):
+            return hmac.compare_digest(stored, self.fingerprint)
+        legacy = hmac.new(self.key, b"leercirkel-kit-sleutel", hashlib.sha256).hexdigest()[:12]
+        return hmac.compare_digest(stored, legacy)
 
     def __repr__(self) -> str:  # never print the key
         return f"Pseudonymiser(fingerprint={self.fingerprint})"
@@ -93,6 +134,7 @@ def load_pseudonymiser(*, create: bool = True, announce=print) -> Pseudonymiser:
     """
     env_key = os.environ.get(config.ENV_KEY)
     if env_key:
+        _require_strong(env_key.strip(), f"omgevingsvariabele {config.ENV_KEY}")
         return Pseudonymiser(env_key.encode("utf-8"))
     path = Path(os.environ.get(config.ENV_KEY_FILE) or config.DEFAULT_KEY_FILE).expanduser()
     if path.resolve().is_relative_to(config.PROJ_ROOT):
@@ -103,18 +145,69 @@ def load_pseudonymiser(*, create: bool = True, announce=print) -> Pseudonymiser:
     if not path.exists():
         if not create:
             raise PseudonymKeyError(f"Geen pseudonimiseringssleutel gevonden ({path}).")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_hex(32) + "\n", encoding="ascii")
-        path.chmod(0o600)
-        announce(
-            f"Nieuwe pseudonimiseringssleutel aangemaakt: {path}\n"
-            "Bewaar dit bestand veilig en deel het niet. Met dezelfde sleutel krijgt een kind bij "
-            "een volgende inleesronde hetzelfde pseudoniem; met een andere sleutel niet."
-        )
-    key = path.read_text(encoding="ascii").strip()
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        try:  # 0600 from the first byte: never readable by others, not even for a moment
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # created by another run at the same moment: use that one
+            fd = None
+        if fd is not None:
+            with os.fdopen(fd, "w", encoding="ascii") as out:
+                out.write(secrets.token_hex(32) + "\n")
+            announce(
+                f"Nieuwe pseudonimiseringssleutel aangemaakt: {path}\n"
+                "Bewaar dit bestand veilig en deel het niet. Met dezelfde sleutel krijgt een kind "
+                "bij een volgende inleesronde hetzelfde pseudoniem; met een andere sleutel niet."
+            )
+    key = path.read_text(encoding="utf-8").strip()
     if not key:
         raise PseudonymKeyError(f"Het sleutelbestand {path} is leeg.")
+    _require_strong(key, f"sleutelbestand {path}")
     return Pseudonymiser(key.encode("utf-8"))
+
+
+def key_entropy_bits(key: str) -> float:
+    """Estimate the entropy of a key in bits (an upper bound for a key a person typed).
+
+    Hex text counts 4 bits per character; other text log2 of the size of the character classes
+    it uses (lower case 26, upper case 26, digits 10, other 33) per character. Repetition is
+    punished: at most 8 characters count per distinct character and at most twice the key's
+    zlib-compressed size, so ``aaaa...``, ``abab...`` or ``0123456789abcdef`` repeated stay weak
+    however long they are.
+    """
+    if not key:
+        return 0.0
+    if all(c in "0123456789abcdefABCDEF" for c in key):
+        per_char = 4.0
+    else:
+        alphabet = sum(
+            size
+            for test, size in (
+                (str.islower, 26),
+                (str.isupper, 26),
+                (str.isdigit, 10),
+                (lambda c: not c.isalnum(), 33),
+            )
+            if any(test(c) for c in key)
+        )
+        per_char = math.log2(alphabet)
+    # a repeated pattern compresses well: count at most twice the compressed size
+    compressed = len(zlib.compress(key.encode("utf-8"), 9)) - 8  # minus zlib header/checksum
+    counted = min(len(key), 8 * len(set(key)), 2 * compressed)
+    return counted * per_char
+
+
+def _require_strong(key: str, where: str) -> None:
+    """Raise a Dutch :class:`PseudonymKeyError` for a key under :data:`MIN_KEY_BITS` (no key text)."""
+    bits = key_entropy_bits(key)
+    if bits < MIN_KEY_BITS:
+        raise PseudonymKeyError(
+            f"De pseudonimiseringssleutel uit {where} is te zwak (geschat {bits:.0f} bits; "
+            f"nodig: minstens {MIN_KEY_BITS} bits, 32 bytes toeval). Met zo'n sleutel is uit een "
+            "pseudoniem het BSN terug te vinden. Maak een sterke sleutel met\n"
+            f"    {MAKE_KEY}\n"
+            "en zet die in het sleutelbestand of in de omgevingsvariabele. Let op: met een nieuwe "
+            "sleutel krijgen kinderen andere pseudoniemen; gebruik dan een nieuwe store."
+        )
 
 
 def bsn_elfproef(bsn: str) -> bool:
@@ -160,6 +253,65 @@ class Totals:
     partition: str | None = None
 
 
+def round_counts(values: pd.Series, *, base: int = config.ROUND_BASE, threshold: int = 0):
+    """Round counts to a multiple of ``base`` (halves up: 12 -> 10, 13 -> 15); 0 stays 0.
+
+    A rounded count is never below the smallest multiple of ``base`` at or above
+    ``threshold``, so a shown count never looks like a suppressed one. Missing stays missing.
+    """
+    values = pd.to_numeric(values, errors="coerce").astype(float)
+    if base <= 1:
+        return values.round()
+    floor = base * np.ceil(threshold / base) if threshold > 0 else 0
+    rounded = np.floor(values / base + 0.5) * base
+    return rounded.where(values.eq(0) | values.isna(), np.maximum(rounded, floor))
+
+
+@dataclass(frozen=True)
+class Protection:
+    """How one table is protected before it is shown or shared, declared where it is computed.
+
+    Counts below the threshold (and above 0) are blanked; counts that would reveal one through
+    a total are blanked too (``totals``); every other count is rounded to ``config.ROUND_BASE``
+    (see :func:`round_counts`); statistics computed from blanked counts are blanked
+    (``derived``). Statistics are computed from the unrounded data.
+
+    Attributes
+    ----------
+    counts : tuple of str
+        Count columns.
+    derived : dict
+        ``{column: [count columns]}``: a percentage, median or other statistic computed from
+        those counts.
+    totals : Totals, optional
+        The table's total rows.
+    same : dict
+        ``{column: count column}``: a column that holds the count itself in some rows (a
+        monthly series' ``waarde`` is its ``n`` for a count series); where it equals the count,
+        it is shown rounded like the count.
+    sums : dict
+        ``{total column: (part columns)}``: columns that add up within each row.
+    """
+
+    counts: tuple[str, ...]
+    derived: dict[str, list[str]] = field(default_factory=dict)
+    totals: Totals | None = None
+    same: dict[str, str] = field(default_factory=dict)
+    sums: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def apply(self, frame: pd.DataFrame, threshold: int = config.MIN_CELL) -> pd.DataFrame:
+        """The protected copy (see :func:`suppress_small_cells`)."""
+        return suppress_small_cells(
+            frame,
+            list(self.counts),
+            threshold=threshold,
+            derived=self.derived,
+            totals=self.totals,
+            same=self.same,
+            sums=self.sums,
+        )
+
+
 def suppress_small_cells(
     frame: pd.DataFrame,
     columns: list[str],
@@ -167,8 +319,11 @@ def suppress_small_cells(
     threshold: int = config.MIN_CELL,
     derived: dict[str, list[str]] | None = None,
     totals: Totals | None = None,
+    same: dict[str, str] | None = None,
+    sums: dict[str, tuple[str, ...]] | None = None,
+    rounding: int = config.ROUND_BASE,
 ) -> pd.DataFrame:
-    """Blank counts below ``threshold`` and everything derived from them; mark those rows.
+    """Blank counts below ``threshold`` and everything derived from them, round the other counts.
 
     Parameters
     ----------
@@ -182,35 +337,113 @@ def suppress_small_cells(
     derived : dict, optional
         ``{column: [count columns]}``: a percentage, median or other statistic computed from
         those counts. It is blanked when any of its counts was blanked or is below the
-        threshold (a median of 3 waits discloses as much as the count 3).
+        threshold (a median of 3 waits discloses as much as the count 3). It is not rounded.
+        A column named ``pct...`` with two counts ``[part, whole]`` is a share: it is also
+        blanked when ``whole - part`` is small (97.0% of about 100 gives the 3 others back).
     totals : Totals, optional
         The table's total rows: counts that could be recomputed from a total are blanked too
         (see :func:`complementary_cells`).
+    same : dict, optional
+        ``{column: count column}``: where ``column`` equals the count, it shows the published
+        (rounded) count.
+    sums : dict, optional
+        ``{total column: (part columns)}``: in every row the parts add up to the total (``n =
+        n_gestart + n_wachtend + n_uitgevallen``); a hidden part is not left alone to be
+        recomputed (:func:`_row_complements`).
+    rounding : int
+        Shown counts are rounded to a multiple of this (:func:`round_counts`); 1 = not rounded.
 
     Returns
     -------
     pandas.DataFrame
-        A copy with the small counts blanked (nullable integers) and a boolean column
-        ``onderdrukt`` that is true where anything in the row was blanked.
+        A copy with the small counts blanked, the others rounded (nullable integers) and a
+        boolean column ``onderdrukt`` that is true where anything in the row was blanked.
     """
     out = frame.copy()
     mask = pd.Series(False, index=out.index)
     blanked = {}
+    values = {col: pd.to_numeric(out[col], errors="coerce") for col in columns}
+    hidden = {col: v.gt(0) & v.lt(threshold) for col, v in values.items()}
+    changed = True
+    while changed:  # complements of one kind can call for complements of the other
+        changed = False
+        for col in columns if totals is not None else ():
+            extra = complementary_cells(frame, values[col], hidden[col], totals, threshold=threshold)
+            if (extra & ~hidden[col]).any():
+                hidden[col] |= extra
+                changed = True
+        for total, parts in (sums or {}).items():
+            extra = _row_complements(values, hidden, total, list(parts), threshold=threshold)
+            for col, cells in extra.items():
+                if (cells & ~hidden[col]).any():
+                    hidden[col] |= cells
+                    changed = True
     for col in columns:
-        values = pd.to_numeric(out[col], errors="coerce")
-        hide = values.gt(0) & values.lt(threshold)
-        if totals is not None:
-            hide |= complementary_cells(frame, values, hide, totals, threshold=threshold)
-        blanked[col] = hide | values.lt(threshold) & values.ne(0) | values.isna()
+        hide = hidden[col]
+        blanked[col] = hide | values[col].lt(threshold) & values[col].ne(0) | values[col].isna()
         mask |= hide
-        out[col] = values.mask(hide).round().astype("Int64")
+        rounded = round_counts(values[col].mask(hide), base=rounding, threshold=threshold)
+        out[col] = rounded.astype("Int64")
     for col, sources in (derived or {}).items():
+        if col not in out.columns:
+            continue  # a view of the table without this statistic
         hide = pd.Series(False, index=out.index)
         for source in sources:
             hide |= blanked[source] & pd.to_numeric(frame[source], errors="coerce").ne(0)
+        if col.startswith("pct") and len(sources) == 2:  # a share: 100 * part / whole
+            part, whole = (pd.to_numeric(frame[c], errors="coerce") for c in sources)
+            rest = whole - part
+            hide |= rest.gt(0) & rest.lt(threshold)
         mask |= hide & out[col].notna()
         out[col] = out[col].mask(hide)
+    for col, count in (same or {}).items():
+        if col not in out.columns:
+            continue
+        equal = pd.to_numeric(frame[col], errors="coerce").eq(
+            pd.to_numeric(frame[count], errors="coerce")
+        )
+        out[col] = out[col].where(~equal, out[count].astype(float))
     out["onderdrukt"] = mask
+    return out
+
+
+def _row_complements(
+    values: dict[str, pd.Series],
+    hidden: dict[str, pd.Series],
+    total: str,
+    parts: list[str],
+    *,
+    threshold: int,
+) -> dict[str, pd.Series]:
+    """Cells to hide so that no row's hidden part follows from its total minus its other parts.
+
+    In a row whose total is shown: while one part is hidden, or the hidden parts add up to less
+    than ``threshold``, the smallest shown non-zero part is hidden too; when none is left, the
+    total. Rounded counts narrow such a difference to a few values; with rounding at its
+    extremes, to one.
+    """
+    vals = np.column_stack([values[c].fillna(0).to_numpy(dtype=float) for c in parts])
+    hide = np.column_stack([hidden[c].fillna(False).to_numpy(dtype=bool) for c in parts])
+    hide_total = hidden[total].fillna(False).to_numpy(dtype=bool).copy()
+    start = hide.copy(), hide_total.copy()
+    while True:
+        n_hidden = hide.sum(axis=1)
+        hidden_sum = (vals * hide).sum(axis=1)
+        need = (n_hidden >= 1) & ~((n_hidden >= 2) & (hidden_sum >= threshold)) & ~hide_total
+        if not need.any():
+            break
+        candidates = np.where(~hide & (vals > 0), vals, np.inf)
+        smallest = candidates.argmin(axis=1)
+        has = np.isfinite(candidates.min(axis=1))
+        rows = np.flatnonzero(need & has)
+        hide[rows, smallest[rows]] = True
+        none = need & ~has
+        hide_total |= none & (values[total].fillna(0).to_numpy(dtype=float) > 0)
+        if not (need & has).any():
+            break
+    index = values[total].index
+    out = {c: pd.Series(hide[:, i] & ~start[0][:, i], index=index) for i, c in enumerate(parts)}
+    out[total] = pd.Series(hide_total & ~start[1], index=index)
     return out
 
 

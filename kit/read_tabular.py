@@ -17,7 +17,7 @@ from pathlib import Path
 
 from kit.config import load_yaml
 from kit.privacy import Pseudonymiser
-from kit.read_xml import FieldSpec, ParsedFile, Rejected, convert, load_schema
+from kit.read_xml import INVALID_TABLE, FieldSpec, ParsedFile, Rejected, convert, load_schema
 
 HEADER_COLUMNS = ("Afzender", "Ontvanger", "Identificatie", "Dagtekening")
 # Store columns whose CSV source column has another name (the raw iJw element).
@@ -72,25 +72,64 @@ def _parent_tables(schema, berichttype: str) -> set[str]:
 
 
 def _read_rows(data: bytes, column_map: dict[str, str] | None) -> list[dict[str, str | None]]:
+    """Read the CSV strictly: any malformed row rejects the whole file, naming its line.
+
+    A quote that is never closed, a field running over several lines, a row with another number
+    of fields than the header or a field over 128 KiB is a :class:`Rejected` with the line
+    number (never a value), so no value of a malformed row reaches the store. An 8-digit (or
+    7-digit) ``Bsn`` gets its leading zeros back (a spreadsheet drops them), so its pseudonym
+    matches the one from XML.
+    """
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise Rejected("CSV is geen geldige UTF-8") from None
     if not text.strip():
         raise Rejected("leeg bestand")
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
+    # the separator is the one the header line uses most (guessing from data rows goes wrong
+    # exactly on the malformed rows this reader must catch)
+    first_line = text[: text.find("\n")] if "\n" in text else text
+    delimiter = max((";", ",", "\t"), key=first_line.count)
+    reader = csv.reader(io.StringIO(text, newline=""), csv.excel, delimiter=delimiter, strict=True)
     mapping = column_map or {}
-    return [
-        {
-            mapping.get(k, k): (v.strip() or None) if isinstance(v, str) else None
-            for k, v in row.items()
-            if k is not None
-        }
-        for row in csv.DictReader(io.StringIO(text), dialect=dialect)
-    ]
+    rows: list[dict[str, str | None]] = []
+    header: list[str] | None = None
+    while True:
+        line = reader.line_num + 1
+        try:
+            fields = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            if "field limit" in str(exc):
+                raise Rejected(f"regel {line}: veld langer dan 128 KiB; {_NOT_READ}") from None
+            raise Rejected(
+                f"regel {line}: ongeldige CSV (aanhalingstekens kloppen niet); {_NOT_READ}"
+            ) from None
+        if not fields:  # an empty line
+            continue
+        if reader.line_num != line or any("\n" in f or "\r" in f for f in fields):
+            raise Rejected(
+                f"regel {line}: veld loopt over meerdere regels (aanhalingsteken niet gesloten?); "
+                + _NOT_READ
+            )
+        if header is None:
+            header = [mapping.get(k.strip(), k.strip()) for k in fields]
+            continue
+        if len(fields) != len(header):
+            raise Rejected(
+                f"regel {line}: {len(fields)} velden, de kopregel heeft er {len(header)}; "
+                + _NOT_READ
+            )
+        row = {k: v.strip() or None for k, v in zip(header, fields, strict=True)}
+        bsn = row.get("Bsn")
+        if bsn is not None and bsn.isdigit() and len(bsn) in (7, 8):
+            row["Bsn"] = bsn.zfill(9)
+        rows.append(row)
+    return rows
+
+
+_NOT_READ = "het bestand is niet ingelezen (verbeter die regel en lees opnieuw in)"
 
 
 def parse_csv(
@@ -139,7 +178,14 @@ def parse_csv(
     headers: dict[tuple, dict] = {}
     parents_seen: set[tuple] = set()
     next_regel: dict[str, int] = {}  # rows numbered per message over all tables, as in XML
+    invalid: dict[tuple, int] = {}  # (message, table, column, CSV column, kind) -> count
+    header_specs = [
+        s for s in schema.header if s.column in ("Afzender", "Ontvanger", "Identificatie")
+    ]
     for number, row in enumerate(rows_in, start=2):
+        for spec in header_specs:  # a BSN-shaped value in a header column is masked, as in XML
+            if spec.column in row:
+                row[spec.column] = convert(row[spec.column], spec, pseudonymise)
         berichttype = (row.get("berichttype") or "").upper().removeprefix("JW")
         if berichttype not in schema.berichten:
             raise Rejected(f"regel {number}: onbekende berichttype")
@@ -202,13 +248,36 @@ def parse_csv(
             record |= {
                 s.column: convert(row.get(_csv_source(s)), s, pseudonymise) for s in table.fields
             }
+            for spec in (*(schema.client if table.client else ()), *table.fields):
+                # a value given but not usable (no real date, no whole number): empty, recorded
+                if record[spec.column] is None and row.get(_csv_source(spec)) is not None:
+                    kind = spec.privacy or ("datum" if spec.kind == "datum" else "geheel getal")
+                    key = (header["bericht_id"], table.name, spec.column, _csv_source(spec), kind)
+                    invalid[key] = invalid.get(key, 0) + 1
             if any(soort for soort, _ in table.records):
                 record["Soort"] = row.get("Soort")
             out.setdefault(table.name, []).append(record)
             next_regel[header["bericht_id"]] = record["regel"] + 1
+    if invalid:
+        by_id = {h["bericht_id"]: h for h in out["berichten"]}
+        out[INVALID_TABLE] = [
+            {
+                k: by_id[bericht_id][k]
+                for k in ("bericht_id", "bron", "berichttype", "gemeente", "aanbieder")
+            }
+            | {
+                "Dagtekening": by_id[bericht_id]["Dagtekening"],
+                "tabel": table,
+                "kolom": column,
+                "element": source_column,
+                "soort": kind,
+                "aantal": n,
+            }
+            for (bericht_id, table, column, source_column, kind), n in invalid.items()
+        ]
     counts: dict[str, int] = {}
     for table, rows in out.items():
-        if table != "berichten":
+        if table not in ("berichten", INVALID_TABLE):
             for r in rows:
                 counts[r["bericht_id"]] = counts.get(r["bericht_id"], 0) + 1
     for header in out["berichten"]:

@@ -36,8 +36,12 @@ REMOVED_TAGS = {"live-only", "parameters", "injected-parameters"}
 CAVEATS = [
     "Gemaakt met de leercirkel-data kit uit iJw 3.2-berichten. Het BSN is bij het inlezen "
     "vervangen door een pseudoniem; dit rapport bevat geen BSN, naam of geboortedatum.",
-    "Aantallen onder de drempel zijn niet getoond, en percentages, medianen en curves die op "
-    "zulke kleine aantallen rusten ook niet.",
+    f"Bescherming van kleine aantallen: aantallen onder de drempel staan als <N of leeg, een "
+    f"aantal waarmee zo'n klein aantal uit een totaal terug te rekenen is als '.', en alle "
+    f"andere aantallen zijn afgerond op een veelvoud van {config.ROUND_BASE}, zodat ook "
+    "totalen, verschillen en voorraad min stromen geen klein aantal prijsgeven; percentages, "
+    "medianen en curves rusten alleen op groepen vanaf de drempel en zijn berekend op de "
+    "onafgeronde aantallen.",
     "Alleen berichten met een dagtekening tot en met de peildatum tellen mee; dezelfde data en "
     "peildatum geven dezelfde cijfers.",
     "Berichten zeggen wat aanbieders en gemeenten hebben gemeld, niet altijd wat er is gebeurd: "
@@ -169,7 +173,13 @@ def header_rows(params: dict) -> list[tuple[str, str]]:
         if key in params:
             rows.append((label, params[key] or f"{default} (standaard)"))
     if "min_cel" in params:
-        rows.append(("Kleine aantallen", f"onder {params['min_cel']} niet getoond"))
+        rows.append(
+            (
+                "Kleine aantallen",
+                f"onder {params['min_cel']} niet getoond, andere aantallen afgerond op "
+                f"{config.ROUND_BASE}",
+            )
+        )
     rows.append(("Kit-versie", __version__))
     return rows
 

@@ -20,8 +20,9 @@ from IPython.display import HTML, Markdown, display
 from kit import __version__, charts, config, trends
 from kit import waiting_times as wt
 from kit.checks import (
-    SCORE_TOTALS,
-    SCORE_TOTALS_PER_MONTH,
+    FINDINGS_PROTECTION,
+    SCORES_PER_MONTH_PROTECTION,
+    SCORES_PROTECTION,
     ScanResult,
     allow_test_bsns,
     evaluate_checks,
@@ -30,8 +31,23 @@ from kit.checks import (
     quickscan_tables,
 )
 from kit.checks.patterns import provider_patterns
-from kit.privacy import Totals, suppress_small_cells
+from kit.privacy import Protection, Totals, round_counts
 from kit.store import read_meta
+
+#: characters that HTML or Markdown would act on, as numeric character references
+_ACTIVE = {c: f"&#{ord(c)};" for c in "&<>\"'`*_[](){}#|!~\\"}
+
+
+def esc(value: object) -> str:
+    """Text that came from data, made inert for the Markdown and HTML of a report.
+
+    Codes and names are typed by many organisations: an aanbieder code ``<script>...`` or
+    ``[x](javascript:...)`` must show as text. Every character HTML or Markdown acts on
+    becomes a character reference, which both render as the character itself. Tables need no
+    call: :meth:`pandas.DataFrame.to_html` escapes.
+    """
+    return "".join(_ACTIVE.get(c, c) for c in str(value))
+
 
 SEVERITY_WEIGHT = {"fout": 3, "waarschuwing": 2, "signaal": 1}
 HIDDEN_MARK = "."  # a count blanked so that a total does not reveal a small one (CBS: "geheim")
@@ -163,19 +179,22 @@ def prepare_quickscan(
 
 def shown(
     frame: pd.DataFrame,
-    counts: list[str],
+    protection: Protection | list[str],
     derived: dict | None = None,
     *,
     threshold: int,
     totals: Totals | None = None,
 ) -> pd.DataFrame:
-    """A suppressed copy for display: small counts read ``<N``, other blanks stay empty.
+    """A protected copy for display: small counts read ``<N``, other blanks stay empty.
 
-    A count blanked only because a total would reveal a small one (``totals``) reads ``.``
-    (as CBS marks a secret figure).
+    ``protection`` is the table's declared :class:`kit.privacy.Protection` (or, for a small ad
+    hoc table, its count columns with ``derived`` and ``totals``). A count blanked only because
+    a total would reveal a small one reads ``.`` (as CBS marks a secret figure).
     """
-    out = suppress_small_cells(frame, counts, threshold=threshold, derived=derived, totals=totals)
-    for col in counts:
+    if not isinstance(protection, Protection):
+        protection = Protection(tuple(protection), derived or {}, totals)
+    out = protection.apply(frame, threshold)
+    for col in protection.counts:
         raw = pd.to_numeric(frame[col], errors="coerce")
         # a count that was missing already (NA) stays empty: it is neither small nor hidden
         small = raw.lt(threshold).fillna(False).to_numpy(dtype=bool)
@@ -199,12 +218,12 @@ def header(ctx: QuickscanContext) -> Markdown | None:
         return None
     rounds = ctx.meta["inleesrondes"]
     files = sum(r.get("ingelezen", 0) for r in rounds)
-    gem = ", ".join(ctx.gemeenten) if ctx.gemeenten else "alle"
+    gem = esc(", ".join(ctx.gemeenten)) if ctx.gemeenten else "alle"
     return Markdown(
-        f"**Regio:** {ctx.regio} &nbsp;·&nbsp; **Peildatum:** {ctx.peildatum.date()} &nbsp;·&nbsp; "
+        f"**Regio:** {esc(ctx.regio)} &nbsp;·&nbsp; **Peildatum:** {ctx.peildatum.date()} &nbsp;·&nbsp; "
         f"**Periode:** {ctx.van.date()} t/m {ctx.tot.date()} &nbsp;·&nbsp; **Gemeenten:** {gem}\n\n"
-        f"**Data:** store `{ctx.store.name}` ({files} bestanden in {len(rounds)} inleesronde(s)) "
-        f"&nbsp;·&nbsp; **Controles:** {ctx.checks_file} &nbsp;·&nbsp; "
+        f"**Data:** store {esc(ctx.store.name)} ({files} bestanden in {len(rounds)} inleesronde(s)) "
+        f"&nbsp;·&nbsp; **Controles:** {esc(ctx.checks_file)} &nbsp;·&nbsp; "
         f"**Kit-versie:** {__version__} &nbsp;·&nbsp; aantallen onder {ctx.threshold} als "
         f"<{ctx.threshold}"
     )
@@ -238,12 +257,13 @@ def verdict_text(
     worst = scores[(scores["berichttype"] != "totaal") & (scores["n"] >= threshold)]
     worst = worst.sort_values("pct_betrouwbaar").head(1)
     text = (
-        f"**{total['pct_betrouwbaar']:.0f}% van de {int(total['n']):,} berichtregels is "
+        f"**{total['pct_betrouwbaar']:.0f}% van de {_rounded(total['n'], threshold):,.0f} "
+        "berichtregels is "
         f"betrouwbaar**: ze doorstaan alle controles met ernst *fout* of *waarschuwing*."
     ).replace(",", ".")
     if len(worst):
         w = worst.iloc[0]
-        text += f" Het minst betrouwbaar is JW{w['berichttype']} ({w['pct_betrouwbaar']:.0f}%)."
+        text += f" Het minst betrouwbaar is JW{esc(w['berichttype'])} ({w['pct_betrouwbaar']:.0f}%)."
     severe = findings.merge(checks[["check_id", "naam", "ernst"]], on="check_id")
     severe = severe[
         severe["ernst"].isin(["fout", "waarschuwing"]) & (severe["n_afwijkend"] >= threshold)
@@ -252,7 +272,10 @@ def verdict_text(
     if len(top):
         text += (
             " De meeste afwijkingen: "
-            + "; ".join(f"{name} ({int(n):,}×)".replace(",", ".") for name, n in top.items())
+            + "; ".join(
+                f"{esc(name)} ({_rounded(n, threshold):,.0f}×)".replace(",", ".")
+                for name, n in top.items()
+            )
             + "."
         )
     return text
@@ -273,12 +296,8 @@ def verdict(ctx: QuickscanContext) -> Markdown:
 def scores_per_type(ctx: QuickscanContext) -> None:
     """Section: reliable share per berichttype, as a chart and a table, and per month."""
     scores = ctx.result.scores()
-    counts, derived = ["n", "n_betrouwbaar"], {"pct_betrouwbaar": ["n_betrouwbaar", "n"]}
-    table = shown(scores, counts, derived, threshold=ctx.threshold, totals=SCORE_TOTALS)
-    chart_data = suppress_small_cells(
-        scores, counts, threshold=ctx.threshold, derived=derived, totals=SCORE_TOTALS
-    )
-    display(charts.reliability_bars(chart_data))
+    table = shown(scores, SCORES_PROTECTION, threshold=ctx.threshold)
+    display(charts.reliability_bars(SCORES_PROTECTION.apply(scores, ctx.threshold)))
     display(
         _table(
             table.rename(
@@ -290,13 +309,7 @@ def scores_per_type(ctx: QuickscanContext) -> None:
             )
         )
     )
-    monthly = suppress_small_cells(
-        ctx.result.scores(per_month=True),
-        counts,
-        threshold=ctx.threshold,
-        derived=derived,
-        totals=SCORE_TOTALS_PER_MONTH,
-    )
+    monthly = SCORES_PER_MONTH_PROTECTION.apply(ctx.result.scores(per_month=True), ctx.threshold)
     display(charts.monthly_reliability(monthly))
 
 
@@ -309,13 +322,7 @@ def _named_findings(ctx: QuickscanContext, by: tuple[str, ...]) -> pd.DataFrame:
 
 def heatmap(ctx: QuickscanContext, *, row: str = "aanbieder") -> None:
     """Section: % failing per aanbieder (or gemeente) and check, suppressed cells left empty."""
-    findings = _named_findings(ctx, (row,))
-    findings = suppress_small_cells(
-        findings,
-        ["n_gecontroleerd", "n_afwijkend"],
-        threshold=ctx.threshold,
-        derived={"pct_afwijkend": ["n_afwijkend", "n_gecontroleerd"]},
-    )
+    findings = FINDINGS_PROTECTION.apply(_named_findings(ctx, (row,)), ctx.threshold)
     if findings["pct_afwijkend"].isna().all():
         display(
             Markdown(
@@ -346,7 +353,7 @@ def patterns(ctx: QuickscanContext) -> None:
             "Eerste declaratie begint op de ingangsdatum (% van de toewijzingen)",
         )
     )
-    display(_table(shown(table.frame, table.counts, table.derived, threshold=ctx.threshold)))
+    display(_table(shown(table.frame, table.protection, threshold=ctx.threshold)))
 
 
 def agenda_table(
@@ -519,11 +526,11 @@ def definities_header(ctx: DefinitiesContext) -> Markdown | None:
     """Session header (live only; a rendered report has it in its page header)."""
     if not ctx.live:
         return None
-    gem = ", ".join(ctx.gemeenten) if ctx.gemeenten else "alle"
+    gem = esc(", ".join(ctx.gemeenten)) if ctx.gemeenten else "alle"
     return Markdown(
-        f"**Regio:** {ctx.regio} &nbsp;·&nbsp; **Peildatum:** {ctx.peildatum.date()} &nbsp;·&nbsp; "
+        f"**Regio:** {esc(ctx.regio)} &nbsp;·&nbsp; **Peildatum:** {ctx.peildatum.date()} &nbsp;·&nbsp; "
         f"**Cohort:** start {ctx.van.date()} t/m {ctx.tot.date()} &nbsp;·&nbsp; "
-        f"**Gemeenten:** {gem}\n\n**Definities:** {ctx.definities_file} &nbsp;·&nbsp; "
+        f"**Gemeenten:** {gem}\n\n**Definities:** {esc(ctx.definities_file)} &nbsp;·&nbsp; "
         f"**Kit-versie:** {__version__} &nbsp;·&nbsp; geen mediaan op minder dan "
         f"{ctx.results.min_n} trajecten, aantallen onder {ctx.threshold} als <{ctx.threshold}"
     )
@@ -632,6 +639,17 @@ def _no_curve(ctx: DefinitiesContext) -> str:
     )
 
 
+def _date_nl(day: pd.Timestamp) -> str:
+    """``31 januari 2026``."""
+    return f"{day.day} {MONTHS_NL[day.month - 1]} {day.year}"
+
+
+def _event_nl(event: wt.Event) -> str:
+    """``Begindatum (305)``: the field and message of a start or stop event."""
+    name = event.field or event.column
+    return f"{name} ({event.message})" if event.message else name
+
+
 def definition_text(
     definition: wt.WaitDefinition,
     summary_row: pd.Series,
@@ -639,6 +657,7 @@ def definition_text(
     sensitivity_row: pd.Series | None,
     *,
     threshold: int,
+    complete_until: pd.Timestamp | None = None,
 ) -> str:
     """Dutch Markdown for one definition: what it measures, what distorts it, and its numbers.
 
@@ -653,6 +672,8 @@ def definition_text(
         The suppressed ``totaal`` row of ``gevoeligheid`` (None when nothing was flagged).
     threshold : int
         Suppression threshold (blank counts read "minder dan N").
+    complete_until : pandas.Timestamp, optional
+        Last day with complete stop messages (``voorlopig_door``), when before the peildatum.
     """
     r = summary_row
     text = [
@@ -681,8 +702,29 @@ def definition_text(
             f" {_nl(r['pct_nul_dagen'], decimals=1)}% van de gestarte trajecten heeft 0 dagen."
         )
     text.append(numbers)
+    negative = r.get("n_negatief_nul", 0)
+    if pd.isna(negative) or negative > 0:
+        text.append(
+            f"Bij {_count(negative, threshold)} trajecten ligt de {_event_nl(definition.stop)} "
+            f"vóór de {_event_nl(definition.start)}: die tellen mee als 0 dagen (gestart "
+            "zonder te wachten), niet als fout weggelaten."
+        )
     out = reconciliation[(reconciliation["stap"] == "uit") & ~reconciliation["n"].eq(0)]
-    out = out[~out["reden"].isin([wt.OUT_FILTER, wt.OUT_WINDOW, wt.OUT_START_AFTER])]
+    if complete_until is not None:
+        late = reconciliation[reconciliation["reden"] == wt.OUT_PROVISIONAL]["n"]
+        text.append(
+            f"*Voorlopig:* de {_event_nl(definition.stop)} komt pas weken later binnen. Naar de "
+            "eigen vertraging van die berichten zijn ze compleet tot en met "
+            f"{_date_nl(complete_until)}; deze definitie telt daarom tot die dag. Wie dan nog "
+            "wacht, telt als wachtend op die dag (ook in de momentopname), en "
+            f"{_count(late.iloc[0] if len(late) else 0, threshold)} trajecten die later "
+            "begonnen tellen nog niet mee."
+        )
+    out = out[
+        ~out["reden"].isin(
+            [wt.OUT_FILTER, wt.OUT_WINDOW, wt.OUT_START_AFTER, wt.OUT_PROVISIONAL]
+        )
+    ]
     if len(out):
         text.append(
             "Niet meegeteld: "
@@ -729,6 +771,7 @@ def definities_uitleg(ctx: DefinitiesContext) -> Markdown:
                 recon[recon["definitie"] == d.id],
                 srow.iloc[0] if len(srow) else None,
                 threshold=ctx.threshold,
+                complete_until=ctx.results.complete_until.get(d.id),
             )
         )
     return Markdown("\n\n".join(parts))
@@ -856,7 +899,33 @@ def momentopname(ctx: DefinitiesContext) -> HTML:
     table = table.rename(columns=labels).rename_axis(None, axis=1)
     waiting = norms.drop_duplicates("naam").set_index("naam")["n_wachtend"]
     table.insert(0, "wachtend", waiting.astype("string").fillna(f"<{ctx.threshold}"))
+    note = snapshot_note(ctx.results.complete_until, ctx.names)
+    if note:
+        display(Markdown(note))
     return _table(table.reset_index().rename(columns={"naam": "Definitie"}))
+
+
+def snapshot_note(complete_until: dict[str, pd.Timestamp], names: dict[str, str]) -> str:
+    """Dutch note: the snapshot is one number per peildatum, and where it is taken earlier.
+
+    Parameters
+    ----------
+    complete_until : dict of str to pandas.Timestamp
+        :attr:`kit.waiting_times.WaitResults.complete_until` (definition id -> last complete day).
+    names : dict of str to str
+        Definition id -> Dutch name.
+    """
+    text = (
+        "Wie op de peildatum wacht, hangt niet af van het gekozen cohort: de momentopname telt "
+        "iedereen die dan nog wacht, ook wie vóór de periode begon."
+    )
+    for did, day in sorted(complete_until.items()):
+        if did in names:
+            text += (
+                f" Voor *{names[did]}* is dat de stand op {_date_nl(day)}: de berichten van "
+                "daarna zijn nog niet compleet."
+            )
+    return text
 
 
 def schadelijk_wachten(ctx: DefinitiesContext) -> HTML:
@@ -1079,12 +1148,12 @@ def trends_header(ctx: TrendsContext) -> Markdown | None:
     """Session header (live only; a rendered report has it in its page header)."""
     if not ctx.live:
         return None
-    gem = ", ".join(ctx.gemeenten) if ctx.gemeenten else "alle"
+    gem = esc(", ".join(ctx.gemeenten)) if ctx.gemeenten else "alle"
     base = " t/m ".join(ctx.baseline) if ctx.baseline else "alle getoonde maanden"
     return Markdown(
-        f"**Regio:** {ctx.regio} &nbsp;·&nbsp; **Peildatum:** {ctx.peildatum.date()} &nbsp;·&nbsp; "
+        f"**Regio:** {esc(ctx.regio)} &nbsp;·&nbsp; **Peildatum:** {ctx.peildatum.date()} &nbsp;·&nbsp; "
         f"**Gemeenten:** {gem} &nbsp;·&nbsp; **Vanaf:** {ctx.van} &nbsp;·&nbsp; "
-        f"**SPC-basisperiode:** {base}\n\n**Bevolking:** {ctx.bevolking_file} &nbsp;·&nbsp; "
+        f"**SPC-basisperiode:** {base}\n\n**Bevolking:** {esc(ctx.bevolking_file)} &nbsp;·&nbsp; "
         f"**Kit-versie:** {__version__} &nbsp;·&nbsp; aantallen onder {ctx.threshold} als "
         f"<{ctx.threshold}"
     )
@@ -1100,18 +1169,25 @@ def _months_nl(months: list[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " en " + names[-1]
 
 
+def _rounded(value: float, threshold: int) -> float:
+    """A count as it is published: rounded (see :func:`kit.privacy.round_counts`)."""
+    return float(round_counts(pd.Series([value], dtype=float), threshold=threshold).iloc[0])
+
+
 def _n(value: float, threshold: int) -> str:
-    """A count in Dutch, or ``minder dan N`` when it is small (0 stays 0)."""
+    """A count in Dutch, rounded, or ``minder dan N`` when it is small (0 stays 0)."""
     if pd.isna(value):
         return "onbekend"
-    return f"minder dan {threshold}" if 0 < value < threshold else _nl(float(value))
+    if 0 < value < threshold:
+        return f"minder dan {threshold}"
+    return _nl(_rounded(value, threshold))
 
 
 def _region_series(ctx: TrendsContext, reeksen: list[str], *, eenheid: str = trends.REGIO):
     s = ctx.series
     niveau = "regio" if eenheid == trends.REGIO else "gemeente"
     s = s[(s["niveau"] == niveau) & (s["eenheid"] == eenheid) & s["reeks"].isin(reeksen)]
-    safe = suppress_small_cells(s, ["n"], threshold=ctx.threshold, derived={"waarde": ["n"]})
+    safe = trends.SERIES_PROTECTION.apply(s, ctx.threshold)
     return safe.assign(label=safe["reeks"].map(trends.series_label))
 
 
@@ -1142,8 +1218,8 @@ def headline_text(series: pd.DataFrame, *, threshold: int) -> str:
     )
     year_ago = str(pd.Period(last, "M") - 12)
     if year_ago in wide.index and row["wachtlijst"] >= threshold:
-        before = wide.loc[year_ago, "wachtlijst"]
-        change = row["wachtlijst"] - before
+        before = _rounded(wide.loc[year_ago, "wachtlijst"], threshold)
+        change = _rounded(row["wachtlijst"], threshold) - before
         if before >= threshold and change != 0:
             word = "meer" if change > 0 else "minder"
             text += (
@@ -1235,8 +1311,7 @@ def spc_text(spc: pd.DataFrame, label: str, *, baseline: tuple[str, str] | None 
 
 def safe_spc(spc: pd.DataFrame, *, threshold: int) -> pd.DataFrame:
     """An SPC frame with each month that rests on a small count blanked and not judged."""
-    judged = ["waarde", "regels", "oordeel", "bijzonder"]
-    safe = suppress_small_cells(spc, ["n"], threshold=threshold, derived={c: ["n"] for c in judged})
+    safe = trends.SPC_PROTECTION.apply(spc, threshold)
     return safe.assign(bijzonder=safe["bijzonder"].astype("boolean").fillna(False).astype(bool))
 
 
@@ -1301,7 +1376,9 @@ def funnel_text(funnel: pd.DataFrame, *, unit: str, threshold: int, direction: i
     parts = []
     for (side, rows), word in zip(sides.items(), words[direction], strict=True):
         if len(rows):
-            names = ", ".join(f"{r.eenheid} ({_nl(r.pct)}%)" for r in rows.itertuples(index=False))
+            names = ", ".join(
+                f"{esc(r.eenheid)} ({_nl(r.pct)}%)" for r in rows.itertuples(index=False)
+            )
             label = f"opvallend {side}" if direction == 0 else f"opvallend {side} ({word})"
             parts.append(f"{label}: {names}")
     return f"Buiten de 99,8%-grenzen ({mean}): " + "; ".join(parts) + "."
@@ -1320,12 +1397,7 @@ def trends_funnels(ctx: TrendsContext) -> None:
             part = f[(f["indicator"] == indicator) & (f["niveau"] == unit)]
             if part.empty:
                 continue
-            safe = suppress_small_cells(
-                part,
-                ["x", "n"],
-                threshold=ctx.threshold,
-                derived={"pct": ["x", "n"], "beoordeling": ["x", "n"]},
-            )
+            safe = trends.FUNNEL_PROTECTION.apply(part, ctx.threshold)
             if safe["pct"].notna().any():  # else no point to draw: the text says why
                 lines = trends.funnel_lines(part["doel_pct"].iloc[0], part["n"].max())
                 panels.append(charts.funnel_chart(safe, lines, title=f"per {unit}"))
@@ -1352,13 +1424,7 @@ def trends_per_gemeente(ctx: TrendsContext) -> None:
         name = f"{reeks}_per_1000" if rates else reeks
         # suppressed together with the region total, which the other charts show
         part = s[s["niveau"].isin(["regio", "gemeente"]) & (s["reeks"] == name)]
-        safe = suppress_small_cells(
-            part,
-            ["n"],
-            threshold=ctx.threshold,
-            derived={"waarde": ["n"]},
-            totals=trends.SERIES_TOTALS,
-        )
+        safe = trends.SERIES_PROTECTION.apply(part, ctx.threshold)
         safe = safe[safe["niveau"] == "gemeente"]
         display(
             charts.small_multiples(
@@ -1387,13 +1453,7 @@ def wijzer_table(wijzer: pd.DataFrame, *, threshold: int) -> pd.DataFrame:
     threshold : int
         Suppression threshold.
     """
-    counts = ["wachtlijst", "n_cohort", "n_gestart", "n_cohort_vorig", "n_gestart_vorig"]
-    derived = {
-        "verwachte_wachttijd": ["n_cohort", "n_gestart"],
-        "richting": counts[1:],
-        "mediaan_dagen": ["n_cohort", "n_gestart"],
-    }
-    table = shown(wijzer, counts, derived, threshold=threshold)
+    table = shown(wijzer, trends.WIJZER_PROTECTION, threshold=threshold)
     # sort on what is shown: the order of "<N" rows must not reveal their real sizes
     table["_sort"] = pd.to_numeric(table["wachtlijst"], errors="coerce").fillna(0)
     table = table.sort_values(["_sort", "aanbieder", "categorie"], ascending=[False, True, True])
@@ -1455,24 +1515,15 @@ def queue_text(settings: trends.QueueSettings) -> str:
 @_needs_trends
 def trends_wachtrij(ctx: TrendsContext) -> None:
     """Section: queueing indicators per productcategorie, with their assumptions."""
-    q = ctx.result.wachtrij
-    counts = ["n_instroom", "n_gestart", "n_uitval", "wachtlijst"]
-    derived = {
-        "vraag_per_week": ["n_instroom"],
-        "capaciteit_per_week": ["n_gestart"],
-        "uitval_per_week": ["n_uitval"],
-        "belasting": ["n_instroom", "n_gestart"],
-        "doel_wachtlijst": ["n_instroom"],
-        "gem_wachttijd_weken": ["wachtlijst"],
-        "druk": ["wachtlijst"],
-        "herstelcapaciteit_per_week": ["n_instroom", "wachtlijst"],
-    }
-    table = q.copy()
-    for col in derived:
-        table[col] = table[col].astype(float).round(2)
+    protection = trends.QUEUE_PROTECTION
+    table = ctx.result.wachtrij.copy()
+    # a rate per week over 52 weeks with 2 decimals would give its count back exactly: one
+    # decimal (as coarse as the rounding of counts), the target size in whole trajecten
+    for col in protection.derived:
+        if col != "wachtlijst_te_groot":
+            table[col] = table[col].astype(float).round(0 if col == "doel_wachtlijst" else 1)
     table["wachtlijst_te_groot"] = table["wachtlijst_te_groot"].map({True: "ja", False: "nee"})
-    derived["wachtlijst_te_groot"] = ["n_instroom", "wachtlijst"]
-    table = shown(table, counts, derived, threshold=ctx.threshold)
+    table = shown(table, protection, threshold=ctx.threshold)
     display(
         _table(
             table[
@@ -1580,14 +1631,23 @@ def trends_stock_flow(ctx: TrendsContext) -> None:
     """Section: stock-flow reconciliation, Little's-law band and provisional months."""
     r = ctx.result
     stroom = r.stroom[(r.stroom["niveau"] == "regio") & (r.stroom["maand"] >= ctx.van)]
-    counts = ["wachtlijst_begin", "instroom", "gestart", "ingetrokken", "wachtlijst_eind"]
-    counts += ["verschil"]
-    safe = suppress_small_cells(stroom, counts, threshold=ctx.threshold)
-    display(charts.gap_bars(safe))
-    table = shown(stroom.tail(12), counts, {"verwacht": counts[:4]}, threshold=ctx.threshold)
+    protection = trends.STOCK_FLOW_PROTECTION
+    display(charts.gap_bars(protection.apply(stroom, ctx.threshold)))
+    table = shown(stroom.tail(12), list(protection.counts), threshold=ctx.threshold)
+    if "voorlopig" in stroom:
+        late = stroom.tail(12)["voorlopig"].to_numpy(bool)
+        table["maand"] = np.where(late, table["maand"] + " (voorlopig)", table["maand"])
+        if late.any():
+            display(
+                Markdown(
+                    "*(voorlopig)*: van die maand zijn naar de eigen vertraging van de berichten "
+                    "nog niet alle starts en stops binnen; de wachtlijst is daar waarschijnlijk "
+                    "te hoog."
+                )
+            )
     display(
         _table(
-            table[["maand", *counts[:4], "verwacht", "wachtlijst_eind", "verschil"]].rename(
+            table[["maand", *protection.counts]].rename(
                 columns={
                     "maand": "Maand",
                     "wachtlijst_begin": "Wachtlijst begin",
@@ -1602,13 +1662,7 @@ def trends_stock_flow(ctx: TrendsContext) -> None:
         )
     )
     little = r.little[(r.little["niveau"] == "regio") & (r.little["maand"] >= ctx.van)]
-    safe_little = suppress_small_cells(
-        little,
-        ["wachtlijst", "n_instroom", "n_uit"],
-        threshold=ctx.threshold,
-        derived={c: ["n_instroom", "n_uit"] for c in ("schatting", "band_laag", "band_hoog")},
-    )
-    display(charts.little_band(safe_little))
+    display(charts.little_band(trends.LITTLE_PROTECTION.apply(little, ctx.threshold)))
     months = sorted(r.series["maand"].unique())[-4:]
     compl = r.volledigheid[r.volledigheid["maand"].isin(months)]
     pivot = (

@@ -13,11 +13,15 @@ DuckDB, Polars and Spark read a table directly, e.g. ``SELECT * FROM 'STORE/toew
 
 from __future__ import annotations
 
+import codecs
+import collections
+import contextlib
 import hashlib
 import json
 import multiprocessing
+import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -32,10 +36,19 @@ from tqdm.auto import tqdm
 from kit import __version__
 from kit.privacy import Pseudonymiser
 from kit.read_tabular import parse_csv
-from kit.read_xml import Rejected, SourceFile, load_schema, load_xsds, parse_bytes
+from kit.read_xml import (
+    INVALID_TABLE,
+    Rejected,
+    SourceFile,
+    load_schema,
+    load_xsds,
+    parse_bytes,
+    tag_name,
+)
 
 STORE_FORMAT = 1
 META_FILE = "kit-store.json"
+LOCK_FILE = ".kit-store.lock"
 FILES_TABLE = "bestanden"
 LOADED, REJECTED, KNOWN = "ingelezen", "afgewezen", "al_ingelezen"
 REPORT_COLUMNS = ["berichttype", "Afzender", "Dagtekening", "xsd_gevalideerd"]
@@ -67,7 +80,7 @@ class StoreError(Exception):
 
 def table_names() -> list[str]:
     """Return the names of all message tables a store can hold."""
-    return ["berichten", *load_schema().tables, "retourcodes"]
+    return ["berichten", *load_schema().tables, "retourcodes", INVALID_TABLE]
 
 
 def columns_of(table: str) -> dict[str, str]:
@@ -173,7 +186,12 @@ def _arrow_schema(columns: dict[str, str]) -> pa.Schema:
 
 def _write(table: pa.Table, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    pq.write_table(table, path, compression="zstd")
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")  # not matched by *.parquet
+    try:
+        pq.write_table(table, tmp, compression="zstd")
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def read_table(store: Path, table: str, columns: list[str] | None = None) -> pd.DataFrame:
@@ -207,14 +225,141 @@ def read_table(store: Path, table: str, columns: list[str] | None = None) -> pd.
 
 
 def read_meta(store: Path) -> dict:
-    """Return the store's metadata, or an empty skeleton for a new store."""
+    """Return the store's metadata, or an empty skeleton for a new store.
+
+    Raises
+    ------
+    StoreError
+        When ``kit-store.json`` is damaged (empty, not JSON, missing fields; the message says how
+        to recover) or written by a newer kit.
+    """
     path = Path(store) / META_FILE
     if not path.exists():
         return {"formaat": STORE_FORMAT, "sleutel": None, "inleesrondes": []}
-    meta = json.loads(path.read_text(encoding="utf-8"))
+    try:
+        meta = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(meta, dict) or not isinstance(meta["inleesrondes"], list):
+            raise ValueError
+    except (ValueError, KeyError, UnicodeDecodeError):
+        raise StoreError(
+            f"{META_FILE} in de store {store} is beschadigd (leeg of geen geldige JSON). De "
+            "ingelezen tabellen zijn niet aangetast. Herstel met: python -m kit inlezen "
+            f"--herstel --store {store} (bouwt {META_FILE} opnieuw op uit de inleesverslagen, "
+            "met dezelfde sleutel als eerder)."
+        ) from None
     if meta.get("formaat", 0) > STORE_FORMAT:
         raise StoreError(f"De store {store} is gemaakt met een nieuwere versie van de kit.")
     return meta
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` so a reader (or a kill) sees the old or the new file, never
+    half of one: write a temporary file next to it, flush it to disk, then rename."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with open(tmp, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _write_meta(store: Path, meta: dict) -> None:
+    write_atomic(Path(store) / META_FILE, json.dumps(meta, indent=2).encode("utf-8"))
+
+
+_COUNT_LINES = {
+    "gezien": "Bestanden gezien:",
+    LOADED: "nieuw ingelezen:",
+    KNOWN: "al eerder ingelezen:",
+    REJECTED: "afgewezen:",
+    "berichten": "Berichten ingelezen:",
+}
+
+
+def rebuild_meta(store: Path, pseudonymise: Pseudonymiser) -> dict:
+    """Rebuild a damaged ``kit-store.json`` from the store's load reports and write it.
+
+    A readable ``kit-store.json`` is returned as it is.
+
+    Every ingest round whose load report (``inleesverslagen/inlees-NNNN.txt``) was written is
+    kept with its counts; a round without one was interrupted and is read again by the next
+    ``inlezen``. The key fingerprint is that of ``pseudonymise``: use the key of earlier rounds.
+
+    Returns
+    -------
+    dict
+        The new metadata.
+    """
+    store = Path(store)
+    try:
+        return read_meta(store)  # not damaged: nothing to rebuild (and no key to overwrite)
+    except StoreError:
+        pass
+    rounds = []
+    for report in sorted((store / "inleesverslagen").glob("inlees-[0-9][0-9][0-9][0-9].txt")):
+        counts: dict = {"id": report.stem, "kit": None}
+        for line in report.read_text(encoding="utf-8").splitlines():
+            if line.startswith("Inleesverslag ") and "(kit " in line:
+                counts["kit"] = line.rsplit("(kit ", 1)[1].rstrip(")")
+            for key, label in _COUNT_LINES.items():
+                if line.strip().startswith(label) and key not in counts:
+                    counts[key] = int(line.split(":", 1)[1])
+        rounds.append(counts)
+    meta = {"formaat": STORE_FORMAT, "sleutel": pseudonymise.fingerprint, "inleesrondes": rounds}
+    with store_lock(store):
+        _write_meta(store, meta)
+    return meta
+
+
+@contextlib.contextmanager
+def store_lock(store: Path) -> Iterator[None]:
+    """Hold the store's lock file (``STORE/.kit-store.lock``) while ingesting.
+
+    An OS lock (``fcntl.flock``; ``msvcrt.locking`` on Windows): it ends with the process, so a
+    killed run leaves no stale lock.
+
+    Raises
+    ------
+    StoreError
+        If another process holds the lock.
+    """
+    store = Path(store)
+    store.mkdir(parents=True, exist_ok=True)
+    path = store / LOCK_FILE
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        try:
+            _lock(fd)
+            # the lock file may have been removed by the run that held it: then lock anew
+            if os.fstat(fd).st_ino != os.stat(path).st_ino:
+                raise OSError
+        except OSError:
+            raise StoreError(
+                f"De store {store} wordt al gebruikt door een ander inleesproces. Wacht tot dat "
+                "klaar is en probeer het dan opnieuw."
+            ) from None
+        try:
+            yield
+        finally:
+            path.unlink(missing_ok=True)  # before the lock goes: see the inode check above
+    finally:
+        os.close(fd)
+
+
+def _lock(fd: int) -> None:
+    try:
+        import fcntl
+    except ImportError:  # Windows
+        import msvcrt
+
+        msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+    else:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
 
 
 @dataclass
@@ -229,6 +374,7 @@ class LoadReport:
     files: pd.DataFrame
     messages: pd.DataFrame
     notes: list[str] = field(default_factory=list)
+    invalid: pd.DataFrame | None = None  # rows of table ongeldige_waarden loaded in this run
 
     @property
     def counts(self) -> dict[str, int]:
@@ -271,11 +417,22 @@ class LoadReport:
             months.index = [str(d)[:7] if not pd.isna(d) else "onbekend" for d in months.index]
             for month, n in months.sort_index().items():
                 lines.append(f"  {month}: {n}")
+        lines += invalid_lines(self.invalid)
         rejected = self.files[self.files["status"] == REJECTED]
         if len(rejected):
             lines += ["", "Afgewezen bestanden:"]
             lines += [f"  {r.bron}: {r.reden}" for r in rejected.itertuples()]
         return "\n".join(lines) + "\n"
+
+
+def invalid_lines(invalid: pd.DataFrame | None) -> list[str]:
+    """Load-report lines for the values left empty as invalid (table ``ongeldige_waarden``)."""
+    if invalid is None or invalid.empty:
+        return []
+    per = invalid.groupby(["berichttype", "element", "soort"])["aantal"].sum().sort_index()
+    lines = ["", "Ongeldige waarden (bericht ingelezen, veld leeg gelaten):"]
+    lines += [f"  JW{nr} {element} ({soort}): {int(n)}" for (nr, element, soort), n in per.items()]
+    return lines
 
 
 @dataclass(frozen=True)
@@ -345,8 +502,12 @@ def ingest(
     workers: int = 1,
     progress: bool = False,
     chunk_size: int = 2000,
+    chunk_bytes: int = 64 * 2**20,
 ) -> LoadReport:
     """Load new files into the store; skip files whose content was loaded before.
+
+    The store is locked while loading (a second run on it at the same time gets a
+    :class:`StoreError`); metadata and tables are written atomically.
 
     Parameters
     ----------
@@ -366,15 +527,51 @@ def ingest(
         Show a progress bar.
     chunk_size : int
         Files per parsing task.
+    chunk_bytes : int
+        Bytes per parsing task: with at most two tasks per process waiting, the file contents
+        held in memory stay bounded whatever the size of the input.
 
     Returns
     -------
     LoadReport
         Invariant: files seen = loaded + rejected + already loaded.
+
+    Raises
+    ------
+    StoreError
+        When the store is in use by another run, damaged, of a newer format or filled with
+        another key.
     """
     store = Path(store)
+    read_meta(store)  # a damaged or newer store fails before the store folder is touched
+    with store_lock(store):
+        return _ingest(
+            sources,
+            store,
+            pseudonymise=pseudonymise,
+            xsd_dir=xsd_dir,
+            column_map=column_map,
+            workers=workers,
+            progress=progress,
+            chunk_size=chunk_size,
+            chunk_bytes=chunk_bytes,
+        )
+
+
+def _ingest(
+    sources: Iterable[SourceFile],
+    store: Path,
+    *,
+    pseudonymise: Pseudonymiser,
+    xsd_dir: Path | None,
+    column_map: dict[str, str] | None,
+    workers: int,
+    progress: bool,
+    chunk_size: int,
+    chunk_bytes: int,
+) -> LoadReport:
     meta = read_meta(store)
-    if meta["sleutel"] not in (None, pseudonymise.fingerprint):
+    if not pseudonymise.matches(meta["sleutel"]):
         raise StoreError(
             "Deze store is gevuld met een andere pseudonimiseringssleutel. Gebruik dezelfde sleutel "
             "(KIT_PSEUDONIEM_SLEUTEL of KIT_SLEUTELBESTAND) of een nieuwe store."
@@ -392,9 +589,18 @@ def ingest(
     file_rows: list[dict] = []
     first_of_hash: dict[str, int] = {}  # content hash -> index of the file parsed for it
     duplicates: list[int] = []
-    pending: list = []
+    pending: collections.deque = collections.deque()
+    parts: dict[str, list[pa.Table]] = {}
     chunk: list[tuple[int, str, str, bytes]] = []
+    chunk_size_now = [0]
     executor = _executor(workers)
+
+    def collect(done) -> None:
+        outcome, tables = done.result() if executor else done
+        for table, part in tables.items():
+            parts.setdefault(table, []).append(part)
+        for index, status, reason, n in outcome:
+            file_rows[index] |= {"status": status, "reden": reason, "n_berichten": n}
 
     def submit() -> None:
         if chunk:
@@ -403,6 +609,9 @@ def ingest(
                 executor.submit(_parse_chunk, *args) if executor else _parse_chunk(*args)
             )
             chunk.clear()
+            chunk_size_now[0] = 0
+            while len(pending) > 2 * max(workers, 1):  # bound the contents waiting in memory
+                collect(pending.popleft())
 
     try:
         for src in tqdm(sources, desc="Inlezen", unit=" bestanden", disable=not progress):
@@ -412,7 +621,7 @@ def ingest(
             if content_hash in loaded_hashes:
                 file_rows.append(
                     {
-                        "bron": src.name,
+                        "bron": tag_name(src.name, content_hash),
                         "signatuur": signature,
                         "inlees_id": inlees_id,
                         "inhoud_hash": content_hash,
@@ -434,8 +643,10 @@ def ingest(
                     "reden": f"bestand niet te lezen ({type(exc).__name__})",
                 }
                 continue
-            content_hash = hashlib.sha256(data).hexdigest()
+            # a leading UTF-8 BOM (OP192) does not make another message: hash without it
+            content_hash = hashlib.sha256(data.removeprefix(codecs.BOM_UTF8)).hexdigest()
             row["inhoud_hash"] = content_hash
+            row["bron"] = name = tag_name(src.name, content_hash)  # a masked name gets the hash
             if content_hash in loaded_hashes:
                 row |= {
                     "status": KNOWN,
@@ -445,17 +656,13 @@ def ingest(
                 duplicates.append(len(file_rows) - 1)
             else:
                 first_of_hash[content_hash] = len(file_rows) - 1
-                chunk.append((len(file_rows) - 1, src.name, content_hash, data))
-                if len(chunk) >= chunk_size:
+                chunk.append((len(file_rows) - 1, name, content_hash, data))
+                chunk_size_now[0] += len(data)
+                if len(chunk) >= chunk_size or chunk_size_now[0] >= chunk_bytes:
                     submit()
         submit()
-        parts: dict[str, list[pa.Table]] = {}
-        for done in tqdm(pending, desc="Verwerken", unit=" delen", disable=not progress):
-            outcome, tables = done.result() if executor else done
-            for table, part in tables.items():
-                parts.setdefault(table, []).append(part)
-            for index, status, reason, n in outcome:
-                file_rows[index] |= {"status": status, "reden": reason, "n_berichten": n}
+        for done in tqdm(list(pending), desc="Verwerken", unit=" delen", disable=not progress):
+            collect(done)
     finally:
         if executor:
             executor.shutdown(cancel_futures=True)
@@ -491,14 +698,18 @@ def ingest(
         )
         if missing:
             notes.append("geen XSD opgegeven voor JW" + ", JW".join(missing) + ": niet gevalideerd")
-    report = LoadReport(inlees_id, files, report_messages, notes)
-    (store / "inleesverslagen").mkdir(parents=True, exist_ok=True)
-    (store / "inleesverslagen" / f"{inlees_id}.txt").write_text(report.text(), encoding="utf-8")
+    invalid = (
+        _to_pandas(merged[INVALID_TABLE], columns_of(INVALID_TABLE))
+        if INVALID_TABLE in merged
+        else None
+    )
+    report = LoadReport(inlees_id, files, report_messages, notes, invalid)
+    write_atomic(store / "inleesverslagen" / f"{inlees_id}.txt", report.text().encode("utf-8"))
     meta["sleutel"] = pseudonymise.fingerprint
     meta["inleesrondes"].append(
         {"id": inlees_id, "kit": __version__, **report.counts, "berichten": len(report_messages)}
     )
-    (store / META_FILE).write_text(json.dumps(meta, indent=2), encoding="utf-8")
+    _write_meta(store, meta)
     return report
 
 
@@ -538,6 +749,7 @@ def data_dictionary() -> str:
         "xsd_gevalideerd": "Of het bericht tegen een opgegeven XSD is gevalideerd.",
         "Soort": "Deel van het wijzigingsverzoek: ongewijzigd, te_wijzigen of nieuw.",
         **{k: v for k, v in FILE_EXPLAIN.items()},
+        **raw[INVALID_TABLE]["velden"],
     }
     lines = [
         "# Datawoordenboek van de store",
@@ -549,11 +761,14 @@ def data_dictionary() -> str:
         "(`STORE/<tabel>/inlees-0001.parquet`). Het BSN staat nergens in de store: alleen het "
         "pseudoniem `client_id`. Namen, adressen, contactgegevens en vrije tekst worden niet "
         "opgeslagen; van de geboortedatum alleen jaar en maand.",
+        "",
+        raw["bsn_maskering"]["uitleg"],
     ]
     tables = {
         "berichten": "Eén rij per bericht (kop), ook retourberichten.",
         **{n: t["uitleg"] for n, t in raw["tabellen"].items()},
         "retourcodes": raw["retourcodes"]["uitleg"],
+        INVALID_TABLE: raw[INVALID_TABLE]["uitleg"],
         FILES_TABLE: "Eén rij per bestand dat in een inleesronde is gelezen, met status en reden. "
         "Een ongewijzigd bestand dat al bekend was, krijgt geen nieuwe rij (het verslag telt het wel).",
     }
@@ -564,6 +779,9 @@ def data_dictionary() -> str:
             if "record" in spec and isinstance(spec["record"], str)
             else ""
         )
+        if spec.get("verplicht"):  # a message missing one of these is rejected
+            needed = ("minstens één element" if c == "record" else f"`{c}`" for c in spec["verplicht"])
+            source += f" Verplicht (anders wordt het bericht afgewezen): {', '.join(needed)}."
         lines += [
             "",
             f"## `{name}`",
@@ -585,7 +803,8 @@ FILE_EXPLAIN = {
     "wijzigingstijd (bij archieven ook de naam en CRC van het bestand erin); herkent "
     "ongewijzigde bestanden zonder ze opnieuw te lezen. Gehasht, omdat een pad een BSN of naam "
     "kan bevatten.",
-    "inhoud_hash": "SHA-256 van de inhoud; hetzelfde bestand wordt maar één keer ingelezen.",
+    "inhoud_hash": "SHA-256 van de inhoud (zonder BOM aan het begin); hetzelfde bestand wordt "
+    "maar één keer ingelezen.",
     "status": "ingelezen, afgewezen of al_ingelezen.",
     "reden": "Waarom het bestand is afgewezen of overgeslagen.",
     "n_berichten": "Aantal iJw-berichten in het bestand.",

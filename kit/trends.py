@@ -29,13 +29,61 @@ from statistics import NormalDist
 import numpy as np
 import pandas as pd
 
-from kit.privacy import Totals
+from kit.privacy import Protection, Totals
 
 LEVELS: tuple[str, ...] = ("regio", "gemeente", "aanbieder", "categorie")
 REGIO = "totaal"
 ONBEKEND = "onbekend"
 #: per reeks and month, the units of each niveau (gemeenten, aanbieders, ...) add up to the region
 SERIES_TOTALS = Totals("eenheid", REGIO, within=("reeks", "maand"), partition="niveau")
+#: disclosure control of the monthly series: ``waarde`` of a count series is its count ``n``
+SERIES_PROTECTION = Protection(("n",), {"waarde": ["n"]}, SERIES_TOTALS, {"waarde": "n"})
+#: disclosure control of :func:`stock_flow`: every column is a count (``verwacht`` too, else
+#: ``verwacht - wachtlijst_eind`` gives a blanked ``verschil`` back)
+STOCK_FLOW_PROTECTION = Protection(
+    ("wachtlijst_begin", "instroom", "gestart", "ingetrokken", "verwacht", "wachtlijst_eind")
+    + ("verschil",)
+)
+#: disclosure control of :func:`littles_law`
+LITTLE_PROTECTION = Protection(
+    ("wachtlijst", "n_instroom", "n_uit"),
+    {c: ["n_instroom", "n_uit"] for c in ("schatting", "band_laag", "band_hoog")},
+)
+#: disclosure control of :func:`funnel`
+FUNNEL_PROTECTION = Protection(("x", "n"), {"pct": ["x", "n"], "beoordeling": ["x", "n"]})
+#: disclosure control of an SPC frame (:func:`spc_series`): a month on a small count is not
+#: judged; ``waarde`` of a count series is its count
+SPC_PROTECTION = Protection(
+    ("n",), {c: ["n"] for c in ("waarde", "regels", "oordeel", "bijzonder")}, same={"waarde": "n"}
+)
+_COHORT = ["n_cohort", "n_gestart"]
+#: disclosure control of the Beschikbaarheidswijzer (``wijzer`` of :func:`shared_tables`)
+WIJZER_PROTECTION = Protection(
+    ("wachtlijst", *_COHORT, "n_cohort_vorig", "n_gestart_vorig"),
+    {
+        "mediaan_dagen": _COHORT,
+        "ci_laag_dagen": _COHORT,
+        "ci_hoog_dagen": _COHORT,
+        "verwachte_wachttijd": _COHORT,
+        "mediaan_vorig_dagen": ["n_cohort_vorig", "n_gestart_vorig"],
+        "richting": [*_COHORT, "n_cohort_vorig", "n_gestart_vorig"],
+    },
+)
+#: disclosure control of :func:`queue_indicators` (rates rest on their counts)
+QUEUE_PROTECTION = Protection(
+    ("n_instroom", "n_gestart", "n_uitval", "wachtlijst"),
+    {
+        "vraag_per_week": ["n_instroom"],
+        "capaciteit_per_week": ["n_gestart"],
+        "uitval_per_week": ["n_uitval"],
+        "belasting": ["n_instroom", "n_gestart"],
+        "doel_wachtlijst": ["n_instroom"],
+        "gem_wachttijd_weken": ["wachtlijst"],
+        "druk": ["wachtlijst"],
+        "herstelcapaciteit_per_week": ["n_instroom", "wachtlijst"],
+        "wachtlijst_te_groot": ["n_instroom", "wachtlijst"],
+    },
+)
 DAY = pd.Timedelta(days=1)
 
 #: reeks -> (Dutch label, direction: 1 higher is better, -1 lower is better, 0 neither,
@@ -183,8 +231,15 @@ def month_span(pathways: pd.DataFrame, *, peildatum: pd.Timestamp | str) -> tupl
 # Spells: time on the waiting list and time in care
 
 
-def waiting_spells(pathways: pd.DataFrame, *, peildatum: pd.Timestamp | str) -> pd.DataFrame:
+def waiting_spells(
+    pathways: pd.DataFrame, *, peildatum: pd.Timestamp | str, definition: object | None = None
+) -> pd.DataFrame:
     """One row per toewijzing: when it joined and left the waiting list, and why it left.
+
+    The list follows the wait definition of the snapshot in notebook 02 (default
+    ``toewijzing_start`` of ``kit/waiting_times.yaml``): its filters decide who can be on it and
+    its competing exits (turned 18, moved, the toewijzing ended) take a child off it, so the
+    list at the peildatum is the same number as that definition's momentopname.
 
     Parameters
     ----------
@@ -192,19 +247,32 @@ def waiting_spells(pathways: pd.DataFrame, *, peildatum: pd.Timestamp | str) -> 
         Output of :func:`kit.pathways.build_pathways`.
     peildatum : pandas.Timestamp or str
         Exits after this date have not happened yet.
+    definition : kit.waiting_times.WaitDefinition, optional
+        Default: ``toewijzing_start`` of the shipped definitions.
 
     Returns
     -------
     pandas.DataFrame
         ``client_id, gemeente, aanbieder, categorie, in, uit, reden_uit``: ``in`` is the first
-        Toewijzingsdatum; ``uit`` the first of start, withdrawal, stop without start and
-        Einddatum + 1 day (not for a withdrawn toewijzing, whose Einddatum is void; missing while
-        still waiting on the peildatum); ``reden_uit`` one of
-        ``gestart, ingetrokken, gestopt_zonder_start, verlopen`` (ties in that order).
+        Toewijzingsdatum; ``uit`` the first of start, withdrawal, stop without start, Einddatum
+        + 1 day (not for a withdrawn toewijzing, whose Einddatum is void), the definition's
+        other competing exits and the first sign of care without a 305 (its
+        ``stop_ontbreekt_als``, e.g. a declared period); missing while still waiting on the
+        peildatum. ``reden_uit`` is one of ``gestart, ingetrokken, gestopt_zonder_start,
+        verlopen`` (ties in that order, then the last two): care without a 305 counts as
+        ``gestart``, a competing exit other than a withdrawal as ``verlopen``.
     """
+    from kit import waiting_times as wt
+
+    d = definition or wt.load_definitions().get("toewijzing_start")
     peil = pd.Timestamp(peildatum)
     t = pathways[pathways["ToewijzingNummer"].notna() & pathways["eerste_toewijzingsdatum"].notna()]
+    t = t[wt.passes_filters(t, d.filters)]
     withdrawn = t["ingetrokken"].fillna(False).astype(bool)
+    exit_date, exit_id = wt.first_exit(t, d, t["eerste_toewijzingsdatum"], peil)
+    other_exit = exit_date.where(exit_id.ne("toewijzing_ingetrokken").fillna(False))
+    care = t[d.stop.column].isna()
+    evidence = pd.concat([t[c].where(care) for c in d.stop_missing_if], axis=1).min(axis=1)
     exits = np.column_stack(
         [
             t["start_begindatum"].to_numpy("datetime64[ns]"),
@@ -213,8 +281,11 @@ def waiting_spells(pathways: pd.DataFrame, *, peildatum: pd.Timestamp | str) -> 
             # a withdrawing version voids the toewijzing, often with Einddatum = Ingangsdatum:
             # its Einddatum says nothing about when the child left the list
             (t["einddatum"] + DAY).where(~withdrawn).to_numpy("datetime64[ns]"),
+            evidence.to_numpy("datetime64[ns]"),
+            other_exit.to_numpy("datetime64[ns]"),
         ]
     )
+    reasons = np.asarray([*WAIT_EXITS, "gestart", "verlopen"])
     as_int = exits.astype("int64")
     as_int[np.isnat(exits) | (exits > np.datetime64(peil))] = np.iinfo("int64").max
     first = as_int.argmin(axis=1)
@@ -222,7 +293,7 @@ def waiting_spells(pathways: pd.DataFrame, *, peildatum: pd.Timestamp | str) -> 
     out = _units(t)
     out["in"] = t["eerste_toewijzingsdatum"].to_numpy()
     out["uit"] = pd.Series(exits[np.arange(len(t)), first], index=t.index).where(left)
-    out["reden_uit"] = pd.Series(np.asarray(WAIT_EXITS)[first], index=t.index, dtype="string")
+    out["reden_uit"] = pd.Series(reasons[first], index=t.index, dtype="string")
     out.loc[~left, "reden_uit"] = pd.NA
     return out.reset_index(drop=True)
 
@@ -602,6 +673,8 @@ def stock_flow(series: pd.DataFrame, *, levels: tuple[str, ...] = ("regio",)) ->
         wachtlijst_eind, verschil`` with ``verwacht = wachtlijst_begin + instroom - gestart -
         ingetrokken`` and ``verschil = verwacht - wachtlijst_eind``: toewijzingen that left the
         list without a start or a withdrawal. The first month has no ``wachtlijst_begin``.
+        When ``series`` has ``voorlopig`` (:func:`flag_provisional`), a column ``voorlopig``:
+        the month's waiting list or one of its flows is provisional.
     """
     names = {
         "wachtlijst": "wachtlijst_eind",
@@ -620,9 +693,14 @@ def stock_flow(series: pd.DataFrame, *, levels: tuple[str, ...] = ("regio",)) ->
     )
     wide["verschil"] = wide["verwacht"] - wide["wachtlijst_eind"]
     cols = ["wachtlijst_begin", "instroom", "gestart", "ingetrokken", "verwacht"]
-    return wide.reset_index()[
+    out = wide.reset_index()[
         ["maand", "niveau", "eenheid", *cols, "wachtlijst_eind", "verschil"]
     ].rename_axis(columns=None)
+    if "voorlopig" in part:
+        late = part.groupby(["niveau", "eenheid", "maand"])["voorlopig"].any()
+        keys = pd.MultiIndex.from_frame(out[["niveau", "eenheid", "maand"]])
+        out["voorlopig"] = late.reindex(keys).fillna(False).astype(bool).to_numpy()
+    return out
 
 
 # ------------------------------------------------------------------------------------------
@@ -806,6 +884,33 @@ def completeness(
             )
         )
     return pd.concat(parts, ignore_index=True)
+
+
+def last_complete(
+    volledigheid: pd.DataFrame, bericht: str, *, threshold: float = 0.95
+) -> str | None:
+    """The last month of ``bericht`` before the trailing run of provisional months.
+
+    Parameters
+    ----------
+    volledigheid : pandas.DataFrame
+        Output of :func:`completeness`. Unknown completeness counts as complete (as in
+        :func:`flag_provisional`).
+    bericht : str
+        Berichttype, e.g. ``"323"``.
+    threshold : float
+        Smallest completeness (0..1) of a final month.
+
+    Returns
+    -------
+    str or None
+        ``JJJJ-MM``; None when every month is provisional or the berichttype is unknown.
+    """
+    rows = volledigheid[volledigheid["bericht"] == bericht].sort_values("maand")
+    final = ~(rows["volledigheid"] < threshold).to_numpy()
+    if not final.any():
+        return None
+    return str(rows["maand"].iloc[int(np.flatnonzero(final)[-1])])
 
 
 def flag_provisional(
@@ -1757,21 +1862,7 @@ def shared_tables(trends: Trends) -> dict:
     for col in ("mediaan_dagen", "ci_laag_dagen", "ci_hoog_dagen", "mediaan_vorig_dagen"):
         wijzer[col] = wijzer[col].replace(np.inf, np.nan).round(1)
     wijzer = wijzer.drop(columns=["max_duur", "max_duur_vorig"])
-    cohort = ["n_cohort", "n_gestart"]
     return {
-        "maand": SharedTable(
-            maand.reset_index(drop=True), ["n"], {"waarde": ["n"]}, SERIES_TOTALS
-        ),
-        "wijzer": SharedTable(
-            wijzer,
-            ["wachtlijst", *cohort, "n_cohort_vorig", "n_gestart_vorig"],
-            {
-                "mediaan_dagen": cohort,
-                "ci_laag_dagen": cohort,
-                "ci_hoog_dagen": cohort,
-                "verwachte_wachttijd": cohort,
-                "mediaan_vorig_dagen": ["n_cohort_vorig", "n_gestart_vorig"],
-                "richting": [*cohort, "n_cohort_vorig", "n_gestart_vorig"],
-            },
-        ),
+        "maand": SharedTable.protected(maand.reset_index(drop=True), SERIES_PROTECTION),
+        "wijzer": SharedTable.protected(wijzer, WIJZER_PROTECTION),
     }

@@ -41,6 +41,8 @@ DATE_COLUMNS = tuple(
 DERIVED_DATES = ("achttien_jaar",)
 KINDS = ("wachttijd", "procestijd")
 BEFORE_START = ("start", "negeren")
+NEGATIVE_ZERO, NEGATIVE_OUT = "nul", "uitsluiten"
+NEGATIVE_RULES = (NEGATIVE_ZERO, NEGATIVE_OUT)
 BREAKDOWNS = ("categorie", "aanbieder", "gemeente")
 TOTAL = "totaal"
 STARTED, CENSORED, LEFT = 1, 0, 2
@@ -50,6 +52,7 @@ KEEP_COLUMNS = ["pathway_id", "client_id", "categorie", "aanbieder", "gemeente",
 OUT_FILTER = "buiten filter"
 OUT_NO_START = "geen startgebeurtenis"
 OUT_START_AFTER = "start na peildatum"
+OUT_PROVISIONAL = "start na laatste complete berichtmaand"
 OUT_WINDOW = "start buiten cohortvenster"
 OUT_FLAGGED = "gemarkeerd door quick scan"
 OUT_STOP_MISSING = "stopgebeurtenis ontbreekt (later proces wel gezien)"
@@ -59,12 +62,14 @@ OUT_REASONS = (
     OUT_FILTER,
     OUT_NO_START,
     OUT_START_AFTER,
+    OUT_PROVISIONAL,
     OUT_WINDOW,
     OUT_FLAGGED,
     OUT_STOP_MISSING,
     OUT_NEGATIVE,
     OUT_BEFORE_DATA,
 )
+NEGATIVE_AS_ZERO = "start vóór de startgebeurtenis, geteld als 0 dagen"
 OUTCOME_NAMES = {
     STARTED: "gestart",
     CENSORED: "loopt nog (gecensureerd)",
@@ -136,6 +141,8 @@ class WaitDefinition:
     exits: tuple[Exit, ...] = ()
     filters: tuple[Filter, ...] = ()
     stop_missing_if: tuple[str, ...] = ()
+    negative: str = NEGATIVE_OUT
+    provisional_message: str = ""
     explanation: str = ""
     distortion: str = ""
 
@@ -158,6 +165,7 @@ class Definitions:
     protection_categories: tuple[str, ...]
     sensitivity_checks: tuple[str, ...]
     sensitivity_explanation: str = ""
+    min_complete: float = 0.95
     source: str = "kit/waiting_times.yaml"
 
     def get(self, definition_id: str) -> WaitDefinition:
@@ -273,6 +281,9 @@ def _definition(entry: dict, exits: dict[str, Exit], src: str) -> WaitDefinition
     if unknown:
         raise ValueError(f"{where}: onbekende uitval {', '.join(map(str, unknown))}")
     evidence = _strings(entry.get("stop_ontbreekt_als") or [], f"{where} stop_ontbreekt_als")
+    negative = entry.get("negatieve_duur", NEGATIVE_OUT)
+    if negative not in NEGATIVE_RULES:
+        raise ValueError(f"{where}: negatieve_duur moet {' of '.join(NEGATIVE_RULES)} zijn")
     return WaitDefinition(
         id=did,
         name=_text(entry["naam"]),
@@ -284,6 +295,8 @@ def _definition(entry: dict, exits: dict[str, Exit], src: str) -> WaitDefinition
         stop_missing_if=tuple(
             _column(c, f"{where} stop_ontbreekt_als", dates=True) for c in evidence
         ),
+        negative=negative,
+        provisional_message=str(entry.get("voorlopig_door") or ""),
         explanation=_text(entry["uitleg"]),
         distortion=_text(entry.get("vertekening")),
     )
@@ -359,6 +372,9 @@ def load_definitions(path: str | Path | None = None) -> Definitions:
     unknown = [c for c in sensitivity.get("controles") or [] if c not in _check_ids()]
     if unknown:
         raise ValueError(f"{src}: gevoeligheid.controles: onbekende controle {', '.join(unknown)}")
+    min_complete = (doc.get("voorlopig") or {}).get("min_volledigheid", 0.95)
+    if not isinstance(min_complete, int | float) or not 0 < min_complete <= 1:
+        raise ValueError(f"{src}: voorlopig.min_volledigheid moet tussen 0 en 1 liggen")
     return Definitions(
         definitions=definitions,
         norms=norms,
@@ -377,6 +393,7 @@ def load_definitions(path: str | Path | None = None) -> Definitions:
             sensitivity.get("controles") or [], f"{src}: gevoeligheid.controles"
         ),
         sensitivity_explanation=_text(sensitivity.get("uitleg")),
+        min_complete=float(min_complete),
         source=src,
     )
 
@@ -420,7 +437,8 @@ def _holds(pathways: pd.DataFrame, condition: Condition | None) -> pd.Series:
     return values.astype("boolean").fillna(False).eq(condition.flag).astype(bool)
 
 
-def _passes_filters(pathways: pd.DataFrame, filters: Sequence[Filter]) -> pd.Series:
+def passes_filters(pathways: pd.DataFrame, filters: Sequence[Filter]) -> pd.Series:
+    """True where a pathway passes every filter of a definition (boolean, pathways' index)."""
     keep = pd.Series(True, index=pathways.index)
     for f in filters:
         isin = pathways[f.column].astype("string").isin(f.values).fillna(False).astype(bool)
@@ -438,7 +456,7 @@ def _needed_columns(definition: WaitDefinition) -> set[str]:
     return cols | set(KEEP_COLUMNS)
 
 
-def _first_exit(
+def first_exit(
     pathways: pd.DataFrame, definition: WaitDefinition, start: pd.Series, peil: pd.Timestamp
 ) -> tuple[pd.Series, pd.Series]:
     """Earliest competing exit on or before the peildatum (ties: the first in the list)."""
@@ -464,6 +482,7 @@ def measure_waits(
     tot: str | pd.Timestamp | None = None,
     data_begin: str | pd.Timestamp | None = None,
     exclude: Iterable[str] = (),
+    complete_until: str | pd.Timestamp | None = None,
 ) -> pd.DataFrame:
     """Measure one definition on every pathway: duration, outcome, and why a pathway is out.
 
@@ -488,16 +507,26 @@ def measure_waits(
         ``data_begin``, left truncation); one whose outcome fell before it is left out.
     exclude : iterable of str
         ``pathway_id``s to leave out (records flagged by the quick scan, for the sensitivity).
+    complete_until : str or pandas.Timestamp, optional
+        Last day on which the stop event's messages are complete (``voorlopig_door``, see
+        :func:`complete_until`). Before the peildatum it acts as the peildatum for the outcome
+        (later stops and exits are not known yet, who still waits is censored on it) and a
+        start event after it leaves the pathway out (:data:`OUT_PROVISIONAL`).
 
     Returns
     -------
     pandas.DataFrame
         One row per pathway: ``pathway_id, client_id, categorie, aanbieder, gemeente,
-        geboortemaand, start, einde, dagen, entry, event, uitval, uit``. ``event`` is 1 started,
+        geboortemaand, start, einde, dagen, entry, event, uitval, uit, negatief``. ``event`` is
+        1 started,
         0 censored at the peildatum, 2 left without care (``uitval`` = the exit id); ``einde`` is
         the date of that outcome; ``uit`` is empty for pathways that count and otherwise the
         first reason in :data:`OUT_REASONS`. ``dagen``/``event`` are filled wherever a start
         event on or before the peildatum exists, also for pathways out of the cohort window.
+        ``negatief`` marks a stop before the start event: with ``negatieve_duur: nul`` such a
+        pathway counts with 0 days (``einde`` = ``start``), otherwise it is out.
+        ``wacht_op_peildatum``: still waiting at the peildatum and out for no reason but the
+        cohort window (the snapshot, the same for every window).
 
     Raises
     ------
@@ -517,8 +546,14 @@ def measure_waits(
     raw_start = _dates(pathways, definition.start.column)
     known = raw_start.notna() & (raw_start <= peil)
     start = raw_start.where(known)
-    end, event, exit_id = _outcome(pathways, definition, start, peil)
+    until = peil if complete_until is None else min(peil, pd.Timestamp(complete_until))
+    provisional = (start > until).fillna(False)
+    end, event, exit_id = _outcome(pathways, definition, start.mask(provisional), until)
     days = (end - start).dt.days.astype("Int64")
+    negative = (days < 0).fillna(False).astype(bool)
+    if definition.negative == NEGATIVE_ZERO:  # the stop came first: it happened on day 0
+        days = days.mask(negative, 0)
+        end = end.mask(negative, start)
     entry = pd.Series(0, index=pathways.index, dtype="Int64")
     if data_begin is not None:
         entry = (pd.Timestamp(data_begin) - start).dt.days.clip(lower=0).fillna(0).astype("Int64")
@@ -526,9 +561,10 @@ def measure_waits(
     for col in definition.stop_missing_if:
         evidence |= (_dates(pathways, col) <= peil).fillna(False)
     checks = [
-        (OUT_FILTER, ~_passes_filters(pathways, definition.filters)),
+        (OUT_FILTER, ~passes_filters(pathways, definition.filters)),
         (OUT_NO_START, raw_start.isna()),
         (OUT_START_AFTER, ~known),
+        (OUT_PROVISIONAL, provisional),
         (OUT_WINDOW, (start < lo) | (start > hi)),
         (OUT_FLAGGED, pathways["pathway_id"].isin(list(exclude))),
         (OUT_STOP_MISSING, _dates(pathways, definition.stop.column).isna() & evidence),
@@ -538,14 +574,21 @@ def measure_waits(
     out = pd.Series(pd.NA, index=pathways.index, dtype="string")
     for reason, mask in checks:
         out = out.mask(out.isna() & mask.astype(bool), reason)
+    # who waits at the peildatum does not depend on the cohort: every reason but the window
+    counts_now = pd.Series(True, index=pathways.index)
+    for reason, mask in checks:
+        if reason != OUT_WINDOW:
+            counts_now &= ~mask.astype(bool)
     result = pathways[KEEP_COLUMNS].copy()
     result["start"] = start
     result["einde"] = end
     result["dagen"] = days
     result["entry"] = entry.where(known)
-    result["event"] = event.where(known).astype("Int64")
+    result["event"] = event.where(known & ~provisional).astype("Int64")
     result["uitval"] = exit_id.where(event == LEFT)
     result["uit"] = out
+    result["negatief"] = negative
+    result["wacht_op_peildatum"] = (counts_now & known & (event == CENSORED)).astype(bool)
     return result.reset_index(drop=True)
 
 
@@ -555,7 +598,7 @@ def _outcome(
     """Date, outcome (1/0/2) and exit id: the first of stop and exits, else the peildatum."""
     stop = _dates(pathways, definition.stop.column)
     stop = stop.where(stop <= peil)
-    exit_date, exit_id = _first_exit(pathways, definition, start, peil)
+    exit_date, exit_id = first_exit(pathways, definition, start, peil)
     known = start.notna()
     started = stop.notna() & (exit_date.isna() | (stop <= exit_date)) & known
     left = exit_date.notna() & ~started & known
@@ -582,7 +625,9 @@ def reconcile(measured: pd.DataFrame) -> pd.DataFrame:
     pandas.DataFrame
         ``stap, reden, n``: one row ``trajecten / in het model``, one per out reason (also
         when zero), ``telt mee / totaal``, and per outcome (``gestart``, ``wacht nog``, and
-        ``uitgevallen: <exit id>`` per exit seen).
+        ``uitgevallen: <exit id>`` per exit seen), then ``waarvan`` / :data:`NEGATIVE_AS_ZERO`:
+        the pathways that count whose stop came before the start event (``negatieve_duur:
+        nul``).
     """
     rows = [("trajecten", "in het model", len(measured))]
     counts = measured["uit"].value_counts()
@@ -593,6 +638,8 @@ def reconcile(measured: pd.DataFrame) -> pd.DataFrame:
     rows.append(("uitkomst", OUTCOME_NAMES[CENSORED], int((inn["event"] == CENSORED).sum())))
     for exit_id, n in inn.loc[inn["event"] == LEFT, "uitval"].value_counts().sort_index().items():
         rows.append(("uitkomst", f"uitgevallen: {exit_id}", int(n)))
+    negative = inn["negatief"] if "negatief" in inn else pd.Series(False, index=inn.index)
+    rows.append(("waarvan", NEGATIVE_AS_ZERO, int(negative.astype(bool).sum())))
     return pd.DataFrame(rows, columns=["stap", "reden", "n"])
 
 
@@ -614,6 +661,7 @@ def summary_columns(norms: Sequence[Norm]) -> list[str]:
         "n_gestart",
         "n_wachtend",
         "n_uitgevallen",
+        "n_negatief_nul",
         "mediaan_dagen",
         "mediaan_ci_laag",
         "mediaan_ci_hoog",
@@ -764,6 +812,7 @@ def estimate(
         "n_gestart": n_started,
         "n_wachtend": int((event == CENSORED).sum()),
         "n_uitgevallen": int((event == LEFT).sum()),
+        "n_negatief_nul": int(waits["negatief"].astype(bool).sum()) if "negatief" in waits else 0,
         **dict.fromkeys(STAT_COLUMNS, np.nan),
         **{norm_column(nm): np.nan for nm in norms},
     }
@@ -771,7 +820,8 @@ def estimate(
     if n_started >= min_n:
         row["mediaan_afgerond_dagen"] = float(np.median(completed))
         n_zero = int((completed == 0).sum())
-        if not 0 < n_zero < min_n:
+        # neither the 0-day starts nor the others may be a small group (99% of 300 gives 3)
+        if not (0 < n_zero < min_n or 0 < n_started - n_zero < min_n):
             row["pct_nul_dagen"] = round(100 * n_zero / n_started, 1)
     if len(waits) < min_n or n_started == 0:
         return row, empty
@@ -794,18 +844,78 @@ def estimate(
         share = 1 - _step_values(sf, [nm.days for nm in norms])
         for nm, value in zip(norms, share, strict=True):
             n_within = int((completed <= nm.days).sum())
-            if not 0 < n_within < min_n:
+            if not (0 < n_within < min_n or 0 < len(waits) - n_within < min_n):
                 row[norm_column(nm)] = round(100 * float(value), 1)
     return row, km_curve_points(kmf, len(waits), min_n=min_n) if curve else empty
+
+
+def aalen_johansen(
+    durations: Sequence[float] | np.ndarray,
+    events: Sequence[int] | np.ndarray,
+    *,
+    entry: Sequence[float] | np.ndarray | None = None,
+    causes: Sequence[int] = (STARTED, LEFT),
+) -> pd.DataFrame:
+    """Aalen–Johansen cumulative incidence per cause, exact with ties and events at time 0.
+
+    At each distinct time t: ``n(t)`` at risk (entered on or before t, duration at least t),
+    ``d_k(t)`` events of cause k and ``d(t)`` events of any cause; ``S(t-)`` is the product of
+    ``1 - d(s)/n(s)`` over earlier times (the Kaplan–Meier estimate of no event of any cause)
+    and ``CIF_k(t) = sum over s <= t of S(s-) d_k(s)/n(s)``. Ties between causes need no
+    jitter, and events at time 0 count (lifelines 0.30.3 sets the first row to 0 and jitters).
+
+    Parameters
+    ----------
+    durations : array-like of float
+        Time from the start event to the outcome or censoring (not negative).
+    events : array-like of int
+        0 censored, otherwise the cause.
+    entry : array-like of float, optional
+        Late entry (left truncation): time at which a subject enters the risk set.
+    causes : sequence of int
+        Causes to report.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by every distinct duration (``dagen``): ``at_risk``, ``observed`` (all
+        causes), ``censored``, and per cause k ``observed_<k>`` and ``cif_<k>``.
+    """
+    t = np.asarray(durations, dtype=float)
+    e = np.asarray(events, dtype=int)
+    times, idx = np.unique(t, return_inverse=True)
+    removed = np.bincount(idx, minlength=len(times))
+    at_risk = len(t) - np.concatenate([[0], np.cumsum(removed)[:-1]])
+    if entry is not None:
+        late = np.sort(np.asarray(entry, dtype=float))
+        at_risk = at_risk - (len(late) - np.searchsorted(late, times, side="right"))
+    observed = np.bincount(idx, weights=(e != 0), minlength=len(times))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        hazard = np.where(at_risk > 0, observed / at_risk, 0.0)
+    before = np.concatenate([[1.0], np.cumprod(1.0 - hazard)[:-1]])  # S(t-)
+    table = pd.DataFrame(
+        {
+            "at_risk": at_risk.astype(int),
+            "observed": observed.astype(int),
+            "censored": (removed - observed).astype(int),
+        },
+        index=pd.Index(times, name="dagen"),
+    )
+    for k in causes:
+        d_k = np.bincount(idx, weights=(e == k), minlength=len(times))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            step = np.where(at_risk > 0, before * d_k / at_risk, 0.0)
+        table[f"observed_{k}"] = d_k.astype(int)
+        table[f"cif_{k}"] = np.cumsum(step)
+    return table
 
 
 def cumulative_incidence(waits: pd.DataFrame, *, min_n: int = 10) -> pd.DataFrame:
     """Aalen–Johansen cumulative incidence of "started" and "left without care".
 
-    Ties between a start and an exit on the same day are broken by placing the exit a
-    millionth of a day later (deterministic; lifelines would otherwise jitter at random).
-    Points are aggregated like :func:`km_curve_points`: each rests on at least ``min_n``
-    events of that kind.
+    Computed by :func:`aalen_johansen` (exact with ties and with starts on day 0). Points are
+    aggregated like :func:`km_curve_points`: each rests on at least ``min_n`` events of that
+    kind.
 
     Parameters
     ----------
@@ -820,34 +930,31 @@ def cumulative_incidence(waits: pd.DataFrame, *, min_n: int = 10) -> pd.DataFram
         ``uitkomst, dagen, cumulatieve_incidentie, n_risico, n_gebeurtenissen``; empty when the
         group is smaller than ``min_n``.
     """
-    from lifelines import AalenJohansenFitter
-
     columns = ["uitkomst", "dagen", "cumulatieve_incidentie", "n_risico", "n_gebeurtenissen"]
     if len(waits) < min_n:
         return pd.DataFrame(columns=columns)
     event = waits["event"].to_numpy(dtype=int)
-    durations = waits["dagen"].to_numpy(dtype=float) + np.where(event == LEFT, 1e-6, 0.0)
     entry = waits["entry"].to_numpy(dtype=float)
+    table = aalen_johansen(
+        waits["dagen"].to_numpy(dtype=float), event, entry=entry if entry.any() else None
+    )
+    times = table.index.to_numpy(dtype=float)
+    at_risk = table["at_risk"].to_numpy()
     parts = []
     for outcome in (STARTED, LEFT):
-        if not (event == outcome).any():
-            continue
-        ajf = AalenJohansenFitter(calculate_variance=False).fit(
-            durations, event, event_of_interest=outcome, entry=entry if entry.any() else None
-        )
-        table = ajf.event_table
-        times = table.index.to_numpy(dtype=float)
         own = table[f"observed_{outcome}"].to_numpy()
-        keep = _aggregate_steps(own, table["at_risk"].to_numpy(), min_n, start=len(waits))
+        if not own.any():
+            continue
+        keep = _aggregate_steps(own, at_risk, min_n, start=len(waits))
         cum = np.cumsum(own)
-        cif = ajf.cumulative_density_.iloc[:, 0].to_numpy(dtype=float)
+        cif = table[f"cif_{outcome}"].to_numpy()
         parts.append(
             pd.DataFrame(
                 {
                     "uitkomst": OUTCOME_NAMES[outcome],
-                    "dagen": np.concatenate([[0], np.floor(times[keep])]).astype(int),
+                    "dagen": np.concatenate([[0], times[keep]]).astype(int),
                     "cumulatieve_incidentie": np.concatenate([[0.0], cif[keep]]).round(4),
-                    "n_risico": np.concatenate([[len(waits)], table["at_risk"].to_numpy()[keep]]),
+                    "n_risico": np.concatenate([[len(waits)], at_risk[keep]]),
                     "n_gebeurtenissen": np.concatenate(
                         [[0], np.diff(np.concatenate([[0], cum[keep]]))]
                     ),
@@ -924,9 +1031,12 @@ def band_labels(weeks: Sequence[int]) -> list[str]:
 
 
 def waiting_now(measured: pd.DataFrame) -> pd.DataFrame:
-    """Pathways still waiting at the peildatum, whatever the cohort window (snapshot basis)."""
-    counts = measured["uit"].isna() | (measured["uit"] == OUT_WINDOW)
-    return measured[counts & (measured["event"] == CENSORED)]
+    """Pathways still waiting at the peildatum, whatever the cohort window (snapshot basis).
+
+    A pathway outside the window counts when no other reason leaves it out (``uit`` names only
+    the first reason, so it is not used here): the snapshot is one number for a peildatum.
+    """
+    return measured[measured["wacht_op_peildatum"].astype(bool)]
 
 
 def snapshot(measured: pd.DataFrame, *, weeks: Sequence[int]) -> pd.DataFrame:
@@ -1154,6 +1264,7 @@ class WaitResults:
     harmful: pd.DataFrame = field(repr=False)
     sensitivity: pd.DataFrame = field(repr=False)
     flagged: list[str] = field(default_factory=list, repr=False)
+    complete_until: dict[str, pd.Timestamp] = field(default_factory=dict)
 
 
 SENSITIVITY_COLUMNS = [
@@ -1268,6 +1379,7 @@ def compute_waits(
     min_n: int | None = None,
     by: Sequence[str] = BREAKDOWNS,
     only: Sequence[str] | None = None,
+    complete: dict[str, pd.Timestamp] | None = None,
 ) -> WaitResults:
     """Measure and estimate every definition with breakdowns, naive figures and sensitivity.
 
@@ -1288,6 +1400,9 @@ def compute_waits(
         Breakdown columns.
     only : sequence of str, optional
         Definition ids to compute (default: all).
+    complete : dict of str to pandas.Timestamp, optional
+        Per berichttype the last day its messages are complete (:func:`complete_until`); a
+        definition with ``voorlopig_door`` is measured up to that day. Missing: the peildatum.
 
     Returns
     -------
@@ -1297,9 +1412,20 @@ def compute_waits(
     min_n = definitions.min_group if min_n is None else min_n
     chosen = [definitions.get(i) for i in only] if only else list(definitions.definitions)
     flagged_set = set(flagged)
-    measured, parts, without, n_flagged = {}, [], [], []
+    measured, parts, without, n_flagged, until = {}, [], [], [], {}
     for d in chosen:
-        m = measure_waits(pathways, d, peildatum=peil, van=van, tot=tot, data_begin=data_begin)
+        last = (complete or {}).get(d.provisional_message) if d.provisional_message else None
+        if last is not None and last < peil:
+            until[d.id] = pd.Timestamp(last)
+        m = measure_waits(
+            pathways,
+            d,
+            peildatum=peil,
+            van=van,
+            tot=tot,
+            data_begin=data_begin,
+            complete_until=until.get(d.id),
+        )
         measured[d.id] = m
         parts.append(
             _per_definition(pathways, m, d, definitions, peildatum=peil, min_n=min_n, by=by)
@@ -1329,6 +1455,7 @@ def compute_waits(
         summary=summary,
         sensitivity=sens[SENSITIVITY_COLUMNS],
         flagged=sorted(flagged_set),
+        complete_until=until,
         **tables,
     )
 
@@ -1352,9 +1479,10 @@ def shared_tables(results: WaitResults) -> dict:
     return {
         "samenvatting": SharedTable(
             results.summary,
-            ["n", "n_gestart", "n_wachtend", "n_uitgevallen"],
+            ["n", "n_gestart", "n_wachtend", "n_uitgevallen", "n_negatief_nul"],
             derived,
             Totals("groep", TOTAL, within=("definitie",)),  # groups: "<breakdown>=<value>"
+            sums={"n": ("n_gestart", "n_wachtend", "n_uitgevallen")},
         ),
         "km": SharedTable(
             results.curves,
@@ -1382,6 +1510,7 @@ def shared_tables(results: WaitResults) -> dict:
                 "mediaan_zonder_dagen": ["n_zonder"],
                 "verschil_dagen": ["n", "n_zonder"],
             },
+            sums={"n": ("n_zonder", "n_gemarkeerd")},
         ),
     }
 
@@ -1429,6 +1558,7 @@ def waits_from_store(
     if gemeenten:
         pathways = pathways[pathways["gemeente"].isin(list(gemeenten))].reset_index(drop=True)
     begin = data.tables["berichten"]["Dagtekening"].min()
+    messages = {d.provisional_message for d in definitions.definitions} - {""}
     return compute_waits(
         pathways,
         definitions,
@@ -1438,7 +1568,58 @@ def waits_from_store(
         data_begin=None if pd.isna(begin) else begin,
         flagged=flagged_pathways(pathways, flags, checks=definitions.sensitivity_checks),
         min_n=min_n,
+        complete=complete_until(
+            data, peildatum=peildatum, messages=messages, threshold=definitions.min_complete
+        ),
     )
+
+
+def complete_until(
+    data: object, *, peildatum: str | pd.Timestamp, messages: Iterable[str], threshold: float
+) -> dict[str, pd.Timestamp]:
+    """Per berichttype the last day of the last month whose messages are complete.
+
+    Uses the completeness that :mod:`kit.trends` estimates from the messages' own lags
+    (:func:`kit.trends.message_lags`, :func:`kit.trends.completeness`,
+    :func:`kit.trends.last_complete`), learnt from the whole store.
+
+    Parameters
+    ----------
+    data : kit.checks.base.ScanData
+        From :func:`kit.checks.prepare_scan` (messages after the peildatum left out).
+    peildatum : str or pandas.Timestamp
+    messages : iterable of str
+        Berichttypen to look at (``voorlopig_door`` of the definitions).
+    threshold : float
+        Smallest completeness of a final month (``voorlopig.min_volledigheid``).
+
+    Returns
+    -------
+    dict of str to pandas.Timestamp
+        Only berichttypen whose last complete month ends before the peildatum.
+    """
+    from kit import trends
+
+    messages = sorted(set(messages))
+    if not messages:
+        return {}
+    peil = pd.Timestamp(peildatum)
+    lags = trends.message_lags(data.pathways, data.tables.get("prestaties"))
+    lags = lags[lags["bericht"].isin(messages)]
+    if lags.empty:
+        return {}
+    first = pd.Period(lags["datum"].min(), "M")
+    months = [str(m) for m in pd.period_range(first, peil.to_period("M"), freq="M")]
+    volledigheid = trends.completeness(lags, peildatum=peil, months=months)
+    out = {}
+    for bericht in messages:
+        month = trends.last_complete(volledigheid, bericht, threshold=threshold)
+        if month is None:
+            continue
+        end = pd.Period(month, "M").end_time.normalize()
+        if end < peil:
+            out[bericht] = end
+    return out
 
 
 def days_text(value: float) -> str:

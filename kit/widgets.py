@@ -6,7 +6,7 @@ import ipywidgets as widgets
 from IPython.display import display
 
 from kit import charts, sections
-from kit.privacy import suppress_small_cells
+from kit.checks import FINDINGS_PROTECTION
 
 
 def quickscan_detail(ctx: sections.QuickscanContext) -> widgets.VBox | None:
@@ -40,12 +40,7 @@ def quickscan_detail(ctx: sections.QuickscanContext) -> widgets.VBox | None:
     def show(change: dict | None = None) -> None:
         unit, value = picker.value
         subset = findings[unit][findings[unit][unit] == value]
-        safe = suppress_small_cells(
-            subset,
-            ["n_gecontroleerd", "n_afwijkend"],
-            threshold=ctx.threshold,
-            derived={"pct_afwijkend": ["n_afwijkend", "n_gecontroleerd"]},
-        )
+        safe = FINDINGS_PROTECTION.apply(subset, ctx.threshold)
         out.clear_output(wait=True)
         with out:
             display(charts.findings_heatmap(safe, row=unit))

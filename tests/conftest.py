@@ -11,7 +11,9 @@ from kit.privacy import Pseudonymiser
 from kit.read_xml import iter_sources
 from kit.store import ingest
 
-EXAMPLE_KEY = "voorbeeld-testsleutel"
+# The example region's test key: 64 hex characters (256 bits), as `kit inlezen` requires since
+# weak keys are refused (sha256 of the former key "voorbeeld-testsleutel"; pseudonyms changed).
+EXAMPLE_KEY = "5652daf7875f259c05f754e0e01ab5a36ded97653535046f680f841dcde27123"
 
 
 @pytest.fixture(scope="session")

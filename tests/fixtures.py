@@ -12,6 +12,7 @@ the folder on ``sys.path``.
 
 from __future__ import annotations
 
+import base64
 import io
 import tarfile
 import zipfile
@@ -23,7 +24,8 @@ from kit import config
 from kit.privacy import Pseudonymiser
 
 BASIS_NS = "http://www.istandaarden.nl/ijw/3_2/basisschema/schema"
-TEST_KEY = "test-sleutel-niet-voor-productie"
+# 64 hex characters (256 bits): `kit inlezen` refuses weak keys.
+TEST_KEY = "96e7e6d2425850aa06aeeb12bf2f2e72d744a1e5824d851ace9bc82c29d3e768"
 
 GEMEENTE = "0599"  # CBS gemeentecode (sends 301/319/325)
 AANBIEDER = "42101234"  # AGB code (sends 305/307/315/317/323)
@@ -808,6 +810,78 @@ def envelope(*messages: bytes) -> bytes:
   </soap:Body>
 </soap:Envelope>
 """.encode()
+
+
+STUF_NS = "http://www.egem.nl/StUF/StUF0301"
+GGK0210_NS = "http://www.stufstandaarden.nl/koppelvlak/ggk0210"
+GGK0310_NS = "http://www.stufstandaarden.nl/koppelvlak/ggk0310"
+XMIME_NS = "http://www.w3.org/2005/05/xmlmime"
+
+
+def _stuurgegevens() -> str:
+    return f"""<GGK:stuurgegevens>
+    <StUF:berichtcode>Di01</StUF:berichtcode>
+    <StUF:zender><StUF:organisatie>{GEMEENTE}</StUF:organisatie><StUF:applicatie>Jeugd</StUF:applicatie></StUF:zender>
+    <StUF:ontvanger><StUF:organisatie>GGK</StUF:organisatie><StUF:applicatie>GGk</StUF:applicatie></StUF:ontvanger>
+    <StUF:referentienummer>9c0f7b90-5c69-41e5-a837-0800200c9a66</StUF:referentienummer>
+    <StUF:tijdstipBericht>20250130140500</StUF:tijdstipBericht>
+    <StUF:functie>JW301</StUF:functie>
+  </GGK:stuurgegevens>"""
+
+
+def _parameters(bericht: str) -> str:
+    return f"""<GGK:parameters>
+    <GGK:applicatieVersie>0001</GGK:applicatieVersie>
+    <GGK:applicatieSubversie>0001</GGK:applicatieSubversie>
+    <GGK:functieVersie>0003</GGK:functieVersie>
+    <GGK:functieSubversie>0002</GGK:functieSubversie>
+    {bericht}
+  </GGK:parameters>"""
+
+
+def _b64(data: bytes, width: int = 76) -> str:
+    """Base64 in lines of ``width`` characters, as SOAP stacks write base64Binary."""
+    text = base64.b64encode(data).decode("ascii")
+    return "\n".join(text[i : i + width] for i in range(0, len(text), width))
+
+
+def ggk0210_envelope(message: bytes, *, text_file: bool = False) -> bytes:
+    """A StUF-GGk 0210 Di01 envelope shaped like the specification's sample.
+
+    The message travels base64-encoded in ``parameters/bericht/xmlBestand`` (or, with
+    ``text_file``, in ``tekstBestand`` with a ``bestandsnaam``), as in
+    ``envelopHeenbericht-ggk_Di01_v21-xml.xml`` of the GGk 0210 specification.
+    """
+    payload = (
+        f'<GGK:tekstBestand bestandsnaam="Aanlevering.csv">{_b64(message)}</GGK:tekstBestand>'
+        if text_file
+        else f"<GGK:xmlBestand>{_b64(message)}</GGK:xmlBestand>"
+    )
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
+<GGK:envelopHeenbericht-ggk_Di01 xmlns:StUF="{STUF_NS}" xmlns:GGK="{GGK0210_NS}">
+  {_stuurgegevens()}
+  {_parameters(f"<GGK:bericht>{payload}</GGK:bericht>")}
+</GGK:envelopHeenbericht-ggk_Di01>
+""".encode()
+
+
+def ggk0310_envelope(
+    message: bytes, *, content_type: str = "application/xml", soap: bool = True
+) -> bytes:
+    """A StUF-GGk 0310 Di01 envelope: the message base64-encoded in ``parameters/bericht``.
+
+    ``bericht`` is an ``xs:base64Binary`` with an ``xmime:contentType`` attribute; with ``soap``
+    the envelope sits in a SOAP body, as the GGk webservice sends it.
+    """
+    body = f"""<GGK:envelopHeenbericht-ggk_Di01 xmlns:StUF="{STUF_NS}" xmlns:GGK="{GGK0310_NS}"
+    xmlns:xmime="{XMIME_NS}">
+  {_stuurgegevens()}
+  {_parameters(f'<GGK:bericht xmime:contentType="{content_type}">{_b64(message)}</GGK:bericht>')}
+</GGK:envelopHeenbericht-ggk_Di01>"""
+    if soap:
+        body = f"""<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/">
+<soap:Header/><soap:Body>{body}</soap:Body></soap:Envelope>"""
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n").encode()
 
 
 # --------------------------------------------------------------------------------------------

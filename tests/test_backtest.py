@@ -8,9 +8,11 @@ injected cases are a lower bound and the extra cases are bounded.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
+from kit import waiting_times as wt
 from kit.checks import allow_test_bsns, evaluate_checks, load_checks, prepare_scan
 from kit.checks.patterns import provider_patterns
 from kit.config import EXAMPLE_DIR
@@ -134,3 +136,129 @@ class TestProviderPatterns:
         late = set(patterns.index[patterns["vot_timing"] == "laat"])
         assert set(profiles.index[profiles["profiel"] == "late_vot"]) <= late
         assert not late & set(profiles.index[profiles["profiel"].isin(["normaal", "traag"])])
+
+
+@pytest.fixture(scope="module")
+def no_auto(scan):
+    """The example pathways without the auto_305 aanbieders (see the class below)."""
+    profiles = pd.read_csv(EXAMPLE_DIR / "aanbieders.csv", dtype=str)
+    auto = set(profiles.loc[profiles["profiel"] == "auto_305", "aanbieder"])
+    p = scan[0].pathways
+    assert p["aanbieder"].isin(auto).sum() > 300  # there is something to leave out
+    return p[~p["aanbieder"].isin(auto)].reset_index(drop=True)
+
+
+@pytest.fixture(scope="module")
+def truth() -> pd.DataFrame:
+    t = pd.read_csv(EXAMPLE_DIR / "waarheid_trajecten.csv", dtype=str)
+    # a toewijzing is gemeente:ToewijzingNummer; a 315 never answered by a 301 is
+    # vot:aanbieder:ReferentieAanbieder (kit.pathways)
+    t["pathway_id"] = (t["gemeente"] + ":" + t["ToewijzingNummer"]).fillna(
+        "vot:" + t["aanbieder"] + ":" + t["ReferentieAanbieder"]
+    )
+    t = t.dropna(subset=["pathway_id"]).drop_duplicates("pathway_id", keep=False)
+    t["true_start"] = pd.to_datetime(t["true_start"])
+    return t[["pathway_id", "true_start"]]
+
+
+class TestCumulativeIncidenceAgainstTheTruth:
+    """The share started within 6, 10 and 14 weeks (Aalen–Johansen) versus the generator's truth.
+
+    The truth per pathway is ``true_start`` in waarheid_trajecten.csv minus the kit's own clock
+    start (first Toewijzingsdatum, Ingangsdatum or 315 Dagtekening); a child that never started
+    (dropped out, withdrawn, still waiting) has no ``true_start``. The aanbieders with profile
+    ``auto_305`` are left out on both sides: their 305 carries Begindatum = Ingangsdatum whatever
+    the real start (injected defect ``auto_305``), so no estimator on the messages can recover
+    their true waits; the quick scan flags them instead (see test_waiting_times).
+    """
+
+    DAYS = (42, 70, 98)
+    PEIL = pd.Timestamp(PEILDATUM)
+
+    def kit_cif(self, waits: pd.DataFrame) -> list[float]:
+        table = wt.aalen_johansen(
+            waits["dagen"].to_numpy(float), waits["event"].to_numpy(int), entry=None
+        )
+        cif = table[f"cif_{wt.STARTED}"]
+        return [float(cif[cif.index <= d].iloc[-1]) for d in self.DAYS]
+
+    def measured(self, pathways, truth, definition: str, **window) -> pd.DataFrame:
+        d = wt.load_definitions().get(definition)
+        m = wt.included(wt.measure_waits(pathways, d, peildatum=PEILDATUM, **window))
+        joined = m.merge(truth, on="pathway_id", how="left", validate="one_to_one")
+        assert joined["pathway_id"].isin(truth["pathway_id"]).all()
+        joined["true_days"] = (joined["true_start"] - joined["start"]).dt.days
+        return joined
+
+    @pytest.mark.parametrize("definition", ["toewijzing_start", "ingang_start", "vot_start"])
+    def test_complete_follow_up_cohort_matches_the_plain_truth(self, no_auto, truth, definition):
+        # clock started at least 14 weeks before the peildatum: the true share started within
+        # 6/10/14 weeks is a plain proportion, no estimator needed
+        tot = self.PEIL - pd.Timedelta(days=max(self.DAYS))
+        m = self.measured(no_auto, truth, definition, tot=tot)
+        assert len(m) > 1500
+        expected = [float((m["true_days"] <= d).mean()) for d in self.DAYS]
+        got = self.kit_cif(m)
+        assert np.allclose(got, expected, atol=0.02), (got, expected)
+
+    @pytest.mark.parametrize("definition", ["toewijzing_start", "ingang_start"])
+    def test_last_year_cohort_with_children_still_waiting(self, no_auto, truth, definition):
+        # the report's cohort: many still wait on the peildatum (censored); the truth is the
+        # same estimator on the true start dates, censored only by the peildatum
+        m = self.measured(no_auto, truth, definition, van="2025-04-01")
+        assert (m["event"] == wt.CENSORED).sum() > 200
+        started = m["true_start"].notna()
+        true_days = np.where(started, m["true_days"], (self.PEIL - m["start"]).dt.days)
+        table = wt.aalen_johansen(np.maximum(true_days, 0), started.astype(int))
+        cif = table[f"cif_{wt.STARTED}"]
+        expected = [float(cif[cif.index <= d].iloc[-1]) for d in self.DAYS]
+        got = self.kit_cif(m)
+        assert np.allclose(got, expected, atol=0.02), (got, expected)
+
+    def test_published_incidence_is_the_estimate(self, no_auto, truth):
+        # the aggregated points of cumulative_incidence are exact values of the same curve
+        m = self.measured(no_auto, truth, "toewijzing_start", tot=self.PEIL)
+        published = wt.cumulative_incidence(m, min_n=10)
+        started = published[published["uitkomst"] == "gestart"].iloc[1:]
+        cif = wt.aalen_johansen(m["dagen"].to_numpy(float), m["event"].to_numpy(int))["cif_1"]
+        assert np.allclose(
+            started["cumulatieve_incidentie"], cif.loc[started["dagen"].astype(float)], atol=1e-4
+        )
+
+
+class TestLateDeclarations:
+    """ingang_declaratie at an earlier peildatum versus what the complete data say later.
+
+    At a peildatum in the past the 323s of the last months have not all arrived; the example
+    data run to 2026-03-31, so by then every 323 for a period before that peildatum is in
+    (the generator sends a 323 at most about three months after its period). The kit censors at
+    the last complete declaration month (from the 323s' own lags); up to that day it must see
+    exactly what the complete data show.
+    """
+
+    @pytest.mark.parametrize("peildatum", ["2025-06-30", "2025-09-30"])
+    def test_censored_at_the_last_complete_month_nothing_is_missing(self, example_store, peildatum):
+        d = wt.load_definitions().get("ingang_declaratie")
+        complete = prepare_scan(example_store, peildatum=PEILDATUM).pathways
+        data = prepare_scan(example_store, peildatum=peildatum)
+        until = wt.complete_until(data, peildatum=peildatum, messages=["323"], threshold=0.95)
+        assert pd.Timestamp(peildatum) - pd.Timedelta(days=100) < until["323"] < pd.Timestamp(
+            peildatum
+        )
+
+        def cif(m: pd.DataFrame) -> np.ndarray:
+            m = wt.included(m)
+            c = wt.aalen_johansen(m["dagen"].to_numpy(float), m["event"].to_numpy(int))["cif_1"]
+            return np.array([float(c[c.index <= x].iloc[-1]) for x in (42, 70, 98)])
+
+        window = {"van": "2024-10-01"}
+        corrected = wt.measure_waits(
+            data.pathways, d, peildatum=peildatum, complete_until=until["323"], **window
+        )
+        truth = wt.measure_waits(complete, d, peildatum=until["323"], **window)
+        assert len(wt.included(corrected)) == len(wt.included(truth)) > 500
+        assert np.allclose(cif(corrected), cif(truth), atol=0.005)
+        # without the correction the late 323s make the share started too low
+        plain = wt.measure_waits(data.pathways, d, peildatum=peildatum, **window)
+        truth_at_peildatum = wt.measure_waits(complete, d, peildatum=peildatum, **window)
+        assert (cif(plain) < cif(truth_at_peildatum) - 0.02).all()

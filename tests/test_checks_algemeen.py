@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 from builders import (
     AGB,
     AGB2,
@@ -59,6 +60,78 @@ class TestKopOngeldig:
 
     def test_no_messages_is_not_assessable(self):
         assert run("kop_ongeldig", scan()) is None
+
+
+class TestOngeldigeWaarde:
+    def test_message_with_an_invalid_value_fails(self):
+        data = scan(
+            berichten=[
+                bericht("301", bericht_id="goed"),
+                bericht("301", bericht_id="datum_fout", ident="M2"),
+                bericht("305", bericht_id="volume_fout", ident="M3"),
+            ],
+            ongeldige_waarden=[
+                # two invalid elements in one message: one record, failing once
+                {
+                    "bericht_id": "datum_fout",
+                    "berichttype": "301",
+                    "tabel": "toewijzingen",
+                    "kolom": "Ingangsdatum",
+                    "element": "x/Ingangsdatum",
+                    "soort": "datum",
+                    "aantal": 2,
+                    "Dagtekening": "2024-01-05",
+                },
+                {
+                    "bericht_id": "datum_fout",
+                    "berichttype": "301",
+                    "tabel": "toewijzingen",
+                    "kolom": "Einddatum",
+                    "element": "x/Einddatum",
+                    "soort": "datum",
+                    "aantal": 1,
+                    "Dagtekening": "2024-01-05",
+                },
+                {
+                    "bericht_id": "volume_fout",
+                    "berichttype": "305",
+                    "tabel": "starts",
+                    "kolom": "Begindatum",
+                    "element": "x/Begindatum",
+                    "soort": "datum",
+                    "aantal": 1,
+                    "Dagtekening": "2024-01-05",
+                },
+            ],
+        )
+        result = run("ongeldige_waarde", data)
+        assert len(result) == 3
+        assert failing(result) == ["datum_fout", "volume_fout"]
+        assert set(result.loc[result["afwijkend"], "berichttype"]) == {"301", "305"}
+
+    def test_no_invalid_values_passes(self):
+        result = run("ongeldige_waarde", scan(berichten=[bericht("301", bericht_id="a")]))
+        assert failing(result) == []
+        assert len(result) == 1
+
+    def test_no_messages_is_not_assessable(self):
+        assert run("ongeldige_waarde", scan()) is None
+
+    def test_from_a_real_ingest(self, tmp_path, monkeypatch):
+        import fixtures as fx
+
+        from kit.checks import prepare_scan
+        from kit.read_xml import iter_sources
+        from kit.store import ingest
+
+        pseudo = fx.set_key(monkeypatch)
+        bad = fx.jw301().replace(b"<Ingangsdatum>2025-02-10<", b"<Ingangsdatum>2026-02-30<")
+        fx.write_files(tmp_path / "in", {"a.xml": bad, "b.xml": fx.jw305()})
+        ingest(iter_sources([tmp_path / "in"]), tmp_path / "s", pseudonymise=pseudo)
+        data = prepare_scan(tmp_path / "s", peildatum="2025-12-31")
+        result = REGISTRY["ongeldige_waarde"](data, {})
+        assert result["afwijkend"].tolist() == [True, False]
+        assert result["berichttype"].tolist() == ["301", "305"]
 
 
 class TestDubbeleIdentificatie:
@@ -196,6 +269,44 @@ class TestDatumNaDagtekening:
 
     def test_nothing_to_check_is_not_assessable(self):
         assert run("datum_na_dagtekening", scan(verzoeken=[verzoek()])) is None
+
+
+class TestDagtekeningNaPeildatum:
+    def test_messages_dated_after_the_peildatum_are_counted_and_named(self):
+        data = scan(
+            peildatum="2024-03-31",
+            berichten=[
+                bericht("301", bericht_id="ok", dag="2024-03-01"),
+                bericht("305", bericht_id="peildag", dag="2024-03-31"),
+                bericht("305", bericht_id="typo", dag="2062-03-01"),  # 2026 typed as 2062
+                bericht("307", bericht_id="clock", dag="2024-04-02"),
+            ]
+            + [bericht("323", bericht_id=f"d{i}", dag="2024-02-10") for i in range(40)],
+            toewijzingen=[
+                toewijzing(bericht_id="ok"),
+                toewijzing("7", bericht_id="typo", dag="2062-03-01"),
+            ],
+        )
+        # left out of everything else the scan uses ...
+        assert "typo" not in set(data.tables["berichten"]["bericht_id"])
+        assert "7" not in set(data.pathways["ToewijzingNummer"])
+        assert list(data.later_rows("toewijzingen")["ToewijzingNummer"]) == ["7"]
+        # ... and named here, as messages, in the month of the peildatum
+        result = run("dagtekening_na_peildatum", data, {"max_pct": 5})
+        assert failing(result) == ["clock", "typo"]
+        assert len(result) == 44
+        assert set(result.loc[result["afwijkend"], "datum"]) == {pd.Timestamp("2024-03-31")}
+
+    def test_a_peildatum_before_the_end_of_the_data_is_not_assessable(self):
+        data = scan(
+            peildatum="2024-03-31",
+            berichten=[
+                bericht("301", bericht_id="a", dag="2024-03-01"),
+                bericht("305", bericht_id="b", dag="2024-04-02"),
+            ],
+        )
+        assert run("dagtekening_na_peildatum", data, {"max_pct": 5}) is None
+        assert run("dagtekening_na_peildatum", data, {"max_pct": 60}) is not None
 
 
 class TestAfgekeurdInData:
@@ -413,6 +524,7 @@ class TestLeeftijdBuitenJeugdwet:
 def test_all_general_checks_are_registered():
     for check in (
         "kop_ongeldig",
+        "ongeldige_waarde",
         "dubbele_identificatie",
         "dubbel_bestand",
         "datum_na_dagtekening",

@@ -88,13 +88,14 @@ class TestProductperiodeRegels:
 class TestDeclaratieVoorStart:
     PARAMS = {"max_maanden": 1}
 
-    def test_first_productperiode_far_from_the_start(self):
-        # A record fails when more than one whole month lies between the first ProductPeriode
-        # Begindatum and the 305 Begindatum, in either direction.
+    def test_any_month_before_the_start_month_or_first_far_after(self):
+        # A prestatie fails when its ProductPeriode begins in a month before the month of the
+        # 305 Begindatum (even one month); the first one also fails when it begins more than
+        # one whole month after the 305 Begindatum.
         data = scan(
             toewijzingen=[
                 toewijzing(n, ingang="2024-01-01")
-                for n in ("100", "101", "102", "103", "104", "105")
+                for n in ("100", "101", "102", "103", "104", "105", "106")
             ],
             starts=[
                 regie("305", "100", begin="2024-03-15", dag="2024-03-18"),
@@ -102,36 +103,54 @@ class TestDeclaratieVoorStart:
                 regie("305", "102", begin="2024-01-16"),
                 regie("305", "103", begin="2024-01-16"),
                 regie("305", "104", begin="2024-03-15", dag="2024-03-18"),
+                regie("305", "106", begin="2024-03-01", dag="2024-03-04"),
             ],
             prestaties=[
-                # 2024-01-01 .. 2024-03-15: two whole months -> fails
+                # two months and one month before March: both fail
                 prestatie("100", ref="R100", begin="2024-01-01", bericht_id="early"),
                 prestatie("100", ref="R100b", **FEB, bericht_id="early_later"),
-                # 2024-02-01 .. 2024-03-15: one month and 14 days -> passes
-                prestatie("101", ref="R101", **FEB, bericht_id="near"),
-                # 305 2024-01-16 .. 2024-04-01: two whole months -> fails
+                prestatie("100", ref="R100c", **MAR, bericht_id="startmonth"),
+                # one month early (February for a start on 15 March): fails
+                prestatie("101", ref="R101", **FEB, bericht_id="onemonth"),
+                # 305 2024-01-16 .. first period 2024-04-01: two whole months late -> fails
                 prestatie(
                     "102", ref="R102", begin="2024-04-01", eind="2024-04-30", bericht_id="late"
                 ),
                 # 2024-01-16 .. 2024-03-01: one month and 14 days -> passes
                 prestatie("103", ref="R103", **MAR, bericht_id="nearlate"),
-                # 104: the January line was credited, so February is the first declared month
+                # 104: the January line was credited (not judged); February still fails
                 prestatie("104", ref="R104", begin="2024-01-01", bericht_id="credited"),
                 prestatie(
                     "104", ref="R104c", dc="C", VorigReferentieNummer="R104", bericht_id="credit"
                 ),
                 prestatie("104", ref="R104b", **FEB, bericht_id="first104"),
                 prestatie("105", ref="R105", begin="2024-01-01", bericht_id="nostart"),  # no 305
+                # the last day of the month before the start month: fails; the start day passes
+                prestatie(
+                    "106", ref="R106", begin="2024-02-29", eind="2024-02-29", bericht_id="eve"
+                ),
+                prestatie("106", ref="R106b", **MAR, bericht_id="sameday"),
             ],
         )
         result = run("declaratie_voor_start", data, self.PARAMS)
-        assert failing(result) == ["early:0", "late:0"]
-        assert sorted(result["record"]) == [
+        assert failing(result) == [
             "early:0",
+            "early_later:0",
+            "eve:0",
             "first104:0",
             "late:0",
-            "near:0",
+            "onemonth:0",
+        ]
+        assert sorted(result["record"]) == [
+            "early:0",
+            "early_later:0",
+            "eve:0",
+            "first104:0",
+            "late:0",
             "nearlate:0",
+            "onemonth:0",
+            "sameday:0",
+            "startmonth:0",
         ]
 
     def test_without_starts_not_assessable(self):

@@ -97,6 +97,29 @@ class TestToewijzingZonderStart:
         assert failing(result) == ["nostart:0"]
         assert sorted(result["record"]) == ["nostart:0", "started:0"]
 
+    def test_a_late_305_is_a_late_start_not_a_toewijzing_without_start(self):
+        # deadline: 2024-01-15 + 5 working days (2024-01-22) + 30 days = 2024-02-21
+        data = scan(
+            peildatum="2024-03-31",
+            toewijzingen=[
+                toewijzing("100", ingang="2024-01-15", bericht_id="latemsg"),
+                toewijzing("101", ingang="2024-01-15", bericht_id="latecare"),
+                toewijzing("102", ingang="2024-01-15", bericht_id="deadlineday"),
+            ],
+            starts=[
+                # care began on 2024-01-16, the 305 came only on 2024-03-10: passes here
+                regie("305", "100", begin="2024-01-16", dag="2024-03-10"),
+                # care began only after the deadline: not started in time
+                regie("305", "101", begin="2024-03-01", dag="2024-03-04"),
+                regie("305", "102", begin="2024-02-21", dag="2024-03-20"),
+            ],
+        )
+        result = run("toewijzing_zonder_start", data, {"dagen": 30})
+        assert failing(result) == ["latecare:0"]
+        assert len(result) == 3
+        late = run("start_te_laat", data, {"max_werkdagen": 5})
+        assert failing(late) == ["b0:0", "b2:0"]  # the late 305s are that check's finding
+
 
 class TestStartBuitenToewijzing:
     def test_start_before_ingang_or_after_eind_fails(self):
@@ -241,6 +264,28 @@ class TestStartWeesOfDubbel:
         result = run("start_wees_of_dubbel", data, {})
         assert failing(result) == ["del:0"]
         assert len(result) == 2
+
+    def test_a_future_dated_or_rejected_301_is_no_missing_301(self):
+        data = scan(
+            peildatum="2024-06-30",
+            toewijzingen=[
+                toewijzing("100"),
+                # Dagtekening typed as 2042: out of the scan, but the gemeente issued the number
+                toewijzing("101", dag="2042-01-05"),
+                # rejected by the aanbieder's 302: the number exists all the same (TR019)
+                toewijzing("102", ident="REJ"),
+            ],
+            starts=[
+                regie("305", "100", bericht_id="ok"),
+                regie("305", "101", bericht_id="future301"),
+                regie("305", "102", bericht_id="rejected301"),
+                regie("305", "103", bericht_id="orphan"),
+            ],
+            retourcodes=[retourcode("9019", heen="301", niveau="Header", ident="REJ")],
+        )
+        assert "101" not in set(data.pathways["ToewijzingNummer"])
+        result = run("start_wees_of_dubbel", data, {})
+        assert failing(result) == ["orphan:0"]
 
     def test_no_starts_is_not_assessable(self):
         assert run("start_wees_of_dubbel", scan(toewijzingen=[toewijzing()]), {}) is None

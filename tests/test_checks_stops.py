@@ -7,14 +7,15 @@ from builders import failing, regie, retourcode, run, scan, toewijzing
 
 
 class TestStopZonderStart:
-    def test_stop_needs_a_start_with_the_same_key_in_force(self):
+    def test_stop_needs_a_start_with_the_same_key(self):
         stop = {"eind": "2024-03-01", "reden": "31", "dag": "2024-03-05"}
         data = scan(
             toewijzingen=[toewijzing(n) for n in ("100", "101", "102", "103", "104")],
             starts=[
                 regie("305", "100"),
                 regie("305", "101"),  # Begindatum 2024-01-16
-                regie("305", "102", dag="2024-03-10"),  # sent after the stop
+                # sent after the stop (a clock a few days off): the start exists
+                regie("305", "102", dag="2024-03-10"),
                 regie("305", "103"),
                 regie("305", "103", status="3", dag="2024-02-01"),  # deleted before the stop
                 regie("305", "104", ident="REJ"),  # rejected by its retour (OP286)
@@ -30,8 +31,33 @@ class TestStopZonderStart:
             retourcodes=[retourcode("9019", heen="305", niveau="Header", ident="REJ")],
         )
         result = run("stop_zonder_start", data, {})
-        assert failing(result) == ["deleted:0", "early:0", "otherkey:0", "rejected:0"]
+        assert failing(result) == ["deleted:0", "otherkey:0", "rejected:0"]
         assert len(result) == 5  # the StatusAanlevering 3 row is not checked
+
+    def test_a_corrected_or_future_dated_start_is_no_missing_start(self):
+        stop = {"eind": "2024-03-01", "reden": "31", "dag": "2024-03-05"}
+        data = scan(
+            peildatum="2024-06-30",
+            toewijzingen=[toewijzing(n) for n in ("100", "101", "102")],
+            starts=[
+                # corrected: deleted, then delivered again after the stop
+                regie("305", "100", dag="2024-01-20"),
+                regie("305", "100", status="3", dag="2024-02-01"),
+                regie("305", "100", dag="2024-03-20"),
+                # its Dagtekening typed as 2042: left out of the scan, but the start exists
+                regie("305", "101", dag="2042-01-20"),
+                # deleted and never delivered again: no start
+                regie("305", "102", dag="2024-01-20"),
+                regie("305", "102", status="3", dag="2024-02-01"),
+            ],
+            stops=[
+                regie("307", "100", bericht_id="corrected", **stop),
+                regie("307", "101", bericht_id="future", **stop),
+                regie("307", "102", bericht_id="gone", **stop),
+            ],
+        )
+        result = run("stop_zonder_start", data, {})
+        assert failing(result) == ["gone:0"]
 
     def test_no_stops_is_not_assessable(self):
         assert run("stop_zonder_start", scan(starts=[regie("305")]), {}) is None

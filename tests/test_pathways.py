@@ -345,18 +345,20 @@ class TestSummarise:
     def test_counts_and_suppression(self):
         pathways = pd.DataFrame(
             {
-                "gemeente": [GEM] * 12 + [GEM2] * 3,
-                "client_id": [f"c{i}" for i in range(15)],
-                "status": ["gestart"] * 11 + ["toegewezen"] + ["gestart"] * 3,
+                "gemeente": [GEM] * 12 + [GEM2] * 3 + ["0003"] * 10,
+                "client_id": [f"c{i}" for i in range(25)],
+                "status": ["gestart"] * 11 + ["toegewezen"] + ["gestart"] * 13,
             }
         )
         got = summarise(pathways, by="gemeente").set_index("gemeente")
-        assert got.loc[GEM, "trajecten"] == 12
-        assert got.loc[GEM, "gestart"] == 11
+        assert got.loc[GEM, "trajecten"] == 10  # 12, rounded to base 5
+        assert got.loc[GEM, "gestart"] == 10
         assert pd.isna(got.loc[GEM, "toegewezen"])  # 1 < 10: suppressed
         assert got.loc[GEM, "afgewezen"] == 0  # zero is shown
         assert bool(got.loc[GEM2, "onderdrukt"]) is True
-        assert got.loc["totaal", "kinderen"] == 15
+        assert got.loc["totaal", "kinderen"] == 25
+        # the total would give the hidden 3 of GEM2 back: the smallest other part goes too
+        assert pd.isna(got.loc[GEM2, "trajecten"]) and pd.isna(got.loc["0003", "trajecten"])
 
     def test_threshold_is_configurable(self):
         pathways = pd.DataFrame(
@@ -364,7 +366,7 @@ class TestSummarise:
         )
         shown = summarise(pathways, threshold=1).set_index("gemeente")
         hidden = summarise(pathways, threshold=5).set_index("gemeente")
-        assert shown.loc[GEM, "gestart"] == 3
+        assert shown.loc[GEM, "gestart"] == 5  # shown, rounded to base 5
         assert pd.isna(hidden.loc[GEM, "gestart"])
 
 

@@ -15,12 +15,14 @@ import pytest
 
 from kit import config
 from kit.privacy import (
+    Protection,
     Pseudonymiser,
     PseudonymKeyError,
     Totals,
     bsn_elfproef,
     bsn_is_test,
     load_pseudonymiser,
+    round_counts,
     scrub,
     suppress_small_cells,
 )
@@ -56,15 +58,101 @@ class TestPseudonymiser:
         assert "geheime-regiosleutel" not in repr(p)
         assert "geheime-regiosleutel" not in str(p)
         assert p.fingerprint in repr(p)
-        assert re.fullmatch(r"[0-9a-f]{12}", p.fingerprint)
+        assert re.fullmatch(r"scrypt:[0-9a-f]{32}", p.fingerprint)
+
+    def test_eight_digit_bsn_gets_the_pseudonym_of_its_nine_digit_form(self):
+        p = Pseudonymiser(b"sleutel-1")
+        assert p("012345672") == p("12345672") != p("123456720")
+
+    def test_fingerprint_is_scrypt_not_a_fast_hmac(self):
+        key = b"1"  # the weakest key: the old fingerprint gave it away at once
+        p = Pseudonymiser(key)
+        expected = hashlib.scrypt(
+            key, salt=b"leercirkel-kit-sleutelcontrole-v2", n=2**14, r=8, p=1, dklen=16
+        ).hex()
+        assert p.fingerprint == f"scrypt:{expected}"
+        old = hmac.new(key, b"leercirkel-kit-sleutel", hashlib.sha256).hexdigest()[:12]
+        assert old not in p.fingerprint
+
+    def test_matches_new_and_old_check_values(self):
+        p, other = Pseudonymiser(b"sleutel-1"), Pseudonymiser(b"sleutel-2")
+        legacy = hmac.new(b"sleutel-1", b"leercirkel-kit-sleutel", hashlib.sha256).hexdigest()[:12]
+        assert p.matches(None) and p.matches(p.fingerprint) and p.matches(legacy)
+        assert not other.matches(p.fingerprint) and not other.matches(legacy)
 
 
 class TestLoadPseudonymiser:
     def test_key_from_environment(self, monkeypatch):
-        monkeypatch.setenv(config.ENV_KEY, "regio-sleutel")
+        key = fx.TEST_KEY
+        monkeypatch.setenv(config.ENV_KEY, key)
         monkeypatch.setenv(config.ENV_KEY_FILE, "/pad/dat/niet/gebruikt/mag/worden.key")
         p = load_pseudonymiser(create=False)
-        assert p.fingerprint == Pseudonymiser(b"regio-sleutel").fingerprint
+        assert p.fingerprint == Pseudonymiser(key.encode()).fingerprint
+
+    @pytest.mark.parametrize(
+        "weak",
+        [
+            "1",
+            "voorbeeld-testsleutel",
+            "test-sleutel-niet-voor-productie",
+            "a" * 200,
+            "0123456789abcdef" * 4,  # 64 hex characters, but a pattern
+            "ab12" * 30,
+            "5652daf7875f259c05f754e0e01ab5a3",  # 32 hex characters: 128 bits
+        ],
+    )
+    def test_weak_key_from_environment_is_refused(self, monkeypatch, weak):
+        monkeypatch.setenv(config.ENV_KEY, weak)
+        with pytest.raises(PseudonymKeyError) as info:
+            load_pseudonymiser(create=False)
+        message = str(info.value)
+        assert message.startswith(
+            f"De pseudonimiseringssleutel uit omgevingsvariabele {config.ENV_KEY} is te zwak"
+        )
+        assert 'python -c "import secrets; print(secrets.token_hex(32))"' in message
+        assert weak not in message
+
+    def test_weak_key_file_is_refused(self, monkeypatch, tmp_path):
+        monkeypatch.delenv(config.ENV_KEY)
+        (tmp_path / "zwak.key").write_text("geheim123\n", encoding="ascii")
+        monkeypatch.setenv(config.ENV_KEY_FILE, str(tmp_path / "zwak.key"))
+        with pytest.raises(PseudonymKeyError, match="sleutelbestand .*zwak.key is te zwak"):
+            load_pseudonymiser()
+
+    def test_generated_keys_are_accepted(self, monkeypatch):
+        import secrets
+
+        for _ in range(50):
+            monkeypatch.setenv(config.ENV_KEY, secrets.token_hex(32))
+            load_pseudonymiser(create=False)
+        # the tests' keys are strong enough too
+        from conftest import EXAMPLE_KEY
+
+        for key in (EXAMPLE_KEY, fx.TEST_KEY):
+            monkeypatch.setenv(config.ENV_KEY, key)
+            load_pseudonymiser(create=False)
+
+    def test_key_file_is_created_with_mode_0600_from_the_start(self, monkeypatch, tmp_path):
+        import os
+
+        monkeypatch.delenv(config.ENV_KEY)
+        key_file = tmp_path / "nieuw" / "pseudoniem.key"
+        monkeypatch.setenv(config.ENV_KEY_FILE, str(key_file))
+        opened: list[tuple] = []
+        real_open = os.open
+
+        def spy(path, flags, mode=0o777, *args, **kwargs):
+            opened.append((str(path), flags, mode))
+            return real_open(path, flags, mode, *args, **kwargs)
+
+        monkeypatch.setattr(os, "open", spy)
+        monkeypatch.setattr(Path, "chmod", lambda *a, **k: pytest.fail("chmod after creation"))
+        load_pseudonymiser(announce=lambda _: None)
+        (path, flags, mode) = next(o for o in opened if o[0] == str(key_file))
+        assert mode == 0o600
+        assert flags & os.O_EXCL and flags & os.O_CREAT
+        assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+        assert stat.S_IMODE(key_file.parent.stat().st_mode) == 0o700
 
     def test_key_file_is_created_once_and_reused(self, monkeypatch, tmp_path):
         monkeypatch.delenv(config.ENV_KEY)
@@ -107,6 +195,22 @@ class TestLoadPseudonymiser:
             load_pseudonymiser(announce=lambda _: None)
         assert not key_file.exists()
         assert not (config.PROJ_ROOT / "data" / "x").exists()  # no folder made either
+
+
+class TestCliKeyRules:
+    def test_inlezen_with_a_weak_key_stops_with_a_dutch_error(self, monkeypatch, tmp_path, capsys):
+        from kit.__main__ import main
+
+        folder = fx.write_files(tmp_path / "in", {"jw301.xml": fx.jw301()})
+        monkeypatch.setenv(config.ENV_KEY, "voorbeeld-testsleutel")
+        code = main(["inlezen", str(folder), "--store", str(tmp_path / "s"), "--stil"])
+        err = capsys.readouterr().err
+        assert code == 2
+        assert err.startswith("Fout: De pseudonimiseringssleutel uit omgevingsvariabele")
+        assert "secrets.token_hex(32)" in err and "voorbeeld-testsleutel" not in err
+        assert not (tmp_path / "s").exists()
+        monkeypatch.setenv(config.ENV_KEY, fx.TEST_KEY)
+        assert main(["inlezen", str(folder), "--store", str(tmp_path / "s"), "--stil"]) == 0
 
 
 class TestBsnElfproef:
@@ -155,7 +259,7 @@ class TestSuppressSmallCells:
         )
         out = suppress_small_cells(frame, ["n", "m"])
         assert out["n"].tolist() == [0, pd.NA, 10, pd.NA]
-        assert out["m"].tolist() == [12, 12, 12, 40]
+        assert out["m"].tolist() == [10, 10, 10, 40]  # shown counts are rounded to base 5
         assert out["n"].dtype == "Int64"
         assert out["onderdrukt"].tolist() == [False, True, False, True]
         assert out["groep"].tolist() == ["a", "b", "c", "d"]
@@ -163,7 +267,11 @@ class TestSuppressSmallCells:
 
     def test_threshold_is_configurable(self):
         frame = pd.DataFrame({"n": [0, 2, 3, 5]})
-        assert suppress_small_cells(frame, ["n"], threshold=3)["n"].tolist() == [0, pd.NA, 3, 5]
+        assert suppress_small_cells(frame, ["n"], threshold=3, rounding=1)["n"].tolist() == [
+            0, pd.NA, 3, 5
+        ]
+        # rounded, a shown count never drops below the threshold (3 -> 5, not 5 -> "<3")
+        assert suppress_small_cells(frame, ["n"], threshold=3)["n"].tolist() == [0, pd.NA, 5, 5]
         assert suppress_small_cells(frame, ["n"], threshold=6)["onderdrukt"].tolist() == [
             False,
             True,
@@ -188,15 +296,15 @@ class TestComplementarySuppression:
         assert out["pct"].isna().tolist() == [True, False, True, False]
         assert out["onderdrukt"].tolist() == [True, False, True, False]
         # without totals only the small cell goes
-        assert suppress_small_cells(frame, ["n"])["n"].tolist() == [pd.NA, 25, 11, 40]
+        assert suppress_small_cells(frame, ["n"])["n"].tolist() == [pd.NA, 25, 10, 40]
 
     def test_hidden_parts_adding_up_to_less_than_the_threshold_take_one_more(self):
         frame = pd.DataFrame({"groep": ["a", "b", "c", "d", "totaal"], "n": [3, 4, 12, 30, 49]})
         out = suppress_small_cells(frame, ["n"], totals=self.TOTALS)
-        assert out["n"].tolist() == [pd.NA, pd.NA, pd.NA, 30, 49]  # 3 + 4 < 10: also the 12
+        assert out["n"].tolist() == [pd.NA, pd.NA, pd.NA, 30, 50]  # 3 + 4 < 10: also the 12
         enough = pd.DataFrame({"groep": ["a", "b", "c", "totaal"], "n": [6, 7, 30, 43]})
         assert suppress_small_cells(enough, ["n"], totals=self.TOTALS)["n"].tolist() == [
-            pd.NA, pd.NA, 30, 43
+            pd.NA, pd.NA, 30, 45
         ]
 
     def test_zero_is_not_a_complement_and_without_another_part_the_total_goes(self):
@@ -220,7 +328,7 @@ class TestComplementarySuppression:
         )
         out = suppress_small_cells(frame, ["n"], totals=Totals("groep", within=("maand",)))
         # January: gemeente 2 goes with gemeente 1; the age breakdown and February stay
-        assert out["n"].tolist() == [pd.NA, pd.NA, 20, 25, 45, 12, 30, 42]
+        assert out["n"].tolist() == [pd.NA, pd.NA, 20, 25, 45, 10, 30, 40]
 
     def test_display_marks_small_and_complementary_cells_apart(self):
         from kit.sections import shown
@@ -239,6 +347,63 @@ class TestComplementarySuppression:
         )
         out = suppress_small_cells(frame, ["n"], totals=Totals("eenheid", partition="niveau"))
         assert out["n"].tolist() == [60, pd.NA, pd.NA, 30, 20, 40]
+
+
+class TestRounding:
+    def test_conventional_rounding_to_base_five(self):
+        values = pd.Series([0, 10, 11, 12, 13, 14, 15, 17.5, 102, 103, None])
+        out = round_counts(values, base=5, threshold=10)
+        assert out.tolist()[:-1] == [0, 10, 10, 10, 15, 15, 15, 20, 100, 105]
+        assert pd.isna(out.iloc[-1])
+
+    def test_default_base_is_five(self):
+        assert config.ROUND_BASE == 5
+
+    def test_no_difference_of_shown_counts_is_a_small_count(self):
+        # total 101 = 95 + 6: unrounded, 101 - 95 gives the hidden 6 back
+        frame = pd.DataFrame({"groep": ["a", "b", "c", "totaal"], "n": [6, 60, 35, 101]})
+        out = suppress_small_cells(frame, ["n"])
+        shown = out["n"].dropna().astype(int)
+        assert (shown % 5 == 0).all()
+        assert out["n"].tolist() == [pd.NA, 60, 35, 100]
+
+    def test_a_column_that_is_the_count_is_rounded_with_it(self):
+        frame = pd.DataFrame({"reeks": ["starts", "mediaan"], "n": [23, 23], "waarde": [23.0, 41.5]})
+        out = Protection(("n",), {"waarde": ["n"]}, same={"waarde": "n"}).apply(frame)
+        assert out["n"].tolist() == [25, 25]
+        assert out["waarde"].tolist() == [25.0, 41.5]  # a statistic stays unrounded
+
+    def test_derived_statistics_come_from_unrounded_counts(self):
+        frame = pd.DataFrame({"n": [32], "x": [11], "pct": [100 * 11 / 32]})
+        out = suppress_small_cells(frame, ["n", "x"], derived={"pct": ["x", "n"]})
+        assert out["n"].tolist() == [30] and out["x"].tolist() == [10]
+        assert out["pct"].iloc[0] == pytest.approx(34.375)
+
+    def test_a_hidden_part_of_a_row_sum_does_not_stay_alone(self):
+        # n = gestart + wachtend + uitgevallen. Rounded, 42 -> 40, 18 -> 20, 23 -> 25, so
+        # uitgevallen <= 42 - 18 - 23 = 1 and >= 1: the hidden 1 comes back. The smallest other
+        # part goes too.
+        frame = pd.DataFrame(
+            {"n": [42, 60], "gestart": [18, 30], "wachtend": [23, 30], "uitgevallen": [1, 0]}
+        )
+        out = Protection(
+            ("n", "gestart", "wachtend", "uitgevallen"),
+            sums={"n": ("gestart", "wachtend", "uitgevallen")},
+        ).apply(frame)
+        assert out["uitgevallen"].isna().tolist() == [True, False]
+        assert out["gestart"].isna().tolist() == [True, False]
+        assert out["wachtend"].tolist() == [25, 30] and out["n"].tolist() == [40, 60]
+        without = suppress_small_cells(frame, ["n", "gestart", "wachtend", "uitgevallen"])
+        assert without["gestart"].tolist() == [20, 30]
+
+    def test_a_share_with_a_small_rest_is_blanked(self):
+        # 97.0% of "100" (98..102): only 3 others fit every candidate, so the share goes
+        frame = pd.DataFrame({"x": [97, 50, 100], "n": [100, 100, 100]})
+        frame["pct"] = 100 * frame["x"] / frame["n"]
+        out = suppress_small_cells(frame, ["x", "n"], derived={"pct": ["x", "n"]})
+        assert out["pct"].isna().tolist() == [True, False, False]  # 100% hides nothing small
+        assert out["onderdrukt"].tolist() == [True, False, False]
+        assert out["x"].tolist() == [95, 50, 100]
 
 
 class TestScrub:
@@ -315,7 +480,10 @@ class TestNoPersonalDataInStore:
             for cell in cells:
                 for needle in needles:
                     assert needle not in cell, (needle, path.relative_to(store))
-        assert {p.parent.name for p in texts} == {*table_names(), "bestanden"}
+        # every table but ongeldige_waarden (the inputs hold no invalid value) was written
+        assert {p.parent.name for p in texts} == {*table_names(), "bestanden"} - {
+            "ongeldige_waarden"
+        }
 
         # Positive control: the pseudonyms and the birth month are there instead.
         toewijzingen = read_table(store, "toewijzingen")
@@ -324,5 +492,8 @@ class TestNoPersonalDataInStore:
         prestaties = read_table(store, "prestaties")
         assert set(prestaties["client_id"]) == {pseudo(b) for b in fx.BSNS}
         bron = set(read_table(store, "bestanden")["bron"])
-        assert "in/afgewezen/<bsn>.xml" in bron
-        assert "in/archief.zip!clienten/<bsn>/jw323.xml" in bron
+        # a masked name gets the start of the content hash, so the file can be found
+        assert any(re.fullmatch(r"in/afgewezen/<bsn>~[0-9a-f]{8}\.xml", b) for b in bron)
+        assert any(
+            re.fullmatch(r"in/archief\.zip!clienten/<bsn>/jw323~[0-9a-f]{8}\.xml", b) for b in bron
+        )

@@ -43,6 +43,37 @@ class TestParseCsv:
         )
         assert "999900006" not in repr(parsed.rows)
 
+    def test_bsn_shaped_values_outside_bsn_are_masked(self):
+        # a BSN as Afzender (header) and as ToewijzingNummer (table field); the 8-digit
+        # AGB code 98000001 stays as it is
+        data = CSV.replace("305;98000001;9901;S1", "305;999900018;9901;S1").replace(
+            ";124;45;", ";999900031;45;"
+        )
+        parsed = parse_csv(data.encode(), source="x.csv", file_hash="ef" * 32, pseudonymise=PSEUDO)
+        start = parsed.rows["starts"][0]
+        assert start["aanbieder"] == f"bsn:{PSEUDO('999900018')}"
+        assert parsed.rows["berichten"][1]["Afzender"] == f"bsn:{PSEUDO('999900018')}"
+        assert parsed.rows["toewijzingen"][1]["ToewijzingNummer"] == f"bsn:{PSEUDO('999900031')}"
+        assert parsed.rows["toewijzingen"][0]["aanbieder"] == "98000001"
+        assert "999900018" not in repr(parsed.rows) and "999900031" not in repr(parsed.rows)
+
+    def test_invalid_values_are_empty_and_recorded(self):
+        data = CSV.replace("2024-01-15;2024-12-31;;;;\n301;", "2024-02-30;2024-12-31;;;;\n301;", 1)
+        data = data.replace(";2012-05-17;1;124;", ";17-05-2;1;124;")
+        parsed = parse_csv(data.encode(), source="x.csv", file_hash="aa" * 32, pseudonymise=PSEUDO)
+        toew = parsed.rows["toewijzingen"]
+        assert toew[0]["Ingangsdatum"] is None and toew[1]["Ingangsdatum"] == "2024-01-15"
+        assert toew[1]["Geboortemaand"] is None
+        found = sorted(
+            (r["tabel"], r["kolom"], r["element"], r["soort"], r["aantal"])
+            for r in parsed.rows["ongeldige_waarden"]
+        )
+        assert found == [
+            ("toewijzingen", "Geboortemaand", "Geboortedatum", "geboortedatum", 1),
+            ("toewijzingen", "Ingangsdatum", "Ingangsdatum", "datum", 1),
+        ]
+        assert parsed.rows["berichten"][0]["n_regels"] == 2  # invalid rows are no message rows
+
     def test_column_map_renames_export_columns(self, tmp_path):
         mapping = tmp_path / "kolommen.yaml"
         mapping.write_text("kolommen:\n  soort: berichttype\n  bsn: Bsn\n", encoding="utf-8")

@@ -395,7 +395,7 @@ class TestParseBytesRejects:
             ),
             "iWmo": (
                 good.replace(ns301, fx.message_ns("301", domein="iwmo", soort="wmo")).encode(),
-                "andere standaard (iwmo wmo301)",
+                "andere standaard (iWmo 3.2, bericht WMO301)",
             ),
             "JW399": (
                 good.replace(ns301, fx.message_ns("399")).encode(),
@@ -408,11 +408,11 @@ class TestParseBytesRejects:
             "BSN als BerichtCode": (fx.jw301(berichtcode=fx.BSN_A), "past niet bij berichtsoort"),
             "zonder BerichtCode": (
                 good.replace("<BerichtCode>436</BerichtCode>", "").encode(),
-                "zonder Header/BerichtCode",
+                "JW301: verplicht element Header/BerichtCode ontbreekt",
             ),
             "zonder Afzender": (
                 good.replace(f"<Afzender>{fx.GEMEENTE}</Afzender>", "").encode(),
-                "Afzender, Ontvanger of BerichtIdentificatie ontbreekt",
+                "JW301: verplicht element Header/Afzender ontbreekt",
             ),
             "latin-1 zonder declaratie": (
                 good.replace(fx.VOORNAMEN_A, "Désirée").encode("latin-1"),
@@ -485,6 +485,355 @@ class TestParseBytesRejects:
         assert "JW399" in rejection(fx.envelope(fx.jw301(), bad))
 
 
+class TestStufEnvelopes:
+    """GGk StUF envelopes carry the message base64-encoded (ggk0210 and ggk0310)."""
+
+    def test_ggk0210_xmlbestand_is_decoded(self):
+        data = fx.ggk0210_envelope(fx.jw301())
+        assert fx.BSN_A.encode() not in data  # really encoded, not written out
+        rows = parse(data)
+        assert len(rows["berichten"]) == 1
+        assert [r["ToewijzingNummer"] for r in rows["toewijzingen"]] == ["300201", "300202"]
+        assert rows["toewijzingen"][0]["client_id"] == PSEUDO(fx.BSN_A)
+
+    def test_ggk0310_bericht_base64_with_content_type_is_decoded(self):
+        data = fx.ggk0310_envelope(fx.jw305())
+        assert b'xmime:contentType="application/xml"' in data
+        rows = parse(data)
+        assert [r["berichttype"] for r in rows["berichten"]] == ["305"]
+        assert len(rows["starts"]) == len(parse(fx.jw305())["starts"])
+
+    def test_ggk0310_without_soap_wrapper(self):
+        rows = parse(fx.ggk0310_envelope(fx.jw319(), soap=False))
+        assert [r["berichttype"] for r in rows["berichten"]] == ["319"]
+
+    def test_decoded_rows_equal_the_plain_message(self):
+        plain = parse(fx.jw301())
+        wrapped = parse(fx.ggk0310_envelope(fx.jw301()))
+        strip = ("bericht_id",)
+        for table in plain:
+            assert [{k: v for k, v in r.items() if k not in strip} for r in plain[table]] == [
+                {k: v for k, v in r.items() if k not in strip} for r in wrapped[table]
+            ], table
+
+    def test_plain_xml_envelope_still_reads(self):
+        rows = parse(fx.envelope(fx.jw301(), fx.jw305()))
+        assert [r["berichttype"] for r in rows["berichten"]] == ["301", "305"]
+
+    def test_text_file_in_envelope_is_rejected(self):
+        reason = rejection(fx.ggk0210_envelope(b"bsn;naam\n", text_file=True))
+        assert reason == (
+            "StUF-envelop met een tekstbestand (tekstBestand), geen iJw-bericht (xmlBestand)"
+        )
+
+    def test_invalid_base64_is_rejected(self):
+        data = fx.ggk0310_envelope(fx.jw301()).replace(
+            b'contentType="application/xml">', b'contentType="application/xml">!!'
+        )
+        assert rejection(data) == "StUF-envelop: de inhoud van bericht is geen geldige base64"
+
+    def test_truncated_payload_is_rejected_with_the_inner_reason(self):
+        data = fx.ggk0210_envelope(fx.jw301()[:200])
+        reason = rejection(data)
+        assert reason.startswith("StUF-envelop: het ingepakte bestand: XML is afgebroken")
+
+    def test_pdf_payload_names_the_content_type(self):
+        data = fx.ggk0310_envelope(b"%PDF-1.4 ...", content_type="application/pdf")
+        assert rejection(data) == (
+            "StUF-envelop (contentType application/pdf): het ingepakte bestand: "
+            "geen XML-bestand (de inhoud begint niet met '<')"
+        )
+
+    def test_iwmo_in_base64_envelope_names_standard(self):
+        iwmo = fx.jw301().replace(
+            fx.message_ns("301").encode(),
+            fx.message_ns("301", domein="iwmo", versie="3_2", soort="wmo").encode(),
+        )
+        assert "andere standaard (iWmo 3.2" in rejection(fx.ggk0210_envelope(iwmo))
+
+
+class TestOtherStandards:
+    """A message of another iStandaard or version says which one it is."""
+
+    @pytest.mark.parametrize(
+        ("namespace", "expected"),
+        [
+            (
+                "http://www.istandaarden.nl/iwmo/2_0/wmo301/schema",
+                "bericht uit een andere standaard (iWmo 2.0, bericht WMO301); "
+                "de kit leest alleen iJw 3.2",
+            ),
+            (
+                "http://www.istandaarden.nl/iwmo/wmo301/schema/2_0",
+                "bericht uit een andere standaard (iWmo 2.0, bericht WMO301); "
+                "de kit leest alleen iJw 3.2",
+            ),
+            (
+                "http://www.istandaarden.nl/iwmo/2_4/wmo315/schema",
+                "bericht uit een andere standaard (iWmo 2.4, bericht WMO315); "
+                "de kit leest alleen iJw 3.2",
+            ),
+            (
+                "http://www.istandaarden.nl/ijw/jw301/schema/2_0",
+                "iJw-versie 2.0 wordt niet ondersteund; de kit leest alleen iJw 3.2",
+            ),
+            (
+                "https://www.istandaarden.nl/ijw/3_2/jw301/schema",
+                "namespace https://www.istandaarden.nl/ijw/3_2/jw301/schema is geen iJw "
+                "3.2-berichtnamespace (verwacht http://www.istandaarden.nl/ijw/3_2/jwNNN/schema)",
+            ),
+        ],
+    )
+    def test_reason_names_standard_and_version(self, namespace, expected):
+        data = fx.jw301().replace(fx.message_ns("301").encode(), namespace.encode())
+        assert rejection(data) == expected
+
+
+class TestTextContent:
+    """The text of an element is all of its text, whatever comments or PIs sit inside."""
+
+    @pytest.mark.parametrize(
+        "written",
+        [
+            f"{fx.BSN_A[:4]}<!-- opmerking -->{fx.BSN_A[4:]}",
+            f"<!-- opmerking -->{fx.BSN_A}",
+            f"{fx.BSN_A[:4]}<?verwerk iets?>{fx.BSN_A[4:]}",
+            f"{fx.BSN_A[:4]}<![CDATA[{fx.BSN_A[4:6]}]]>{fx.BSN_A[6:]}",
+        ],
+    )
+    def test_bsn_with_comment_gives_the_right_pseudonym(self, written):
+        data = fx.jw301().replace(
+            f"<Bsn>{fx.BSN_A}</Bsn>".encode(), f"<Bsn>{written}</Bsn>".encode()
+        )
+        assert data != fx.jw301()
+        rows = parse(data)
+        assert {r["client_id"] for r in rows["toewijzingen"]} == {PSEUDO(fx.BSN_A)}
+        assert all(r["BsnElfproef"] for r in rows["toewijzingen"])
+
+
+def _elfproef_8() -> str:
+    """An 8-digit value that passes the 11-proef with a leading zero (a BSN that lost its 0)."""
+    from kit.privacy import bsn_elfproef
+
+    return next(str(n) for n in range(12345670, 12345700) if bsn_elfproef(f"0{n}"))
+
+
+class TestInvalidValues:
+    """Impossible values are left empty and recorded (table ongeldige_waarden), message kept."""
+
+    def _301(self) -> bytes:
+        data = fx.jw301()
+        data = data.replace(b"<Toewijzingsdatum>2025-01-30<", b"<Toewijzingsdatum>2026-02-30<")
+        data = data.replace(b"<Einddatum>2025-08-09<", b"<Einddatum>2027-06-31<")
+        data = data.replace(b"<ijw:Volume>2<", b"<ijw:Volume>4.5<")
+        return data.replace(b"<Budget>150000<", b"<Budget>1500,00<")
+
+    def test_message_kept_fields_empty(self):
+        rows = parse(self._301())
+        first, second = rows["toewijzingen"]
+        assert first["Toewijzingsdatum"] is None and first["Einddatum"] is None
+        assert first["Volume"] is None
+        assert first["Ingangsdatum"] == "2025-02-10"  # valid values untouched
+        assert second["Budget"] is None and second["Toewijzingsdatum"] == "2025-01-31"
+
+    def test_each_invalid_field_is_recorded_with_element_and_count(self):
+        rows = parse(self._301())
+        found = pick(rows["ongeldige_waarden"], "tabel", "kolom", "element", "soort", "aantal")
+        product = "Client/ToegewezenProducten/ToegewezenProduct"
+        assert sorted(found) == [
+            ("toewijzingen", "Budget", f"{product}/Budget", "geheel getal", 1),
+            ("toewijzingen", "Einddatum", f"{product}/Einddatum", "datum", 1),
+            ("toewijzingen", "Toewijzingsdatum", f"{product}/Toewijzingsdatum", "datum", 1),
+            ("toewijzingen", "Volume", f"{product}/Omvang/Volume", "geheel getal", 1),
+        ]
+        head = rows["berichten"][0]
+        for row in rows["ongeldige_waarden"]:
+            assert row["bericht_id"] == head["bericht_id"]
+            assert (row["berichttype"], row["Dagtekening"]) == ("301", "2025-02-03")
+            assert "2026" not in str(row) and "4.5" not in str(row)
+
+    def test_two_bad_dates_of_one_element_count_two(self):
+        data = fx.jw301().replace(b"<Ingangsdatum>2025-02-10<", b"<Ingangsdatum>2025-13-01<")
+        data = data.replace(b"<Ingangsdatum>2025-01-06<", b"<Ingangsdatum>06-01-2025<")
+        (row,) = parse(data)["ongeldige_waarden"]
+        assert (row["kolom"], row["aantal"]) == ("Ingangsdatum", 2)
+
+    def test_invalid_header_date(self):
+        data = fx.jw305().replace(b"<ijw:Dagtekening>", b"<ijw:Dagtekening>x", 1)
+        rows = parse(data)
+        assert rows["berichten"][0]["Dagtekening"] is None
+        (row,) = rows["ongeldige_waarden"]
+        assert (row["tabel"], row["element"]) == (
+            "berichten",
+            "Header/BerichtIdentificatie/Dagtekening",
+        )
+
+    def test_time_zone_is_dropped_not_counted(self):
+        data = fx.jw301().replace(b"<Ingangsdatum>2025-02-10<", b"<Ingangsdatum>2025-02-10+01:00<")
+        rows = parse(data)
+        assert rows["toewijzingen"][0]["Ingangsdatum"] == "2025-02-10"
+        assert "ongeldige_waarden" not in rows
+
+    def test_valid_message_records_nothing(self):
+        assert "ongeldige_waarden" not in parse(fx.jw301())
+
+
+class TestRequiredElements:
+    """Without --xsd a message missing an element the kit needs is rejected, element named."""
+
+    @pytest.mark.parametrize(
+        ("nr", "remove", "expected"),
+        [
+            ("301", f"<Bsn>{fx.BSN_A}</Bsn>", "JW301: verplicht element Client/Bsn ontbreekt"),
+            (
+                "301",
+                "<ToewijzingNummer>300202</ToewijzingNummer>",
+                "JW301: verplicht element "
+                "Client/ToegewezenProducten/ToegewezenProduct/ToewijzingNummer ontbreekt",
+            ),
+            (
+                "301",
+                f"<ijw:Datum>{fx.GEBOORTEDATUM_A}</ijw:Datum>",
+                "JW301: verplicht element Client/Geboortedatum/Datum ontbreekt",
+            ),
+            (
+                "305",
+                "<Begindatum>",
+                "JW305: verplicht element Client/StartProducten/StartProduct/Begindatum ontbreekt",
+            ),
+            (
+                "323",
+                f"<Bsn>{fx.BSN_C}</Bsn>",
+                "JW323: verplicht element Declaratie/Clienten/Client/Bsn ontbreekt",
+            ),
+            (
+                "302",
+                "<DagtekeningRetour>",
+                "JW302: verplicht element Header/DagtekeningRetour ontbreekt",
+            ),
+            (
+                "305",
+                "<ijw:Dagtekening>",
+                "JW305: verplicht element Header/BerichtIdentificatie/Dagtekening ontbreekt",
+            ),
+        ],
+    )
+    def test_missing_element_rejects_with_its_name(self, nr, remove, expected):
+        data = fx.BUILDERS[nr]().decode()
+        assert remove in data
+        if remove.endswith(">") and "</" in remove:
+            data = data.replace(remove, "", 1)
+        else:  # an opening tag: drop the whole element
+            close = remove.replace("<", "</")
+            start = data.index(remove)
+            data = data[:start] + data[data.index(close, start) + len(close) :]
+        assert rejection(data.encode()) == expected
+
+    def test_empty_element_counts_as_missing(self):
+        data = fx.jw301().replace(f"<Bsn>{fx.BSN_A}</Bsn>".encode(), b"<Bsn> </Bsn>")
+        assert rejection(data) == "JW301: verplicht element Client/Bsn ontbreekt"
+
+    def test_message_without_any_record_is_rejected(self):
+        data = fx.jw301().decode()
+        start, end = data.index("<ToegewezenProducten>"), data.index("</ToegewezenProducten>")
+        data = data[:start] + data[end + len("</ToegewezenProducten>") :]
+        assert rejection(data.encode()) == (
+            "JW301: verplicht element Client/ToegewezenProducten/ToegewezenProduct ontbreekt"
+        )
+
+    def test_list_lives_in_berichten_yaml(self):
+        from kit.read_xml import load_schema
+
+        schema = load_schema()
+        assert "client_id" in schema.tables["toewijzingen"].required
+        assert schema.raw["kop_verplicht"]["kop"][0] == "BerichtCode"
+
+    @pytest.mark.parametrize("nr", fx.ALL_TYPES)
+    def test_complete_messages_still_load(self, nr):
+        assert parse(fx.BUILDERS[nr]())["berichten"]
+
+
+class TestBirthDates:
+    """Birth dates keep year and month only, whatever the format; unparseable: dropped, counted."""
+
+    @pytest.mark.parametrize(
+        ("written", "stored"),
+        [
+            ("2012-03-17", "2012-03"),
+            ("17-03-2012", "2012-03"),
+            ("17/03/2012", "2012-03"),
+            ("7-3-2012", "2012-03"),
+            ("20120317", "2012-03"),
+            ("2012-03-17+01:00", "2012-03"),
+            ("2012-03-17T00:00:00", "2012-03"),
+        ],
+    )
+    def test_year_and_month_whatever_the_format(self, written, stored):
+        data = fx.jw301().replace(fx.GEBOORTEDATUM_A.encode(), written.encode())
+        rows = parse(data)
+        assert {r["Geboortemaand"] for r in rows["toewijzingen"]} == {stored}
+        assert "ongeldige_waarden" not in rows
+
+    @pytest.mark.parametrize("written", ["2012-02-30", "17-05-2", "onbekend", "2012-3"])
+    def test_unparseable_is_dropped_and_counted_once_per_message(self, written):
+        data = fx.jw301().replace(fx.GEBOORTEDATUM_A.encode(), written.encode())
+        rows = parse(data)
+        assert {r["Geboortemaand"] for r in rows["toewijzingen"]} == {None}
+        (row,) = rows["ongeldige_waarden"]
+        assert (row["kolom"], row["element"], row["soort"], row["aantal"]) == (
+            "Geboortemaand",
+            "Client/Geboortedatum/Datum",
+            "geboortedatum",
+            1,
+        )
+
+
+class TestBsnShapedValues:
+    """A BSN-shaped value outside the Bsn field is masked before it is stored."""
+
+    def test_nine_digit_bsn_in_a_code_field(self):
+        data = fx.jw301().replace(b"VOT-2025-0042", fx.BSN_B.encode())
+        (row,) = [r for r in parse(data)["toewijzingen"] if r["ToewijzingNummer"] == "300202"]
+        assert row["ReferentieAanbieder"] == f"bsn:{PSEUDO(fx.BSN_B)}"
+
+    def test_bsn_as_afzender_is_masked_everywhere(self):
+        data = fx.jw305().replace(
+            f"<Afzender>{fx.AANBIEDER}<".encode(), f"<Afzender>{fx.BSN_B}<".encode()
+        )
+        rows = parse(data)
+        mask = f"bsn:{PSEUDO(fx.BSN_B)}"
+        assert rows["berichten"][0]["Afzender"] == mask
+        assert rows["berichten"][0]["aanbieder"] == mask
+        assert {r["aanbieder"] for r in rows["starts"]} == {mask}
+        assert fx.BSN_B not in str(rows)
+
+    def test_eight_digits_lost_leading_zero(self):
+        eight = _elfproef_8()
+        data = fx.jw301().replace(b"VOT-2025-0042", eight.encode())
+        (row,) = [r for r in parse(data)["toewijzingen"] if r["ToewijzingNummer"] == "300202"]
+        assert row["ReferentieAanbieder"] == f"bsn:{PSEUDO('0' + eight)}"
+
+    def test_eight_digit_agb_code_is_kept(self):
+        eight = _elfproef_8()
+        data = fx.jw305().replace(fx.AANBIEDER.encode(), eight.encode())
+        assert parse(data)["berichten"][0]["Afzender"] == eight
+
+    def test_values_failing_the_elfproef_and_numbers_are_kept(self):
+        data = fx.jw301().replace(b"VOT-2025-0042", b"123456789")
+        data = data.replace(b"<Budget>150000<", f"<Budget>{fx.BSN_B}<".encode())
+        rows = parse(data)["toewijzingen"]
+        assert rows[1]["ReferentieAanbieder"] == "123456789"
+        assert rows[1]["Budget"] == fx.BSN_B  # an amount, not masked
+
+    def test_retour_keys_are_masked(self):
+        data = fx.jw302().replace(
+            b"<ToewijzingNummer>300201<", f"<ToewijzingNummer>{fx.BSN_C}<".encode()
+        )
+        codes = parse(data)["retourcodes"]
+        assert f"bsn:{PSEUDO(fx.BSN_C)}" in {r["ToewijzingNummer"] for r in codes}
+        assert fx.BSN_C not in str(codes)
+
+
 class TestIterSources:
     """Folders (recursive), zip and tar.xz archives, in a stable order with readable names."""
 
@@ -524,15 +873,23 @@ class TestIterSources:
 
     def test_folder_recursive_with_archives_in_stable_order(self, invoer):
         names = [s.name for s in iter_sources([invoer])]
+        # folders sorted, zip members sorted, tar members in archive order (streamed); hidden
+        # and macOS helper entries are listed (as rejected entries, see test_ingest_hostile)
         assert names == [
+            "invoer/.git",
+            "invoer/.verborgen.xml",
             "invoer/<bsn>.xml",
             "invoer/a.xml",
+            "invoer/archief.zip!__MACOSX/map/._bestand.xml",
             "invoer/archief.zip!los.xml",
+            "invoer/archief.zip!map/.verborgen.xml",
             "invoer/archief.zip!map/bestand.xml",
             "invoer/archief.zip!map/sub/ander.xml",
             "invoer/b.xml",
-            "invoer/pakket.tar.xz!a.xml",
             "invoer/pakket.tar.xz!x/y.xml",
+            "invoer/pakket.tar.xz!x/.z.xml",
+            "invoer/pakket.tar.xz!a.xml",
+            "invoer/sub/.DS_Store",
             "invoer/sub/diep/c.xml",
         ]
         assert [s.name for s in iter_sources([invoer])] == names
@@ -541,16 +898,27 @@ class TestIterSources:
         ]
 
     def test_read_returns_the_member_bytes(self, invoer):
-        content = {s.name: s.read() for s in iter_sources([invoer])}
+        # read after the walk: a streamed tar member is found again in the archive
+        sources = {s.name: s for s in iter_sources([invoer])}
+        bsn_name = "invoer/<bsn>.xml"
+        wanted = [
+            "invoer/archief.zip!map/bestand.xml",
+            "invoer/pakket.tar.xz!x/y.xml",
+            "invoer/sub/diep/c.xml",
+            bsn_name,
+        ]
+        content = {name: sources[name].read() for name in wanted}
         assert content["invoer/archief.zip!map/bestand.xml"] == fx.jw319()
         assert content["invoer/pakket.tar.xz!x/y.xml"] == fx.jw317()
         assert content["invoer/sub/diep/c.xml"] == fx.jw307()
-        assert content["invoer/<bsn>.xml"] == fx.jw315()
+        assert content[bsn_name] == fx.jw315()
 
     def test_archive_given_directly(self, invoer):
         names = [s.name for s in iter_sources([invoer / "archief.zip", invoer / "a.xml"])]
         assert names == [
+            "archief.zip!__MACOSX/map/._bestand.xml",
             "archief.zip!los.xml",
+            "archief.zip!map/.verborgen.xml",
             "archief.zip!map/bestand.xml",
             "archief.zip!map/sub/ander.xml",
             "a.xml",
@@ -653,6 +1021,69 @@ class TestLoadXsds:
             load_xsds(xsd_folder)
 
 
+class TestXsdErrors:
+    """Missing imported schemas are named; the first schema error is reported in Dutch."""
+
+    def test_missing_import_is_named_with_the_case_variant(self, xsd_folder):
+        (xsd_folder / "basisschema.xsd").rename(xsd_folder / "Basisschema.xsd")
+        with pytest.raises(ValueError) as info:
+            load_xsds(xsd_folder)
+        message = str(info.value)
+        assert message.startswith(
+            "XSD jw301.xsd importeert basisschema.xsd, maar dat bestand ontbreekt"
+        )
+        assert "er staat wel Basisschema.xsd: hernoem dat bestand naar basisschema.xsd" in message
+
+    def test_missing_import_without_variant(self, xsd_folder):
+        (xsd_folder / "basisschema.xsd").unlink()
+        with pytest.raises(
+            ValueError, match="importeert basisschema.xsd, maar dat bestand ontbreekt"
+        ):
+            load_xsds(xsd_folder)
+
+    def test_cli_names_the_missing_file(self, xsd_folder, tmp_path, monkeypatch, capsys):
+        from kit.__main__ import main
+
+        fx.set_key(monkeypatch)
+        (xsd_folder / "basisschema.xsd").rename(xsd_folder / "Basisschema.xsd")
+        folder = fx.write_files(tmp_path / "in", {"jw301.xml": fx.jw301()})
+        argv = ["inlezen", str(folder), "--store", str(tmp_path / "s"), "--xsd", str(xsd_folder)]
+        assert main([*argv, "--stil"]) == 2
+        err = capsys.readouterr().err
+        assert err.startswith("Fout: XSD jw301.xsd importeert basisschema.xsd, maar dat bestand")
+        assert "Basisschema.xsd" in err
+
+    def test_first_error_is_reported_with_a_dutch_phrase(self, xsd_folder):
+        # Two errors: a missing Bsn (first) and a wrong Afzender (earlier in the document, but
+        # libxml reports in document order: the Afzender pattern comes first).
+        data = fx.jw301().replace(f"<Bsn>{fx.BSN_A}</Bsn>".encode(), b"")
+        data = data.replace(
+            f"<Afzender>{fx.GEMEENTE}</Afzender>".encode(), b"<Afzender>12</Afzender>"
+        )
+        reason = rejection(data, schemas=load_xsds(xsd_folder))
+        assert reason.startswith(
+            "voldoet niet aan de XSD: waarde heeft niet het voorgeschreven formaat bij "
+            "/Bericht/Header/Afzender (regel "
+        )
+        assert "SCHEMAV_CVC_PATTERN_VALID" in reason
+        assert reason.endswith(", en 1 andere fout")
+
+    def test_missing_element_names_the_expected_element(self, xsd_folder):
+        data = fx.jw301().replace(f"<Bsn>{fx.BSN_A}</Bsn>".encode(), b"")
+        reason = rejection(data, schemas=load_xsds(xsd_folder))
+        assert reason.startswith(
+            "voldoet niet aan de XSD: element staat niet op deze plaats of ontbreekt "
+            "(verwacht: Bsn) bij /Bericht/Client/Geboortedatum (regel "
+        )
+        assert "ELEMENT_CONTENT" in reason or "COMPLEX_TYPE_2_4" in reason
+
+    def test_envelope_payload_is_validated(self, xsd_folder):
+        data = fx.ggk0210_envelope(fx.jw301().replace(f"<Bsn>{fx.BSN_A}</Bsn>".encode(), b""))
+        assert "verwacht: Bsn" in rejection(data, schemas=load_xsds(xsd_folder))
+        rows = parse(fx.ggk0210_envelope(fx.jw301()), schemas=load_xsds(xsd_folder))
+        assert rows["berichten"][0]["xsd_gevalideerd"] is True
+
+
 class TestMaskBsnLike:
     @pytest.mark.parametrize(
         ("text", "expected"),
@@ -662,6 +1093,7 @@ class TestMaskBsnLike:
             ("export-123456789.xml", "export-123456789.xml"),  # fails the 11-proef
             (f"x{fx.BSN_A}1.xml", f"x{fx.BSN_A}1.xml"),  # 10 digits: not a BSN
             ("000000000", "000000000"),
+            ("12345672.xml", "12345672.xml"),  # 8 digits: an AGB code, even if 0+it passes
             ("berichten-2025-03.zip", "berichten-2025-03.zip"),
         ],
     )

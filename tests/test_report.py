@@ -117,6 +117,10 @@ class TestRender:
             "Kit-versie",
             "checks.yaml (standaard)",
             "Werkwijze en kanttekeningen",
+            # how counts were protected, in one sentence (and in the header)
+            "Bescherming van kleine aantallen",
+            "afgerond op een veelvoud van 5",
+            "andere aantallen afgerond op 5",
         ):
             assert text in html, text
 

@@ -196,6 +196,25 @@ class TestIngest:
         assert sorted(p.relative_to(store) for p in store.rglob("*")) == before
         assert read_meta(store)["sleutel"] == pseudo.fingerprint
 
+    def test_old_key_check_value_is_accepted_and_replaced(self, tmp_path, pseudo):
+        import hashlib
+        import hmac
+
+        store = tmp_path / "store"
+        fx.write_files(tmp_path / "in", {"jw301.xml": fx.jw301()})
+        ingest(iter_sources([tmp_path / "in"]), store, pseudonymise=pseudo)
+        meta = json.loads((store / "kit-store.json").read_text())
+        assert meta["sleutel"].startswith("scrypt:")
+        # a store written by an older kit: 12 hex characters of an HMAC of a constant
+        legacy = hmac.new(pseudo.key, b"leercirkel-kit-sleutel", hashlib.sha256).hexdigest()[:12]
+        (store / "kit-store.json").write_text(json.dumps(meta | {"sleutel": legacy}))
+        fx.write_files(tmp_path / "in", {"jw305.xml": fx.jw305()})
+        ingest(iter_sources([tmp_path / "in"]), store, pseudonymise=pseudo)
+        assert read_meta(store)["sleutel"] == pseudo.fingerprint
+        (store / "kit-store.json").write_text(json.dumps(meta | {"sleutel": legacy}))
+        with pytest.raises(StoreError, match="andere pseudonimiseringssleutel"):
+            ingest([], store, pseudonymise=Pseudonymiser(b"een-andere-sleutel"))
+
     def test_store_of_a_newer_format_is_refused(self, tmp_path, pseudo):
         store = tmp_path / "store"
         store.mkdir()
@@ -252,6 +271,30 @@ class TestLoadReportText:
         ]
         assert block[1].startswith("  invoer/kapot.xml: XML is afgebroken of onvolledig")
 
+    def test_invalid_values_line_and_table(self, tmp_path, pseudo):
+        bad_301 = fx.jw301().replace(b"<Ingangsdatum>2025-02-10<", b"<Ingangsdatum>2027-06-31<")
+        bad_301 = bad_301.replace(b"<ijw:Volume>2<", b"<ijw:Volume>4.5<")
+        bad_305 = fx.jw305().replace(b"<Begindatum>2025-02-12<", b"<Begindatum>2026-02-30<", 1)
+        fx.write_files(tmp_path / "in", {"a.xml": bad_301, "b.xml": bad_305, "c.xml": fx.jw307()})
+        store = tmp_path / "store"
+        report = ingest(iter_sources([tmp_path / "in"]), store, pseudonymise=pseudo)
+        assert report.counts[LOADED] == 3  # messages kept
+        lines = report.text().splitlines()
+        block = lines[
+            lines.index("Ongeldige waarden (bericht ingelezen, veld leeg gelaten):") + 1 :
+        ]
+        assert block[:3] == [
+            "  JW301 Client/ToegewezenProducten/ToegewezenProduct/Ingangsdatum (datum): 1",
+            "  JW301 Client/ToegewezenProducten/ToegewezenProduct/Omvang/Volume (geheel getal): 1",
+            "  JW305 Client/StartProducten/StartProduct/Begindatum (datum): 1",
+        ]
+        table = read_table(store, "ongeldige_waarden")
+        assert table["aantal"].sum() == 3
+        assert set(table["berichttype"]) == {"301", "305"}
+        assert table["Dagtekening"].notna().all()
+        starts = read_table(store, "starts")
+        assert starts["Begindatum"].isna().sum() == 1
+
     def test_report_without_messages(self, tmp_path, pseudo):
         fx.write_files(tmp_path / "in", {"leeg.xml": b""})
         report = ingest(iter_sources([tmp_path / "in"]), tmp_path / "store", pseudonymise=pseudo)
@@ -300,6 +343,7 @@ class TestReadTable:
             "prestaties": 4,
             "declaratie_antwoorden": 1,
             "retourcodes": 12,
+            "ongeldige_waarden": 0,  # the fixtures hold no invalid value
         }
 
     def test_retourcodes_and_prestaties_types(self, store):
@@ -370,3 +414,20 @@ class TestSourceReadErrors:
             [SourceFile("x.zip", "x|1|1", fail)], tmp_path / "store", pseudonymise=pseudo
         )
         assert again.counts == {"gezien": 1, LOADED: 0, REJECTED: 1, KNOWN: 0}
+
+
+class TestByteOrderMark:
+    def test_a_twin_that_differs_only_by_a_bom_is_the_same_file(self, tmp_path, pseudo):
+        store = tmp_path / "store"
+        plain = fx.jw301()
+        fx.write_files(
+            tmp_path / "a", {"jw301.xml": plain, "jw301-bom.xml": b"\xef\xbb\xbf" + plain}
+        )
+        report = ingest(iter_sources([tmp_path / "a"]), store, pseudonymise=pseudo)
+        assert report.counts == {"gezien": 2, LOADED: 1, REJECTED: 0, KNOWN: 1}
+        files = read_table(store, FILES_TABLE)
+        assert files["inhoud_hash"].nunique() == 1
+        # a later round with the BOM twin alone: already loaded
+        fx.write_files(tmp_path / "b", {"weer.xml": b"\xef\xbb\xbf" + plain})
+        again = ingest(iter_sources([tmp_path / "b"]), store, pseudonymise=pseudo)
+        assert again.counts == {"gezien": 1, LOADED: 0, REJECTED: 0, KNOWN: 1}

@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from kit import trends
+from kit import waiting_times as wt
 from kit.pathways import PATHWAY_COLUMNS
 
 PEIL = "2025-03-31"
@@ -63,7 +64,8 @@ EXAMPLE = pathways(
         "ingetrokken": True,
         "client_id": "c1",
     },
-    # p2: toegewezen 1 Feb, Einddatum 28 Feb, never started -> lapses on 1 March
+    # p2: toegewezen 1 Feb, Einddatum 28 Feb, never started -> off the list on 28 February
+    # (the competing exit "Toewijzing afgelopen zonder start" of toewijzing_start)
     {"eerste_toewijzingsdatum": "2025-02-01", "einddatum": "2025-02-28"},
     # p3: toegewezen 10 Feb in gemeente 9902, still waiting on the peildatum
     {"eerste_toewijzingsdatum": "2025-02-10", "gemeente": "9902"},
@@ -94,10 +96,10 @@ class TestWaitingSpells:
             "gestart",
             "gestopt_zonder_start",
         ]
-        # verlopen: the day after the Einddatum of 28 February
+        # verlopen: on the Einddatum of 28 February, as toewijzing_start's competing exit
         assert (
             got["uit"].tolist()[:3]
-            == pd.to_datetime(["2025-02-05", "2025-03-03", "2025-03-01"]).tolist()
+            == pd.to_datetime(["2025-02-05", "2025-03-03", "2025-02-28"]).tolist()
         )
 
     def test_withdrawal_voiding_the_toewijzing_counts_on_its_decision_date(self):
@@ -114,6 +116,25 @@ class TestWaitingSpells:
         got = trends.waiting_spells(p, peildatum=PEIL).iloc[0]
         assert (got["uit"], got["reden_uit"]) == (pd.Timestamp("2025-03-13"), "ingetrokken")
 
+    def test_the_list_follows_the_wait_definition_of_the_snapshot(self):
+        p = pathways(
+            # a GI toewijzing (categorie 47): not on the waiting list (toewijzing_start filter)
+            {"eerste_toewijzingsdatum": "2025-01-06", "categorie": "47"},
+            # declared from 1 Feb without a 305: in care, off the list as started
+            {"eerste_toewijzingsdatum": "2025-01-06", "eerste_productperiode": "2025-02-01"},
+            # turned 18 on 1 Mar (born Feb 2007) while waiting: off the list
+            {"eerste_toewijzingsdatum": "2025-01-06", "geboortemaand": "2007-02"},
+            # still waiting
+            {"eerste_toewijzingsdatum": "2025-01-06"},
+        )
+        got = trends.waiting_spells(p, peildatum=PEIL)
+        assert len(got) == 3
+        assert got["reden_uit"].tolist() == ["gestart", "verlopen", pd.NA]
+        assert got["uit"].tolist()[:2] == pd.to_datetime(["2025-02-01", "2025-03-01"]).tolist()
+        ts = wt.load_definitions().get("toewijzing_start")
+        now = wt.waiting_now(wt.measure_waits(p, ts, peildatum=PEIL))
+        assert now["pathway_id"].tolist() == ["p3"]
+
     def test_exits_after_the_peildatum_have_not_happened(self):
         p = pathways({"eerste_toewijzingsdatum": "2025-03-01", "start_begindatum": "2025-04-02"})
         got = trends.waiting_spells(p, peildatum=PEIL)
@@ -127,10 +148,11 @@ def series() -> pd.DataFrame:
 
 class TestMonthlySeries:
     def test_waiting_list_at_month_end(self, series):
-        # end Jan: p0, p1 (p5 stopped on 31 Jan); end Feb: p1, p2, p3; end Mar: p3 only
+        # end Jan: p0, p1 (p5 stopped on 31 Jan); end Feb: p1, p3 (p2 lapsed on 28 Feb);
+        # end Mar: p3 only
         assert [value(series, "wachtlijst", m) for m in ("2025-01", "2025-02", "2025-03")] == [
             2,
-            3,
+            2,
             1,
         ]
         # p0 and p1 are one child
@@ -146,7 +168,7 @@ class TestMonthlySeries:
         ]
         assert value(series, "starts", "2025-02") == 1 and value(series, "starts", "2025-03") == 1
         assert value(series, "wachtlijst_gestopt_zonder_start", "2025-01") == 1
-        assert value(series, "wachtlijst_verlopen", "2025-03") == 1
+        assert value(series, "wachtlijst_verlopen", "2025-02") == 1
         assert value(series, "wachtlijst_ingetrokken", "2025-03") == 1
 
     def test_in_care(self, series):
@@ -158,13 +180,12 @@ class TestMonthlySeries:
         ]
 
     def test_completed_waits_and_cohort_medians(self, series):
-        # waits follow toewijzing_start of kit/waiting_times.yaml: p4 (start before its
-        # toewijzing) and p5 (a stop without a start) do not count
+        # waits follow toewijzing_start of kit/waiting_times.yaml: p5 (a stop without a start)
+        # does not count; p4 (start before its toewijzing, negatieve_duur: nul) started on
+        # day 0, on the day of its toewijzing in March
         # p0 waited 10 Jan -> 5 Feb = 26 days
         assert value(series, "wachttijd_gestart_mediaan", "2025-02") == 26
-        assert not (
-            series["reeks"].eq("wachttijd_gestart_mediaan") & series["maand"].eq("2025-03")
-        ).any()
+        assert value(series, "wachttijd_gestart_mediaan", "2025-03") == 0
         # January cohort: p0 (26 days, started), p1 (withdrawn after 42 days: censored):
         # S(26) = 1/2 -> median 26
         assert value(series, "wachttijd_cohort_mediaan", "2025-01") == 26
@@ -175,9 +196,9 @@ class TestMonthlySeries:
 class TestWaitDurations:
     def test_fallback_durations_from_the_waiting_list(self):
         got = trends.wait_durations(trends.waiting_spells(EXAMPLE, peildatum=PEIL), peildatum=PEIL)
-        # p0 26 days started; p1 42 censored; p2 28 (lapsed 1 Mar); p3 49 (10 Feb -> 31 Mar);
+        # p0 26 days started; p1 42 censored; p2 27 (lapsed 28 Feb); p3 49 (10 Feb -> 31 Mar);
         # p4 started before its toewijzing: 0; p5 stopped after 26 days
-        assert got["duur"].tolist() == [26, 42, 28, 49, 0, 26]
+        assert got["duur"].tolist() == [26, 42, 27, 49, 0, 26]
         assert got["gestart"].tolist() == [True, False, False, False, True, False]
 
 
@@ -185,10 +206,11 @@ class TestStockFlow:
     def test_identity_and_gap(self):
         series = trends.monthly_series(EXAMPLE, peildatum=PEIL)
         got = trends.stock_flow(series).set_index("maand")
-        # Feb: 2 + 2 in - 1 started - 0 withdrawn = 3 = list -> no gap
-        assert got.loc["2025-02", ["verwacht", "wachtlijst_eind", "verschil"]].tolist() == [3, 3, 0]
-        # Mar: 3 + 1 - 1 (p4) - 1 (p1) = 2, list 1 -> p2 lapsed without start or withdrawal
-        assert got.loc["2025-03", ["verwacht", "wachtlijst_eind", "verschil"]].tolist() == [2, 1, 1]
+        # Feb: 2 + 2 in - 1 started - 0 withdrawn = 3, list 2 -> p2 lapsed without start or
+        # withdrawal
+        assert got.loc["2025-02", ["verwacht", "wachtlijst_eind", "verschil"]].tolist() == [3, 2, 1]
+        # Mar: 2 + 1 - 1 (p4) - 1 (p1) = 1 = list -> no gap
+        assert got.loc["2025-03", ["verwacht", "wachtlijst_eind", "verschil"]].tolist() == [1, 1, 0]
         assert np.isnan(got.loc["2025-01", "verschil"])
         # the gap equals the exits that are neither start nor withdrawal, month by month
         other = series[
@@ -197,6 +219,21 @@ class TestStockFlow:
         ]
         other = other.groupby("maand")["waarde"].sum()
         assert got["verschil"].dropna().tolist() == other.loc[["2025-02", "2025-03"]].tolist()
+
+    def test_provisional_months_are_marked(self):
+        series = trends.monthly_series(EXAMPLE, peildatum=PEIL)
+        assert "voorlopig" not in trends.stock_flow(series)  # not flagged yet: no column
+        # only the 305 is incomplete in March: the list (301/305/307) is provisional there
+        v = pd.DataFrame(
+            {
+                "bericht": ["301", "305", "305", "307"],
+                "maand": ["2025-03", "2025-02", "2025-03", "2025-03"],
+                "volledigheid": [1.0, 1.0, 0.8, 1.0],
+            }
+        )
+        flagged = trends.flag_provisional(series, v, threshold=0.95)
+        got = trends.stock_flow(flagged).set_index("maand")["voorlopig"]
+        assert got.to_dict() == {"2025-01": False, "2025-02": False, "2025-03": True}
 
 
 class TestKmMedian:
@@ -561,6 +598,32 @@ class TestExampleRegion:
         assert last.loc[last["reeks"] == "starts", "voorlopig"].all()
         assert not last.loc[last["reeks"] == "verzoeken", "voorlopig"].any()
 
+    def test_the_waiting_list_at_the_peildatum_is_the_snapshot_of_notebook_02(
+        self, result, example_store
+    ):
+        from kit.checks import prepare_scan
+
+        # the peildatum 2026-03-31 is a month end: the list at the end of March is the snapshot
+        level = result.series[
+            (result.series["reeks"] == "wachtlijst")
+            & (result.series["maand"] == "2026-03")
+            & (result.series["niveau"] == "regio")
+        ]["waarde"].iloc[0]
+        p = prepare_scan(example_store, peildatum="2026-03-31").pathways
+        defs = wt.load_definitions()
+        for van in (None, "2025-04-01"):
+            snap = wt.compute_waits(
+                p, defs, peildatum="2026-03-31", van=van, only=["toewijzing_start"], by=()
+            ).snapshot
+            assert snap["n_wachtend"].sum() == level > 300
+
+    def test_the_waiting_list_level_is_provisional_in_the_last_month(self, result):
+        level = result.series[(result.series["reeks"] == "wachtlijst")]
+        assert level.loc[level["maand"] == "2026-03", "voorlopig"].all()
+        assert not level.loc[level["maand"] == "2025-12", "voorlopig"].any()
+        stroom = result.stroom[result.stroom["niveau"] == "regio"].set_index("maand")
+        assert stroom.loc["2026-03", "voorlopig"] and not stroom.loc["2025-12", "voorlopig"]
+
     def test_auto_305_providers_stand_out_in_the_funnel(self, result):
         from kit.config import EXAMPLE_DIR
 
@@ -699,7 +762,7 @@ class TestTexts:
 
 
 class TestCommandLine:
-    def test_trends_writes_both_tables(self, example_store, tmp_path):
+    def test_trends_writes_both_tables(self, example_store, tmp_path, capsys):
         from kit.__main__ import main
         from kit.config import EXAMPLE_DIR
 
@@ -717,6 +780,8 @@ class TestCommandLine:
             ]
         )
         assert code == 0
+        assert "Wachtlijst eind 2026-03: " in (printed := capsys.readouterr().out)
+        assert "toewijzingen (voorlopig)." in printed
         maand = pd.read_csv(tmp_path / "maand.csv", dtype={"eenheid": str, "maand": str})
         assert set(maand["niveau"]) == {"regio", "gemeente", "aanbieder", "categorie"}
         assert "in_zorg_kinderen_per_1000" in set(maand["reeks"])
@@ -745,3 +810,18 @@ class TestCommandLine:
             == 2
         )
         assert "geen gevulde store" in capsys.readouterr().err
+
+
+def test_last_complete_month_before_the_provisional_ones():
+    v = pd.DataFrame(
+        {
+            "bericht": ["323"] * 4 + ["305"] * 2,
+            "maand": ["2025-12", "2026-01", "2026-02", "2026-03", "2026-02", "2026-03"],
+            "volledigheid": [1.0, 0.97, 0.67, 0.0, np.nan, 0.2],
+        }
+    )
+    assert trends.last_complete(v, "323", threshold=0.95) == "2026-01"
+    assert trends.last_complete(v, "323", threshold=0.5) == "2026-02"
+    assert trends.last_complete(v, "305", threshold=0.95) == "2026-02"  # unknown = complete
+    assert trends.last_complete(v, "307", threshold=0.95) is None
+    assert trends.last_complete(v[v["maand"] == "2026-03"], "323", threshold=0.95) is None

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import warnings
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -253,9 +254,30 @@ class TestMeasureWaits:
             {"eerste_toewijzingsdatum": "2025-01-06", "start_begindatum": "2025-01-06"},
             {"eerste_toewijzingsdatum": "2025-01-06", "start_begindatum": "2025-01-02"},
         )
+        # toewijzing_start (negatieve_duur: nul): a start before the toewijzing is a start on day 0
+        assert TS.negative == wt.NEGATIVE_ZERO
         got = wt.measure_waits(p, TS, peildatum=PEIL)
+        assert got["dagen"].tolist() == [0, 0]
+        assert got["event"].tolist() == [wt.STARTED, wt.STARTED]
+        assert got["uit"].isna().all()
+        assert got["negatief"].tolist() == [False, True]
+        assert got.loc[1, "einde"] == got.loc[1, "start"]
+        # a definition that leaves them out (negatieve_duur: uitsluiten)
+        out = replace(TS, negative=wt.NEGATIVE_OUT)
+        got = wt.measure_waits(p, out, peildatum=PEIL)
         assert got["dagen"].tolist() == [0, -4]
         assert got["uit"].tolist() == [pd.NA, wt.OUT_NEGATIVE]
+
+    def test_the_negative_rule_is_read_from_the_yaml(self, tmp_path):
+        assert wt.load_definitions(yaml_file(tmp_path, MINIMAL)).get("eigen").negative == "uitsluiten"
+        text = MINIMAL.replace("    uitleg: test", "    negatieve_duur: nul\n    uitleg: test")
+        assert wt.load_definitions(yaml_file(tmp_path, text)).get("eigen").negative == "nul"
+        bad = MINIMAL.replace("    uitleg: test", "    negatieve_duur: weg\n    uitleg: test")
+        with pytest.raises(ValueError, match="definitie eigen: negatieve_duur moet nul of"):
+            wt.load_definitions(yaml_file(tmp_path, bad))
+        rules = {d.id: d.negative for d in DEFS.definitions}
+        assert rules["toewijzing_start"] == rules["vot_start"] == "nul"
+        assert rules["start_declaratie"] == "uitsluiten"
 
     def test_reasons_for_leaving_a_pathway_out(self):
         p = pathways(
@@ -306,6 +328,94 @@ class TestMeasureWaits:
         pd.testing.assert_frame_equal(p, before)
 
 
+class TestLateMessages:
+    DECL = DEFS.get("ingang_declaratie")
+
+    def test_the_rule_is_read_from_the_yaml(self, tmp_path):
+        assert self.DECL.provisional_message == "323"
+        assert DEFS.get("start_declaratie").provisional_message == "323"
+        assert TS.provisional_message == ""
+        assert DEFS.min_complete == 0.95
+        bad = MINIMAL + "voorlopig: {min_volledigheid: 1.5}\n"
+        with pytest.raises(ValueError, match="min_volledigheid"):
+            wt.load_definitions(yaml_file(tmp_path, bad))
+
+    def test_measured_up_to_the_last_complete_day(self):
+        p = pathways(
+            # waiting on 31 January; its first 323 period (February) is not complete yet
+            {"ingangsdatum": "2025-01-10", "eerste_productperiode": "2025-02-01"},
+            # begins after the last complete month: not counted yet
+            {"ingangsdatum": "2025-02-05", "eerste_productperiode": "2025-02-05"},
+            # started before: as usual
+            {"ingangsdatum": "2024-12-01", "eerste_productperiode": "2025-01-15"},
+        )
+        got = wt.measure_waits(p, self.DECL, peildatum=PEIL, complete_until="2025-01-31")
+        assert got["uit"].tolist() == [pd.NA, wt.OUT_PROVISIONAL, pd.NA]
+        assert got.loc[[0, 2], "event"].tolist() == [wt.CENSORED, wt.STARTED]
+        assert got.loc[[0, 2], "dagen"].tolist() == [21, 45]
+        assert got["wacht_op_peildatum"].tolist() == [True, False, False]
+        # without the correction the first one looks as if it started after 22 days
+        plain = wt.measure_waits(p, self.DECL, peildatum=PEIL)
+        assert plain.loc[0, "event"] == wt.STARTED and plain["uit"].isna().all()
+
+    def test_last_complete_day_from_the_messages_own_lags(self):
+        from types import SimpleNamespace
+
+        # a 323 for every day of two years, each sent 40 days after its period began
+        days = pd.date_range("2023-04-01", "2025-03-31", freq="D")
+        prestaties = pd.DataFrame(
+            {
+                "IngediendBedragDebetCredit": "D",
+                "ProductPeriodeBegindatum": days,
+                "Dagtekening": days + pd.Timedelta(days=40),
+            }
+        )
+        prestaties = prestaties[prestaties["Dagtekening"] <= "2025-03-31"]
+        p = pathways({"eerste_toewijzingsdatum": "2024-01-01"})
+        data = SimpleNamespace(pathways=p, tables={"prestaties": prestaties})
+        # March has nothing in yet, February about 19/28: January is the last complete month
+        got = wt.complete_until(data, peildatum=PEIL, messages=["323"], threshold=0.95)
+        assert got == {"323": pd.Timestamp("2025-01-31")}
+        results = wt.compute_waits(p, DEFS, peildatum=PEIL, complete=got, by=())
+        assert results.complete_until == {
+            "ingang_declaratie": pd.Timestamp("2025-01-31"),
+            "start_declaratie": pd.Timestamp("2025-01-31"),
+        }
+        assert wt.complete_until(data, peildatum=PEIL, messages=[], threshold=0.95) == {}
+
+    def test_the_report_says_so(self):
+        row = pd.Series(
+            {
+                "n": 1049,
+                "n_gestart": 640,
+                "n_wachtend": 367,
+                "n_uitgevallen": 42,
+                "n_negatief_nul": 0,
+                "mediaan_dagen": 50.0,
+                "p90_dagen": math.inf,
+                "pct_nul_dagen": 20.0,
+            }
+        )
+        recon = pd.DataFrame(
+            {"stap": ["uit", "uit"], "reden": [wt.OUT_PROVISIONAL, wt.OUT_FILTER], "n": [207, 9]}
+        )
+        text = sections.definition_text(
+            self.DECL, row, recon, None, threshold=10, complete_until=pd.Timestamp("2026-01-31")
+        )
+        assert (
+            "*Voorlopig:* de ProductPeriode Begindatum (eerste) (323) komt pas weken later "
+            "binnen. Naar de eigen vertraging van die berichten zijn ze compleet tot en met "
+            "31 januari 2026; deze definitie telt daarom tot die dag."
+        ) in text
+        assert "207 trajecten die later begonnen tellen nog niet mee" in text
+        assert "Niet meegeteld" not in text
+        note = sections.snapshot_note({"ingang_declaratie": pd.Timestamp("2026-01-31")}, {
+            "ingang_declaratie": "Ingang → declaratie"
+        })
+        assert "hangt niet af van het gekozen cohort" in note
+        assert "Voor *Ingang → declaratie* is dat de stand op 31 januari 2026" in note
+
+
 class TestReconcile:
     def test_in_out_and_outcomes_add_up(self):
         p = pathways(
@@ -321,11 +431,17 @@ class TestReconcile:
         )
         got = wt.reconcile(wt.measure_waits(p, TS, peildatum=PEIL)).set_index(["stap", "reden"])
         assert got.loc[("trajecten", "in het model"), "n"] == 5
-        assert got.loc[("uit", wt.OUT_NEGATIVE), "n"] == 1
+        assert got.loc[("uit", wt.OUT_NEGATIVE), "n"] == 0  # toewijzing_start: counted as day 0
         assert got.loc[("uit", wt.OUT_NO_START), "n"] == 1
         assert got.loc[("uit", wt.OUT_WINDOW), "n"] == 0
-        assert got.loc[("telt mee", "totaal"), "n"] == 3
-        assert got.loc[("uitkomst", "gestart"), "n"] == 1
+        assert got.loc[("telt mee", "totaal"), "n"] == 4
+        assert got.loc[("uitkomst", "gestart"), "n"] == 2
+        assert got.loc[("waarvan", wt.NEGATIVE_AS_ZERO), "n"] == 1
+        out = wt.measure_waits(p, replace(TS, negative=wt.NEGATIVE_OUT), peildatum=PEIL)
+        got_out = wt.reconcile(out).set_index(["stap", "reden"])
+        assert got_out.loc[("uit", wt.OUT_NEGATIVE), "n"] == 1
+        assert got_out.loc[("waarvan", wt.NEGATIVE_AS_ZERO), "n"] == 0
+        assert got_out.loc[("telt mee", "totaal"), "n"] == 3
         assert got.loc[("uitkomst", "loopt nog (gecensureerd)"), "n"] == 1
         assert got.loc[("uitkomst", "uitgevallen: toewijzing_ingetrokken"), "n"] == 1
 
@@ -393,6 +509,9 @@ class TestEstimate:
         assert math.isnan(row["pct_nul_dagen"]) and math.isnan(row["pct_binnen_7d"])
         row, _ = wt.estimate(waits([(0, 1)] * 10 + [(30, 1)] * 40), norms=[NORM_7], min_n=10)
         assert row["pct_nul_dagen"] == 20.0 and row["pct_binnen_7d"] == 20.0
+        # ... and so is one whose rest is small: 94% of 50 gives the 3 others back
+        row, _ = wt.estimate(waits([(0, 1)] * 47 + [(30, 1)] * 3), norms=[NORM_7], min_n=10)
+        assert math.isnan(row["pct_nul_dagen"]) and math.isnan(row["pct_binnen_7d"])
 
     def test_late_entry_changes_the_risk_set(self):
         # durations 5, 10, 10, 3; the second pathway only entered on day 10 (left truncated)
@@ -449,6 +568,55 @@ class TestCurves:
         assert left["cumulatieve_incidentie"].tolist() == [0.0, 0.3333]
         assert wt.cumulative_incidence(w.head(9), min_n=10).empty
 
+    def test_aalen_johansen_by_hand_with_day_zero_starts_ties_and_censoring(self):
+        # 10 children: 3 start on day 0; day 5 a start and a censoring; day 12 a start and an
+        # exit (a tie between causes); censored on day 20; the last starts on day 30
+        days = [0, 0, 0, 5, 5, 10, 12, 12, 20, 30]
+        events = [1, 1, 1, 1, 0, 1, 2, 1, 0, 1]
+        t = wt.aalen_johansen(days, events)
+        assert t.index.tolist() == [0, 5, 10, 12, 20, 30]
+        assert t["at_risk"].tolist() == [10, 7, 5, 4, 2, 1]
+        # day 0: 3/10; day 5: + 0.7 x 1/7; day 10: + 0.6 x 1/5; day 12: + 0.48 x 1/4 (both
+        # causes see S(12-) = 0.48); day 30: + 0.24 x 1/1
+        assert t["cif_1"].round(6).tolist() == [0.3, 0.4, 0.52, 0.64, 0.64, 0.88]
+        assert t["cif_2"].round(6).tolist() == [0.0, 0.0, 0.0, 0.12, 0.12, 0.12]
+        assert t["observed_1"].tolist() == [3, 1, 1, 1, 0, 1]
+        assert t["censored"].tolist() == [0, 1, 0, 0, 1, 0]
+
+    def test_without_competing_exits_the_incidence_is_one_minus_kaplan_meier(self):
+        from lifelines import KaplanMeierFitter
+
+        rng = np.random.default_rng(5)
+        days = rng.integers(0, 60, 400)  # many ties and many starts on day 0
+        days[:40] = 0
+        events = rng.choice([0, 1], 400, p=[0.3, 0.7])
+        entry = np.where(rng.uniform(size=400) < 0.2, days // 2, 0)
+        # lifelines counts a subject at risk only after its entry time; the kit counts it on
+        # the day it enters (the data begin on that day): lifelines gets the entry minus 0.5
+        for late, late_lifelines in ((None, None), (entry, np.where(entry > 0, entry - 0.5, 0))):
+            t = wt.aalen_johansen(days, events, entry=late)
+            fitted = KaplanMeierFitter().fit(days, events == 1, entry=late_lifelines)
+            km = fitted.survival_function_
+            expected = 1 - km.iloc[:, 0].reindex(t.index.to_numpy(dtype=float))
+            assert np.allclose(t["cif_1"].to_numpy(), expected.to_numpy())
+            assert t.loc[0, "cif_1"] > 0.05  # the day-0 starts count
+
+    def test_cumulative_incidences_and_the_event_free_share_add_up_to_one(self):
+        rng = np.random.default_rng(6)
+        days = rng.integers(0, 40, 300)
+        events = rng.choice([0, 1, 2], 300, p=[0.2, 0.6, 0.2])
+        t = wt.aalen_johansen(days, events)
+        survival = np.cumprod(1 - t["observed"] / t["at_risk"])
+        assert np.allclose(t["cif_1"] + t["cif_2"] + survival, 1.0)
+
+    def test_starts_on_day_zero_are_in_the_published_incidence(self):
+        # 30 children: 12 start on day 0, 10 on day 7, 8 still wait on day 20
+        w = waits([(0, 1)] * 12 + [(7, 1)] * 10 + [(20, 0)] * 8)
+        started = wt.cumulative_incidence(w, min_n=10)
+        assert started["dagen"].tolist() == [0, 0, 7]
+        assert started["cumulatieve_incidentie"].tolist() == [0.0, 0.4, 0.7333]
+        assert started["n_gebeurtenissen"].tolist() == [0, 12, 10]
+
 
 class TestSummarise:
     def test_empty_cohort_gives_a_totaal_row_without_figures(self):
@@ -499,6 +667,34 @@ class TestSnapshotAndHarmful:
         norms = wt.against_norms(m, norms=DEFS.norms).set_index("norm")
         assert norms.loc["treeknorm_aanmelding", "n_boven_norm"] == 2  # 100 and 400 > 28
         assert norms.loc["schadelijk_wachten", "pct_boven_norm"] == 40.0
+
+    def test_the_snapshot_does_not_depend_on_the_cohort_window(self):
+        # p0 waits; p1 waits but a 323 without a 305 says care began (stop missing); p2 started;
+        # p3 waits and turned 18 (competing exit). Only p0 waits now, whatever the window.
+        p = pathways(
+            {"eerste_toewijzingsdatum": "2024-06-03"},
+            {"eerste_toewijzingsdatum": "2024-06-03", "eerste_productperiode": "2024-09-01"},
+            {"eerste_toewijzingsdatum": "2024-06-03", "start_begindatum": "2024-08-01"},
+            {"eerste_toewijzingsdatum": "2024-06-03", "geboortemaand": "2006-08"},
+        )
+        counts = []
+        for van, tot in ((None, None), ("2025-01-01", None), ("2024-01-01", "2024-12-31")):
+            m = wt.measure_waits(p, TS, peildatum=PEIL, van=van, tot=tot)
+            assert m["wacht_op_peildatum"].tolist() == [True, False, False, False]
+            counts.append(wt.snapshot(m, weeks=DEFS.snapshot_weeks)["n_wachtend"].tolist())
+            counts.append(wt.against_norms(m, norms=DEFS.norms)["n_wachtend"].tolist())
+        assert counts[0::2] == [counts[0]] * 3 and counts[1::2] == [counts[1]] * 3
+        assert sum(counts[0]) == 1
+
+    def test_the_example_snapshot_is_one_number_for_every_cohort(self, example):
+        totals = set()
+        for van, tot in ((None, None), ("2025-04-01", None), ("2025-10-01", "2026-01-31")):
+            results = wt.compute_waits(
+                example, DEFS, peildatum="2026-03-31", van=van, tot=tot, only=["toewijzing_start"]
+            )
+            totals.add(int(results.snapshot["n_wachtend"].sum()))
+            assert set(results.against_norms["n_wachtend"]) == {min(totals)}
+        assert len(totals) == 1 and totals.pop() > 300
 
     def test_age_band_from_the_birth_month(self):
         got = wt.age_band(
@@ -599,6 +795,7 @@ class TestTexts:
                 "mediaan_dagen": 44.0,
                 "p90_dagen": math.inf,
                 "pct_nul_dagen": 8.6,
+                "n_negatief_nul": 314,
             }
         )
         recon = pd.DataFrame(
@@ -617,6 +814,18 @@ class TestTexts:
             "is 44 dagen, P90 niet bereikt. 8,6% van de gestarte trajecten heeft 0 dagen."
         ) in text
         assert "Niet meegeteld: 314 met 'negatieve duur' (zie de aansluiting)." in text
+        assert (
+            "Bij 314 trajecten ligt de Begindatum (305) vóór de Toewijzingsdatum (eerste versie) "
+            "(301): die tellen mee als 0 dagen (gestart zonder te wachten), niet als fout "
+            "weggelaten."
+        ) in text
+        row["n_negatief_nul"] = None  # suppressed
+        text = sections.definition_text(TS, row, recon, sens, threshold=10)
+        assert "Bij minder dan 10 trajecten ligt de Begindatum (305) vóór" in text
+        row["n_negatief_nul"] = 0
+        assert "vóór de Toewijzingsdatum" not in sections.definition_text(
+            TS, row, recon, sens, threshold=10
+        )
         assert "Zonder de 299 trajecten die de quick scan markeert is de mediaan 49 dagen" in text
 
 
@@ -698,6 +907,17 @@ class TestBacktestExample:
         share_other = started[~started["aanbieder"].isin(auto)]["pathway_id"].isin(flagged).mean()
         assert share_auto > 0.8 and share_other < 0.2
 
+    def test_starts_before_the_toewijzing_count_as_day_zero(self, example):
+        zero = wt.included(wt.measure_waits(example, TS, peildatum="2026-03-31"))
+        out = replace(TS, negative=wt.NEGATIVE_OUT)
+        left_out = wt.included(wt.measure_waits(example, out, peildatum="2026-03-31"))
+        row, _ = wt.estimate(zero, min_n=10)
+        row_out, _ = wt.estimate(left_out, min_n=10)
+        assert row["n_negatief_nul"] > 250 and row_out["n_negatief_nul"] == 0
+        assert row["n"] == row_out["n"] + row["n_negatief_nul"]
+        assert row["n_gestart"] == row_out["n_gestart"] + row["n_negatief_nul"]
+        assert row["mediaan_dagen"] < row_out["mediaan_dagen"]  # dropping them moved the median
+
     def test_ingang_declaratie_shows_many_zero_day_waits(self, example):
         d = DEFS.get("ingang_declaratie")
         table, _ = wt.summarise(
@@ -726,7 +946,17 @@ class TestCli:
             ]
         )
         assert code == 0
-        assert "toewijzing_start" in capsys.readouterr().out
+        printed = capsys.readouterr().out
+        assert "toewijzing_start" in printed
+        snap = pd.read_csv(out / "momentopname.csv")
+        bands = snap.loc[snap["definitie"] == "toewijzing_start", "n_wachtend"]
+        line = next(x for x in printed.splitlines() if x.strip().startswith("toewijzing_start"))
+        n_now = int(line.rsplit("wachtend op de peildatum: ", 1)[1])
+        # the printed snapshot is the band total (hidden bands hold fewer than 10 each), rounded
+        # to 5 like every published count, as the bands are
+        assert n_now % 5 == 0
+        assert bands.sum() - 2.5 * len(bands) <= n_now
+        assert n_now <= bands.sum() + 2.5 * len(bands) + 9 * bands.isna().sum()
         summary = pd.read_csv(out / "samenvatting.csv", dtype={"groep": str})
         assert summary.columns.tolist() == [*wt.summary_columns(DEFS.norms), "onderdrukt"]
         assert "pct_binnen_28d" in summary.columns and "pct_binnen_91d" in summary.columns

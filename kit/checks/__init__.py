@@ -16,10 +16,18 @@ import numpy as np
 import pandas as pd
 
 from kit.checks import algemeen, declaraties, starts, stops, toewijzingen, verzoeken  # noqa: F401
-from kit.checks.base import FILE, MESSAGE, OUTCOME_COLUMNS, REGISTRY, RecordKeys, ScanData
+from kit.checks.base import (
+    FILE,
+    LATER_MESSAGES,
+    MESSAGE,
+    OUTCOME_COLUMNS,
+    REGISTRY,
+    RecordKeys,
+    ScanData,
+)
 from kit.config import load_yaml
 from kit.pathways import PATHWAY_TABLES, build_pathways
-from kit.privacy import Totals
+from kit.privacy import Protection, Totals
 from kit.store import FILES_TABLE, read_table, table_names
 
 DIMENSIONS = ("volledigheid", "geldigheid", "uniciteit", "tijdigheid", "consistentie")
@@ -28,6 +36,35 @@ RULE_PREFIXES = ("OP", "TR", "CS", "CD", "IV", "RS", "SAP", "XSD", "JZ", "WJ", "
 # The berichttype rows of the scores add up to row "totaal" (per month when split by month).
 SCORE_TOTALS = Totals("berichttype")
 SCORE_TOTALS_PER_MONTH = Totals("berichttype", within=("maand",))
+#: disclosure control of :meth:`ScanResult.scores` (per berichttype and ``totaal``)
+SCORES_PROTECTION = Protection(
+    ("n", "n_betrouwbaar"), {"pct_betrouwbaar": ["n_betrouwbaar", "n"]}, SCORE_TOTALS
+)
+#: the same per month (each month has its own ``totaal``)
+SCORES_PER_MONTH_PROTECTION = replace(SCORES_PROTECTION, totals=SCORE_TOTALS_PER_MONTH)
+#: disclosure control of :meth:`ScanResult.findings`
+FINDINGS_PROTECTION = Protection(
+    ("n_gecontroleerd", "n_afwijkend"), {"pct_afwijkend": ["n_afwijkend", "n_gecontroleerd"]}
+)
+#: disclosure control of :func:`kit.checks.patterns.provider_patterns`
+PATTERNS_PROTECTION = Protection(
+    (
+        "n_starts",
+        "n_auto_305",
+        "n_vot_gestart",
+        "n_vot_bij_start",
+        "n_gedeclareerd",
+        "n_nul_dagen_declaratie",
+    ),
+    {
+        "pct_auto_305": ["n_auto_305", "n_starts"],
+        "pct_vot_bij_start": ["n_vot_bij_start", "n_vot_gestart"],
+        "vot_timing": ["n_vot_gestart"],
+        "mediaan_vot_toewijzing_dagen": ["n_vot_gestart"],
+        "mediaan_toewijzing_start_dagen": ["n_starts"],
+        "pct_nul_dagen_declaratie": ["n_nul_dagen_declaratie", "n_gedeclareerd"],
+    },
+)
 # The columns of table bestanden the checks use (signatures and statuses are not read).
 SCANNED_FILE_COLUMNS = ["bron", "inhoud_hash", "n_berichten"]
 NOT_ASSESSABLE = "niet te beoordelen"
@@ -132,17 +169,32 @@ def prepare_scan(store: Path, *, peildatum: str | pd.Timestamp) -> ScanData:
     peil = pd.Timestamp(peildatum)
     tables = {}
     for name in table_names():
-        frame = read_table(store, name)
-        later = (frame["Dagtekening"] > peil).to_numpy()
-        tables[name] = frame[~later].reset_index(drop=True) if later.any() else frame
+        tables[name] = read_table(store, name)
     tables[FILES_TABLE] = read_table(store, FILES_TABLE, columns=SCANNED_FILE_COLUMNS)
     return scan_data(tables, peildatum=peil)
 
 
 def scan_data(tables: dict[str, pd.DataFrame], *, peildatum: pd.Timestamp) -> ScanData:
-    """Build :class:`ScanData` from already loaded tables (pathways are built here)."""
-    pathways = build_pathways({name: tables[name] for name in PATHWAY_TABLES})
-    return ScanData(tables=tables, pathways=pathways, peildatum=pd.Timestamp(peildatum))
+    """Build :class:`ScanData` from loaded tables, cut at the peildatum (pathways built here).
+
+    Rows of messages with a Dagtekening after the peildatum move to :attr:`ScanData.later`; the
+    ``berichten`` rows among them stay in ``tables`` as ``LATER_MESSAGES`` (check
+    ``dagtekening_na_peildatum`` counts and names them).
+    """
+    peil = pd.Timestamp(peildatum)
+    kept, later = {}, {}
+    for name, frame in tables.items():
+        if name == FILES_TABLE or "Dagtekening" not in frame:
+            kept[name] = frame
+            continue
+        after = (frame["Dagtekening"] > peil).to_numpy()
+        kept[name] = frame[~after].reset_index(drop=True) if after.any() else frame
+        if after.any():
+            later[name] = frame[after].reset_index(drop=True)
+    if "berichten" in kept:
+        kept[LATER_MESSAGES] = later.get("berichten", kept["berichten"].iloc[:0])
+    pathways = build_pathways({name: kept[name] for name in PATHWAY_TABLES})
+    return ScanData(tables=kept, pathways=pathways, peildatum=peil, later=later)
 
 
 @dataclass
@@ -361,34 +413,10 @@ def quickscan_tables(result: ScanResult, patterns: pd.DataFrame) -> dict:
             for c in result.checks
         ]
     ).merge(result.status, on="check_id")
-    pct = {"pct_afwijkend": ["n_afwijkend", "n_gecontroleerd"]}
     return {
-        "bevindingen": SharedTable(findings, ["n_gecontroleerd", "n_afwijkend"], pct),
-        "scores": SharedTable(
-            result.scores(),
-            ["n", "n_betrouwbaar"],
-            {"pct_betrouwbaar": ["n_betrouwbaar", "n"]},
-            SCORE_TOTALS,
-        ),
-        "aanbieders": SharedTable(
-            patterns,
-            [
-                "n_starts",
-                "n_auto_305",
-                "n_vot_gestart",
-                "n_vot_bij_start",
-                "n_gedeclareerd",
-                "n_nul_dagen_declaratie",
-            ],
-            {
-                "pct_auto_305": ["n_auto_305", "n_starts"],
-                "pct_vot_bij_start": ["n_vot_bij_start", "n_vot_gestart"],
-                "vot_timing": ["n_vot_gestart"],
-                "mediaan_vot_toewijzing_dagen": ["n_vot_gestart"],
-                "mediaan_toewijzing_start_dagen": ["n_starts"],
-                "pct_nul_dagen_declaratie": ["n_nul_dagen_declaratie", "n_gedeclareerd"],
-            },
-        ),
+        "bevindingen": SharedTable.protected(findings, FINDINGS_PROTECTION),
+        "scores": SharedTable.protected(result.scores(), SCORES_PROTECTION),
+        "aanbieders": SharedTable.protected(patterns, PATTERNS_PROTECTION),
         "controles": SharedTable(checks, []),
     }
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from kit.checks.base import ScanData, outcome, register
+from kit.checks.base import LATER_MESSAGES, ScanData, outcome, register
 from kit.pathways import ACCEPT_CODES
-from kit.read_xml import load_schema
+from kit.read_xml import INVALID_TABLE, load_schema
 from kit.store import FILES_TABLE
 
 RELEASE_32 = pd.Timestamp("2023-04-03")  # iJw 3.2 in force: BerichtVersie 3, BerichtSubversie 2
@@ -222,6 +222,27 @@ def kop_ongeldig(data: ScanData, params: dict) -> pd.DataFrame | None:
     return outcome(msgs, bad)
 
 
+@register("ongeldige_waarde")
+def ongeldige_waarde(data: ScanData, params: dict) -> pd.DataFrame | None:
+    """Messages with a value the kit left empty as impossible (table ``ongeldige_waarden``).
+
+    One record per message in ``berichten``; fails when the message has a row in
+    ``ongeldige_waarden``: a date that does not exist or is not written as JJJJ-MM-DD, a number
+    that is not whole where the XSD requires an integer, a birth date that is no date (recorded
+    at ingest, see :func:`kit.read_xml.valid_date`). The element and count per message are in
+    that table and in the load report.
+    """
+    msgs = data.rows("berichten")
+    if msgs.empty:
+        return None
+    invalid = data.tables.get(INVALID_TABLE)
+    if invalid is None or invalid.empty:
+        bad = pd.Series(False, index=msgs.index)
+    else:
+        bad = msgs["bericht_id"].isin(invalid["bericht_id"]).fillna(False).astype(bool)
+    return outcome(msgs, bad)
+
+
 @register("dubbele_identificatie")
 def dubbele_identificatie(data: ScanData, params: dict) -> pd.DataFrame | None:
     """Two or more messages with the same identification per sender and berichtsoort (TR056).
@@ -340,6 +361,31 @@ def datum_na_dagtekening(data: ScanData, params: dict) -> pd.DataFrame | None:
         return None
     checked = pd.concat(parts, ignore_index=True)
     return outcome(checked, checked["_bad"])
+
+
+@register("dagtekening_na_peildatum")
+def dagtekening_na_peildatum(data: ScanData, params: dict) -> pd.DataFrame | None:
+    """Messages dated after the peildatum (a clock or typing error in the Dagtekening).
+
+    Records are messages (``berichten`` rows): those on or before the peildatum pass, those
+    after it (left out of everything else the scan does) fail, with the peildatum as their
+    date. When more than ``max_pct`` percent of the messages lie after the peildatum, the
+    peildatum lies before the end of the data on purpose: the check is not assessable.
+    """
+    messages = data.tables["berichten"]
+    later = data.tables.get(LATER_MESSAGES, messages.iloc[:0])
+    total = len(messages) + len(later)
+    if total == 0 or 100 * len(later) > float(params.get("max_pct", 5)) * total:
+        return None
+    parts = [
+        frame[["bericht_id", "berichttype", "aanbieder", "gemeente"]].assign(
+            record=data.keys.of_table(name), datum=data.peildatum, _bad=bad
+        )
+        for name, frame, bad in (("berichten", messages, False), (LATER_MESSAGES, later, True))
+        if len(frame)
+    ]
+    checked = pd.concat(parts, ignore_index=True)
+    return outcome(checked, checked["_bad"], datum="datum")
 
 
 @register("afgekeurd_in_data")

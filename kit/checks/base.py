@@ -26,6 +26,8 @@ from kit.store import FILES_TABLE
 
 CheckFunction = Callable[["ScanData", dict], "pd.DataFrame | None"]
 REGISTRY: dict[str, CheckFunction] = {}
+# Name in ScanData.tables of the messages (berichten rows) dated after the peildatum.
+LATER_MESSAGES = "berichten_na_peildatum"
 OUTCOME_COLUMNS = ["record", "berichttype", "aanbieder", "gemeente", "datum", "afwijkend"]
 
 
@@ -56,11 +58,18 @@ class ScanData:
         :func:`kit.pathways.build_pathways` on the same tables (rejected messages dropped).
     peildatum : pandas.Timestamp
         The reference date; nothing after it is used.
+    later : dict of pandas.DataFrame
+        Per store table, the rows of messages with a Dagtekening after the peildatum (left out of
+        ``tables``; see :func:`kit.checks.prepare_scan`). Checks use them only to tell that a
+        message exists (a 301 dated in the future by a typing error is no missing 301) and
+        check ``dagtekening_na_peildatum`` names them; table ``berichten`` of it is in
+        ``tables`` as ``LATER_MESSAGES`` so that its messages have record keys.
     """
 
     tables: dict[str, pd.DataFrame]
     pathways: pd.DataFrame
     peildatum: pd.Timestamp
+    later: dict[str, pd.DataFrame] = field(default_factory=dict)
     _rows: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
     _shared: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
 
@@ -72,6 +81,11 @@ class ScanData:
         if name not in self._shared:
             self._shared[name] = build(self)
         return self._shared[name]
+
+    def later_rows(self, table: str) -> pd.DataFrame:
+        """Rows of ``table`` from messages dated after the peildatum (empty when none)."""
+        found = self.later.get(table)
+        return found if found is not None else self.tables[table].iloc[:0]
 
     def rows(self, table: str) -> pd.DataFrame:
         """Return a store table with an integer ``record`` column (see :class:`RecordKeys`)."""

@@ -204,12 +204,13 @@ def productperiode_regels(data: ScanData, params: dict) -> pd.DataFrame | None:
 
 @register("declaratie_voor_start")
 def declaratie_voor_start(data: ScanData, params: dict) -> pd.DataFrame | None:
-    """First ProductPeriode far from the 305 Begindatum (signal; OP364 forbids rejecting on it).
+    """ProductPeriode before the month of the start, or first one long after it (signal; OP364).
 
-    Records: per toewijzing with a current 305 and a valid, not credited debet prestatie: the
-    first such prestatie (earliest ProductPeriode Begindatum). It fails when that Begindatum lies
-    more than ``max_maanden`` whole months before the first 305 Begindatum, or the 305
-    Begindatum more than ``max_maanden`` whole months before it.
+    Records: every valid, not credited debet prestatie of a toewijzing with a current 305. A
+    prestatie fails when its ProductPeriode begins in any month before the month of the first
+    305 Begindatum (the start defines the first period, TR387). The first prestatie of a
+    toewijzing (earliest ProductPeriode Begindatum) also fails when the 305 Begindatum lies more
+    than ``max_maanden`` whole months before it (care reported long before it was declared).
     """
     months = int(params.get("max_maanden", 1))
     rows = prestaties(data)
@@ -220,10 +221,12 @@ def declaratie_voor_start(data: ScanData, params: dict) -> pd.DataFrame | None:
     ]
     if rows.empty:
         return None
-    first = rows.sort_values(["ProductPeriodeBegindatum", "volgorde"]).drop_duplicates("_pair")
-    period, start = first["ProductPeriodeBegindatum"], first["start_begindatum"]
-    beyond = pd.DateOffset(months=months + 1)
-    return outcome(first, (period + beyond <= start) | (start + beyond <= period))
+    period, start = rows["ProductPeriodeBegindatum"], rows["start_begindatum"]
+    before_start_month = month_start(period) < month_start(start)
+    ordered = rows.sort_values(["ProductPeriodeBegindatum", "volgorde"], kind="mergesort")
+    first = rows.index.isin(ordered.drop_duplicates("_pair").index)
+    declared_late = first & (start + pd.DateOffset(months=months + 1) <= period)
+    return outcome(rows, before_start_month | declared_late)
 
 
 def _minutes_ok(rows: pd.DataFrame) -> pd.Series:

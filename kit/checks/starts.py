@@ -199,10 +199,13 @@ def start_automatisch(data: ScanData, params: dict) -> pd.DataFrame | None:
 
 @register("toewijzing_zonder_start")
 def toewijzing_zonder_start(data: ScanData, params: dict) -> pd.DataFrame | None:
-    """Current, not withdrawn toewijzing without a 305 by Ingangsdatum + 5 wd + N days.
+    """Current, not withdrawn toewijzing not started by Ingangsdatum + 5 wd + N days.
 
-    Only toewijzingen whose deadline lies on or before the peildatum are checked; the record's
-    date is the deadline, so it counts in the month the start became overdue.
+    Only toewijzingen whose deadline lies on or before the peildatum are checked. A toewijzing
+    passes when a current 305 reports a start (Begindatum) on or before the deadline, whenever
+    that 305 was sent: a 305 that came late is a late start (check ``start_te_laat``), not a
+    toewijzing without start. The record's date is the deadline, so it counts in the month the
+    start became overdue.
     """
     toew = current_301(data)
     toew = toew[~toew["ingetrokken"].astype(bool)]
@@ -213,10 +216,10 @@ def toewijzing_zonder_start(data: ScanData, params: dict) -> pd.DataFrame | None
     )
     due = toew.assign(berichttype="301", deadline=deadline)
     due = due[due["deadline"] <= data.peildatum]
-    started_in_time = due["start_dagtekening"].notna() & (
+    started_in_time = (due["start_begindatum"] <= due["deadline"]) | (
         due["start_dagtekening"] <= due["deadline"]
     )
-    return outcome(due, ~started_in_time, datum="deadline")
+    return outcome(due, ~started_in_time.fillna(False).astype(bool), datum="deadline")
 
 
 @register("start_buiten_toewijzing")
@@ -295,6 +298,19 @@ def double_starts(data: ScanData) -> pd.Series:
     return pairs.loc[~stopped, "record"]
 
 
+def known_301(data: ScanData) -> pd.DataFrame:
+    """Every gemeente + ToewijzingNummer a 301 in the data delivered (for TR019).
+
+    Any 301 row counts, also one a retour rejected (the gemeente issued the number) and one
+    dated after the peildatum (a 301 whose Dagtekening is a clock or typing error exists all the
+    same; check ``dagtekening_na_peildatum`` reports its date).
+    """
+    return pd.concat(
+        [data.rows("toewijzingen")[PAIR], data.later_rows("toewijzingen")[PAIR]],
+        ignore_index=True,
+    )
+
+
 @register("start_wees_of_dubbel")
 def start_wees_of_dubbel(data: ScanData, params: dict) -> pd.DataFrame | None:
     """Orphan, double or wrongly corrected 305 rows (TR019, TR326, CS058, TR063, TR071).
@@ -302,7 +318,7 @@ def start_wees_of_dubbel(data: ScanData, params: dict) -> pd.DataFrame | None:
     Records: every 305 row as delivered. A row fails when
 
     - its ToewijzingNummer matches no 301 of the gemeente (TR019; an empty number, allowed in
-      the taakgerichte variant, is not judged);
+      the taakgerichte variant, is not judged; see :func:`known_301`);
     - it is a current start that follows an earlier current start on the same toewijzing
       without a stop in between (TR326/OP289, on the current state);
     - StatusAanlevering is not 1 or 3 (CS058, OP033x2);
@@ -315,8 +331,7 @@ def start_wees_of_dubbel(data: ScanData, params: dict) -> pd.DataFrame | None:
     starts = data.rows("starts")
     if starts.empty:
         return None
-    known = current_301(data)[PAIR]
-    orphan = starts["ToewijzingNummer"].notna() & ~matches(starts, known, PAIR)
+    orphan = starts["ToewijzingNummer"].notna() & ~matches(starts, known_301(data), PAIR)
     bad_status = ~starts["StatusAanlevering"].isin(["1", "3"]).fillna(False).astype(bool)
 
     ordered = starts.sort_values(DELIVERY_ORDER, kind="mergesort")

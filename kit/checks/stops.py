@@ -17,7 +17,7 @@ from kit.checks.starts import (
     in_force_on,
     without_rejected,
 )
-from kit.pathways import START_KEY, TEMPORARY_STOP, key_codes
+from kit.pathways import START_KEY, TEMPORARY_STOP, key_codes, matches
 
 # RedenBeeindiging (JZ588) -> the RedenWijziging (JZ002) a later change of the toewijzing should have.
 MATCHING_REASON = {"38": "09", "39": "06", "35": "07", "02": "02", "37": "12"}
@@ -31,18 +31,30 @@ def stop_rows(data: ScanData) -> pd.DataFrame:
 
 @register("stop_zonder_start")
 def stop_zonder_start(data: ScanData, params: dict) -> pd.DataFrame | None:
-    """307 without a 305 with the same logical key in force when it was sent (OP072, TR382).
+    """307 without a 305 with the same logical key (OP072, TR382).
 
     Records: 307 rows with StatusAanlevering 1 as delivered. A stop passes when a 305 with the
-    same gemeente, aanbieder, client, ToewijzingNummer, product and Begindatum was delivered on or
-    before the stop's Dagtekening and not deleted (StatusAanlevering 3) before it. Rejected 305s
-    do not count.
+    same gemeente, aanbieder, client, ToewijzingNummer, product and Begindatum
+
+    - was delivered on or before the stop's Dagtekening and not deleted (StatusAanlevering 3)
+      before it; or
+    - is current at the peildatum (a start deleted and delivered again, a correction, exists);
+    - or was delivered with a Dagtekening after the peildatum (its date is a clock or typing
+      error, reported by check ``dagtekening_na_peildatum``; the start exists).
+
+    Rejected 305s do not count.
     """
     stops = stop_rows(data)
     if stops.empty:
         return None
     periods = alive_periods(without_rejected(data, "starts"), START_KEY)
-    return outcome(stops, ~in_force_on(stops, periods, START_KEY))
+    later = data.later_rows("starts")
+    exists = pd.concat(
+        [current_starts(data)[START_KEY], later.loc[later["StatusAanlevering"] == "1", START_KEY]],
+        ignore_index=True,
+    )
+    started = in_force_on(stops, periods, START_KEY) | matches(stops, exists, START_KEY)
+    return outcome(stops, ~started)
 
 
 @register("stop_datumlogica")
