@@ -108,6 +108,13 @@ def _cmd_overzicht(args: argparse.Namespace) -> int:
     meta = read_meta(args.store)
     pathways = pathways_from_store(args.store)
     print(f"Store {args.store}: {len(meta['inleesrondes'])} inleesronde(s).")
+    if pathways.empty:
+        print(
+            "Geen trajecten: de store heeft geen verzoek om toewijzing (315), toewijzing (301), "
+            "start (305) of stop (307). Afgewezen bestanden staan met reden in het "
+            "inleesverslag (STORE/inleesverslagen/)."
+        )
+        return 0
     for by in ("gemeente", "categorie"):
         table = summarise(pathways, by=by, threshold=args.min_cel)
         print(f"\nTrajecten per {by} (aantallen onder {args.min_cel} als '<{args.min_cel}'):")

@@ -253,6 +253,11 @@ class TestWhatCannotBeComputed:
             assert run.code == 0 and "Wachtlijst eind 2026-03" in run.out
             assert (run.uit / "wijzer.csv").exists()
 
+    def test_overzicht_without_pathways(self, cli):
+        for name in ("alleen_retours", "alles_afgewezen"):
+            run = cli(name, "overzicht", None)
+            assert run.code == 0 and "Geen trajecten: de store heeft geen" in run.out
+
     def test_quickscan_before_all_data(self, cli):
         run = cli("een_bericht", "quickscan", "2020-01-01")
         assert run.code == 0
