@@ -247,6 +247,15 @@ class TestWhatCannotBeComputed:
         run = cli("een_maand", "trends", PEILDATUM)
         assert run.code == 0 and "het laatste bericht is van 2025-06-" in run.out
 
+    def test_months_after_the_last_message_are_provisional(self, odd_stores):
+        from kit.checks import prepare_scan
+        from kit.trends import compute_trends
+
+        data = prepare_scan(odd_stores["een_maand"], peildatum=PEILDATUM)  # data: 2025-06
+        series = compute_trends(data).series
+        after = series["maand"] > "2025-06"
+        assert after.any() and series.loc[after, "voorlopig"].all()
+
     def test_trends_with_only_heen_berichten_or_only_301(self, cli):
         for name in ("alleen_heen", "alleen_301"):
             run = cli(name, "trends", PEILDATUM)
