@@ -51,6 +51,9 @@ def quickscan_detail(ctx: sections.QuickscanContext) -> widgets.VBox | None:
     picker.observe(show, names="value")
     if options:
         show()
+    else:
+        with out:
+            display(sections.Markdown("*Geen aanbieder of gemeente met gecontroleerde berichten.*"))
     return widgets.VBox([picker, out])
 
 

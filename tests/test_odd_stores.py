@@ -364,3 +364,27 @@ def test_every_notebook_renders_on_odd_stores(odd_stores, name, tmp_path, monkey
         assert stderr == [], (stem, stderr)  # no warning printed into a report either
         if stem in expected:
             assert expected[stem] in text, stem
+
+
+@pytest.mark.parametrize("name", ["alles_afgewezen", "een_bericht"])
+def test_live_widgets_on_odd_stores_say_something(odd_stores, name, monkeypatch):
+    """A live session on a store with (almost) nothing: each widget shows text, no exception."""
+    from kit import sections, widgets
+
+    shown: list = []
+    monkeypatch.setattr(widgets, "display", lambda *objs, **_: shown.extend(objs))
+    common = {"regio": "R", "store": str(odd_stores[name]), "peildatum": PEILDATUM}
+    common |= {"gemeenten": [], "min_cel": 10, "live": True}
+    period = {"periode_van": "2025-04-01", "periode_tot": PEILDATUM}
+    ctx = sections.prepare_quickscan(controles="", testdata_toegestaan=True, **period, **common)
+    assert widgets.quickscan_detail(ctx) is not None and shown
+    shown.clear()
+    ctx = sections.prepare_definities(definities="", **period, **common)
+    assert widgets.definities_verkenner(ctx) is not None and shown
+    ctx = sections.prepare_trends(periode_van="2023-10", **common)
+    if ctx.result is None:  # no trends at all: the headline says why, no widget
+        assert name == "alles_afgewezen" and "Geen trends" in ctx.reden
+        assert widgets.trends_verkenner(ctx) is None
+    else:
+        shown.clear()
+        assert widgets.trends_verkenner(ctx) is not None and shown
