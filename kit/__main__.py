@@ -227,6 +227,16 @@ def _cmd_wachttijden(args: argparse.Namespace) -> int:
             line += f"; wachtend op de peildatum: {_count_text(waiting[row.definitie], args.min_cel)}"
         print(line)
     print("  (wachtend op de peildatum = momentopname, hetzelfde voor elk cohort)")
+    summary = results.summary
+    refused = summary[
+        (summary["n"] >= min_n) & (summary["n_gestart"] > 0) & summary["mediaan_dagen"].isna()
+    ]
+    if len(refused):
+        print(
+            f"Niet te schatten bij {len(refused)} definitie(s) x groep(en): wie vanaf het begin "
+            "van de gegevens in beeld was, is al weg voordat de later ingestroomde trajecten "
+            "meetellen (Kaplan-Meier met late instroom); samenvatting.csv laat die cijfers leeg."
+        )
     if (total["n"] == 0).all():
         print(
             "Geen enkel traject in het cohort: geen wachttijd te berekenen (zijn er toewijzingen "

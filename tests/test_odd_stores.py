@@ -284,6 +284,7 @@ class TestWhatCannotBeComputed:
         assert run.code == 0
         summary = pd.read_csv(run.uit / "samenvatting.csv", dtype={"groep": str})
         assert (summary["groep"] == "totaal").sum() == 8
+        assert re.search(r"Niet te schatten bij \d+ definitie\(s\) x groep\(en\)", run.out)
 
     def test_an_empty_store_is_one_dutch_line(self, tmp_path, capsys):
         from kit.__main__ import main
