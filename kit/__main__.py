@@ -108,6 +108,13 @@ def _cmd_overzicht(args: argparse.Namespace) -> int:
     meta = read_meta(args.store)
     pathways = pathways_from_store(args.store)
     print(f"Store {args.store}: {len(meta['inleesrondes'])} inleesronde(s).")
+    if pathways.empty:
+        print(
+            "Geen trajecten: de store heeft geen verzoek om toewijzing (315), toewijzing (301), "
+            "start (305) of stop (307). Afgewezen bestanden staan met reden in het "
+            "inleesverslag (STORE/inleesverslagen/)."
+        )
+        return 0
     for by in ("gemeente", "categorie"):
         table = summarise(pathways, by=by, threshold=args.min_cel)
         print(f"\nTrajecten per {by} (aantallen onder {args.min_cel} als '<{args.min_cel}'):")
@@ -231,6 +238,16 @@ def _cmd_wachttijden(args: argparse.Namespace) -> int:
         print(
             f"  {definitie}: voorlopig, geteld tot en met {day.date()} (de berichten van de "
             "stopgebeurtenis zijn daarna nog niet compleet; ook de momentopname is van die dag)"
+        )
+    summary = results.summary
+    refused = summary[
+        (summary["n"] >= min_n) & (summary["n_gestart"] > 0) & summary["mediaan_dagen"].isna()
+    ]
+    if len(refused):
+        print(
+            f"Niet te schatten bij {len(refused)} definitie(s) x groep(en): wie vanaf het begin "
+            "van de gegevens in beeld was, is al weg voordat de later ingestroomde trajecten "
+            "meetellen (Kaplan-Meier met late instroom); samenvatting.csv laat die cijfers leeg."
         )
     if (total["n"] == 0).all():
         print(

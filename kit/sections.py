@@ -8,7 +8,9 @@ notebook.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from functools import wraps
 from pathlib import Path
 
 import numpy as np
@@ -321,6 +323,14 @@ def _named_findings(ctx: QuickscanContext, by: tuple[str, ...]) -> pd.DataFrame:
 def heatmap(ctx: QuickscanContext, *, row: str = "aanbieder") -> None:
     """Section: % failing per aanbieder (or gemeente) and check, suppressed cells left empty."""
     findings = FINDINGS_PROTECTION.apply(_named_findings(ctx, (row,)), ctx.threshold)
+    if findings["pct_afwijkend"].isna().all():
+        display(
+            Markdown(
+                f"*Geen afwijkingen per {row} te tonen: geen controle heeft genoeg "
+                f"berichtregels (minstens {ctx.threshold}) bij één {row}.*"
+            )
+        )
+        return
     display(charts.findings_heatmap(findings, row=row))
 
 
@@ -681,6 +691,9 @@ def km_curves(ctx: DefinitiesContext, *, soort: str = "wachttijd", max_dagen: in
     """Section: overlaid Kaplan–Meier curves (whole cohort) with the norms as vertical lines."""
     curves = _named(ctx.safe["km"], ctx, soort)
     curves = curves[curves["groep"] == "totaal"]
+    if curves.empty:
+        display(Markdown(_no_curve(ctx)))
+        return
     norms = pd.DataFrame(
         {
             "naam": [n.name for n in ctx.definitions.norms],
@@ -697,7 +710,18 @@ def km_curves(ctx: DefinitiesContext, *, soort: str = "wachttijd", max_dagen: in
 def incidence(ctx: DefinitiesContext, *, max_dagen: int = 365) -> None:
     """Section: cumulative incidence of started versus left without care (Aalen–Johansen)."""
     data = _named(ctx.safe["cumulatieve_incidentie"], ctx, "wachttijd")
+    if data.empty:
+        display(Markdown(_no_curve(ctx)))
+        return
     display(charts.incidence_chart(data, max_dagen=max_dagen))
+
+
+def _no_curve(ctx: DefinitiesContext) -> str:
+    return (
+        "*Geen curve te tekenen: geen definitie heeft in dit cohort minstens "
+        f"{ctx.results.min_n} trajecten met een start (een curve op minder trajecten zou "
+        "kleine aantallen tonen).*"
+    )
 
 
 def _date_nl(day: pd.Timestamp) -> str:
@@ -898,7 +922,8 @@ def naief_tegenover_km(ctx: DefinitiesContext) -> Markdown:
         ],
         ignore_index=True,
     )
-    display(charts.median_comparison(medians))
+    if np.isfinite(medians["dagen"].astype(float)).any():  # else every sentence says why
+        display(charts.median_comparison(medians))
     return Markdown(
         "\n\n".join(
             naive_vs_km_text(r["naam"], r, threshold=ctx.threshold) for _, r in summary.iterrows()
@@ -1084,9 +1109,11 @@ class TrendsContext:
     bevolking_file: str
     van: str
     baseline: tuple[str, str] | None
-    result: trends.Trends = field(repr=False)
+    result: trends.Trends | None = field(repr=False)
     meta: dict = field(repr=False)
     live: bool = False
+    #: why there are no trends (``result`` is None), in Dutch
+    reden: str = ""
 
     @property
     def series(self) -> pd.DataFrame:
@@ -1178,13 +1205,29 @@ def prepare_trends(
     charts.setup_rendering("live" if live else "report")
     population = trends.read_population(_resolve(bevolking)) if bevolking else None
     data = prepare_scan(store_path, peildatum=peil)
-    result = trends.compute_trends(
-        data,
-        population=population,
-        threshold_complete=min_volledigheid,
-        norm_weeks=norm_weken,
-        gemeenten=gemeenten,
-    )
+    try:
+        result = trends.compute_trends(
+            data,
+            population=population,
+            threshold_complete=min_volledigheid,
+            norm_weeks=norm_weken,
+            gemeenten=gemeenten,
+        )
+    except trends.NoTrendsError as exc:  # every section then says so (see _needs_trends)
+        return TrendsContext(
+            regio,
+            store_path,
+            peil,
+            list(gemeenten),
+            min_cel,
+            bevolking or "geen",
+            van,
+            None,
+            None,
+            meta,
+            live,
+            reden=str(exc),
+        )
     return TrendsContext(
         regio,
         store_path,
@@ -1198,6 +1241,18 @@ def prepare_trends(
         meta,
         live,
     )
+
+
+def _needs_trends(section: Callable) -> Callable:
+    """Decorate a trends section: without trends it shows nothing (the headline says why)."""
+
+    @wraps(section)
+    def guarded(ctx: TrendsContext, *args, **kwargs):
+        if ctx.result is None:
+            return None
+        return section(ctx, *args, **kwargs)
+
+    return guarded
 
 
 def trends_header(ctx: TrendsContext) -> Markdown | None:
@@ -1297,6 +1352,9 @@ def headline_text(series: pd.DataFrame, *, threshold: int) -> str:
 
 def trends_headline(ctx: TrendsContext) -> None:
     """Section: instroom and uitstroom per month, the waiting list and who is in care."""
+    if ctx.result is None:
+        display(Markdown(f"**{ctx.reden}** De andere onderdelen van dit rapport blijven leeg."))
+        return
     flows = _region_series(ctx, ["toewijzingen", "starts", "stops"])
     stocks = _region_series(ctx, ["wachtlijst", "in_zorg"])
     display(
@@ -1368,6 +1426,7 @@ def safe_spc(spc: pd.DataFrame, *, threshold: int) -> pd.DataFrame:
     return safe.assign(bijzonder=safe["bijzonder"].astype("boolean").fillna(False).astype(bool))
 
 
+@_needs_trends
 def trends_spc(ctx: TrendsContext) -> None:
     """Section: XmR charts of the key region series with what is special about them."""
     for reeks in SPC_SERIES:
@@ -1438,6 +1497,7 @@ def funnel_text(funnel: pd.DataFrame, *, unit: str, threshold: int, direction: i
     return f"Buiten de 99,8%-grenzen ({mean}): " + "; ".join(parts) + "."
 
 
+@_needs_trends
 def trends_funnels(ctx: TrendsContext) -> None:
     """Section: funnel plots per gemeente and per aanbieder for the three indicators."""
     f = ctx.result.funnels
@@ -1451,8 +1511,9 @@ def trends_funnels(ctx: TrendsContext) -> None:
             if part.empty:
                 continue
             safe = trends.FUNNEL_PROTECTION.apply(part, ctx.threshold)
-            lines = trends.funnel_lines(part["doel_pct"].iloc[0], part["n"].max())
-            panels.append(charts.funnel_chart(safe, lines, title=f"per {unit}"))
+            if safe["pct"].notna().any():  # else no point to draw: the text says why
+                lines = trends.funnel_lines(part["doel_pct"].iloc[0], part["n"].max())
+                panels.append(charts.funnel_chart(safe, lines, title=f"per {unit}"))
             text = funnel_text(
                 part,
                 unit=unit,
@@ -1460,12 +1521,14 @@ def trends_funnels(ctx: TrendsContext) -> None:
                 direction=trends.FUNNEL_DIRECTION[indicator],
             )
             texts.append(f"*Per {unit}:* {text}")
-        if panels:
+        if texts:
             display(Markdown(f"### {title}"))
-            display(charts.alt.hconcat(*panels))
+            if panels:
+                display(charts.alt.hconcat(*panels))
             display(Markdown("\n\n".join(texts)))
 
 
+@_needs_trends
 def trends_per_gemeente(ctx: TrendsContext) -> None:
     """Section: small multiples per gemeente, per 1,000 jeugdigen when a population is given."""
     rates = ctx.result.rates
@@ -1524,6 +1587,7 @@ def wijzer_table(wijzer: pd.DataFrame, *, threshold: int) -> pd.DataFrame:
     )
 
 
+@_needs_trends
 def trends_wijzer(ctx: TrendsContext) -> HTML:
     """Section: the Beschikbaarheidswijzer per aanbieder and productcategorie."""
     wijzer = trends.shared_tables(ctx.result)["wijzer"].frame
@@ -1561,6 +1625,7 @@ def queue_text(settings: trends.QueueSettings) -> str:
     )
 
 
+@_needs_trends
 def trends_wachtrij(ctx: TrendsContext) -> None:
     """Section: queueing indicators per productcategorie, with their assumptions."""
     protection = trends.QUEUE_PROTECTION
@@ -1674,6 +1739,7 @@ def caveats_text(
     return "\n\n".join(parts)
 
 
+@_needs_trends
 def trends_stock_flow(ctx: TrendsContext) -> None:
     """Section: stock-flow reconciliation, Little's-law band and provisional months."""
     r = ctx.result

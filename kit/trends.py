@@ -1809,6 +1809,10 @@ def compute_trends(
     lags = message_lags(data.pathways, data.tables.get("prestaties"))
     compl = completeness(lags, peildatum=peil, months=months)
     series = flag_provisional(series, compl, threshold=threshold_complete)
+    # a month after the last message in the store cannot be complete, whatever the lags say
+    last_sent = data.tables["berichten"]["Dagtekening"].max()
+    after = series["maand"] > (str(last_sent)[:7] if pd.notna(last_sent) else "")
+    series["voorlopig"] = series["voorlopig"] | after
     norm_days = int(round(norm_weeks * 7))
     counts = funnel_counts(
         p, auto, waits, peildatum=peil, months=funnel_months, norm_days=norm_days

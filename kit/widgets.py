@@ -51,6 +51,9 @@ def quickscan_detail(ctx: sections.QuickscanContext) -> widgets.VBox | None:
     picker.observe(show, names="value")
     if options:
         show()
+    else:
+        with out:
+            display(sections.Markdown("*Geen aanbieder of gemeente met gecontroleerde berichten.*"))
     return widgets.VBox([picker, out])
 
 
@@ -167,7 +170,7 @@ def trends_verkenner(ctx: sections.TrendsContext) -> widgets.VBox | None:
         The controls and an output area that updates on every choice; None outside a live
         session (report runs execute widget cells too but must not store widget state).
     """
-    if not ctx.live:
+    if not ctx.live or ctx.result is None:  # no trends: the headline says why
         return None
     from kit import trends
 
