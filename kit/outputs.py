@@ -41,7 +41,7 @@ class SharedTable:
     frame: pd.DataFrame
     counts: list[str]
     derived: dict[str, list[str]] = field(default_factory=dict)
-    totals: Totals | None = None
+    totals: Totals | tuple[Totals, ...] | None = None
     same: dict[str, str] = field(default_factory=dict)
     sums: dict[str, tuple[str, ...]] = field(default_factory=dict)
     rates: dict[str, tuple[str, str, str]] = field(default_factory=dict)

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import itertools
 import math
 import os
 import re
 import secrets
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -250,12 +251,16 @@ class Totals:
         Column that separates several breakdowns of the same total (e.g. ``niveau``: the
         gemeenten add up to the region, and so do the categorieen). Without it, labels of the form
         ``<breakdown>=<value>`` (``gemeente=0599``) are grouped by the text before ``=``.
+    parts : str, optional
+        Only rows whose label starts with this are parts of the total (``stops_`` for the stops
+        by reason, beside other series in the same block); the other rows take no part.
     """
 
     column: str
     label: str = "totaal"
     within: tuple[str, ...] = ()
     partition: str | None = None
+    parts: str | None = None
 
 
 def round_counts(values: pd.Series, *, base: int = config.ROUND_BASE, threshold: int = 0):
@@ -304,7 +309,7 @@ class Protection:
 
     counts: tuple[str, ...]
     derived: dict[str, list[str]] = field(default_factory=dict)
-    totals: Totals | None = None
+    totals: Totals | tuple[Totals, ...] | None = None
     same: dict[str, str] = field(default_factory=dict)
     sums: dict[str, tuple[str, ...]] = field(default_factory=dict)
     rates: dict[str, tuple[str, str, str]] = field(default_factory=dict)
@@ -329,7 +334,7 @@ def suppress_small_cells(
     *,
     threshold: int = config.MIN_CELL,
     derived: dict[str, list[str]] | None = None,
-    totals: Totals | None = None,
+    totals: Totals | tuple[Totals, ...] | None = None,
     same: dict[str, str] | None = None,
     sums: dict[str, tuple[str, ...]] | None = None,
     rates: dict[str, tuple[str, str, str]] | None = None,
@@ -352,9 +357,9 @@ def suppress_small_cells(
         threshold (a median of 3 waits discloses as much as the count 3). It is not rounded.
         A column named ``pct...`` with two counts ``[part, whole]`` is a share: it is also
         blanked when ``whole - part`` is small (97.0% of about 100 gives the 3 others back).
-    totals : Totals, optional
-        The table's total rows: counts that could be recomputed from a total are blanked too
-        (see :func:`complementary_cells`).
+    totals : Totals or tuple of Totals, optional
+        The table's total rows (one or more breakdowns): counts that could be recomputed from a
+        total are blanked too (see :func:`complementary_cells`).
     same : dict, optional
         ``{column: count column}``: where ``column`` equals the count, it shows the published
         (rounded) count.
@@ -380,11 +385,14 @@ def suppress_small_cells(
     blanked = {}
     values = {col: pd.to_numeric(out[col], errors="coerce") for col in columns}
     hidden = {col: v.gt(0) & v.lt(threshold) for col, v in values.items()}
+    all_totals = () if totals is None else totals if isinstance(totals, tuple) else (totals,)
     changed = True
     while changed:  # complements of one kind can call for complements of the other
         changed = False
-        for col in columns if totals is not None else ():
-            extra = complementary_cells(frame, values[col], hidden[col], totals, threshold=threshold)
+        for col, total_rows in itertools.product(columns, all_totals):
+            extra = complementary_cells(
+                frame, values[col], hidden[col], total_rows, threshold=threshold
+            )
             if (extra & ~hidden[col]).any():
                 hidden[col] |= extra
                 changed = True
@@ -503,6 +511,19 @@ def complementary_cells(
         Cells to blank in addition to ``hidden``.
     """
     labels = frame[totals.column].astype("string")
+    if totals.parts is not None:  # only the rows of this breakdown take part
+        involved = (labels.str.startswith(totals.parts) | labels.eq(totals.label)).fillna(False)
+        keep = involved.to_numpy(dtype=bool)
+        sub = complementary_cells(
+            frame[keep],
+            values[keep],
+            hidden[keep],
+            replace(totals, parts=None),
+            threshold=threshold,
+        )
+        extra = np.zeros(len(frame), dtype=bool)
+        extra[keep] = sub.to_numpy(dtype=bool)
+        return pd.Series(extra, index=frame.index)
     is_total = labels.eq(totals.label).fillna(False).to_numpy(dtype=bool)
     if totals.partition is not None:
         breakdown = frame[totals.partition].astype("string").fillna("")

@@ -39,12 +39,14 @@ REGIO = "totaal"
 ONBEKEND = "onbekend"
 #: per reeks and month, the units of each niveau (gemeenten, aanbieders, ...) add up to the region
 SERIES_TOTALS = Totals("eenheid", REGIO, within=("reeks", "maand"), partition="niveau")
+#: per unit and month, the stops by reason (``stops_<reden>``) add up to ``stops``
+STOPS_TOTALS = Totals("reeks", "stops", within=("maand", "niveau", "eenheid"), parts="stops_")
 #: disclosure control of the monthly series: ``waarde`` of a count series is its count ``n``
 #: and a rate per 1,000 is its count times a public population's factor
 SERIES_PROTECTION = Protection(
     ("n",),
     {"waarde": ["n"]},
-    SERIES_TOTALS,
+    (SERIES_TOTALS, STOPS_TOTALS),
     same={"waarde": "n"},
     rates={"waarde": ("n", "reeks", "_per_1000")},
 )

@@ -348,6 +348,27 @@ class TestComplementarySuppression:
         out = suppress_small_cells(frame, ["n"], totals=Totals("eenheid", partition="niveau"))
         assert out["n"].tolist() == [60, pd.NA, pd.NA, 30, 20, 40]
 
+    def test_parts_by_label_prefix_and_several_totals(self):
+        # per unit the stops by reason add up to "stops"; other series in the block take no part
+        frame = pd.DataFrame(
+            {
+                "eenheid": ["a"] * 5,
+                "reeks": ["stops", "stops_1", "stops_2", "stops_3", "toewijzingen"],
+                "n": [40, 3, 12, 25, 11],
+            }
+        )
+        stops = Totals("reeks", "stops", within=("eenheid",), parts="stops_")
+        out = suppress_small_cells(frame, ["n"], totals=stops)
+        # stops_1 alone would follow from 40 - 12 - 25: the smallest other reason goes too;
+        # toewijzingen (not a reason) is not used as a complement
+        assert out["n"].tolist() == [40, pd.NA, pd.NA, 25, 10]
+        # without the declaration the hidden reason could be recomputed
+        plain = suppress_small_cells(frame, ["n"])
+        assert plain["n"].tolist() == [40, pd.NA, 10, 25, 10]
+        # a tuple of totals applies each breakdown
+        both = suppress_small_cells(frame, ["n"], totals=(Totals("eenheid"), stops))
+        assert both["n"].tolist() == [40, pd.NA, pd.NA, 25, 10]
+
 
 class TestRounding:
     def test_conventional_rounding_to_base_five(self):
