@@ -147,6 +147,8 @@ def km_overlay(
         Right end of the x axis.
     """
     data = _frame(curves, ["naam", "dagen", "aandeel_wachtend"]).dropna()
+    # an empty curve table (no definition with enough pathways) has object columns
+    data = data.astype({"dagen": float, "aandeel_wachtend": float})
     data = data[data["dagen"] <= max_dagen]
     data["pct_wachtend"] = (100 * data["aandeel_wachtend"]).round(1)
     lines = (
