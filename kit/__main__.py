@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import NoReturn
 
 from kit import __version__, config
 
@@ -18,7 +21,6 @@ _DUTCH = {
     "show this help message and exit": "deze hulptekst tonen en stoppen",
     "show program's version number and exit": "versie van de kit tonen en stoppen",
     "the following arguments are required: %s": "deze argumenten zijn verplicht: %s",
-    "%(prog)s: error: %(message)s\n": "%(prog)s: fout: %(message)s\n",
     "unrecognized arguments: %s": "onbekende argumenten: %s",
     "invalid choice: %(value)r (choose from %(choices)s)": "ongeldige keuze: %(value)r (kies uit %(choices)s)",
     "invalid %(type)s value: %(value)r": "ongeldige waarde: %(value)r",
@@ -26,6 +28,34 @@ _DUTCH = {
     "argument %(argument_name)s: %(message)s": "%(argument_name)s: %(message)s",
 }
 argparse._ = lambda text: _DUTCH.get(text, text)
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with its errors as one Dutch line, like every other error of the kit."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"Fout: {message} (zie: {self.prog} --help)\n")
+
+
+_OS_REASONS = {
+    errno.ENOENT: "bestaat niet",
+    errno.EISDIR: "is een map, geen bestand",
+    errno.ENOTDIR: "is geen map (of een deel van het pad is een bestand)",
+    errno.EEXIST: "bestaat al als bestand (geef een map)",
+    errno.EACCES: "geen toegang (rechten)",
+    errno.EPERM: "geen toegang (rechten)",
+    errno.ENOSPC: "de schijf is vol",
+    errno.EROFS: "alleen-lezen bestandssysteem",
+}
+
+
+def _reason(exc: BaseException) -> str:
+    """The user's side of an error in Dutch: a file problem names the file and what is wrong."""
+    if isinstance(exc, OSError) and exc.filename is not None:
+        return f"{exc.filename}: {_OS_REASONS.get(exc.errno, exc.strerror or type(exc).__name__)}"
+    if isinstance(exc, UnicodeDecodeError):
+        return "geen tekst in UTF-8; sla het bestand op als UTF-8"
+    return str(exc)
 
 
 def _cmd_inlezen(args: argparse.Namespace) -> int:
@@ -61,7 +91,7 @@ def _cmd_inlezen(args: argparse.Namespace) -> int:
             progress=not args.stil,
         )
     except (PseudonymKeyError, StoreError, ValueError, OSError) as exc:
-        print(f"Fout: {exc}", file=sys.stderr)
+        print(f"Fout: {_reason(exc)}", file=sys.stderr)
         return 2
     print(report.text())
     print(f"Inleesverslag opgeslagen in {Path(args.store) / 'inleesverslagen'}")
@@ -90,23 +120,26 @@ def _cmd_voorbeeld(args: argparse.Namespace) -> int:
     return 0
 
 
-def _filled_store(store: Path) -> bool:
-    """Whether ``store`` holds at least one ingest round; if not, say so in Dutch."""
-    from kit.store import read_meta
+def _filled_store(store: Path) -> dict | None:
+    """The metadata of a store with at least one ingest round; else a Dutch error and None.
 
-    if read_meta(store)["inleesrondes"]:
-        return True
-    print(f"Fout: {store} is geen gevulde store; lees eerst berichten in.", file=sys.stderr)
-    return False
+    The check is :func:`kit.store.read_meta` with ``filled=True``, the same as the notebooks'.
+    """
+    from kit.store import StoreError, read_meta
+
+    try:
+        return read_meta(store, filled=True)
+    except StoreError as exc:
+        print(f"Fout: {_reason(exc)}", file=sys.stderr)
+        return None
 
 
 def _cmd_overzicht(args: argparse.Namespace) -> int:
     from kit.pathways import pathways_from_store, summarise
-    from kit.store import read_meta
 
-    if not _filled_store(args.store):
+    meta = _filled_store(args.store)
+    if meta is None:
         return 2
-    meta = read_meta(args.store)
     pathways = pathways_from_store(args.store)
     print(f"Store {args.store}: {len(meta['inleesrondes'])} inleesronde(s).")
     if pathways.empty:
@@ -140,12 +173,12 @@ def _cmd_quickscan(args: argparse.Namespace) -> int:
     from kit.checks.patterns import provider_patterns
     from kit.outputs import write_shared
 
-    if not _filled_store(args.store):
+    if _filled_store(args.store) is None:
         return 2
     try:
         checks = load_checks(args.controles)
     except (ValueError, OSError) as exc:
-        print(f"Fout in de controles: {exc}", file=sys.stderr)
+        print(f"Fout: controles: {_reason(exc)}", file=sys.stderr)
         return 2
     if args.testdata_toegestaan:
         checks = allow_test_bsns(checks)
@@ -182,7 +215,7 @@ def _cmd_wachttijden(args: argparse.Namespace) -> int:
     from kit.outputs import write_shared
     from kit.waiting_times import days_text, load_definitions, shared_tables, waits_from_store
 
-    if not _filled_store(args.store):
+    if _filled_store(args.store) is None:
         return 2
     tot = args.tot or args.peildatum
     if tot > args.peildatum or (args.van and args.van > tot):
@@ -194,7 +227,7 @@ def _cmd_wachttijden(args: argparse.Namespace) -> int:
     try:
         definitions = load_definitions(args.definities)
     except (ValueError, OSError) as exc:
-        print(f"Fout in de definities: {exc}", file=sys.stderr)
+        print(f"Fout: definities: {_reason(exc)}", file=sys.stderr)
         return 2
     min_n = max(definitions.min_group, args.min_cel)
     results = waits_from_store(
@@ -266,12 +299,12 @@ def _cmd_trends(args: argparse.Namespace) -> int:
     from kit.outputs import write_shared
     from kit.trends import REGIO, NoTrendsError, compute_trends, read_population, shared_tables
 
-    if not _filled_store(args.store):
+    if _filled_store(args.store) is None:
         return 2
     try:
         population = read_population(args.bevolking) if args.bevolking else None
     except (ValueError, OSError) as exc:
-        print(f"Fout in de bevolkingstabel: {exc}", file=sys.stderr)
+        print(f"Fout: bevolkingstabel: {_reason(exc)}", file=sys.stderr)
         return 2
     data = prepare_scan(args.store, peildatum=args.peildatum)
     try:
@@ -282,7 +315,7 @@ def _cmd_trends(args: argparse.Namespace) -> int:
             norm_weeks=args.norm_weken,
         )
     except NoTrendsError as exc:
-        print(f"Fout: {exc}", file=sys.stderr)
+        print(f"Fout: {_reason(exc)}", file=sys.stderr)
         return 2
     written = write_shared(shared_tables(result), args.uit, threshold=args.min_cel)
     region = result.series[result.series["niveau"] == "regio"]
@@ -336,11 +369,13 @@ def _cmd_rapport(args: argparse.Namespace) -> int:
         Job,
         ParameterError,
         check_parameters,
+        check_store,
         chromium,
         default_notebooks,
         load_params,
         run_jobs,
     )
+    from kit.store import StoreError
 
     notebooks = [Path(n).resolve() for n in args.notebook] or default_notebooks()
     try:
@@ -349,8 +384,10 @@ def _cmd_rapport(args: argparse.Namespace) -> int:
             check_parameters(nb, params[nb])
         if args.pdf:
             chromium()
-    except (ParameterError, OSError, RuntimeError) as exc:
-        print(f"Fout: {exc}", file=sys.stderr)
+        for nb in notebooks:  # and its store
+            check_store(params[nb])
+    except (ParameterError, StoreError, OSError, RuntimeError) as exc:
+        print(f"Fout: {_reason(exc)}", file=sys.stderr)
         return 2
     jobs = [Job("", nb, params[nb], args.uit, pdf=args.pdf) for nb in notebooks]
     names = ", ".join(nb.name for nb in notebooks)
@@ -373,7 +410,7 @@ def _cmd_batch(args: argparse.Namespace) -> int:
     try:
         summary = batch(args.config, jobs=args.jobs, opnieuw=args.opnieuw)
     except (ParameterError, OSError) as exc:
-        print(f"Fout: {exc}", file=sys.stderr)
+        print(f"Fout: {_reason(exc)}", file=sys.stderr)
         return 2
     print(
         f"Gemaakt: {len(summary.done)}, overgeslagen (niets veranderd): {len(summary.skipped)}, "
@@ -389,12 +426,8 @@ def _cmd_live(args: argparse.Namespace) -> int:
     from kit.report import prepare_live
 
     store = Path(args.store).resolve()
-    if not (store / "kit-store.json").exists():
-        print(
-            f"Fout: {store} is geen store; lees eerst berichten in (of gebruik make demo).",
-            file=sys.stderr,
-        )
-        return 1
+    if _filled_store(store) is None:
+        return 2
     folder = Path(args.map).resolve()
     made = prepare_live(store, folder)
     print(f"{len(made)} notebooks klaargezet in {folder} (store: {store}).")
@@ -474,6 +507,21 @@ def _fraction(text: str) -> float:
     return value
 
 
+def _at_least(minimum: int) -> Callable[[str], int]:
+    """An argparse type: a whole number of at least ``minimum``."""
+
+    def whole(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"geen geheel getal: {text}") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"moet minstens {minimum} zijn, niet {text}")
+        return value
+
+    return whole
+
+
 def _iso_date(text: str) -> str:
     """Check a date argument (JJJJ-MM-DD) and return it as ISO text."""
     from datetime import date
@@ -486,7 +534,7 @@ def _iso_date(text: str) -> str:
 
 def build_parser() -> argparse.ArgumentParser:
     """Return the Dutch argument parser of ``python -m kit``."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="python -m kit",
         description="Leercirkel-data kit: iJw 3.2-berichtenverkeer van een jeugdzorgregio "
         "inlezen en analyseren.",
@@ -534,7 +582,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--processen",
-        type=int,
+        type=_at_least(1),
         default=min(2, os.cpu_count() or 1),
         metavar="N",
         help="aantal processen dat tegelijk berichten leest (standaard: 2, of 1 op een "
@@ -564,8 +612,10 @@ def build_parser() -> argparse.ArgumentParser:
         "de patronen uit de praktijk, plus injecties.csv met wat er is ingebracht.",
     )
     p.add_argument("--uit", required=True, type=Path, metavar="MAP", help="doelmap")
-    p.add_argument("--kinderen", type=int, default=5000, help="aantal kinderen (standaard 5000)")
-    p.add_argument("--seed", type=int, default=2026, help="startwaarde van het toeval")
+    p.add_argument(
+        "--kinderen", type=_at_least(1), default=5000, help="aantal kinderen (standaard 5000)"
+    )
+    p.add_argument("--seed", type=_at_least(0), default=2026, help="startwaarde van het toeval")
     p.add_argument(
         "--archief",
         action="store_true",
@@ -581,7 +631,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--store", required=True, type=Path, metavar="MAP", help="map van de store")
     p.add_argument(
         "--min-cel",
-        type=int,
+        type=_at_least(1),
         default=config.MIN_CELL,
         metavar="N",
         help=f"aantallen onder N tonen als '<N' (standaard {config.MIN_CELL})",
@@ -614,7 +664,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--min-cel",
-        type=int,
+        type=_at_least(1),
         default=config.MIN_CELL,
         metavar="N",
         help=f"aantallen onder N leeg laten (standaard {config.MIN_CELL})",
@@ -665,7 +715,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--min-cel",
-        type=int,
+        type=_at_least(1),
         default=config.MIN_CELL,
         metavar="N",
         help=f"aantallen onder N leeg laten en geen mediaan op minder dan N trajecten "
@@ -721,7 +771,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--min-cel",
-        type=int,
+        type=_at_least(1),
         default=config.MIN_CELL,
         metavar="N",
         help=f"aantallen onder N leeg laten, met alles wat ervan is afgeleid "
@@ -761,7 +811,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--jobs",
-        type=int,
+        type=_at_least(1),
         default=min(2, os.cpu_count() or 1),
         metavar="N",
         help="aantal rapporten tegelijk (eigen processen; standaard 2, of 1 op één processor)",
@@ -778,7 +828,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("config", type=Path, metavar="YAML", help="batchbestand (zie README)")
     p.add_argument(
         "--jobs",
-        type=int,
+        type=_at_least(1),
         default=1,
         metavar="N",
         help="aantal rapporten tegelijk (eigen processen; standaard 1)",
@@ -809,7 +859,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="MAP",
         help="waar de notebooks voor de sessie komen (standaard sessie/)",
     )
-    p.add_argument("--poort", type=int, default=8888, help="poort van JupyterLab")
+    p.add_argument("--poort", type=_at_least(1), default=8888, help="poort van JupyterLab")
     p.add_argument("--geen-browser", action="store_true", help="geen browser openen")
     p.add_argument(
         "--alleen-klaarzetten",
@@ -830,8 +880,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line and return the exit code."""
+    from kit.store import StoreError
+
     args = build_parser().parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except (OSError, StoreError) as exc:  # a file or folder the user named: one Dutch line
+        print(f"Fout: {_reason(exc)}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from datetime import date
 from importlib import resources
 from pathlib import Path
 
@@ -30,6 +32,12 @@ ROUND_BASE = 5
 MAX_FILE_MB = 100
 
 
+def project_path(path: str | Path) -> Path:
+    """A path from a parameter file or notebook: ``~`` expanded, relative to the kit's folder."""
+    p = Path(path).expanduser()
+    return p if p.is_absolute() else PROJ_ROOT / p
+
+
 def package_yaml(name: str) -> dict:
     """Read a YAML file shipped inside the ``kit`` package.
 
@@ -49,3 +57,53 @@ def package_yaml(name: str) -> dict:
 def load_yaml(text: str):
     """Parse YAML like ``yaml.safe_load``, with libyaml's C parser when PyYAML has it (faster)."""
     return yaml.load(text, Loader=_SAFE_LOADER)  # noqa: S506 (a safe loader, C or Python)
+
+
+def read_yaml(path: str | Path) -> dict:
+    """A user's YAML file (parameters, checks, definitions, batch, column map) as a mapping.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The file; an empty file gives an empty mapping.
+
+    Raises
+    ------
+    OSError
+        When the file cannot be read.
+    ValueError
+        In Dutch, naming the file: not UTF-8 text, not valid YAML (with line and column), a date
+        that does not exist, or not a mapping of names to values.
+    """
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise ValueError(f"{path}: geen tekst in UTF-8; sla het bestand op als UTF-8.") from None
+    try:
+        doc = load_yaml(text)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f" (regel {mark.line + 1}, kolom {mark.column + 1})" if mark else ""
+        raise ValueError(f"{path}: geen geldige YAML{where}.") from None
+    except (yaml.YAMLError, ValueError):  # the safe loader's dates: 2026-02-30 does not exist
+        bad = [d for d in re.findall(r"\b\d{4}-\d\d-\d\d\b", text) if not _is_date(d)]
+        what = f"datum bestaat niet: {', '.join(bad)}" if bad else "geen geldige YAML"
+        raise ValueError(f"{path}: {what}.") from None
+    if doc is None:
+        return {}
+    if not isinstance(doc, dict):
+        kind = "een lijst" if isinstance(doc, list) else "losse tekst"
+        raise ValueError(
+            f"{path}: verwacht namen met waarden ('naam: waarde' per regel), maar het bestand "
+            f"is {kind}."
+        )
+    return doc
+
+
+def _is_date(text: str) -> bool:
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True

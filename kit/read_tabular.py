@@ -15,7 +15,7 @@ import csv
 import io
 from pathlib import Path
 
-from kit.config import load_yaml
+from kit.config import read_yaml
 from kit.privacy import Pseudonymiser
 from kit.read_xml import INVALID_TABLE, FieldSpec, ParsedFile, Rejected, convert, load_schema
 
@@ -37,8 +37,7 @@ def load_column_map(path: Path) -> dict[str, str]:
     ValueError
         If the file has no ``kolommen`` mapping of strings.
     """
-    doc = load_yaml(Path(path).read_text(encoding="utf-8")) or {}
-    mapping = doc.get("kolommen") if isinstance(doc, dict) else None
+    mapping = read_yaml(path).get("kolommen")
     if not isinstance(mapping, dict) or not all(
         isinstance(k, str) and isinstance(v, str) for k, v in mapping.items()
     ):

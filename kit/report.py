@@ -129,9 +129,33 @@ def check_parameters(notebook: Path, params: dict) -> dict:
                 f"parameter '{name}' moet van type {expected.__name__} zijn, "
                 f"niet {type(value).__name__}"
             )
+        elif expected is str:
+            problems += _value_problems(name, known[name]["default"], value)
     if problems:
         raise ParameterError(f"{notebook.name}: " + "; ".join(problems))
     return {**params, "live": False} if "live" in known else dict(params)
+
+
+FILE_PARAMETERS = ("controles", "definities", "bevolking")  # a region's own file, or ""
+
+
+def _value_problems(name: str, default: str, value: str) -> list[str]:
+    """A text parameter's value checked like its default: a date (JJJJ-MM-DD) must exist, a
+    month is JJJJ-MM (or empty), and a named file of the region must exist."""
+    import datetime as dt
+
+    shape = ast.literal_eval(default)
+    if re.fullmatch(r"\d{4}-\d\d-\d\d", shape):
+        try:
+            dt.date.fromisoformat(value)
+        except ValueError:
+            return [f"parameter '{name}' is geen bestaande datum (JJJJ-MM-DD): {value!r}"]
+    elif re.fullmatch(r"\d{4}-\d\d", shape) and value:
+        if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", value):
+            return [f"parameter '{name}' is geen maand (JJJJ-MM): {value!r}"]
+    elif name in FILE_PARAMETERS and value and not config.project_path(value).is_file():
+        return [f"parameter '{name}': bestand {value} bestaat niet"]
+    return []
 
 
 def _title(nb: nbformat.NotebookNode) -> str:
@@ -143,10 +167,25 @@ def _title(nb: nbformat.NotebookNode) -> str:
     return "Rapport"
 
 
+def check_store(params: dict) -> None:
+    """Check the report's store before its notebook runs.
+
+    Raises
+    ------
+    kit.store.StoreError
+        When the store is missing, damaged or empty: one Dutch sentence, the same as the
+        notebooks and the other commands give (:func:`kit.store.read_meta`).
+    """
+    from kit.store import read_meta
+
+    if params.get("store"):
+        read_meta(config.project_path(params["store"]), filled=True)
+
+
 def _store_summary(store: str) -> str:
     from kit.store import read_meta
 
-    path = Path(store) if Path(store).is_absolute() else config.PROJ_ROOT / store
+    path = config.project_path(store)
     meta = read_meta(path)
     rounds = meta["inleesrondes"]
     files = sum(r.get("ingelezen", 0) for r in rounds)
@@ -258,6 +297,8 @@ def render(
     ------
     ParameterError
         When the parameters do not fit the notebook.
+    kit.store.StoreError
+        When the store is missing, damaged or empty (checked before the notebook runs).
     papermill.PapermillExecutionError
         When a cell fails; the executed notebook with the error is still written.
     """
@@ -265,6 +306,7 @@ def render(
 
     notebook = Path(notebook)
     params = check_parameters(notebook, params)
+    check_store(params)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     stem = name or notebook.stem
@@ -342,11 +384,19 @@ def load_params(path: Path, notebooks: list[Path]) -> dict[Path, dict]:
     Raises
     ------
     ParameterError
-        For a name that no notebook of the kit knows, a per_notebook block for a notebook that
-        does not exist, or a per_notebook name that notebook does not know.
+        For a file that is not a YAML mapping, a name that no notebook of the kit knows, a
+        per_notebook block that is not a mapping of mappings or names a notebook that does not
+        exist, or a per_notebook name that notebook does not know.
     """
-    doc = config.load_yaml(Path(path).read_text(encoding="utf-8")) or {}
+    doc = _read_yaml(path)
     per_notebook = doc.pop("per_notebook", {}) or {}
+    if not isinstance(per_notebook, dict) or not all(
+        isinstance(v, dict | None) for v in per_notebook.values()
+    ):
+        raise ParameterError(
+            f"{Path(path).name}: per_notebook moet per notebook namen met waarden geven "
+            "(per_notebook: {02_definities: {definities: ...}})."
+        )
     # one parameter file serves all notebooks: a name is unknown only if no notebook knows it
     every = list(dict.fromkeys([*notebooks, *default_notebooks()]))
     known = {nb: notebook_parameters(nb) for nb in every}
@@ -372,6 +422,14 @@ def load_params(path: Path, notebooks: list[Path]) -> dict[Path, dict]:
         params |= per_notebook.get(nb.stem, {}) or {}
         out[nb] = {k: _jsonable(v) for k, v in params.items()}
     return out
+
+
+def _read_yaml(path: Path) -> dict:
+    """A parameter or batch file as a mapping; :class:`ParameterError` (Dutch) otherwise."""
+    try:
+        return config.read_yaml(path)
+    except ValueError as exc:
+        raise ParameterError(str(exc)) from None
 
 
 def _jsonable(value):
@@ -453,10 +511,23 @@ def load_batch(path: Path) -> tuple[str, Path, list[Job]]:
     ``gemeenschappelijk`` (parameters for every report) and ``eenheden`` (a list of parameter
     sets, each with a ``naam``; its other keys override the common ones).
     """
-    doc = config.load_yaml(Path(path).read_text(encoding="utf-8")) or {}
+    doc = _read_yaml(path)
     missing = [k for k in ("kwartaal", "notebooks", "eenheden") if not doc.get(k)]
     if missing:
         raise ParameterError(f"{path}: ontbrekend: {', '.join(missing)}")
+    if not isinstance(doc["notebooks"], list) or not all(
+        isinstance(n, str) for n in doc["notebooks"]
+    ):
+        raise ParameterError(f"{path}: notebooks moet een lijst van notebookbestanden zijn.")
+    if not isinstance(doc["eenheden"], list) or not all(
+        isinstance(u, dict) for u in doc["eenheden"]
+    ):
+        raise ParameterError(
+            f"{path}: eenheden moet een lijst zijn met per eenheid namen met waarden "
+            "(- naam: ..., regio: ..., store: ...)."
+        )
+    if not isinstance(doc.get("gemeenschappelijk") or {}, dict):
+        raise ParameterError(f"{path}: gemeenschappelijk moet namen met waarden geven.")
     kwartaal = str(doc["kwartaal"])
     root = Path(doc.get("uit", "reports"))
     root = (root if root.is_absolute() else config.PROJ_ROOT / root) / kwartaal
@@ -480,9 +551,7 @@ def fingerprint(job: Job) -> str:
     h.update(json.dumps(job.params, sort_keys=True, default=str).encode())
     store = job.params.get("store")
     if store:
-        meta = (
-            Path(store) if Path(store).is_absolute() else config.PROJ_ROOT / store
-        ) / "kit-store.json"
+        meta = config.project_path(store) / "kit-store.json"
         if meta.exists():
             h.update(meta.read_bytes())
     for key in ("controles", "definities"):
@@ -497,6 +566,8 @@ def _run_job(job: Job, ipc_dir: str | None) -> tuple[str, str | None]:
     """Worker: render one job; return (fingerprint, error message or None)."""
     from papermill import PapermillExecutionError
 
+    from kit.store import StoreError
+
     try:
         render(
             job.notebook,
@@ -507,6 +578,8 @@ def _run_job(job: Job, ipc_dir: str | None) -> tuple[str, str | None]:
         )
     except PapermillExecutionError as exc:
         return "", f"cel {exc.exec_count}: {exc.ename}: {exc.evalue}"
+    except (ParameterError, StoreError) as exc:  # already a Dutch sentence for the user
+        return "", str(exc)
     except Exception as exc:  # noqa: BLE001 - one failing report must not stop the batch
         return "", f"{type(exc).__name__}: {exc}"
     return fingerprint(job), None

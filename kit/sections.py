@@ -77,20 +77,17 @@ class QuickscanContext:
 
 
 def _resolve(path: str) -> Path:
-    p = Path(path).expanduser()
-    return p if p.is_absolute() else config.PROJ_ROOT / p
+    return config.project_path(path)
 
 
 def _filled_store(store: str) -> tuple[Path, dict]:
-    """The store's resolved path and metadata; a Dutch error when it is missing or empty."""
+    """The store's resolved path and metadata (:func:`kit.store.read_meta` with ``filled``).
+
+    Raises :class:`kit.store.StoreError` with the same Dutch message as the command line for a
+    missing, damaged or empty store; a notebook shows that message without a traceback.
+    """
     store_path = _resolve(store)
-    meta = read_meta(store_path)
-    if not meta["inleesrondes"]:
-        raise ValueError(
-            f"De store {store_path} bestaat niet of is leeg; lees eerst berichten in "
-            "met: python -m kit inlezen BRON --store MAP"
-        )
-    return store_path, meta
+    return store_path, read_meta(store_path, filled=True)
 
 
 def prepare_quickscan(
@@ -135,9 +132,10 @@ def prepare_quickscan(
 
     Raises
     ------
+    StoreError
+        For a store that is missing, damaged or empty (see :func:`kit.store.read_meta`).
     ValueError
-        For a store that does not exist, dates that are not ISO dates or a period that ends
-        after the peildatum.
+        For dates that are not ISO dates or a period that ends after the peildatum.
     """
     store_path, meta = _filled_store(store)
     peil, van, tot = (pd.Timestamp(d) for d in (peildatum, periode_van, periode_tot))
@@ -495,9 +493,11 @@ def prepare_definities(
 
     Raises
     ------
+    StoreError
+        For a store that is missing, damaged or empty (see :func:`kit.store.read_meta`).
     ValueError
-        For a store that does not exist, a period that ends after the peildatum, or an invalid
-        definitions file (the message names the definition and field).
+        For a period that ends after the peildatum, or an invalid definitions file (the message
+        names the definition and field).
     """
     store_path, meta = _filled_store(store)
     peil, van, tot = (pd.Timestamp(d) for d in (peildatum, periode_van, periode_tot))
@@ -1187,9 +1187,11 @@ def prepare_trends(
 
     Raises
     ------
+    StoreError
+        For a store that is missing, damaged or empty (see :func:`kit.store.read_meta`).
     ValueError
-        For a store that does not exist, months that are not ``JJJJ-MM``, a baseline with
-        fewer than two months, a completeness outside (0, 1] or an invalid population file.
+        For months that are not ``JJJJ-MM``, a baseline with fewer than two months, a
+        completeness outside (0, 1] or an invalid population file.
     """
     store_path, meta = _filled_store(store)
     peil = pd.Timestamp(peildatum)

@@ -75,7 +75,14 @@ FILE_COLUMNS = {
 
 
 class StoreError(Exception):
-    """Raised when a store cannot be used (wrong key, newer format, missing)."""
+    """Raised when a store cannot be used (wrong key, newer format, missing, damaged, empty).
+
+    In a notebook, IPython shows only the Dutch message (``_render_traceback_``), not a
+    traceback: the message says what to do.
+    """
+
+    def _render_traceback_(self) -> list[str]:
+        return [f"Fout: {self}"]
 
 
 def table_names() -> list[str]:
@@ -224,31 +231,59 @@ def read_table(store: Path, table: str, columns: list[str] | None = None) -> pd.
     return _to_pandas(table, kinds)
 
 
-def read_meta(store: Path) -> dict:
+def read_meta(store: Path, *, filled: bool = False) -> dict:
     """Return the store's metadata, or an empty skeleton for a new store.
+
+    Parameters
+    ----------
+    store : pathlib.Path
+        Store folder.
+    filled : bool
+        For the analyses: require a store with at least one ingest round. A missing folder, a
+        file, a folder that is not a store and an empty store then raise :class:`StoreError`
+        too. Every command and notebook checks its store here, so all say the same.
 
     Raises
     ------
     StoreError
         When ``kit-store.json`` is damaged (empty, not JSON, missing fields; the message says how
-        to recover) or written by a newer kit.
+        to recover) or written by a newer kit; with ``filled``, also when the store is missing
+        or empty. The message is one Dutch sentence that says what to do.
     """
-    path = Path(store) / META_FILE
+    store = Path(store)
+    path = store / META_FILE
+    read_in = f"lees eerst berichten in met: python -m kit inlezen BRON --store {store}"
+    if filled and not store.exists():
+        raise StoreError(f"De store {store} bestaat niet; {read_in}")
+    if filled and not store.is_dir():
+        raise StoreError(f"{store} is een bestand, geen store; geef de map van de store op.")
     if not path.exists():
-        return {"formaat": STORE_FORMAT, "sleutel": None, "inleesrondes": []}
+        if not filled:
+            return {"formaat": STORE_FORMAT, "sleutel": None, "inleesrondes": []}
+        if any(store.iterdir()):
+            raise StoreError(
+                f"{store} is geen store van de kit (er staat geen {META_FILE} in); geef de map "
+                f"die bij inlezen --store is gebruikt, of {read_in}"
+            )
+        raise StoreError(f"De store {store} is leeg; {read_in}")
     try:
         meta = json.loads(path.read_text(encoding="utf-8"))
-        if not isinstance(meta, dict) or not isinstance(meta["inleesrondes"], list):
+        rounds = meta["inleesrondes"]
+        if not isinstance(rounds, list) or not all(isinstance(r, dict) for r in rounds):
             raise ValueError
-    except (ValueError, KeyError, UnicodeDecodeError):
+        if not isinstance(meta.get("formaat", 0), int):
+            raise ValueError
+    except (ValueError, KeyError, TypeError, UnicodeDecodeError, OSError):
         raise StoreError(
-            f"{META_FILE} in de store {store} is beschadigd (leeg of geen geldige JSON). De "
-            "ingelezen tabellen zijn niet aangetast. Herstel met: python -m kit inlezen "
-            f"--herstel --store {store} (bouwt {META_FILE} opnieuw op uit de inleesverslagen, "
-            "met dezelfde sleutel als eerder)."
+            f"{META_FILE} in de store {store} is beschadigd (leeg, onleesbaar of geen geldige "
+            "JSON). De ingelezen tabellen zijn niet aangetast. Herstel met: python -m kit "
+            f"inlezen --herstel --store {store} (bouwt {META_FILE} opnieuw op uit de "
+            "inleesverslagen, met dezelfde sleutel als eerder)."
         ) from None
     if meta.get("formaat", 0) > STORE_FORMAT:
         raise StoreError(f"De store {store} is gemaakt met een nieuwere versie van de kit.")
+    if filled and not meta["inleesrondes"]:
+        raise StoreError(f"De store {store} is leeg (nog geen inleesronde); {read_in}")
     return meta
 
 

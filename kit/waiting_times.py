@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from kit.config import load_yaml
+from kit.config import load_yaml, read_yaml
 from kit.pathways import PATHWAY_COLUMNS
 from kit.privacy import Totals
 
@@ -365,12 +365,13 @@ def load_definitions(path: str | Path | None = None) -> Definitions:
         norm, or when ids or norm lengths repeat.
     """
     src = str(path) if path else "kit/waiting_times.yaml"
-    text = (
-        Path(path).read_text(encoding="utf-8")
+    doc = (
+        read_yaml(path)
         if path
-        else resources.files("kit").joinpath("waiting_times.yaml").read_text(encoding="utf-8")
+        else load_yaml(
+            resources.files("kit").joinpath("waiting_times.yaml").read_text(encoding="utf-8")
+        )
     )
-    doc = load_yaml(text) or {}
     if not isinstance(doc.get("definities"), list) or not doc["definities"]:
         raise ValueError(f"{src}: verwacht een lijst 'definities:'")
     if not isinstance(doc.get("normen"), list):

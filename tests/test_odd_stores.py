@@ -295,7 +295,7 @@ class TestWhatCannotBeComputed:
                 argv += ["--peildatum", PEILDATUM, "--uit", str(tmp_path / "uit")]
             assert main(argv) == 2
             err = capsys.readouterr().err
-            assert err.strip().endswith("lees eerst berichten in.")
+            assert "bestaat niet; lees eerst berichten in met: python -m kit inlezen" in err
             assert len(err.strip().splitlines()) == 1
 
 
@@ -408,4 +408,4 @@ def test_trends_options_out_of_range_are_a_dutch_error(option, value, message, t
         main([*argv, option, value])
     assert stop.value.code == 2
     last = capsys.readouterr().err.strip().splitlines()[-1]
-    assert last.startswith("python -m kit trends: fout: ") and message in last and value in last
+    assert last.startswith("Fout: ") and message in last and value in last

@@ -829,7 +829,7 @@ class TestCommandLine:
             )
             == 2
         )
-        assert "geen gevulde store" in capsys.readouterr().err
+        assert "bestaat niet; lees eerst berichten in" in capsys.readouterr().err
 
 
 def test_last_complete_month_before_the_provisional_ones():

@@ -25,7 +25,7 @@ from kit.checks.base import (
     RecordKeys,
     ScanData,
 )
-from kit.config import load_yaml
+from kit.config import load_yaml, read_yaml
 from kit.pathways import PATHWAY_TABLES, build_pathways
 from kit.privacy import Protection, Totals
 from kit.store import FILES_TABLE, read_table, table_names
@@ -101,13 +101,15 @@ def load_checks(path: Path | None = None) -> list[Check]:
         Naming the check id and field when an entry is incomplete, has an unknown dimension,
         severity or rule code, or has no code in the kit.
     """
-    text = (
-        Path(path).read_text(encoding="utf-8")
+    doc = (
+        read_yaml(path)
         if path
-        else resources.files("kit.checks").joinpath("checks.yaml").read_text(encoding="utf-8")
+        else load_yaml(
+            resources.files("kit.checks").joinpath("checks.yaml").read_text(encoding="utf-8")
+        )
     )
-    entries = (load_yaml(text) or {}).get("controles")
-    if not isinstance(entries, list):
+    entries = doc.get("controles")
+    if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
         raise ValueError(f"{path or 'checks.yaml'}: verwacht een lijst 'controles:'.")
     checks = []
     for entry in entries:
