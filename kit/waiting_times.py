@@ -376,6 +376,10 @@ def load_definitions(path: str | Path | None = None) -> Definitions:
         raise ValueError(f"{src}: verwacht een lijst 'definities:'")
     if not isinstance(doc.get("normen"), list):
         raise ValueError(f"{src}: verwacht een lijst 'normen:'")
+    for key in ("definities", "normen", "uitval"):
+        entries = doc.get(key) or []
+        if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
+            raise ValueError(f"{src}: '{key}:' moet een lijst zijn van items met 'id:' en velden")
     norms = tuple(_norm(n, src) for n in doc["normen"])
     exits = {x.id: x for x in (_exit(e, src) for e in doc.get("uitval") or [])}
     definitions = tuple(_definition(d, exits, src) for d in doc["definities"])
