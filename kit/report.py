@@ -658,8 +658,22 @@ def _record(summary: BatchSummary, job: Job, stamp: str, error: str | None) -> N
         summary.failed.append((job, error))
 
 
+_INDEX_CSS = (
+    "body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}"
+    "td,th{border:1px solid #ccc;padding:4px 10px;text-align:left}.fout{background:#fdd}"
+)
+
+
 def write_index(summary: BatchSummary, kwartaal: str, jobs: list[Job]) -> Path:
-    """Write ``index.html``: one row per unit, one link per notebook (failures marked)."""
+    """Write ``index.html``: one row per unit, one link per notebook (failures marked).
+
+    Every name and message from the batch file passes :func:`kit.sections.esc` (the report
+    text helper), links are URL-quoted first: a unit or notebook name stays text.
+    """
+    from urllib.parse import quote
+
+    from kit.sections import esc
+
     failed = {(j.unit, j.notebook.stem): e for j, e in summary.failed}
     stems = list(dict.fromkeys(j.notebook.stem for j in jobs))
     units = list(dict.fromkeys(j.unit for j in jobs))
@@ -669,32 +683,20 @@ def write_index(summary: BatchSummary, kwartaal: str, jobs: list[Job]) -> Path:
         cells = []
         for stem in stems:
             if (unit, stem) in failed:
-                cells.append(f"<td class='fout' title='{_esc(failed[(unit, stem)])}'>mislukt</td>")
+                cells.append(f"<td class='fout' title='{esc(failed[(unit, stem)])}'>mislukt</td>")
             elif (root / unit / f"{stem}.html").exists():
-                cells.append(f"<td><a href='{unit}/{stem}.html'>{stem}</a></td>")
+                href = esc(quote(f"{unit}/{stem}.html"))
+                cells.append(f"<td><a href='{href}'>{esc(stem)}</a></td>")
             else:
                 cells.append("<td>-</td>")
-        rows.append(f"<tr><th>{_esc(unit)}</th>{''.join(cells)}</tr>")
-    head = "".join(f"<th>{_esc(s)}</th>" for s in stems)
+        rows.append(f"<tr><th>{esc(unit)}</th>{''.join(cells)}</tr>")
+    head = "".join(f"<th>{esc(s)}</th>" for s in stems)
     html = (
         "<!DOCTYPE html><html lang='nl'><head><meta charset='utf-8'>"
-        f"<title>Rapporten {_esc(kwartaal)}</title><style>body{{font-family:sans-serif;"
-        "margin:2em}}table{{border-collapse:collapse}}td,th{{border:1px solid #ccc;padding:4px 10px;"
-        "text-align:left}}.fout{{background:#fdd}}</style></head><body>"
-        f"<h1>Rapporten {_esc(kwartaal)}</h1><table><tr><th>eenheid</th>{head}</tr>"
+        f"<title>Rapporten {esc(kwartaal)}</title><style>{_INDEX_CSS}</style></head><body>"
+        f"<h1>Rapporten {esc(kwartaal)}</h1><table><tr><th>eenheid</th>{head}</tr>"
         f"{''.join(rows)}</table><p>Kit-versie {__version__}.</p></body></html>"
     )
     summary.index.parent.mkdir(parents=True, exist_ok=True)
     summary.index.write_text(html, encoding="utf-8")
     return summary.index
-
-
-def _esc(text: str) -> str:
-    return (
-        str(text)
-        .replace("&", "&amp;")
-        .replace("<", "&lt;")
-        .replace(">", "&gt;")
-        .replace("'", "&#39;")
-        .replace('"', "&quot;")
-    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from html import unescape
 from pathlib import Path
 
 import nbformat
@@ -168,7 +169,7 @@ def test_batch_keeps_going_reports_failures_and_skips_unchanged(
     assert [j.unit for j, _ in first.failed] == ["kapot"]
     assert "ValueError" in first.failed[0][1]
     index = first.index.read_text(encoding="utf-8")
-    assert "gemeente-9901/01_quickscan.html" in index and "mislukt" in index
+    assert "gemeente-9901/01_quickscan.html" in unescape(index) and "mislukt" in index
     again = batch(path, jobs=1, progress=False)
     assert [j.unit for j in again.skipped] == ["gemeente-9901"]
     assert [j.unit for j, _ in again.failed] == ["kapot"]
@@ -251,3 +252,62 @@ def test_cli_checks_every_notebook_before_rendering(tmp_path, monkeypatch, capsy
     assert code == 2
     assert "min_cel" in capsys.readouterr().err
     assert not rendered_any
+
+
+# ------------------------------------------------------------------------------------------
+# Names and values from batch and parameter files stay text in the HTML
+
+
+HOSTILE = {
+    "script": "<script>alert(3)</script>",
+    "img": "<img src=x onerror=alert(2)>",
+    "quote": "x' onmouseover='alert(1)",
+}
+
+
+def _active(html: str) -> list[str]:
+    from test_injection import active
+
+    return active(html)
+
+
+def test_batch_index_keeps_unit_notebook_and_error_text_inert(tmp_path):
+    from urllib.parse import unquote
+
+    from kit.report import BatchSummary, Job, write_index
+
+    root = tmp_path / "2026-K1"
+    done = Job(HOSTILE["quote"], Path(f"/nb/{HOSTILE['img']}.ipynb"), {}, root / HOSTILE["quote"])
+    broken = Job("kapot", done.notebook, {}, root / "kapot")
+    done.html.parent.mkdir(parents=True)
+    done.html.write_text("rapport", encoding="utf-8")
+    summary = BatchSummary(index=root / "index.html", done=[done])
+    summary.failed.append((broken, HOSTILE["script"] + "'><b onclick=alert(4)>"))
+    html = write_index(summary, HOSTILE["script"], [done, broken]).read_text(encoding="utf-8")
+    assert _active(html) == [], html
+    # the names show as themselves, and the link still finds the report
+    shown = unescape(html)
+    for text in HOSTILE.values():
+        assert text in shown
+    links = re.findall(r"href='([^']*)'", html)
+    assert [unquote(unescape(h)) for h in links] == [f"{done.unit}/{done.notebook.stem}.html"]
+    assert (root / unquote(unescape(links[0]))).read_text(encoding="utf-8") == "rapport"
+
+
+def test_report_header_and_parameters_keep_user_values_inert(tmp_path):
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell("# Titel")]
+    plain = {"regio": "R", "store": str(tmp_path / "store"), "peildatum": "2026-03-31"}
+    hostile = {
+        "regio": HOSTILE["script"],
+        "store": str(tmp_path / HOSTILE["img"] / "store"),
+        "peildatum": "2026-03-31",
+        "gemeenten": [HOSTILE["quote"]],
+        "controles": HOSTILE["img"] + ".yaml",
+        "min_cel": 10,
+    }
+    baseline = _active(export_html(nb, plain, "test.ipynb"))  # the template's own markup
+    html = export_html(nb, hostile, HOSTILE["script"])
+    assert _active(html) == baseline
+    assert "<script>alert" not in html and "<img src=x" not in html
+    assert "&lt;script&gt;alert(3)&lt;/script&gt;" in html  # shown in the header, as text
