@@ -172,6 +172,11 @@ def _cmd_quickscan(args: argparse.Namespace) -> int:
         f"Controles: {status.get('beoordeeld', 0)} beoordeeld, "
         f"{status.get('niet te beoordelen', 0)} niet te beoordelen, {status.get('uit', 0)} uit."
     )
+    if result.only_test_bsns():
+        print(
+            "Alle BSN's in de store zijn test-BSN's: zijn het testgegevens (zoals de "
+            "voorbeeldregio), draai dan opnieuw met --testdata-toegestaan."
+        )
     print("Geschreven: " + ", ".join(str(p) for p in written))
     print(f"Vlaggen per bericht (blijven in de store): {flags}")
     return 0

@@ -68,13 +68,16 @@ def assert_no_aanbieder_set_aside(patterns: pd.DataFrame) -> None:
     assert not patterns["gespreksagenda_vot"].fillna("").str.startswith(NOT_COMPARABLE).any()
 
 
-def test_cli_quickscan_reads_the_patterns_from_controles(example_store, never_automatic, tmp_path):
+def test_cli_quickscan_reads_the_patterns_from_controles(
+    example_store, never_automatic, tmp_path, capsys
+):
     from kit.__main__ import main
 
     argv = ["quickscan", "--store", str(example_store), "--peildatum", PEILDATUM]
     argv += ["--uit", str(tmp_path), "--testdata-toegestaan", "--controles", str(never_automatic)]
     assert main(argv) == 0
     assert_no_aanbieder_set_aside(pd.read_csv(tmp_path / "aanbieders.csv", dtype=str))
+    assert "--testdata-toegestaan" not in capsys.readouterr().out  # allowed: no hint
 
 
 def test_cli_quickscan_names_a_bad_patterns_block(example_store, tmp_path, capsys):
