@@ -23,6 +23,7 @@ _DUTCH = {
     "invalid choice: %(value)r (choose from %(choices)s)": "ongeldige keuze: %(value)r (kies uit %(choices)s)",
     "invalid %(type)s value: %(value)r": "ongeldige waarde: %(value)r",
     "expected one argument": "verwacht één waarde",
+    "argument %(argument_name)s: %(message)s": "%(argument_name)s: %(message)s",
 }
 argparse._ = lambda text: _DUTCH.get(text, text)
 
@@ -237,7 +238,9 @@ def _cmd_wachttijden(args: argparse.Namespace) -> int:
                 scope = f" ({pop['populatie']}: {left_out} weggelaten)"
         line = f"  {row.definitie:<28} {count:>7} trajecten{scope}, mediaan {median}"
         if row.definitie in waiting:
-            line += f"; wachtend op de peildatum: {_count_text(waiting[row.definitie], args.min_cel)}"
+            line += (
+                f"; wachtend op de peildatum: {_count_text(waiting[row.definitie], args.min_cel)}"
+            )
         print(line)
     print("  (wachtend op de peildatum = momentopname, hetzelfde voor elk cohort)")
     for definitie, day in sorted(results.complete_until.items()):
@@ -450,6 +453,31 @@ def _cmd_woordenboek(args: argparse.Namespace) -> int:
     else:
         print(text)
     return 0
+
+
+def _number(text: str) -> float:
+    try:
+        return float(text.replace(",", "."))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"geen getal: {text}") from None
+
+
+def _positive(text: str) -> float:
+    """A number above 0 (a norm in weeks)."""
+    value = _number(text)
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"moet groter dan 0 zijn, niet {text}")
+    return value
+
+
+def _fraction(text: str) -> float:
+    """A share above 0 and at most 1 (e.g. 0.95)."""
+    value = _number(text)
+    if not 0 < value <= 1:
+        raise argparse.ArgumentTypeError(
+            f"moet tussen 0 en 1 liggen (bijvoorbeeld 0.95), niet {text}"
+        )
+    return value
 
 
 def _iso_date(text: str) -> str:
@@ -684,14 +712,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--norm-weken",
-        type=float,
+        type=_positive,
         default=10,
         metavar="W",
         help="wachttijdnorm in weken voor de wachtrij-indicatoren (standaard 10)",
     )
     p.add_argument(
         "--volledig",
-        type=float,
+        type=_fraction,
         default=0.95,
         metavar="F",
         help="een maand is voorlopig zolang naar schatting minder dan dit deel van de "

@@ -389,3 +389,23 @@ def test_live_widgets_on_odd_stores_say_something(odd_stores, name, monkeypatch)
     else:
         shown.clear()
         assert widgets.trends_verkenner(ctx) is not None and shown
+
+
+@pytest.mark.parametrize(
+    "option,value,message",
+    [
+        ("--volledig", "1.5", "--volledig: moet tussen 0 en 1 liggen"),
+        ("--volledig", "0", "--volledig: moet tussen 0 en 1 liggen"),
+        ("--norm-weken", "0", "--norm-weken: moet groter dan 0 zijn"),
+        ("--norm-weken", "tien", "--norm-weken: geen getal"),
+    ],
+)
+def test_trends_options_out_of_range_are_a_dutch_error(option, value, message, tmp_path, capsys):
+    from kit.__main__ import main
+
+    argv = ["trends", "--store", str(tmp_path), "--peildatum", PEILDATUM, "--uit", str(tmp_path)]
+    with pytest.raises(SystemExit) as stop:
+        main([*argv, option, value])
+    assert stop.value.code == 2
+    last = capsys.readouterr().err.strip().splitlines()[-1]
+    assert last.startswith("python -m kit trends: fout: ") and message in last and value in last
