@@ -170,13 +170,14 @@ def _cmd_quickscan(args: argparse.Namespace) -> int:
         quickscan_tables,
         write_flags,
     )
-    from kit.checks.patterns import provider_patterns
+    from kit.checks.patterns import load_pattern_params, provider_patterns
     from kit.outputs import write_shared
 
     if _filled_store(args.store) is None:
         return 2
     try:
         checks = load_checks(args.controles)
+        pattern_params = load_pattern_params(args.controles)
     except (ValueError, OSError) as exc:
         print(f"Fout: controles: {_reason(exc)}", file=sys.stderr)
         return 2
@@ -184,7 +185,7 @@ def _cmd_quickscan(args: argparse.Namespace) -> int:
         checks = allow_test_bsns(checks)
     data = prepare_scan(args.store, peildatum=args.peildatum)
     result = evaluate_checks(data, checks)
-    tables = quickscan_tables(result, provider_patterns(data))
+    tables = quickscan_tables(result, provider_patterns(data, pattern_params))
     written = write_shared(tables, args.uit, threshold=args.min_cel)
     flags = write_flags(result, args.store, peildatum=args.peildatum)
     scores = result.scores().set_index("berichttype")
@@ -205,6 +206,11 @@ def _cmd_quickscan(args: argparse.Namespace) -> int:
         f"Controles: {status.get('beoordeeld', 0)} beoordeeld, "
         f"{status.get('niet te beoordelen', 0)} niet te beoordelen, {status.get('uit', 0)} uit."
     )
+    if result.only_test_bsns():
+        print(
+            "Alle BSN's in de store zijn test-BSN's: zijn het testgegevens (zoals de "
+            "voorbeeldregio), draai dan opnieuw met --testdata-toegestaan."
+        )
     print("Geschreven: " + ", ".join(str(p) for p in written))
     print(f"Vlaggen per bericht (blijven in de store): {flags}")
     return 0

@@ -30,7 +30,7 @@ from kit.checks import (
     prepare_scan,
     quickscan_tables,
 )
-from kit.checks.patterns import provider_patterns
+from kit.checks.patterns import load_pattern_params, provider_patterns
 from kit.privacy import Protection, Totals, round_counts
 from kit.store import read_meta
 
@@ -154,7 +154,9 @@ def prepare_quickscan(
         flags["gemeente"].isin(gemeenten) if gemeenten else True
     )
     result = replace(result, flags=flags[keep].reset_index(drop=True))
-    patterns = provider_patterns(data)
+    patterns = provider_patterns(
+        data, load_pattern_params(_resolve(controles) if controles else None)
+    )
     return QuickscanContext(
         regio,
         store_path,

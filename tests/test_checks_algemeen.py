@@ -521,6 +521,50 @@ class TestLeeftijdBuitenJeugdwet:
         assert run("leeftijd_buiten_jeugdwet", scan(toewijzingen=[toewijzing()])) is None
 
 
+class TestBsnTestnummer:
+    def checks(self, allowed: bool):
+        from kit.checks import allow_test_bsns, load_checks
+
+        chosen = [c for c in load_checks() if c.id == "bsn_testnummer"]
+        return allow_test_bsns(chosen) if allowed else chosen
+
+    def result(self, *test: bool, allowed: bool = False):
+        from kit.checks import evaluate_checks
+
+        rows = [
+            toewijzing(str(100 + i), client=f"c{i}", BsnTestnummer=t) for i, t in enumerate(test)
+        ]
+        return evaluate_checks(scan(toewijzingen=rows), self.checks(allowed))
+
+    def test_test_bsns_fail_unless_allowed(self):
+        data = scan(
+            toewijzingen=[
+                toewijzing("100", BsnTestnummer=True, bericht_id="test"),
+                toewijzing("101", client="c2", BsnTestnummer=False, bericht_id="real"),
+            ]
+        )
+        assert failing(run("bsn_testnummer", data, {"testdata_toegestaan": False})) == ["test:0"]
+        assert failing(run("bsn_testnummer", data, {"testdata_toegestaan": True})) == []
+
+    def test_only_test_bsns_when_every_judged_row_has_one(self):
+        assert self.result(True, True).only_test_bsns()
+        assert not self.result(True, False).only_test_bsns()  # one real BSN: no test store
+        assert not self.result(True, True, allowed=True).only_test_bsns()  # already allowed
+        assert not self.result().only_test_bsns()  # nothing judged
+
+    def test_cli_quickscan_suggests_the_flag_on_a_test_store(self, example_store, tmp_path, capsys):
+        from kit.__main__ import main
+
+        hint = "draai dan opnieuw met --testdata-toegestaan"
+        argv = ["quickscan", "--store", str(example_store), "--peildatum", "2026-03-31"]
+        assert main([*argv, "--uit", str(tmp_path)]) == 0
+        lines = [line for line in capsys.readouterr().out.splitlines() if hint in line]
+        assert lines == [
+            "Alle BSN's in de store zijn test-BSN's: zijn het testgegevens (zoals de "
+            "voorbeeldregio), draai dan opnieuw met --testdata-toegestaan."
+        ]
+
+
 def test_all_general_checks_are_registered():
     for check in (
         "kop_ongeldig",

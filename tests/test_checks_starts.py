@@ -86,6 +86,21 @@ class TestStartAutomatisch:
         assert failing(result) == ["auto:0"]  # GI (48) is the agreed practice, not a finding
         assert len(result) == 3
 
+    def test_a_rejected_305_counts_as_never_sent(self):
+        data = scan(
+            toewijzingen=[toewijzing("100", dag="2024-01-05")],
+            starts=[
+                regie("305", "100", ident="R1", dag="2024-01-06", begin="2024-01-15")
+                | {"bericht_id": "rejected"},
+                regie("305", "100", ident="S2", dag="2024-01-22", begin="2024-01-18")
+                | {"bericht_id": "real"},
+            ],
+            retourcodes=[retourcode("9019", heen="305", niveau="Header", ident="R1")],
+        )
+        result = run("start_automatisch", data, self.PARAMS)
+        assert sorted(result["record"]) == ["real:0"]
+        assert failing(result) == []
+
 
 class TestToewijzingZonderStart:
     def test_overdue_without_start_fails_started_and_not_yet_due_pass(self):
@@ -173,6 +188,29 @@ class TestStartBuitenToewijzing:
         assert failing(result) == ["after:0", "before:0"]
         assert len(result) == 5
 
+    def test_a_rejected_305_counts_as_never_sent(self):
+        # 101's first 305 (Begindatum before the Ingangsdatum) was rejected by its 306 and sent
+        # again with the right date; 102's 305 was rejected on its StartProduct only (the code
+        # names its ToewijzingNummer), the other product of the same message stands.
+        data = scan(
+            toewijzingen=[toewijzing("101"), toewijzing("102"), toewijzing("103")],
+            starts=[
+                regie("305", "101", ident="R1", begin="2024-01-10", bericht_id="rejected"),
+                regie("305", "101", ident="S2", begin="2024-01-16", bericht_id="resent"),
+                regie("305", "102", ident="R2", begin="2024-01-10", bericht_id="m", regel=0),
+                regie("305", "103", ident="R2", begin="2024-01-10", bericht_id="m", regel=1),
+            ],
+            retourcodes=[
+                retourcode("9019", heen="305", niveau="Header", ident="R1"),
+                retourcode(
+                    "9019", heen="305", niveau="StartProduct", ident="R2", ToewijzingNummer="102"
+                ),
+            ],
+        )
+        result = run("start_buiten_toewijzing", data, {})
+        assert sorted(result["record"]) == ["m:1", "resent:0"]
+        assert failing(result) == ["m:1"]
+
     def test_not_assessable_without_linked_starts(self):
         assert run("start_buiten_toewijzing", scan(toewijzingen=[toewijzing()]), {}) is None
         orphans_only = scan(toewijzingen=[toewijzing("100")], starts=[regie("305", "999")])
@@ -202,6 +240,23 @@ class TestStartIngangsdatumAfwijkend:
         assert failing(result) == ["old:0", "other:0"]
         assert len(result) == 3
 
+    def test_a_rejected_305_counts_as_never_sent(self):
+        data = scan(
+            toewijzingen=[toewijzing("100"), toewijzing("101")],
+            starts=[
+                regie("305", "100", ident="R1", ToewijzingIngangsdatum="2024-01-01")
+                | {"bericht_id": "rejected"},
+                regie("305", "100", ident="S2", ToewijzingIngangsdatum="2024-01-15")
+                | {"bericht_id": "resent"},
+                regie("305", "101", ident="S3", ToewijzingIngangsdatum="2024-01-01")
+                | {"bericht_id": "wrong"},
+            ],
+            retourcodes=[retourcode("9019", heen="305", niveau="Header", ident="R1")],
+        )
+        result = run("start_ingangsdatum_afwijkend", data, {})
+        assert sorted(result["record"]) == ["resent:0", "wrong:0"]
+        assert failing(result) == ["wrong:0"]
+
     def test_not_assessable_without_starts(self):
         assert run("start_ingangsdatum_afwijkend", scan(), {}) is None
 
@@ -229,6 +284,19 @@ class TestStartProductAfwijkend:
         result = run("start_product_afwijkend", data, {})
         assert failing(result) == ["asp_code:0", "gen_cat:0", "spec_code:0"]
         assert len(result) == 6
+
+    def test_a_rejected_305_counts_as_never_sent(self):
+        data = scan(
+            toewijzingen=[toewijzing("100")],
+            starts=[
+                regie("305", "100", ident="R1", code="45A49", bericht_id="rejected"),
+                regie("305", "100", ident="S2", bericht_id="resent"),
+            ],
+            retourcodes=[retourcode("9019", heen="305", niveau="Header", ident="R1")],
+        )
+        result = run("start_product_afwijkend", data, {})
+        assert sorted(result["record"]) == ["resent:0"]
+        assert failing(result) == []
 
     def test_not_assessable_without_starts(self):
         assert run("start_product_afwijkend", scan(toewijzingen=[toewijzing()]), {}) is None
@@ -291,7 +359,26 @@ class TestStartWeesOfDubbel:
         )
         result = run("start_wees_of_dubbel", data, {})
         assert failing(result) == ["del:0"]
-        assert len(result) == 2
+        assert len(result) == 1  # the rejected 1 counts as never sent (OP286): not judged
+
+    def test_a_rejected_305_is_not_judged(self):
+        # An orphan (TR019), a second start (TR326) and a bad status (CS058), each in a 305 its
+        # retour rejected: never sent (OP286), so not found again here (afgekeurd_in_data is).
+        data = scan(
+            toewijzingen=[toewijzing("100")],
+            starts=[
+                regie("305", "100", bericht_id="ok"),
+                regie("305", "999", ident="R1", bericht_id="orphan"),
+                regie("305", "100", ident="R2", begin="2024-02-01", bericht_id="second"),
+                regie("305", "100", ident="R3", status="2", bericht_id="status2"),
+            ],
+            retourcodes=[
+                retourcode("9019", heen="305", niveau="Header", ident=i) for i in ("R1", "R2", "R3")
+            ],
+        )
+        result = run("start_wees_of_dubbel", data, {})
+        assert sorted(result["record"]) == ["ok:0"]
+        assert failing(result) == []
 
     def test_a_deletion_dated_after_the_peildatum_leaves_no_double_start(self):
         data = scan(

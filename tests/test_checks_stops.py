@@ -59,6 +59,23 @@ class TestStopZonderStart:
         result = run("stop_zonder_start", data, {})
         assert failing(result) == ["gone:0"]
 
+    def test_a_rejected_307_is_not_judged(self):
+        # a 307 without any 305, rejected by its 308: never sent (OP286), no stop without start
+        stop = {"eind": "2024-03-01", "reden": "31", "dag": "2024-03-05"}
+        data = scan(
+            toewijzingen=[toewijzing("100"), toewijzing("101")],
+            starts=[regie("305", "100")],
+            stops=[
+                regie("307", "100", bericht_id="ok", **stop),
+                regie("307", "101", ident="R1", bericht_id="rejected", **stop),
+                regie("307", "101", ident="S2", bericht_id="orphan", **stop),
+            ],
+            retourcodes=[retourcode("9019", heen="307", niveau="Header", ident="R1")],
+        )
+        result = run("stop_zonder_start", data, {})
+        assert sorted(result["record"]) == ["ok:0", "orphan:0"]
+        assert failing(result) == ["orphan:0"]
+
     def test_no_stops_is_not_assessable(self):
         assert run("stop_zonder_start", scan(starts=[regie("305")]), {}) is None
 
@@ -109,6 +126,22 @@ class TestStopDatumlogica:
         result = run("stop_datumlogica", data, self.PARAMS)
         assert failing(result) == ["beyond:0", "late:0", "rev:0"]
         assert len(result) == 7
+
+    def test_a_rejected_307_is_not_judged(self):
+        # Einddatum before Begindatum (TR018) and sent late, rejected by its 308 and sent again
+        data = scan(
+            toewijzingen=[toewijzing("100")],
+            stops=[
+                regie("307", "100", ident="R1", eind="2024-01-10", reden="31", dag="2024-03-12")
+                | {"bericht_id": "rejected"},
+                regie("307", "100", ident="S2", eind="2024-03-04", reden="31", dag="2024-03-11")
+                | {"bericht_id": "resent"},
+            ],
+            retourcodes=[retourcode("9019", heen="307", niveau="Header", ident="R1")],
+        )
+        result = run("stop_datumlogica", data, self.PARAMS)
+        assert sorted(result["record"]) == ["resent:0"]
+        assert failing(result) == []
 
     def test_no_stops_is_not_assessable(self):
         assert run("stop_datumlogica", scan(toewijzingen=[toewijzing()]), self.PARAMS) is None

@@ -636,6 +636,16 @@ def flagged(store: Path, peildatum: str) -> dict[str, set[tuple]]:
     return out
 
 
+STARTS_JUDGED = (
+    "start_te_laat",
+    "start_automatisch",
+    "start_buiten_toewijzing",
+    "start_ingangsdatum_afwijkend",
+    "start_product_afwijkend",
+    "start_wees_of_dubbel",
+)
+
+
 def test_quickscan_finds_what_the_examples_break(store, tmp_path):
     """Findings that follow from the XML and the rules alone (known answers)."""
     peildatum = "2025-12-31"
@@ -658,6 +668,9 @@ def test_quickscan_finds_what_the_examples_break(store, tmp_path):
     assert got["retour_ontbreekt"] == {("305", "2025-04-01", None)}
     # the 2025 305 and 307 share their keys: no start without stop, no stop without start
     assert "start_zonder_stop" not in got and "stop_zonder_start" not in got
+    # the rejected 2023 305 counts as never sent (OP286): no start check judges it
+    for check in STARTS_JUDGED:
+        assert not start_2023 & got.get(check, set()), check
     # RN004 for March 2025 declared on 2025-05-06: after the end of April (SAP 2.5.1)
     assert got["declaratie_te_laat"] == {("323", "2025-05-06", 5)}
     # both 315 products (gemeente 0384, AGB 42420001) got no 301 or 319

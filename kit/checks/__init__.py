@@ -282,6 +282,15 @@ class ScanResult:
         )
         return verdicts[keep].reset_index(drop=True)
 
+    def only_test_bsns(self) -> bool:
+        """Whether check ``bsn_testnummer`` judged rows and every one carries a test BSN.
+
+        Then the store most likely holds test data (as the example region): the CLI suggests
+        ``--testdata-toegestaan``. False when the check was off or test BSNs were allowed.
+        """
+        judged = self.flags.loc[self.flags["check_id"] == "bsn_testnummer", "afwijkend"]
+        return bool(len(judged)) and bool(judged.all())
+
     def flagged(self) -> pd.DataFrame:
         """The failing records per check, with their store labels (pseudonymous).
 

@@ -11,13 +11,15 @@
 - **zero-day first declaration**: the first ProductPeriode begins on the Ingangsdatum by rule
   (TR387) whenever care is declared in the first month, so "Ingangsdatum -> first 323" is 0 days.
 
-The thresholds live in ``checks.yaml`` under ``aanbiederspatronen``.
+The thresholds live in ``checks.yaml`` under ``aanbiederspatronen``; a region's own copy of the
+checks file overrides them key by key (:func:`load_pattern_params`).
 """
 
 from __future__ import annotations
 
 import math
 from importlib import resources
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -32,10 +34,36 @@ GI_CATEGORIES = ("47", "48")
 EXPECTED_AUTO = ("46", *GI_CATEGORIES)
 
 
-def load_pattern_params() -> dict:
-    """The ``aanbiederspatronen`` block of the shipped ``checks.yaml``."""
+def _pattern_block(text: str, where: str) -> dict:
+    block = (load_yaml(text) or {}).get("aanbiederspatronen") or {}
+    if not isinstance(block, dict):
+        raise ValueError(f"{where}: 'aanbiederspatronen:' moet sleutels met waarden bevatten.")
+    return dict(block)
+
+
+def load_pattern_params(path: str | Path | None = None) -> dict:
+    """The ``aanbiederspatronen`` block of a checks file (the shipped ``checks.yaml`` when None).
+
+    A region's own copy overrides the shipped values key by key; a key it leaves out (or a copy
+    without the block) keeps the shipped value.
+
+    Raises
+    ------
+    ValueError
+        When the block is not a mapping or names a key the shipped block does not have.
+    """
     text = resources.files("kit.checks").joinpath("checks.yaml").read_text(encoding="utf-8")
-    return dict((load_yaml(text) or {}).get("aanbiederspatronen") or {})
+    params = _pattern_block(text, "checks.yaml")
+    if path is None:
+        return params
+    own = _pattern_block(Path(path).read_text(encoding="utf-8"), str(path))
+    unknown = sorted(set(own) - set(params))
+    if unknown:
+        raise ValueError(
+            f"{path}: onbekende sleutel(s) onder 'aanbiederspatronen:': {', '.join(unknown)} "
+            f"(bekend: {', '.join(params)})"
+        )
+    return params | own
 
 
 def median_interval(values: np.ndarray, confidence: float) -> tuple[float, float]:

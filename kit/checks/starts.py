@@ -28,9 +28,11 @@ def current_301(data: ScanData) -> pd.DataFrame:
 def starts_with_toewijzing(data: ScanData) -> pd.DataFrame:
     """Every 305 row (StatusAanlevering 1) joined to the current 301 of its toewijzing.
 
-    Column ``gekoppeld`` says whether a 301 was found (gemeente + ToewijzingNummer).
+    Rows of a 305 its retour rejected are left out: a rejected message counts as never sent
+    (OP286; check ``afgekeurd_in_data`` reports it). Column ``gekoppeld`` says whether a 301 was
+    found (gemeente + ToewijzingNummer).
     """
-    starts = data.rows("starts")
+    starts = without_rejected(data, "starts")
     starts = starts[starts["StatusAanlevering"] == "1"]
     toew = current_301(data)[
         [
@@ -98,12 +100,6 @@ def current_starts(data: ScanData) -> pd.DataFrame:
 def current_stops(data: ScanData) -> pd.DataFrame:
     """Current 307 deliveries (see :func:`_current`)."""
     return data.shared("current_stops", lambda d: _current(d, "stops", STOP_KEY))
-
-
-def rejected_rows(data: ScanData, table: str) -> pd.Series:
-    """True for the rows of ``table`` that belong to a rejected heenbericht."""
-    rows = data.rows(table)
-    return pd.Series(~rows.index.isin(without_rejected(data, table).index), index=rows.index)
 
 
 def alive_periods(rows: pd.DataFrame, key: list[str]) -> pd.DataFrame:
@@ -331,7 +327,7 @@ def known_301(data: ScanData) -> pd.DataFrame:
 def start_wees_of_dubbel(data: ScanData, params: dict) -> pd.DataFrame | None:
     """Orphan, double or wrongly corrected 305 rows (TR019, TR326, CS058, TR063, TR071).
 
-    Records: every 305 row as delivered. A row fails when
+    Records: every 305 row as delivered (but see below). A row fails when
 
     - its ToewijzingNummer matches no 301 of the gemeente (TR019; an empty number, allowed in
       the taakgerichte variant, is not judged; see :func:`known_301`);
@@ -342,9 +338,10 @@ def start_wees_of_dubbel(data: ScanData, params: dict) -> pd.DataFrame | None:
       same logical key exists (TR063);
     - it has StatusAanlevering 3 while a 307 for that start was in force (TR071).
 
-    Rejected messages are checked like any other, but do not count as the earlier delivery.
+    Rows of a 305 its retour rejected are not judged and do not count as the earlier delivery:
+    a rejected message counts as never sent (OP286; check ``afgekeurd_in_data`` reports it).
     """
-    starts = data.rows("starts")
+    starts = without_rejected(data, "starts")
     if starts.empty:
         return None
     orphan = starts["ToewijzingNummer"].notna() & ~matches(starts, known_301(data), PAIR)
@@ -352,11 +349,10 @@ def start_wees_of_dubbel(data: ScanData, params: dict) -> pd.DataFrame | None:
 
     ordered = starts.sort_values(DELIVERY_ORDER, kind="mergesort")
     (group,) = key_codes(START_KEY, ordered)
-    valid = ~rejected_rows(data, "starts").loc[ordered.index]
-    is_new = (ordered["StatusAanlevering"] == "1") & valid
+    is_new = ordered["StatusAanlevering"] == "1"
     is_delete = ordered["StatusAanlevering"] == "3"
     news_before = is_new.groupby(group).cumsum() - is_new
-    deletes_before = (is_delete & valid).groupby(group).cumsum() - (is_delete & valid)
+    deletes_before = is_delete.groupby(group).cumsum() - is_delete
     nothing_to_delete = (is_delete & (news_before <= deletes_before)).reindex(starts.index)
 
     deletes = starts[starts["StatusAanlevering"] == "3"]
