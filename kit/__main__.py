@@ -374,8 +374,8 @@ def _cmd_rapport(args: argparse.Namespace) -> int:
     from kit.report import (
         Job,
         ParameterError,
+        check_inputs,
         check_parameters,
-        check_store,
         chromium,
         default_notebooks,
         load_params,
@@ -390,8 +390,8 @@ def _cmd_rapport(args: argparse.Namespace) -> int:
             check_parameters(nb, params[nb])
         if args.pdf:
             chromium()
-        for nb in notebooks:  # and its store
-            check_store(params[nb])
+        for nb in notebooks:  # and its store and the region's own files
+            check_inputs(params[nb])
     except (ParameterError, StoreError, OSError, RuntimeError) as exc:
         print(f"Fout: {_reason(exc)}", file=sys.stderr)
         return 2

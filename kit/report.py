@@ -64,10 +64,26 @@ class Rendered:
 
 
 def notebook_parameters(notebook: Path) -> dict[str, dict]:
-    """The notebook's parameters as papermill sees them: ``{name: {default, inferred_type_name}}``."""
+    """The notebook's parameters as papermill sees them: ``{name: {default, inferred_type_name}}``.
+
+    Raises
+    ------
+    OSError
+        When the file cannot be read.
+    ParameterError
+        When it is not a notebook (not JSON, not the notebook format, no kernel).
+    """
     import papermill as pm
 
-    return pm.inspect_notebook(str(notebook))
+    refused = ParameterError(
+        f"{Path(notebook).name} is geen bruikbaar Jupyter-notebook (.ipynb van de kit)."
+    )
+    if Path(notebook).suffix != ".ipynb":
+        raise refused
+    try:
+        return pm.inspect_notebook(str(notebook))
+    except (ValueError, TypeError, AttributeError, KeyError):  # nbformat/papermill on non-notebooks
+        raise refused from None
 
 
 def notebook_defaults(notebook: Path) -> dict:
@@ -116,6 +132,11 @@ def check_parameters(notebook: Path, params: dict) -> dict:
     problems += [
         f"verplichte parameter '{n}' ontbreekt" for n in REQUIRED if n in known and n not in params
     ]
+    absent = [n for n in REQUIRED if n not in known]  # a kit notebook's parameters cell has them
+    if absent:
+        problems.append(
+            f"het notebook heeft geen parameter {', '.join(absent)} (geen notebook van de kit?)"
+        )
     for name, value in params.items():
         if name not in known:
             continue
@@ -167,19 +188,45 @@ def _title(nb: nbformat.NotebookNode) -> str:
     return "Rapport"
 
 
-def check_store(params: dict) -> None:
-    """Check the report's store before its notebook runs.
+def check_inputs(params: dict) -> None:
+    """Check the report's store and the region's own files before its notebook runs.
+
+    The checks file, definitions file and population table are read the way the notebook reads
+    them, so a mistake in one is a Dutch error here and not a failed cell.
 
     Raises
     ------
     kit.store.StoreError
         When the store is missing, damaged or empty: one Dutch sentence, the same as the
         notebooks and the other commands give (:func:`kit.store.read_meta`).
+    ParameterError
+        When a checks, definitions or population file cannot be used (names parameter and file).
+    OSError
+        When such a file cannot be read.
     """
+    from kit import trends, waiting_times
+    from kit.checks import load_checks
+    from kit.checks.patterns import load_pattern_params
     from kit.store import read_meta
 
     if params.get("store"):
         read_meta(config.project_path(params["store"]), filled=True)
+    readers = {
+        "controles": (load_checks, load_pattern_params),
+        "definities": (waiting_times.load_definitions,),
+        "bevolking": (trends.read_population,),
+    }
+    for name, functions in readers.items():
+        if not params.get(name):
+            continue
+        path = config.project_path(params[name])
+        try:
+            for read in functions:
+                read(path)
+        except UnicodeDecodeError:
+            raise ParameterError(f"parameter '{name}': {path}: geen tekst in UTF-8") from None
+        except ValueError as exc:
+            raise ParameterError(f"parameter '{name}': {exc}") from None
 
 
 def _store_summary(store: str) -> str:
@@ -306,7 +353,7 @@ def render(
 
     notebook = Path(notebook)
     params = check_parameters(notebook, params)
-    check_store(params)
+    check_inputs(params)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     stem = name or notebook.stem

@@ -238,6 +238,16 @@ def _files(root: Path, store: Path) -> dict[str, Path]:
         "batch_notebook_weg.yaml": "kwartaal: 2026-K1\nnotebooks: [notebooks/bestaat_niet.ipynb]\n"
         "eenheden: [{naam: a}]\n",
     }
+    for key, value in (
+        ("controles", root / "controles_geen_lijst.yaml"),
+        ("definities", root / "kapot.yaml"),
+        ("bevolking", root / "binair.yaml"),
+    ):
+        texts[f"params_{key}_inhoud.yaml"] = (
+            f"regio: R\nstore: {store}\npeildatum: 2026-03-31\n{key}: {value}\n"
+        )
+    texts["leeg.ipynb"] = '{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}'
+    texts["lijst.ipynb"] = "[1, 2]"
     out = {}
     for name, text in texts.items():
         out[name] = root / name
@@ -346,7 +356,34 @@ CASES = [
         "rapport --params {f[params_controles.yaml]} --uit {u}",
         "parameter 'controles': bestand bestaat/niet.yaml bestaat niet",
     ),
-    ("rapport --params {f[params_datum.yaml]} --uit {u} --notebook {f[weg.yaml]}", "bestaat niet"),
+    (
+        "rapport --params {f[params_datum_tekst.yaml]} --uit {u} --notebook {f[map]}/weg.ipynb",
+        "{f[map]}/weg.ipynb: bestaat niet",
+    ),
+    (
+        "rapport --params {f[params_controles_inhoud.yaml]} --uit {u}",
+        "parameter 'controles': {f[controles_geen_lijst.yaml]}: verwacht een lijst 'controles:'",
+    ),
+    (
+        "rapport --params {f[params_definities_inhoud.yaml]} --uit {u}",
+        "parameter 'definities': {f[kapot.yaml]}: geen geldige YAML (regel 2, kolom 1)",
+    ),
+    (
+        "rapport --params {f[params_bevolking_inhoud.yaml]} --uit {u}",
+        "parameter 'bevolking': {f[binair.yaml]}: geen tekst in UTF-8",
+    ),
+    (
+        "rapport --params {f[params_datum_tekst.yaml]} --uit {u} --notebook {f[leeg.ipynb]}",
+        "het notebook heeft geen parameter regio, store, peildatum",
+    ),
+    (
+        "rapport --params {f[params_datum_tekst.yaml]} --uit {u} --notebook {f[lijst.ipynb]}",
+        "lijst.ipynb is geen bruikbaar Jupyter-notebook",
+    ),
+    (
+        "rapport --params {f[params_datum_tekst.yaml]} --uit {u} --notebook {f[kapot.yaml]}",
+        "kapot.yaml is geen bruikbaar Jupyter-notebook",
+    ),
     ("batch {f[weg.yaml]}", "weg.yaml: bestaat niet"),
     ("batch {f[kapot.yaml]}", "geen geldige YAML (regel 2, kolom 1)"),
     ("batch {f[tekst.yaml]}", "maar het bestand is losse tekst"),

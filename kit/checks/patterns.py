@@ -26,7 +26,7 @@ import pandas as pd
 
 from kit.checks.base import ScanData
 from kit.checks.starts import looks_automatic
-from kit.config import load_yaml
+from kit.config import load_yaml, read_yaml
 
 GI_CATEGORIES = ("47", "48")
 # categories where a start on the Ingangsdatum right after the toewijzing is real (crisis) or
@@ -34,8 +34,8 @@ GI_CATEGORIES = ("47", "48")
 EXPECTED_AUTO = ("46", *GI_CATEGORIES)
 
 
-def _pattern_block(text: str, where: str) -> dict:
-    block = (load_yaml(text) or {}).get("aanbiederspatronen") or {}
+def _pattern_block(doc: dict, where: str) -> dict:
+    block = doc.get("aanbiederspatronen") or {}
     if not isinstance(block, dict):
         raise ValueError(f"{where}: 'aanbiederspatronen:' moet sleutels met waarden bevatten.")
     return dict(block)
@@ -53,10 +53,10 @@ def load_pattern_params(path: str | Path | None = None) -> dict:
         When the block is not a mapping or names a key the shipped block does not have.
     """
     text = resources.files("kit.checks").joinpath("checks.yaml").read_text(encoding="utf-8")
-    params = _pattern_block(text, "checks.yaml")
+    params = _pattern_block(load_yaml(text), "checks.yaml")
     if path is None:
         return params
-    own = _pattern_block(Path(path).read_text(encoding="utf-8"), str(path))
+    own = _pattern_block(read_yaml(path), str(path))
     unknown = sorted(set(own) - set(params))
     if unknown:
         raise ValueError(
