@@ -150,7 +150,8 @@ class TestLiveCommand:
 
         store = tmp_path / "store"
         store.mkdir()
-        (store / "kit-store.json").write_text("{}", encoding="utf-8")
+        meta = '{"formaat": 1, "sleutel": null, "inleesrondes": [{"id": "inlees-0001"}]}'
+        (store / "kit-store.json").write_text(meta, encoding="utf-8")  # one ingest round
         started = []
         monkeypatch.setattr(cli.os, "geteuid", lambda: euid, raising=False)
         monkeypatch.setattr(cli.subprocess, "call", lambda cmd: started.append(cmd) or 0)
