@@ -1202,7 +1202,15 @@ def read_population(path: Path | str) -> pd.DataFrame:
     ValueError
         Naming the file and the column that is missing or holds a wrong value.
     """
-    frame = pd.read_csv(path, dtype={"gemeente": "string"})
+    try:
+        frame = pd.read_csv(path, dtype={"gemeente": "string"})
+    except pd.errors.EmptyDataError:
+        raise ValueError(f"{path}: het bestand is leeg") from None
+    except pd.errors.ParserError:
+        raise ValueError(
+            f"{path}: geen geldige CSV (een regel met te veel velden of een aanhalingsteken "
+            "zonder sluitteken)"
+        ) from None
     missing = [c for c in POPULATION_COLUMNS if c not in frame.columns]
     if missing:
         raise ValueError(f"{path}: kolom(men) ontbreken: {', '.join(missing)}")

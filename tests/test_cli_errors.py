@@ -223,6 +223,8 @@ def _files(root: Path, store: Path) -> dict[str, Path]:
         "definities_strings.yaml": "definities: [a, b]\nnormen: []\n",
         "normen_getallen.yaml": "definities:\n  - id: x\nnormen: [1]\n",
         "bevolking.csv": "gemeente,jaar\n0599,2025\n",
+        "bevolking_leeg.csv": "",
+        "bevolking_quote.csv": 'gemeente,jaar,aantal_0_17\n0599,2025,"100\n',
         "params_per_notebook.yaml": f"regio: R\nstore: {store}\npeildatum: 2026-03-31\n"
         "per_notebook: [1]\n",
         "params_datum.yaml": f"regio: R\nstore: {store}\npeildatum: 2026-02-30\n",
@@ -334,6 +336,14 @@ CASES = [
     (
         "trends --store {s} --peildatum 2026-03-31 --uit {u} --bevolking {f[bevolking.csv]}",
         "ontbreken: aantal_0_17",
+    ),
+    (
+        "trends --store {s} --peildatum 2026-03-31 --uit {u} --bevolking {f[bevolking_leeg.csv]}",
+        "bevolking_leeg.csv: het bestand is leeg",
+    ),
+    (
+        "trends --store {s} --peildatum 2026-03-31 --uit {u} --bevolking {f[bevolking_quote.csv]}",
+        "bevolking_quote.csv: geen geldige CSV",
     ),
     ("trends --store {s} --peildatum 2026-03-31 --uit {u} --volledig 2", "--volledig: moet"),
     ("overzicht --store {s} --min-cel 0", "--min-cel: moet minstens 1 zijn"),
