@@ -62,7 +62,7 @@ def _cmd_inlezen(args: argparse.Namespace) -> int:
     from kit.privacy import PseudonymKeyError, load_pseudonymiser
     from kit.read_tabular import load_column_map
     from kit.read_xml import iter_sources
-    from kit.store import StoreError, ingest, rebuild_meta
+    from kit.store import META_FILE, StoreError, ingest, read_meta, rebuild_meta
 
     if not args.bron and not args.herstel:
         print("Fout: geef minstens één BRON (bestand, map of archief).", file=sys.stderr)
@@ -73,10 +73,16 @@ def _cmd_inlezen(args: argparse.Namespace) -> int:
     try:
         pseudonymise = load_pseudonymiser(announce=lambda m: print(m, file=sys.stderr))
         if args.herstel:
-            meta = rebuild_meta(args.store, pseudonymise)
+            if not Path(args.store).is_dir():
+                raise StoreError(f"De store {args.store} bestaat niet; er is niets te herstellen.")
+            try:
+                intact = (Path(args.store) / META_FILE).exists() and read_meta(args.store)
+            except StoreError:
+                intact = False
+            meta = intact or rebuild_meta(args.store, pseudonymise)
+            state = "is in orde, niets hersteld" if intact else "hersteld"
             print(
-                f"kit-store.json van {args.store} hersteld: "
-                f"{len(meta['inleesrondes'])} inleesronde(s)."
+                f"{META_FILE} van {args.store} {state}: {len(meta['inleesrondes'])} inleesronde(s)."
             )
             if not args.bron:
                 return 0

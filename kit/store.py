@@ -217,6 +217,11 @@ def read_table(store: Path, table: str, columns: list[str] | None = None) -> pd.
     -------
     pandas.DataFrame
         Empty (with all columns) when nothing was loaded into the table yet.
+
+    Raises
+    ------
+    StoreError
+        When a Parquet file of the table is damaged (names it; says how to recover).
     """
     kinds = columns_of(table)
     if columns is not None:
@@ -225,10 +230,17 @@ def read_table(store: Path, table: str, columns: list[str] | None = None) -> pd.
     if not parts:
         return typed_frame([], kinds)
     schema = _arrow_schema(kinds)
-    table = pa.concat_tables(
-        [pq.read_table(p, columns=list(kinds), schema=schema) for p in parts]
-    )
-    return _to_pandas(table, kinds)
+    read = []
+    for part in parts:
+        try:
+            read.append(pq.read_table(part, columns=list(kinds), schema=schema))
+        except pa.ArrowException:  # truncated, empty or not Parquet
+            raise StoreError(
+                f"Tabel {part.parent.name}/{part.name} in de store {store} is beschadigd (geen "
+                "leesbaar Parquet-bestand). Lees de berichten opnieuw in, in een nieuwe store: "
+                "python -m kit inlezen BRON --store NIEUWE_MAP."
+            ) from None
+    return _to_pandas(pa.concat_tables(read), kinds)
 
 
 def read_meta(store: Path, *, filled: bool = False) -> dict:

@@ -439,3 +439,52 @@ def test_bad_input_is_one_dutch_line(line, message, tiny_store, bad_files, tmp_p
     lines = [line for line in proc.stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and lines[0].startswith("Fout: "), proc.stderr
     assert message.format(**fill) in lines[0]
+
+
+@pytest.fixture(scope="module")
+def damaged_table(tiny_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The tiny store with its messages table cut off halfway (a disk full, a bad copy)."""
+    import shutil
+
+    store = tmp_path_factory.mktemp("kapotte_tabel") / "store"
+    shutil.copytree(tiny_store, store)
+    for part in (store / "berichten").glob("*.parquet"):
+        part.write_bytes(part.read_bytes()[:100])
+    return store
+
+
+@pytest.mark.parametrize("command", ["quickscan", "wachttijden", "trends"])
+def test_a_damaged_table_is_one_dutch_line(command, damaged_table, tmp_path, capsys):
+    from kit.__main__ import main
+
+    argv = _argv(command, damaged_table, tmp_path)
+    assert main(argv) == 2
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 1, lines
+    assert lines[0].startswith(
+        f"Fout: Tabel berichten/inlees-0001.parquet in de store {damaged_table}"
+    )
+    assert "is beschadigd" in lines[0] and "--store NIEUWE_MAP" in lines[0]
+
+
+def test_a_notebook_on_a_damaged_table_raises_the_store_error(damaged_table):
+    from kit.sections import prepare_trends
+
+    with pytest.raises(StoreError, match="berichten/inlees-0001.parquet .* is beschadigd"):
+        prepare_trends(regio="R", store=str(damaged_table), peildatum=PEILDATUM, gemeenten=[])
+
+
+def test_herstel_says_what_it_did(tiny_store, tmp_path, capsys, monkeypatch):
+    from kit.__main__ import main
+
+    monkeypatch.setenv("KIT_PSEUDONIEM_SLEUTEL", EXAMPLE_KEY)
+    assert main(["inlezen", "--herstel", "--store", str(tmp_path / "weg")]) == 2
+    err = capsys.readouterr().err
+    assert err == f"Fout: De store {tmp_path / 'weg'} bestaat niet; er is niets te herstellen.\n"
+    assert not (tmp_path / "weg").exists()
+    before = (tiny_store / "kit-store.json").read_bytes()
+    assert main(["inlezen", "--herstel", "--store", str(tiny_store)]) == 0
+    assert (
+        "kit-store.json" in (out := capsys.readouterr().out) and "is in orde, niets hersteld" in out
+    )
+    assert (tiny_store / "kit-store.json").read_bytes() == before
