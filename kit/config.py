@@ -87,7 +87,7 @@ def read_yaml(path: str | Path) -> dict:
         where = f" (regel {mark.line + 1}, kolom {mark.column + 1})" if mark else ""
         raise ValueError(f"{path}: geen geldige YAML{where}.") from None
     except (yaml.YAMLError, ValueError):  # the safe loader's dates: 2026-02-30 does not exist
-        bad = [d for d in re.findall(r"\b\d{4}-\d\d-\d\d\b", text) if not _is_date(d)]
+        bad = [d for d in re.findall(r"\b\d{4}-\d\d-\d\d\b", text) if not is_iso_date(d)]
         what = f"datum bestaat niet: {', '.join(bad)}" if bad else "geen geldige YAML"
         raise ValueError(f"{path}: {what}.") from None
     if doc is None:
@@ -101,9 +101,10 @@ def read_yaml(path: str | Path) -> dict:
     return doc
 
 
-def _is_date(text: str) -> bool:
+def is_iso_date(text: str) -> bool:
+    """Whether ``text`` is a date that exists, written JJJJ-MM-DD."""
     try:
         date.fromisoformat(text)
     except ValueError:
         return False
-    return True
+    return len(text) == 10  # fromisoformat also takes 20260331

@@ -162,19 +162,14 @@ FILE_PARAMETERS = ("controles", "definities", "bevolking")  # a region's own fil
 
 def _value_problems(name: str, default: str, value: str) -> list[str]:
     """A text parameter's value checked like its default: a date (JJJJ-MM-DD) must exist, a
-    month is JJJJ-MM (or empty), and a named file of the region must exist."""
-    import datetime as dt
-
+    month is JJJJ-MM, a date (its month) or empty, and a named file of the region must exist."""
     shape = ast.literal_eval(default)
-    if re.fullmatch(r"\d{4}-\d\d-\d\d", shape):
-        try:
-            dt.date.fromisoformat(value)
-        except ValueError:
-            return [f"parameter '{name}' is geen bestaande datum (JJJJ-MM-DD): {value!r}"]
-    elif re.fullmatch(r"\d{4}-\d\d", shape) and value:
-        if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", value):
-            return [f"parameter '{name}' is geen maand (JJJJ-MM): {value!r}"]
-    elif name in FILE_PARAMETERS and value and not config.project_path(value).is_file():
+    if re.fullmatch(r"\d{4}-\d\d-\d\d", shape) and not config.is_iso_date(value):
+        return [f"parameter '{name}' is geen bestaande datum (JJJJ-MM-DD): {value!r}"]
+    if re.fullmatch(r"\d{4}-\d\d", shape) and value:
+        if not (re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", value) or config.is_iso_date(value)):
+            return [f"parameter '{name}' is geen maand (JJJJ-MM) of datum: {value!r}"]
+    if name in FILE_PARAMETERS and value and not config.project_path(value).is_file():
         return [f"parameter '{name}': bestand {value} bestaat niet"]
     return []
 

@@ -360,7 +360,7 @@ CASES = [
     ),
     (
         "rapport --params {f[params_maand.yaml]} --uit {u}",
-        "parameter 'basislijn_van' is geen maand (JJJJ-MM)",
+        "parameter 'basislijn_van' is geen maand (JJJJ-MM) of datum",
     ),
     (
         "rapport --params {f[params_controles.yaml]} --uit {u}",

@@ -311,3 +311,18 @@ def test_report_header_and_parameters_keep_user_values_inert(tmp_path):
     assert _active(html) == baseline
     assert "<script>alert" not in html and "<img src=x" not in html
     assert "&lt;script&gt;alert(3)&lt;/script&gt;" in html  # shown in the header, as text
+
+
+def test_date_month_and_file_parameters_are_checked_like_their_defaults():
+    trends_nb = PROJ_ROOT / "notebooks" / "03_trends.ipynb"
+    base = {"regio": "R", "store": "s", "peildatum": "2026-03-31"}
+    for fine in ({"periode_van": "2024-01"}, {"periode_van": "2024-01-15"}, {"basislijn_van": ""}):
+        check_parameters(trends_nb, base | fine)  # a month, a date (its month) or empty
+    bad = {
+        "peildatum": ("2026-02-30", "parameter 'peildatum' is geen bestaande datum"),
+        "periode_van": ("2024-13", "parameter 'periode_van' is geen maand (JJJJ-MM) of datum"),
+        "bevolking": ("geen/bevolking.csv", "parameter 'bevolking': bestand geen/bevolking.csv"),
+    }
+    for name, (value, message) in bad.items():
+        with pytest.raises(ParameterError, match=re.escape(message)):
+            check_parameters(trends_nb, base | {name: value})
