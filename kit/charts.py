@@ -90,7 +90,8 @@ def pattern_bars(patterns: pd.DataFrame, column: str, title: str) -> alt.Chart:
         .encode(
             y=alt.Y("aanbieder:N", sort="-x", title="Aanbieder"),
             x=alt.X(f"{column}:Q", title="%", scale=alt.Scale(domain=[0, 100])),
-            tooltip=["aanbieder", column],
+            # typed: with no provider left (all suppressed) Altair cannot infer the types
+            tooltip=["aanbieder:N", f"{column}:Q"],
         )
         .properties(width=380, title=title)
     )

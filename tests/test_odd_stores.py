@@ -5,7 +5,7 @@ file rejected, one month, six months, one gemeente, no verzoeken om toewijzing),
 module. Every CLI analysis command runs on each store, also with a peildatum before and after all
 data: it exits 0 and says in Dutch what it cannot compute, or exits 2 with one Dutch line.
 Never a traceback. The notebook part (``notebooks`` marker) renders the three reports through the
-kit's own render path on a representative subset.
+kit's own render path on every store (the stores of a peildatum test at that peildatum).
 """
 
 from __future__ import annotations
@@ -317,7 +317,7 @@ def test_cli_as_a_process_has_no_traceback(odd_stores, tmp_path):
 
 
 # ------------------------------------------------------------------------------------------
-# Every notebook, through the kit's own render path (python -m kit rapport), on a subset
+# Every notebook, through the kit's own render path (python -m kit rapport), on every store
 
 NOTEBOOK_RUNS = {
     # store: (peildatum, Dutch text that must say what cannot be computed, per notebook)
@@ -325,6 +325,12 @@ NOTEBOOK_RUNS = {
     "alles_afgewezen": ("2020-01-01", {"03_trends": "Geen trends te berekenen"}),
     "alleen_301": ("2030-12-31", {"02_definities": "Geen curve te tekenen"}),
     "zes_maanden": ("2025-06-30", {}),
+    # the other stores at the example's peildatum: every store renders every notebook
+    "alleen_retours": ("2026-03-31", {"03_trends": "Geen trends te berekenen"}),
+    "alleen_heen": ("2026-03-31", {}),
+    "een_maand": ("2026-03-31", {}),
+    "een_gemeente": ("2026-03-31", {}),
+    "geen_315": ("2026-03-31", {}),
 }
 
 
