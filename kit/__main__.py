@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import errno
+import math
 import os
 import subprocess
 import sys
@@ -496,9 +497,12 @@ def _cmd_woordenboek(args: argparse.Namespace) -> int:
 
 def _number(text: str) -> float:
     try:
-        return float(text.replace(",", "."))
+        value = float(text.replace(",", "."))
     except ValueError:
-        raise argparse.ArgumentTypeError(f"geen getal: {text}") from None
+        value = math.nan
+    if not math.isfinite(value):  # also inf and nan, which float() takes
+        raise argparse.ArgumentTypeError(f"geen getal: {text}")
+    return value
 
 
 def _positive(text: str) -> float:
@@ -535,13 +539,10 @@ def _at_least(minimum: int) -> Callable[[str], int]:
 
 
 def _iso_date(text: str) -> str:
-    """Check a date argument (JJJJ-MM-DD) and return it as ISO text."""
-    from datetime import date
-
-    try:
-        return date.fromisoformat(text).isoformat()
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"geen geldige datum (JJJJ-MM-DD): {text}") from None
+    """Check a date argument (JJJJ-MM-DD, years 1900-2199) and return it as ISO text."""
+    if not config.is_iso_date(text):
+        raise argparse.ArgumentTypeError(f"geen geldige datum (JJJJ-MM-DD): {text}")
+    return text
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -102,9 +102,13 @@ def read_yaml(path: str | Path) -> dict:
 
 
 def is_iso_date(text: str) -> bool:
-    """Whether ``text`` is a date that exists, written JJJJ-MM-DD."""
+    """Whether ``text`` is a date that exists, written JJJJ-MM-DD, in the years 1900-2199.
+
+    The analyses count in pandas timestamps, which end in 2262; a peildatum outside these years
+    is a typing error.
+    """
     try:
-        date.fromisoformat(text)
-    except ValueError:
+        day = date.fromisoformat(text)
+    except (ValueError, TypeError):
         return False
-    return len(text) == 10  # fromisoformat also takes 20260331
+    return len(text) == 10 and 1900 <= day.year <= 2199  # fromisoformat also takes 20260331
