@@ -68,9 +68,6 @@ def _cmd_inlezen(args: argparse.Namespace) -> int:
     if not args.bron and not args.herstel:
         print("Fout: geef minstens één BRON (bestand, map of archief).", file=sys.stderr)
         return 2
-    if args.max_mb <= 0:
-        print("Fout: --max-mb moet groter dan 0 zijn.", file=sys.stderr)
-        return 2
     try:
         pseudonymise = load_pseudonymiser(announce=lambda m: print(m, file=sys.stderr))
         if args.herstel:
@@ -399,6 +396,7 @@ def _cmd_rapport(args: argparse.Namespace) -> int:
             chromium()
         for nb in notebooks:  # and its store and the region's own files
             check_inputs(params[nb])
+        Path(args.uit).mkdir(parents=True, exist_ok=True)
     except (ParameterError, StoreError, OSError, RuntimeError) as exc:
         print(f"Fout: {_reason(exc)}", file=sys.stderr)
         return 2
@@ -603,7 +601,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--max-mb",
-        type=float,
+        type=_positive,
         default=config.MAX_FILE_MB,
         metavar="MB",
         help=f"grootste bestand (ook in een archief) dat wordt gelezen; groter wordt afgewezen "

@@ -227,6 +227,7 @@ def _files(root: Path, store: Path) -> dict[str, Path]:
         "bevolking_quote.csv": 'gemeente,jaar,aantal_0_17\n0599,2025,"100\n',
         "params_per_notebook.yaml": f"regio: R\nstore: {store}\npeildatum: 2026-03-31\n"
         "per_notebook: [1]\n",
+        "params_ok.yaml": f"regio: R\nstore: {store}\npeildatum: 2026-03-31\n",
         "params_datum.yaml": f"regio: R\nstore: {store}\npeildatum: 2026-02-30\n",
         "params_datum_tekst.yaml": f"regio: R\nstore: {store}\npeildatum: '2026-02-30'\n",
         "params_maand.yaml": f"regio: R\nstore: {store}\npeildatum: 2026-03-31\n"
@@ -397,6 +398,11 @@ CASES = [
         "rapport --params {f[params_datum_tekst.yaml]} --uit {u} --notebook {f[kapot.yaml]}",
         "kapot.yaml is geen bruikbaar Jupyter-notebook",
     ),
+    (
+        "rapport --params {f[params_ok.yaml]} --uit {f[bestand]} "
+        "--notebook notebooks/01_quickscan.ipynb",
+        "bestand: bestaat al als bestand (geef een map)",
+    ),
     ("batch {f[weg.yaml]}", "weg.yaml: bestaat niet"),
     ("batch {f[kapot.yaml]}", "geen geldige YAML (regel 2, kolom 1)"),
     ("batch {f[tekst.yaml]}", "maar het bestand is losse tekst"),
@@ -409,6 +415,8 @@ CASES = [
     ("inlezen {f[map]} --store {u} --kolommen {f[weg.yaml]}", "weg.yaml: bestaat niet"),
     ("inlezen {f[map]} --store {f[bestand]}", "bestand: bestaat al als bestand"),
     ("inlezen {f[map]} --store {u} --processen 0", "--processen: moet minstens 1 zijn"),
+    ("inlezen {f[map]} --store {u} --max-mb inf", "--max-mb: geen getal: inf"),
+    ("inlezen {f[map]} --store {u} --max-mb 0", "--max-mb: moet groter dan 0 zijn"),
     ("voorbeeld --uit {u} --kinderen 0", "--kinderen: moet minstens 1 zijn"),
     ("voorbeeld --uit {f[bestand]} --kinderen 5", "bestand: bestaat al als bestand"),
     ("woordenboek --uit {f[weg.yaml]}/woordenboek.md", "woordenboek.md: bestaat niet"),
