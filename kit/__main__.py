@@ -51,12 +51,18 @@ _OS_REASONS = {
 
 
 def _reason(exc: BaseException) -> str:
-    """The user's side of an error in Dutch: a file problem names the file and what is wrong."""
+    """The user's side of an error in Dutch: a file problem names the file and what is wrong.
+
+    A BSN-like number in it (a file named after a child) is masked.
+    """
+    from kit.read_xml import mask_bsn_like
+
     if isinstance(exc, OSError) and exc.filename is not None:
-        return f"{exc.filename}: {_OS_REASONS.get(exc.errno, exc.strerror or type(exc).__name__)}"
+        why = _OS_REASONS.get(exc.errno, exc.strerror or type(exc).__name__)
+        return mask_bsn_like(f"{exc.filename}: {why}")
     if isinstance(exc, UnicodeDecodeError):
         return "geen tekst in UTF-8; sla het bestand op als UTF-8"
-    return str(exc)
+    return mask_bsn_like(str(exc))
 
 
 def _cmd_inlezen(args: argparse.Namespace) -> int:

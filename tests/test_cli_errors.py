@@ -421,6 +421,8 @@ CASES = [
     ("voorbeeld --uit {f[bestand]} --kinderen 5", "bestand: bestaat al als bestand"),
     ("woordenboek --uit {f[weg.yaml]}/woordenboek.md", "woordenboek.md: bestaat niet"),
     ("woordenboek --uit {f[map]}", "map: is een map, geen bestand"),
+    # a file named after a child: the BSN does not reach the message
+    ("woordenboek --uit {f[map]}/999941033/x.md", "map/<bsn>/x.md: bestaat niet"),
     ("live --store {s} --map {f[bestand]} --alleen-klaarzetten", "bestaat al als bestand"),
     ("onbekend", "ongeldige keuze: 'onbekend'"),
     ("", "deze argumenten zijn verplicht: OPDRACHT"),
