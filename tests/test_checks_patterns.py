@@ -87,7 +87,7 @@ def test_cli_quickscan_names_a_bad_patterns_block(example_store, tmp_path, capsy
     argv = ["quickscan", "--store", str(example_store), "--peildatum", PEILDATUM]
     assert main([*argv, "--uit", str(tmp_path / "uit"), "--controles", str(bad)]) == 2
     err = capsys.readouterr().err.strip()
-    assert err.startswith("Fout in de controles:") and "auto_pct" in err
+    assert err.startswith("Fout: controles:") and "auto_pct" in err
     assert len(err.splitlines()) == 1
 
 
