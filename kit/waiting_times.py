@@ -1460,6 +1460,7 @@ def lapse_comparison(
     data_begin: str | pd.Timestamp | None = None,
     min_n: int = 10,
     by: Sequence[str] = ("categorie",),
+    until: dict[str, pd.Timestamp] | None = None,
 ) -> pd.DataFrame:
     """The waiting list and the KM median with and without the silent exits.
 
@@ -1467,7 +1468,8 @@ def lapse_comparison(
     pathways that count (``n``), those still waiting at the peildatum (``n_wachtend``, the
     waiting list), those the rule takes off the list (``n_vervallen``) and the KM median; the
     same measured without the rule (``*_zonder_regel``). Rows: ``totaal`` and each group of
-    ``by``.
+    ``by``. ``until`` (definition id -> last complete day, as in :func:`compute_waits`) applies
+    to both measurements, so the difference is the rule's alone.
     """
     plain = without_silent_exits(definitions)
     rows = []
@@ -1476,7 +1478,13 @@ def lapse_comparison(
         if not d.is_wait or not silent or d.id not in measured:
             continue
         without = measure_waits(
-            pathways, plain.get(d.id), peildatum=peildatum, van=van, tot=tot, data_begin=data_begin
+            pathways,
+            plain.get(d.id),
+            peildatum=peildatum,
+            van=van,
+            tot=tot,
+            data_begin=data_begin,
+            complete_until=(until or {}).get(d.id),
         )
         groups_without = dict(_groups(included(without), by))
         waiting_without = dict(_groups(waiting_now(without), by))
@@ -1637,6 +1645,7 @@ def compute_waits(
             van=van,
             tot=tot,
             data_begin=data_begin,
+            until=until,
             min_n=min_n,
         ),
         population=population(measured, definitions, van=van, tot=tot),

@@ -99,6 +99,32 @@ class TestLapseComparison:
         assert (shown.isna() | (shown == 0) | (shown >= 10)).all()
 
 
+    def test_the_comparison_uses_the_same_cut_off_as_the_figures(self):
+        # 323-based definition counted up to the last complete declaration month: declarations
+        # that arrived later are not known to either side, so the rule alone makes a difference
+        rows = [
+            toewijzing(
+                ingangsdatum="2024-12-01",
+                eerste_productperiode="2025-02-10",
+                eerste_declaratie_dagtekening="2025-03-10",
+            )
+            for _ in range(12)
+        ]
+        results = wt.compute_waits(
+            pathways(*rows),
+            DEFS,
+            peildatum=PEIL,
+            only=["ingang_declaratie"],
+            min_n=10,
+            complete={"323": pd.Timestamp("2025-01-31")},
+        )
+        total = results.lapse.set_index(["definitie", "groep"]).loc[
+            ("ingang_declaratie", "totaal")
+        ]
+        assert total["n_vervallen"] == 0
+        assert total["n_wachtend"] == total["n_wachtend_zonder_regel"] == 12
+
+
 class TestPopulation:
     def test_the_filters_and_the_pathways_they_leave_out_are_stated(self):
         rows = [toewijzing() for _ in range(3)]
