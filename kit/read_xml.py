@@ -95,7 +95,8 @@ def valid_whole(text: str) -> str | None:
     found = _WHOLES.get(text, _MISSING)
     if found is _MISSING:
         found = None
-        if _XS_WHOLE.match(text) is not None:
+        # more than 19 digits never fits 64 bits (and int() refuses over 4,300 digits)
+        if _XS_WHOLE.match(text) is not None and len(text.split(".")[0].lstrip("+-0")) <= 19:
             number = float(text) if "." in text else int(text)
             found = text if abs(number) < 2**63 else None
         if len(_WHOLES) < 100_000:

@@ -530,6 +530,11 @@ def _parse_chunk(
         except Rejected as exc:
             outcome.append((index, REJECTED, exc.reason, 0))
             continue
+        except Exception as exc:  # one bad file never stops the others
+            # the exception text may quote file contents: only its type is reported
+            reason = f"onverwachte fout bij het lezen ({type(exc).__name__}); meld dit bij de kit"
+            outcome.append((index, REJECTED, reason, 0))
+            continue
         for table, new in parsed.rows.items():
             rows.setdefault(table, []).extend(new)
         outcome.append((index, LOADED, None, len(parsed.rows.get("berichten", []))))

@@ -647,3 +647,36 @@ class TestMaskedNames:
         err = capsys.readouterr().err
         assert rc == 2 and "Bron bestaat niet" in err
         assert "999941033" not in err and "2023-09-13" not in err and "Dijkstra" not in err
+
+
+# --------------------------------------------------------------------------------------------
+# A file that breaks the reader in an unforeseen way
+
+
+class TestUnforeseenErrors:
+    def test_a_number_too_long_for_int_is_an_invalid_value_not_a_crash(self, tmp_path, pseudo):
+        huge = fx.jw301().replace(b"<Budget>", b"<Budget>" + b"9" * 5000, 1)
+        assert huge != fx.jw301()
+        folder = fx.write_files(tmp_path / "in", {"a.xml": fx.jw301(), "b.xml": huge})
+        report = load([folder], tmp_path / "store", pseudo, workers=1)
+        assert report.counts[LOADED] == 2 and report.counts[REJECTED] == 0
+        invalid = read_table(tmp_path / "store", "ongeldige_waarden")
+        assert invalid["element"].str.endswith("Budget").sum() == 1
+
+    def test_an_unexpected_error_rejects_that_file_only(self, tmp_path, pseudo, monkeypatch):
+        import kit.store as store_module
+
+        real = store_module.parse_bytes
+
+        def fragile(data, *, source, **kwargs):
+            if source.endswith("b.xml"):
+                raise RuntimeError("999941033 Dijkstra")  # text that must not be reported
+            return real(data, source=source, **kwargs)
+
+        monkeypatch.setattr(store_module, "parse_bytes", fragile)
+        folder = fx.write_files(tmp_path / "in", {"a.xml": fx.jw301(), "b.xml": fx.jw305()})
+        report = load([folder], tmp_path / "store", pseudo, workers=1)
+        assert report.counts[LOADED] == 1 and report.counts[REJECTED] == 1
+        (line,) = [x for x in rejected_lines(report) if "b.xml" in x]
+        assert "onverwachte fout bij het lezen (RuntimeError)" in line
+        assert "999941033" not in report.text() and "Dijkstra" not in report.text()
