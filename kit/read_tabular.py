@@ -187,7 +187,7 @@ def parse_csv(
                 row[spec.column] = convert(row[spec.column], spec, pseudonymise)
         berichttype = (row.get("berichttype") or "").upper().removeprefix("JW")
         if berichttype not in schema.berichten:
-            raise Rejected(f"regel {number}: onbekende berichttype")
+            raise Rejected(f"regel {number}: onbekend berichttype")
         info = schema.berichten[berichttype]
         heen = info.get("heen", berichttype)
         by_gemeente = schema.berichten[heen]["afzender"] == "gemeente"
@@ -223,7 +223,10 @@ def parse_csv(
             out.setdefault("retourcodes", []).append(
                 base
                 | {k: row.get(k) for k in (*HEADER_COLUMNS, "DagtekeningRetour", "RetourCode")}
-                | {s.column: row.get(s.column) for s in schema.retour_keys}
+                | {  # keys of the original message: a BSN-shaped value masked, as in XML
+                    s.column: convert(row.get(s.column) or None, s, pseudonymise)
+                    for s in schema.retour_keys
+                }
                 | {
                     "heen_berichttype": heen,
                     "niveau": row.get("niveau") or "Header",

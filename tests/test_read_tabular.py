@@ -118,3 +118,17 @@ class TestLoadColumnMap:
         path.write_text("iets: anders\n", encoding="utf-8")
         with pytest.raises(ValueError, match="kolommen"):
             load_column_map(path)
+
+
+def test_bsn_shaped_retour_keys_are_masked_as_in_xml():
+    csv = (
+        b"berichttype;Afzender;Ontvanger;Identificatie;Dagtekening;Bsn;RetourCode;"
+        b"ToewijzingNummer;ReferentieAanbieder\n"
+        b"302;12345678;0599;X1;2026-01-05;999941033;0001;123456782;999941033\n"
+    )
+    (row,) = parse_csv(csv, source="x.csv", file_hash="0" * 64, pseudonymise=PSEUDO).rows[
+        "retourcodes"
+    ]
+    assert row["ToewijzingNummer"].startswith("bsn:")
+    assert row["ReferentieAanbieder"].startswith("bsn:")
+    assert "123456782" not in str(row) and "999941033" not in str(row)
