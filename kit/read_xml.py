@@ -1366,7 +1366,8 @@ def _read_message(
         "aanbieder": aanbieder,
     }
     n_rows = 0
-    clients: dict[int, dict] = {}
+    # id(client dict) -> (that dict, converted): the dict is kept so its id is never reused
+    clients: dict[int, tuple[dict, dict]] = {}
     for table in schema.tables_for(berichttype):
         out = rows.setdefault(table.name, [])
         n_records = 0
@@ -1389,9 +1390,11 @@ def _read_message(
                     row["Soort"] = soort
                 if table.client:
                     client = ctx.get(table.client)
-                    converted = clients.get(id(client))
+                    kept = clients.get(id(client))
+                    converted = None if kept is None else kept[1]
                     if converted is None:  # convert each client once, not once per record
-                        converted = clients[id(client)] = {}
+                        converted = {}
+                        clients[id(client)] = (client, converted)
                         _fill(
                             converted,
                             client,

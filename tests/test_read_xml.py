@@ -1099,3 +1099,32 @@ class TestMaskBsnLike:
     )
     def test_known_answers(self, text, expected):
         assert mask_bsn_like(text) == expected
+
+
+def test_every_record_of_a_many_client_317_keeps_its_own_client():
+    """Converted clients were cached by id() of a freed dict: ids got reused by other clients."""
+    from kit.privacy import bsn_elfproef
+
+    ns = "http://www.istandaarden.nl/ijw/3_2/jw317/schema"
+    bsns = [f"{i:09d}" for i in range(100000000, 100001000) if bsn_elfproef(f"{i:09d}")][:40]
+    clients = "".join(
+        f"<Client><Bsn>{b}</Bsn><Geboortedatum><Datum>2012-05-17</Datum></Geboortedatum>"
+        f"<Verzoek><ReferentieAanbieder>R{i}</ReferentieAanbieder><RedenVerzoek>01</RedenVerzoek>"
+        "<OngewijzigdeProducten><OngewijzigdProduct>"
+        f"<ToewijzingNummer>T{i}</ToewijzingNummer></OngewijzigdProduct></OngewijzigdeProducten>"
+        f"<NieuweProducten><NieuwProduct><ToewijzingNummer>N{i}</ToewijzingNummer>"
+        "</NieuwProduct></NieuweProducten></Verzoek></Client>"
+        for i, b in enumerate(bsns)
+    )
+    xml = (
+        f'<Bericht xmlns="{ns}"><Header><BerichtCode>486</BerichtCode><BerichtVersie>3'
+        "</BerichtVersie><BerichtSubversie>2</BerichtSubversie><Afzender>12345678</Afzender>"
+        "<Ontvanger>0599</Ontvanger><BerichtIdentificatie><Identificatie>X1</Identificatie>"
+        f"<Dagtekening>2026-01-05</Dagtekening></BerichtIdentificatie></Header>{clients}</Bericht>"
+    )
+    pseudo = Pseudonymiser(b"k" * 32)
+    rows = parse_bytes(xml.encode(), source="x.xml", file_hash="0" * 64, pseudonymise=pseudo)
+    expected = {pseudo(b): i for i, b in enumerate(bsns)}
+    got = rows.rows["wijzigingsverzoeken"]
+    assert len(got) == 80
+    assert [expected[r["client_id"]] for r in got] == [int(r["ToewijzingNummer"][1:]) for r in got]
