@@ -745,6 +745,7 @@ def definition_text(
     *,
     threshold: int,
     complete_until: pd.Timestamp | None = None,
+    shown_row: pd.Series | None = None,
 ) -> str:
     """Dutch Markdown for one definition: what it measures, what distorts it, and its numbers.
 
@@ -761,8 +762,17 @@ def definition_text(
         Suppression threshold (blank counts read "minder dan N").
     complete_until : pandas.Timestamp, optional
         Last day with complete stop messages (``voorlopig_door``), when before the peildatum.
+    shown_row : pandas.Series, optional
+        The same row as shown (:func:`shown`): a count blanked to protect a total reads ``.``
+        and is then called "een afgeschermd aantal", not "minder dan N".
     """
     r = summary_row
+
+    def count(col: str) -> str:
+        if shown_row is not None and col in shown_row and shown_row[col] == HIDDEN_MARK:
+            return "een afgeschermd aantal"
+        return _count(r[col], threshold)
+
     text = [
         f"### {definition.name}",
         definition.explanation,
@@ -772,12 +782,12 @@ def definition_text(
         text.append("In dit cohort telt geen enkel traject mee.")
         return "\n\n".join(text)
     numbers = (
-        f"In het cohort tellen {_count(r['n'], threshold)} trajecten mee: "
-        f"{_count(r['n_gestart'], threshold)} gestart, {_count(r['n_wachtend'], threshold)} "
+        f"In het cohort tellen {count('n')} trajecten mee: "
+        f"{count('n_gestart')} gestart, {count('n_wachtend')} "
         f"wachten nog op de peildatum"
     )
     numbers += (
-        f" en {_count(r['n_uitgevallen'], threshold)} zonder zorg uitgevallen."
+        f" en {count('n_uitgevallen')} zonder zorg uitgevallen."
         if definition.exits
         else "."
     )
@@ -792,7 +802,7 @@ def definition_text(
     negative = r.get("n_negatief_nul", 0)
     if pd.isna(negative) or negative > 0:
         text.append(
-            f"Bij {_count(negative, threshold)} trajecten ligt de {_event_nl(definition.stop)} "
+            f"Bij {count('n_negatief_nul')} trajecten ligt de {_event_nl(definition.stop)} "
             f"vóór de {_event_nl(definition.start)}: die tellen mee als 0 dagen (gestart "
             "zonder te wachten), niet als fout weggelaten."
         )
@@ -851,6 +861,7 @@ def definities_uitleg(ctx: DefinitiesContext) -> Markdown:
     summary = ctx.safe["samenvatting"]
     recon = ctx.safe["aansluiting"]
     sens = ctx.safe["gevoeligheid"]
+    shown_summary = ctx.shown.get("samenvatting")
     parts = []
     for d in ctx.definitions.definitions:
         row = summary[(summary["definitie"] == d.id) & (summary["groep"] == "totaal")]
@@ -863,6 +874,7 @@ def definities_uitleg(ctx: DefinitiesContext) -> Markdown:
                 srow.iloc[0] if len(srow) else None,
                 threshold=ctx.threshold,
                 complete_until=ctx.results.complete_until.get(d.id),
+                shown_row=None if shown_summary is None else shown_summary.loc[row.index[0]],
             )
         )
     return Markdown("\n\n".join(parts))

@@ -841,6 +841,23 @@ class TestTexts:
         )
         assert "Zonder de 299 trajecten die de quick scan markeert is de mediaan 49 dagen" in text
 
+    def test_definition_text_tells_a_protected_count_from_a_small_one(self):
+        # n_wachtend and n_uitgevallen blanked: the first to protect the row sum, the second small
+        row = pd.Series(
+            {"n": 300, "n_gestart": 250, "n_wachtend": None, "n_uitgevallen": None,
+             "mediaan_dagen": 40.0, "p90_dagen": 90.0, "pct_nul_dagen": 0.0}
+        )
+        shown_row = pd.Series(
+            {"n": "300", "n_gestart": "250", "n_wachtend": sections.HIDDEN_MARK,
+             "n_uitgevallen": "<10"}
+        )
+        empty = pd.DataFrame({"stap": [], "reden": [], "n": []})
+        text = sections.definition_text(TS, row, empty, None, threshold=10, shown_row=shown_row)
+        assert (
+            "250 gestart, een afgeschermd aantal wachten nog op de peildatum en minder dan 10 "
+            "zonder zorg uitgevallen."
+        ) in text
+
 
 def _simulated_pathways(rng: np.random.Generator, n: int) -> tuple[pd.DataFrame, np.ndarray]:
     """Toewijzingen over a year with a growing inflow and log-normal waits (median 60 days)."""
