@@ -1351,8 +1351,8 @@ def _read_message(
     expected = str(schema.berichten[berichttype]["code"])
     if header["BerichtCode"] != expected:
         raise Rejected(
-            f"BerichtCode {scrub(flat_header['BerichtCode'])} past niet bij berichtsoort "
-            f"JW{berichttype} (verwacht {expected})"
+            f"BerichtCode past niet bij berichtsoort JW{berichttype} (verwacht {expected}); "
+            "de waarde zelf staat niet in dit verslag"
         )
     heen = info.get("heen", berichttype)
     by_gemeente = schema.berichten[heen]["afzender"] == "gemeente"

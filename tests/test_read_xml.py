@@ -403,7 +403,7 @@ class TestParseBytesRejects:
             ),
             "BerichtCode van de 305": (
                 fx.jw301(berichtcode=438),
-                "BerichtCode 438 past niet bij berichtsoort JW301",
+                "BerichtCode past niet bij berichtsoort JW301 (verwacht 436)",
             ),
             "BSN als BerichtCode": (fx.jw301(berichtcode=fx.BSN_A), "past niet bij berichtsoort"),
             "zonder BerichtCode": (
@@ -476,9 +476,14 @@ class TestParseBytesRejects:
         assert not re.search(r"\d{6,}", reason), reason
         assert fx.GEBOORTEDATUM_A not in reason and fx.VOORNAMEN_A not in reason
 
-    def test_bsn_as_berichtcode_is_masked(self):
-        reason = rejection(fx.jw301(berichtcode=fx.BSN_A))
-        assert reason == "BerichtCode <nummer> past niet bij berichtsoort JW301 (verwacht 436)"
+    def test_the_berichtcode_value_is_not_in_the_reason(self):
+        # a BSN, a name or a non-ISO date typed there would otherwise reach the load report
+        for code in (fx.BSN_A, "Dijkstra", "17-05-2012"):
+            reason = rejection(fx.jw301(berichtcode=code))
+            assert reason == (
+                "BerichtCode past niet bij berichtsoort JW301 (verwacht 436); de waarde zelf "
+                "staat niet in dit verslag"
+            )
 
     def test_one_bad_message_in_an_envelope_rejects_the_file(self):
         bad = fx.jw319().replace(fx.message_ns("319").encode(), fx.message_ns("399").encode())

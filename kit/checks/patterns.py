@@ -20,6 +20,7 @@ from __future__ import annotations
 import math
 from importlib import resources
 from pathlib import Path
+from statistics import NormalDist
 
 import numpy as np
 import pandas as pd
@@ -77,7 +78,7 @@ def median_interval(values: np.ndarray, confidence: float) -> tuple[float, float
     n = len(x)
     tail = (1 - confidence) / 2
     if n > 1000:
-        z = _normal_quantile(1 - tail)
+        z = NormalDist().inv_cdf(1 - tail)
         low = int(math.floor(n / 2 - z * math.sqrt(n) / 2)) - 1
     else:
         cumulative, low = 0.0, -1
@@ -89,18 +90,6 @@ def median_interval(values: np.ndarray, confidence: float) -> tuple[float, float
     if low < 0:
         return (math.nan, math.nan)
     return (float(x[low]), float(x[n - 1 - low]))
-
-
-def _normal_quantile(p: float) -> float:
-    """Standard normal quantile by bisection on ``math.erf`` (no scipy needed)."""
-    lo, hi = -10.0, 10.0
-    for _ in range(100):
-        mid = (lo + hi) / 2
-        if 0.5 * (1 + math.erf(mid / math.sqrt(2))) < p:
-            lo = mid
-        else:
-            hi = mid
-    return (lo + hi) / 2
 
 
 def vot_start_comparison(
