@@ -188,6 +188,9 @@ def parse_csv(
         berichttype = (row.get("berichttype") or "").upper().removeprefix("JW")
         if berichttype not in schema.berichten:
             raise Rejected(f"regel {number}: onbekend berichttype")
+        for column in HEADER_COLUMNS:  # the header is mandatory, as in XML (kop_verplicht)
+            if not row.get(column):
+                raise Rejected(f"regel {number}: verplicht veld {column} is leeg")
         info = schema.berichten[berichttype]
         heen = info.get("heen", berichttype)
         by_gemeente = schema.berichten[heen]["afzender"] == "gemeente"

@@ -132,3 +132,13 @@ def test_bsn_shaped_retour_keys_are_masked_as_in_xml():
     assert row["ToewijzingNummer"].startswith("bsn:")
     assert row["ReferentieAanbieder"].startswith("bsn:")
     assert "123456782" not in str(row) and "999941033" not in str(row)
+
+
+@pytest.mark.parametrize("column", ["Afzender", "Ontvanger", "Identificatie", "Dagtekening"])
+def test_an_empty_header_field_rejects_the_file_with_its_line(column):
+    header = ["berichttype", "Afzender", "Ontvanger", "Identificatie", "Dagtekening", "Bsn"]
+    values = ["301", "9901", "98000001", "X1", "2024-02-10", "999900006"]
+    values[header.index(column)] = ""
+    data = (",".join(header) + "\n" + ",".join(values) + "\n").encode()
+    with pytest.raises(Rejected, match=f"regel 2: verplicht veld {column} is leeg"):
+        parse_csv(data, source="x.csv", file_hash="00" * 32, pseudonymise=PSEUDO)
