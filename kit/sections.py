@@ -1222,28 +1222,18 @@ def prepare_trends(
     population = trends.read_population(_resolve(bevolking)) if bevolking else None
     data = prepare_scan(store_path, peildatum=peil)
     try:
-        result = trends.compute_trends(
-            data,
-            population=population,
-            threshold_complete=min_volledigheid,
-            norm_weeks=norm_weken,
-            gemeenten=gemeenten,
+        result, reason = (
+            trends.compute_trends(
+                data,
+                population=population,
+                threshold_complete=min_volledigheid,
+                norm_weeks=norm_weken,
+                gemeenten=gemeenten,
+            ),
+            "",
         )
     except trends.NoTrendsError as exc:  # every section then says so (see _needs_trends)
-        return TrendsContext(
-            regio,
-            store_path,
-            peil,
-            list(gemeenten),
-            min_cel,
-            bevolking or "geen",
-            van,
-            None,
-            None,
-            meta,
-            live,
-            reden=str(exc),
-        )
+        result, reason = None, str(exc)
     return TrendsContext(
         regio,
         store_path,
@@ -1251,11 +1241,12 @@ def prepare_trends(
         list(gemeenten),
         min_cel,
         bevolking or "geen",
-        van or result.series["maand"].min(),
-        (base_from, base_to) if base_from else None,
+        van if result is None else van or result.series["maand"].min(),
+        (base_from, base_to) if base_from and result is not None else None,
         result,
         meta,
         live,
+        reden=reason,
     )
 
 
