@@ -54,6 +54,26 @@ def package_yaml(name: str) -> dict:
     return load_yaml(resources.files("kit").joinpath(name).read_text(encoding="utf-8"))
 
 
+def min_complete() -> float:
+    """The kit's completeness threshold: ``voorlopig.min_volledigheid`` of ``waiting_times.yaml``.
+
+    A month of a series (or a waiting-time definition) is ``voorlopig`` while less than this
+    share of its messages is estimated to be in. The one accessor for the default; a region's
+    own definitions file or the ``--volledig`` option may set another value.
+
+    Raises
+    ------
+    ValueError
+        When the shipped value is missing or not in (0, 1].
+    """
+    value = (package_yaml("waiting_times.yaml").get("voorlopig") or {}).get("min_volledigheid")
+    if not isinstance(value, int | float) or isinstance(value, bool) or not 0 < value <= 1:
+        raise ValueError(
+            "kit/waiting_times.yaml: voorlopig.min_volledigheid moet tussen 0 en 1 liggen"
+        )
+    return float(value)
+
+
 def load_yaml(text: str):
     """Parse YAML like ``yaml.safe_load``, with libyaml's C parser when PyYAML has it (faster)."""
     return yaml.load(text, Loader=_SAFE_LOADER)  # noqa: S506 (a safe loader, C or Python)

@@ -1162,7 +1162,7 @@ def prepare_trends(
     periode_van: str = "",
     basislijn_van: str = "",
     basislijn_tot: str = "",
-    min_volledigheid: float = 0.95,
+    min_volledigheid: float | None = None,
     live: bool = False,
 ) -> TrendsContext:
     """Validate the notebook's parameters, compute every trend table and return the context.
@@ -1189,9 +1189,9 @@ def prepare_trends(
     basislijn_van, basislijn_tot : str
         Months (``JJJJ-MM``) from which the SPC mean and limits are computed; both empty = all
         months shown.
-    min_volledigheid : float
+    min_volledigheid : float, optional
         A month is provisional while less than this share (0..1] of its messages is estimated
-        to have arrived.
+        to have arrived; default ``voorlopig.min_volledigheid`` of ``waiting_times.yaml``.
     live : bool
         Interactive charts for a live session; static SVG for reports.
 
@@ -1216,6 +1216,8 @@ def prepare_trends(
         raise ValueError(
             "Geef basislijn_van en basislijn_tot allebei (van vóór tot), of laat ze allebei leeg."
         )
+    if min_volledigheid is None:
+        min_volledigheid = config.min_complete()
     if not 0 < min_volledigheid <= 1:
         raise ValueError("min_volledigheid moet tussen 0 en 1 liggen (bijvoorbeeld 0.95).")
     charts.setup_rendering("live" if live else "report")

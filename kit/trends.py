@@ -32,6 +32,7 @@ from statistics import NormalDist
 import numpy as np
 import pandas as pd
 
+from kit import config
 from kit.privacy import Protection, Totals
 
 LEVELS: tuple[str, ...] = ("regio", "gemeente", "aanbieder", "categorie")
@@ -148,7 +149,6 @@ RATE_SERIES = (
 POPULATION_COLUMNS = ("gemeente", "jaar", "aantal_0_17")
 WAIT_EXITS = ("gestart", "ingetrokken", "gestopt_zonder_start", "verlopen")
 FUNNEL_Z = {"95": NormalDist().inv_cdf(0.975), "998": NormalDist().inv_cdf(0.999)}
-GI_CATEGORIES = ("47", "48")
 
 
 def series_label(reeks: str) -> str:
@@ -904,7 +904,7 @@ def completeness(
 
 
 def last_complete(
-    volledigheid: pd.DataFrame, bericht: str, *, threshold: float = 0.95
+    volledigheid: pd.DataFrame, bericht: str, *, threshold: float
 ) -> str | None:
     """The last month of ``bericht`` before the trailing run of provisional months.
 
@@ -931,7 +931,7 @@ def last_complete(
 
 
 def flag_provisional(
-    series: pd.DataFrame, volledigheid: pd.DataFrame, *, threshold: float = 0.95
+    series: pd.DataFrame, volledigheid: pd.DataFrame, *, threshold: float
 ) -> pd.DataFrame:
     """Add ``voorlopig``: the month of a series rests on a berichttype below ``threshold``.
 
@@ -1421,22 +1421,19 @@ def auto_305_records(data: object, *, params: dict | None = None) -> pd.DataFram
     -------
     pandas.DataFrame
         ``aanbieder, gemeente, datum, afwijkend`` (datum = the 305 Dagtekening). Starts in the
-        categories where an automatic start is the agreed practice (``verwacht_categorieen``,
-        47/48) are left out of numerator and denominator, as in
-        :func:`kit.checks.patterns.provider_patterns`.
+        categories where an automatic start is real or the agreed practice
+        (``verwacht_categorieen``: crisis and GI) are left out of numerator and denominator, as
+        in :func:`kit.checks.patterns.provider_patterns`.
     """
-    from kit.checks import REGISTRY, load_checks
-    from kit.checks.starts import starts_with_toewijzing
+    from kit.checks import load_checks
+    from kit.checks.starts import automatic_305
 
     if params is None:
         params = next(c.parameters for c in load_checks() if c.id == "start_automatisch")
-    result = REGISTRY["start_automatisch"](data, params)
+    result = automatic_305(data, params)
     if result is None:
         return pd.DataFrame(columns=["aanbieder", "gemeente", "datum", "afwijkend"])
-    expected = [str(c) for c in params.get("verwacht_categorieen", GI_CATEGORIES)]
-    starts = starts_with_toewijzing(data)[["record", "categorie"]].drop_duplicates("record")
-    result = result.merge(starts, on="record", how="left")
-    result = result[~result["categorie"].isin(expected)]
+    result = result[~result["verwacht"]]
     return result[["aanbieder", "gemeente", "datum", "afwijkend"]].reset_index(drop=True)
 
 
@@ -1778,7 +1775,7 @@ def compute_trends(
     data: object,
     *,
     population: pd.DataFrame | None = None,
-    threshold_complete: float = 0.95,
+    threshold_complete: float | None = None,
     norm_weeks: float = 10,
     funnel_months: int = 12,
     gemeenten: tuple[str, ...] | list[str] = (),
@@ -1791,8 +1788,10 @@ def compute_trends(
         From :func:`kit.checks.prepare_scan` (messages after the peildatum left out).
     population : pandas.DataFrame, optional
         :func:`read_population`; adds ``<reeks>_per_1000`` series.
-    threshold_complete : float
-        Months of a series below this completeness (0..1) are ``voorlopig``.
+    threshold_complete : float, optional
+        Months of a series below this completeness (0..1) are ``voorlopig``; default
+        ``voorlopig.min_volledigheid`` of the shipped ``waiting_times.yaml``
+        (:func:`kit.config.min_complete`).
     norm_weeks : float
         Waiting-time norm for ``binnen_norm`` and the queueing indicators.
     funnel_months : int
@@ -1805,6 +1804,8 @@ def compute_trends(
     -------
     Trends
     """
+    if threshold_complete is None:
+        threshold_complete = config.min_complete()
     peil = data.peildatum
     p = data.pathways
     auto = auto_305_records(data)

@@ -28,6 +28,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from kit import config
+from kit.codelists import resolve_codes
 from kit.config import load_yaml, read_yaml
 from kit.pathways import PATHWAY_COLUMNS
 from kit.privacy import Totals
@@ -172,8 +174,8 @@ class Definitions:
     age_bands: tuple[int, ...]
     protection_categories: tuple[str, ...]
     sensitivity_checks: tuple[str, ...]
+    min_complete: float
     sensitivity_explanation: str = ""
-    min_complete: float = 0.95
     source: str = "kit/waiting_times.yaml"
 
     def get(self, definition_id: str) -> WaitDefinition:
@@ -292,7 +294,7 @@ def _filter(value: object, where: str) -> Filter:
     if ("in" in value) == ("niet_in" in value):
         raise ValueError(f"{where}: filter op {column} heeft precies één van in of niet_in nodig")
     key = "in" if "in" in value else "niet_in"
-    return Filter(column, _strings(value[key], f"{where} filter {column}"), keep=key == "in")
+    return Filter(column, resolve_codes(value[key], f"{where} filter {column}"), keep=key == "in")
 
 
 def _definition(entry: dict, exits: dict[str, Exit], src: str) -> WaitDefinition:
@@ -401,7 +403,7 @@ def load_definitions(path: str | Path | None = None) -> Definitions:
     unknown = [c for c in sensitivity.get("controles") or [] if c not in _check_ids()]
     if unknown:
         raise ValueError(f"{src}: gevoeligheid.controles: onbekende controle {', '.join(unknown)}")
-    min_complete = (doc.get("voorlopig") or {}).get("min_volledigheid", 0.95)
+    min_complete = (doc.get("voorlopig") or {}).get("min_volledigheid", config.min_complete())
     if not isinstance(min_complete, int | float) or not 0 < min_complete <= 1:
         raise ValueError(f"{src}: voorlopig.min_volledigheid moet tussen 0 en 1 liggen")
     return Definitions(
@@ -415,7 +417,7 @@ def load_definitions(path: str | Path | None = None) -> Definitions:
         age_bands=_bands(
             harmful.get("leeftijdsbanden"), f"{src}: schadelijk_wachten.leeftijdsbanden"
         ),
-        protection_categories=_strings(
+        protection_categories=resolve_codes(
             harmful.get("jeugdbescherming") or [], f"{src}: schadelijk_wachten.jeugdbescherming"
         ),
         sensitivity_checks=_strings(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import pandas as pd
 
 from kit.checks import scan_data
@@ -210,9 +212,24 @@ def bericht(
     } | extra
 
 
+def shipped_parameters(check_id: str) -> dict:
+    """The parameters of a check in the shipped ``checks.yaml`` (validated, groups resolved)."""
+    return dict(_shipped()[check_id])
+
+
+@functools.cache
+def _shipped() -> dict[str, dict]:
+    from kit.checks import load_checks
+
+    return {c.id: c.parameters for c in load_checks()}
+
+
 def run(check_id: str, data: ScanData, params: dict | None = None) -> pd.DataFrame | None:
-    """Evaluate one check, with each record as its store label (``bericht_id:regel``)."""
-    result = REGISTRY[check_id](data, params or {})
+    """Evaluate one check, with each record as its store label (``bericht_id:regel``).
+
+    ``params`` overrides the shipped parameters key by key (a check reads every key it declares).
+    """
+    result = REGISTRY[check_id](data, shipped_parameters(check_id) | (params or {}))
     if result is None:
         return None
     return result.assign(record=data.keys.labels(result["record"].to_numpy()))

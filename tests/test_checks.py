@@ -6,7 +6,18 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
-from builders import AGB, AGB2, GEM, bericht, bestand, regie, retourcode, scan, toewijzing
+from builders import (
+    AGB,
+    AGB2,
+    GEM,
+    bericht,
+    bestand,
+    regie,
+    retourcode,
+    scan,
+    shipped_parameters,
+    toewijzing,
+)
 
 from kit.checks import (
     DIMENSIONS,
@@ -28,8 +39,9 @@ SHIPPED = yaml.safe_load(
 
 
 def check(cid: str, ernst: str = "waarschuwing", aan: bool = True, **params) -> Check:
-    return Check(id=cid, naam=cid, berichttype="305", dimensie="tijdigheid", ernst=ernst,
-                 regels=("OP271",), uitleg="x", parameters=params, aan=aan)
+    return Check(id=cid, name=cid, message_type="305", dimension="tijdigheid", severity=ernst,
+                 rules=("OP271",), explanation="x",
+                 parameters=shipped_parameters(cid) | params, enabled=aan)
 
 
 class TestShippedChecks:
@@ -61,7 +73,7 @@ class TestLoadChecks:
     def test_region_copy_changes_threshold_and_switches_off(self, tmp_path):
         [got] = load_checks(self.write(tmp_path, [self.entry()]))
         assert got.parameters == {"max_werkdagen": 8}
-        assert got.aan is False
+        assert got.enabled is False
 
     @pytest.mark.parametrize(
         "over,message",

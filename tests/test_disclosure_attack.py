@@ -314,7 +314,7 @@ def _scan_identities(attacker: Attacker, t: dict[str, pd.DataFrame]) -> None:
 def _agenda_identities(attacker: Attacker, result, findings: pd.DataFrame) -> None:
     """Report 01's agenda: failing records per aanbieder and check, summed over the rest."""
     checks = pd.DataFrame(
-        {"check_id": [c.id for c in result.checks], "naam": [c.naam for c in result.checks]}
+        {"check_id": [c.id for c in result.checks], "naam": [c.name for c in result.checks]}
     )
     per_unit = result.findings(by=("aanbieder",)).merge(checks, on="check_id")
     named = per_unit.assign(ernst="fout", regels="", uitleg="")

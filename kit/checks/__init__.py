@@ -21,9 +21,11 @@ from kit.checks.base import (
     LATER_MESSAGES,
     MESSAGE,
     OUTCOME_COLUMNS,
+    PARAMETERS,
     REGISTRY,
     RecordKeys,
     ScanData,
+    validate_parameters,
 )
 from kit.config import load_yaml, read_yaml
 from kit.pathways import PATHWAY_TABLES, build_pathways
@@ -79,17 +81,40 @@ OFF = "uit"
 
 @dataclass(frozen=True)
 class Check:
-    """One entry of ``checks.yaml``."""
+    """One entry of ``checks.yaml``; :func:`load_checks` maps its Dutch keys once.
+
+    Attributes
+    ----------
+    id : str
+        ``id``.
+    name : str
+        ``naam``.
+    message_type : str
+        ``berichttype`` (``"alle"`` for every message).
+    dimension : str
+        ``dimensie`` (one of :data:`DIMENSIONS`).
+    severity : str
+        ``ernst`` (one of :data:`SEVERITIES`).
+    rules : tuple of str
+        ``regels``: the iJw rule codes.
+    explanation : str
+        ``uitleg``.
+    parameters : dict
+        ``parameters``, validated against the check's declared schema
+        (:data:`kit.checks.base.PARAMETERS`); code groups resolved to codes.
+    enabled : bool
+        ``aan``.
+    """
 
     id: str
-    naam: str
-    berichttype: str
-    dimensie: str
-    ernst: str
-    regels: tuple[str, ...]
-    uitleg: str
+    name: str
+    message_type: str
+    dimension: str
+    severity: str
+    rules: tuple[str, ...]
+    explanation: str
     parameters: dict = field(default_factory=dict, hash=False, compare=False)
-    aan: bool = True
+    enabled: bool = True
 
 
 def load_checks(path: Path | None = None) -> list[Check]:
@@ -99,7 +124,8 @@ def load_checks(path: Path | None = None) -> list[Check]:
     ------
     ValueError
         Naming the check id and field when an entry is incomplete, has an unknown dimension,
-        severity or rule code, or has no code in the kit.
+        severity or rule code, has no code in the kit, or when a parameter the check needs is
+        missing, unknown, of the wrong type or out of range.
     """
     doc = (
         read_yaml(path)
@@ -133,14 +159,16 @@ def load_checks(path: Path | None = None) -> list[Check]:
         checks.append(
             Check(
                 id=cid,
-                naam=entry["naam"],
-                berichttype=str(entry["berichttype"]),
-                dimensie=entry["dimensie"],
-                ernst=entry["ernst"],
-                regels=tuple(str(r) for r in entry["regels"]),
-                uitleg=" ".join(entry["uitleg"].split()),
-                parameters=dict(entry.get("parameters") or {}),
-                aan=bool(entry.get("aan", True)),
+                name=entry["naam"],
+                message_type=str(entry["berichttype"]),
+                dimension=entry["dimensie"],
+                severity=entry["ernst"],
+                rules=tuple(str(r) for r in entry["regels"]),
+                explanation=" ".join(entry["uitleg"].split()),
+                parameters=validate_parameters(
+                    entry.get("parameters"), PARAMETERS[cid], f"controle {cid}"
+                ),
+                enabled=bool(entry.get("aan", True)),
             )
         )
     ids = [c.id for c in checks]
@@ -261,7 +289,7 @@ class ScanResult:
         pandas.DataFrame
             ``berichttype, record, maand, betrouwbaar`` (``record``: integer key).
         """
-        severe = {c.id for c in self.checks if c.ernst in ("fout", "waarschuwing")}
+        severe = {c.id for c in self.checks if c.severity in ("fout", "waarschuwing")}
         flags = self.flags[self.flags["check_id"].isin(severe)]
         codes, records = pd.factorize(flags["record"].to_numpy(), sort=False)
         kind, message = self.keys.kinds(records)
@@ -374,7 +402,7 @@ def evaluate_checks(data: ScanData, checks: list[Check]) -> ScanResult:
     """
     status, parts, assessed = [], [], []
     for check in checks:
-        if not check.aan:
+        if not check.enabled:
             status.append((check.id, OFF))
             continue
         result = REGISTRY[check.id](data, check.parameters)
@@ -419,12 +447,12 @@ def quickscan_tables(result: ScanResult, patterns: pd.DataFrame) -> dict:
         [
             {
                 "check_id": c.id,
-                "naam": c.naam,
-                "berichttype": c.berichttype,
-                "dimensie": c.dimensie,
-                "ernst": c.ernst,
-                "regels": " ".join(c.regels),
-                "uitleg": c.uitleg,
+                "naam": c.name,
+                "berichttype": c.message_type,
+                "dimensie": c.dimension,
+                "ernst": c.severity,
+                "regels": " ".join(c.rules),
+                "uitleg": c.explanation,
             }
             for c in result.checks
         ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from kit.checks.base import LATER_MESSAGES, ScanData, outcome, register
+from kit.checks.base import LATER_MESSAGES, WORKDAYS, Param, ScanData, outcome, register
 from kit.pathways import ACCEPT_CODES
 from kit.read_xml import INVALID_TABLE, load_schema
 from kit.store import FILES_TABLE
@@ -173,14 +173,14 @@ def bsn_elfproef(data: ScanData, params: dict) -> pd.DataFrame | None:
     return outcome(rows, ~rows["BsnElfproef"].astype(bool))
 
 
-@register("bsn_testnummer")
+@register("bsn_testnummer", {"testdata_toegestaan": Param("bool")})
 def bsn_testnummer(data: ScanData, params: dict) -> pd.DataFrame | None:
     """Rows with a BSN from the test range; passes when ``testdata_toegestaan`` is set."""
     rows = client_rows(data)
     if rows.empty:
         return None
     rows = rows[rows["BsnTestnummer"].notna()]
-    failing = rows["BsnTestnummer"].astype(bool) & (not params.get("testdata_toegestaan", False))
+    failing = rows["BsnTestnummer"].astype(bool) & (not params["testdata_toegestaan"])
     return outcome(rows, failing)
 
 
@@ -197,7 +197,7 @@ def _gemeentecodes(values: list) -> set[str]:
     return {f"{v:04d}" if isinstance(v, int) else str(v).strip() for v in values}
 
 
-@register("kop_ongeldig")
+@register("kop_ongeldig", {"gemeentecodes": Param("list")})
 def kop_ongeldig(data: ScanData, params: dict) -> pd.DataFrame | None:
     """Message header: codes, version and (optionally) the gemeentecode list (RS035/RS036, TR378).
 
@@ -216,7 +216,7 @@ def kop_ongeldig(data: ScanData, params: dict) -> pd.DataFrame | None:
     bad = ~_fullmatch(gemeente, r"[0-9]{4}") | ~_fullmatch(aanbieder, r"[0-9]{8}")
     wrong_version = (msgs["BerichtVersie"] != "3") | (msgs["BerichtSubversie"] != "2")
     bad |= wrong_version.fillna(True).astype(bool) & ~(msgs["Dagtekening"] < RELEASE_32)
-    codes = _gemeentecodes(params.get("gemeentecodes") or [])
+    codes = _gemeentecodes(params["gemeentecodes"])
     if codes:
         bad |= ~gemeente.isin(codes).fillna(False).astype(bool)
     return outcome(msgs, bad)
@@ -363,7 +363,7 @@ def datum_na_dagtekening(data: ScanData, params: dict) -> pd.DataFrame | None:
     return outcome(checked, checked["_bad"])
 
 
-@register("dagtekening_na_peildatum")
+@register("dagtekening_na_peildatum", {"max_pct": Param("float", 0)})
 def dagtekening_na_peildatum(data: ScanData, params: dict) -> pd.DataFrame | None:
     """Messages dated after the peildatum (a clock or typing error in the Dagtekening).
 
@@ -375,7 +375,7 @@ def dagtekening_na_peildatum(data: ScanData, params: dict) -> pd.DataFrame | Non
     messages = data.tables["berichten"]
     later = data.tables.get(LATER_MESSAGES, messages.iloc[:0])
     total = len(messages) + len(later)
-    if total == 0 or 100 * len(later) > float(params.get("max_pct", 5)) * total:
+    if total == 0 or 100 * len(later) > params["max_pct"] * total:
         return None
     parts = [
         frame[["bericht_id", "berichttype", "aanbieder", "gemeente"]].assign(
@@ -452,7 +452,7 @@ def retourcodes_per_code(data: ScanData) -> pd.DataFrame:
     return out.sort_values("n", ascending=False, kind="mergesort").reset_index(drop=True)
 
 
-@register("retour_ontbreekt")
+@register("retour_ontbreekt", {"max_werkdagen": WORKDAYS, "max_werkdagen_325": WORKDAYS})
 def retour_ontbreekt(data: ScanData, params: dict) -> pd.DataFrame | None:
     """No retour, or a late one, for a heenbericht (OP090, OP090x4).
 
@@ -478,7 +478,7 @@ def retour_ontbreekt(data: ScanData, params: dict) -> pd.DataFrame | None:
     has_retour = pd.Series(matched["heen_id"].notna().to_numpy(), index=heen.index)
     retour_dag = pd.Series(matched["retour_dag"].to_numpy(), index=heen.index)
     limit = (heen["berichttype"] == "323").map(
-        {True: params.get("max_werkdagen_325", 10), False: params.get("max_werkdagen", 3)}
+        {True: params["max_werkdagen_325"], False: params["max_werkdagen"]}
     )
     cal = data.calendar
     lag = cal.between(heen["Dagtekening"], retour_dag)
@@ -508,7 +508,7 @@ def _month_start(index: pd.Series) -> pd.Series:
     return pd.to_datetime(parts, errors="coerce")
 
 
-@register("leeftijd_buiten_jeugdwet")
+@register("leeftijd_buiten_jeugdwet", {"leeftijd": Param("int", 0, 120)})
 def leeftijd_buiten_jeugdwet(data: ScanData, params: dict) -> pd.DataFrame | None:
     """Client certainly ``leeftijd`` (18) or older at the start, or an impossible birth date.
 
@@ -542,7 +542,7 @@ def leeftijd_buiten_jeugdwet(data: ScanData, params: dict) -> pd.DataFrame | Non
         return None
     first = first[rows.index]
     last = first.where((rows["gebruik"] != "2").fillna(True), first - first % 12 + 11)
-    age = int(params.get("leeftijd", 18))
+    age = params["leeftijd"]
     certainly_of_age = _month_start(last + 12 * age + 1)  # day after the last possible birthday
     adult = (rows["startdatum"] >= certainly_of_age).fillna(False)
     born_later = (_month_start(first) > rows["Dagtekening"]).fillna(False)

@@ -14,7 +14,7 @@ decides the month the record counts in.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -22,6 +22,7 @@ import holidays
 import numpy as np
 import pandas as pd
 
+from kit.codelists import resolve_codes
 from kit.store import FILES_TABLE
 
 CheckFunction = Callable[["ScanData", dict], "pd.DataFrame | None"]
@@ -31,16 +32,118 @@ LATER_MESSAGES = "berichten_na_peildatum"
 OUTCOME_COLUMNS = ["record", "berichttype", "aanbieder", "gemeente", "datum", "afwijkend"]
 
 
-def register(check_id: str) -> Callable[[CheckFunction], CheckFunction]:
-    """Register the function that evaluates check ``check_id`` (an id in ``checks.yaml``)."""
+@dataclass(frozen=True)
+class Param:
+    """Type and range of one parameter of a check; its value lives only in ``checks.yaml``.
+
+    Attributes
+    ----------
+    kind : str
+        ``int`` (whole number), ``float`` (number), ``bool``, ``str`` (text), ``codes`` (a list
+        of codes or the name of a group in ``kit/codelijsten.yaml``, resolved to a tuple of str)
+        or ``list`` (a list of texts or numbers, kept as given).
+    low, high : float, optional
+        Inclusive bounds of a number.
+    """
+
+    kind: str
+    low: float | None = None
+    high: float | None = None
+
+
+#: a number of working days, and of calendar days (the common parameter kinds)
+WORKDAYS = Param("int", 0)
+DAYS = Param("int", 0)
+#: per check id: its parameters (name -> :class:`Param`), declared with :func:`register`
+PARAMETERS: dict[str, dict[str, Param]] = {}
+_KIND_NL = {
+    "int": "een geheel getal",
+    "float": "een getal",
+    "bool": "true of false",
+    "str": "een tekst",
+    "list": "een lijst",
+}
+
+
+def register(
+    check_id: str, parameters: Mapping[str, Param] | None = None
+) -> Callable[[CheckFunction], CheckFunction]:
+    """Register the function that evaluates check ``check_id`` (an id in ``checks.yaml``).
+
+    ``parameters`` declares the keys the function reads from its parameters (name -> type and
+    range); :func:`kit.checks.load_checks` requires exactly these keys in the YAML.
+    """
 
     def decorate(func: CheckFunction) -> CheckFunction:
         if check_id in REGISTRY:
             raise ValueError(f"check {check_id} registered twice")
         REGISTRY[check_id] = func
+        PARAMETERS[check_id] = dict(parameters or {})
         return func
 
     return decorate
+
+
+def validate_parameters(values: object, schema: Mapping[str, Param], where: str) -> dict:
+    """Check parameter values against their schema; codes groups are resolved.
+
+    Parameters
+    ----------
+    values : object
+        The ``parameters`` mapping from the YAML.
+    schema : mapping of str to Param
+        The declared parameters.
+    where : str
+        Dutch prefix of an error (``controle start_te_laat``).
+
+    Returns
+    -------
+    dict
+        The values, numbers of kind ``float`` as float, ``codes`` as a tuple of str.
+
+    Raises
+    ------
+    ValueError
+        In Dutch, naming ``where`` and the key: a missing, unknown or mistyped key, or a
+        number out of range.
+    """
+    if values is None:
+        values = {}
+    if not isinstance(values, dict):
+        raise ValueError(f"{where}: parameters moet sleutels met waarden bevatten")
+    missing = [k for k in schema if k not in values]
+    if missing:
+        raise ValueError(f"{where}: parameter {', '.join(missing)} ontbreekt")
+    unknown = sorted(str(k) for k in values if k not in schema)
+    if unknown:
+        known = ", ".join(schema) or "geen"
+        raise ValueError(f"{where}: onbekende parameter {', '.join(unknown)} (bekend: {known})")
+    out = {}
+    for key, spec in schema.items():
+        out[key] = _parameter(values[key], spec, f"{where}: parameter {key}")
+    return out
+
+
+def _parameter(value: object, spec: Param, where: str) -> object:
+    if spec.kind == "codes":
+        return resolve_codes(value, where)
+    is_number = isinstance(value, int | float) and not isinstance(value, bool)
+    ok = {
+        "int": isinstance(value, int) and not isinstance(value, bool),
+        "float": is_number,
+        "bool": isinstance(value, bool),
+        "str": isinstance(value, str),
+        "list": isinstance(value, list),
+    }[spec.kind]
+    if not ok:
+        raise ValueError(f"{where} moet {_KIND_NL[spec.kind]} zijn, niet {value!r}")
+    if spec.kind == "float":
+        value = float(value)
+    if spec.low is not None and value < spec.low:
+        raise ValueError(f"{where} moet minstens {spec.low:g} zijn, niet {value!r}")
+    if spec.high is not None and value > spec.high:
+        raise ValueError(f"{where} moet hoogstens {spec.high:g} zijn, niet {value!r}")
+    return value
 
 
 @dataclass

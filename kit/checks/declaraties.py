@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from kit.checks.base import ScanData, combine, outcome, register
+from kit.checks.base import Param, ScanData, combine, outcome, register
 from kit.checks.starts import DELIVERY_ORDER, PAIR, current_301_rows
 from kit.pathways import ACCEPT_CODES, key_codes, matches
 
@@ -202,7 +202,7 @@ def productperiode_regels(data: ScanData, params: dict) -> pd.DataFrame | None:
     return outcome(rows, failing)
 
 
-@register("declaratie_voor_start")
+@register("declaratie_voor_start", {"max_maanden": Param("int", 0)})
 def declaratie_voor_start(data: ScanData, params: dict) -> pd.DataFrame | None:
     """ProductPeriode before the month of the start, or first one long after it (signal; OP364).
 
@@ -212,7 +212,7 @@ def declaratie_voor_start(data: ScanData, params: dict) -> pd.DataFrame | None:
     toewijzing (earliest ProductPeriode Begindatum) also fails when the 305 Begindatum lies more
     than ``max_maanden`` whole months before it (care reported long before it was declared).
     """
-    months = int(params.get("max_maanden", 1))
+    months = params["max_maanden"]
     rows = prestaties(data)
     rows = rows[
         rows["open_debet"]

@@ -25,14 +25,22 @@ from statistics import NormalDist
 import numpy as np
 import pandas as pd
 
-from kit.checks.base import ScanData
-from kit.checks.starts import looks_automatic
+from kit.checks.base import Param, ScanData, validate_parameters
+from kit.checks.starts import judge_automatic
+from kit.codelists import group
 from kit.config import load_yaml, read_yaml
 
-GI_CATEGORIES = ("47", "48")
-# categories where a start on the Ingangsdatum right after the toewijzing is real (crisis) or
-# agreed (GI), see check start_automatisch
-EXPECTED_AUTO = ("46", *GI_CATEGORIES)
+#: the parameters of the ``aanbiederspatronen`` block (values only in ``checks.yaml``)
+PATTERN_PARAMETERS = {
+    "auto_werkdagen": Param("int", 0),
+    "auto_aandeel_pct": Param("float", 0),
+    "vot_start_dagen": Param("int", 0),
+    "min_n": Param("int", 1),
+    "min_aanbieders": Param("int", 1),
+    "min_verschil_dagen": Param("float", 0),
+    "betrouwbaarheid": Param("float", 0.5, 0.999),
+    "vraag": Param("str"),
+}
 
 
 def _pattern_block(doc: dict, where: str) -> dict:
@@ -55,16 +63,17 @@ def load_pattern_params(path: str | Path | None = None) -> dict:
     """
     text = resources.files("kit.checks").joinpath("checks.yaml").read_text(encoding="utf-8")
     params = _pattern_block(load_yaml(text), "checks.yaml")
-    if path is None:
-        return params
-    own = _pattern_block(read_yaml(path), str(path))
-    unknown = sorted(set(own) - set(params))
-    if unknown:
-        raise ValueError(
-            f"{path}: onbekende sleutel(s) onder 'aanbiederspatronen:': {', '.join(unknown)} "
-            f"(bekend: {', '.join(params)})"
-        )
-    return params | own
+    where = "checks.yaml: aanbiederspatronen"
+    if path is not None:
+        own = _pattern_block(read_yaml(path), str(path))
+        unknown = sorted(set(own) - set(params))
+        if unknown:
+            raise ValueError(
+                f"{path}: onbekende sleutel(s) onder 'aanbiederspatronen:': {', '.join(unknown)} "
+                f"(bekend: {', '.join(params)})"
+            )
+        params, where = params | own, f"{path}: aanbiederspatronen"
+    return validate_parameters(params, PATTERN_PARAMETERS, where)
 
 
 def median_interval(values: np.ndarray, confidence: float) -> tuple[float, float]:
@@ -215,21 +224,23 @@ def provider_patterns(data: ScanData, params: dict | None = None) -> pd.DataFram
     """
     params = load_pattern_params() if params is None else params
     p = data.pathways[data.pathways["ToewijzingNummer"].notna()]
-    p = p[~p["categorie"].isin(GI_CATEGORIES)]
+    p = p[~p["categorie"].isin(group("gi"))]
     started = p[p["start_begindatum"].notna()]
-    judged = started[~started["categorie"].isin(EXPECTED_AUTO)]  # crisis starts really at once
-    auto = looks_automatic(
+    # crisis starts really at once, a GI start is agreed to follow the 301 right away
+    auto, expected = judge_automatic(
         data.calendar,
-        sent_301=judged["eerste_dagtekening"],
-        ingang=judged["ingangsdatum"],
-        begin=judged["start_begindatum"],
-        sent_305=judged["start_dagtekening"],
-        max_workdays=int(params.get("auto_werkdagen", 1)),
+        started.rename(
+            columns={"start_begindatum": "Begindatum", "start_dagtekening": "Dagtekening"}
+        ),
+        max_workdays=params["auto_werkdagen"],
+        expected=group("crisis_en_gi"),
     )
+    judged = started[~expected.to_numpy()]
+    auto = auto[~expected.to_numpy()]
     # a start that looks automatic says nothing about when care began: no 315 or wait figure
     real = judged[~auto.to_numpy()]
     vot = real[real["vot_dagtekening"].notna()]  # a crisis VOT comes after the start
-    vot_start_days = int(params.get("vot_start_dagen", 14))
+    vot_start_days = params["vot_start_dagen"]
     vot_at_start = (vot["start_begindatum"] - vot["vot_dagtekening"]).dt.days <= vot_start_days
     declared = p[p["eerste_productperiode"].notna()]
     zero = declared["eerste_productperiode"] == declared["ingangsdatum"]
@@ -257,10 +268,10 @@ def provider_patterns(data: ScanData, params: dict | None = None) -> pd.DataFram
     )
     comparison = vot_start_comparison(
         vot,
-        min_n=int(params.get("min_n", 10)),
-        min_peers=int(params.get("min_aanbieders", 3)),
-        min_difference=float(params.get("min_verschil_dagen", 14)),
-        confidence=float(params.get("betrouwbaarheid", 0.95)),
+        min_n=params["min_n"],
+        min_peers=params["min_aanbieders"],
+        min_difference=params["min_verschil_dagen"],
+        confidence=params["betrouwbaarheid"],
     )
     out = out.join(comparison, how="left")
     counts = [c for c in out.columns if c.startswith("n_")]
@@ -268,10 +279,10 @@ def provider_patterns(data: ScanData, params: dict | None = None) -> pd.DataFram
     out["pct_auto_305"] = _pct(out["n_auto_305"], out["n_starts"])
     out["pct_vot_bij_start"] = _pct(out["n_vot_bij_start"], out["n_vot_gestart"])
     out["pct_nul_dagen_declaratie"] = _pct(out["n_nul_dagen_declaratie"], out["n_gedeclareerd"])
-    mostly_auto = out["pct_auto_305"] >= float(params.get("auto_aandeel_pct", 50))
+    mostly_auto = out["pct_auto_305"] >= params["auto_aandeel_pct"]
     agenda = pd.Series(pd.NA, index=out.index, dtype="string")
     signal = out["vot_signaal"].astype("boolean").fillna(False).to_numpy(dtype=bool)
-    question = str(params.get("vraag", "vraag voor het gesprek")).strip()
+    question = params["vraag"].strip()
     categories = out["vot_signaal_categorieen"].fillna("").astype(str)
     agenda[signal] = [
         f"{question} (productcategorie {c})" if c else question for c in categories[signal]

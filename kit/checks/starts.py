@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from kit.checks.base import ScanData, outcome, register
+from kit.checks.base import DAYS, OUTCOME_COLUMNS, WORKDAYS, Param, ScanData, outcome, register
 from kit.pathways import START_KEY, STOP_KEY, current_regie, drop_rejected, key_codes, matches
 
 PAIR = ["gemeente", "ToewijzingNummer"]
@@ -136,7 +136,7 @@ def in_force_on(
     return pd.Series(frame.index.isin(joined.loc[ok, "_row"].unique()), index=frame.index)
 
 
-@register("start_te_laat")
+@register("start_te_laat", {"max_werkdagen": WORKDAYS})
 def start_te_laat(data: ScanData, params: dict) -> pd.DataFrame | None:
     """305 Dagtekening more than N working days after the Begindatum (OP271).
 
@@ -155,7 +155,7 @@ def start_te_laat(data: ScanData, params: dict) -> pd.DataFrame | None:
     )
     late_301 = data.calendar.between(starts["eerste_dagtekening"], starts["Dagtekening"])
     lag = late_start.where(~retro, late_301)
-    return outcome(starts, lag > params.get("max_werkdagen", 5))
+    return outcome(starts, lag > params["max_werkdagen"])
 
 
 def looks_automatic(
@@ -178,31 +178,82 @@ def looks_automatic(
     return (after <= max_workdays).fillna(False).astype(bool) & (begin == ingang).fillna(False)
 
 
-@register("start_automatisch")
-def start_automatisch(data: ScanData, params: dict) -> pd.DataFrame | None:
-    """305 sent as soon as it could be, with Begindatum = 301 Ingangsdatum (signal).
+def judge_automatic(
+    calendar, starts: pd.DataFrame, *, max_workdays: int, expected: tuple[str, ...]
+) -> tuple[pd.Series, pd.Series]:
+    """The kit's one definition of an "automatic 305" (see :func:`looks_automatic`).
 
-    See :func:`looks_automatic`. Categories where this is the agreed or natural practice
-    (crisis 46, GI 47/48: care starts on the Ingangsdatum of a retroactive toewijzing) are not
-    counted as failing.
+    Parameters
+    ----------
+    calendar : kit.checks.base.WorkdayCalendar
+        Working days.
+    starts : pandas.DataFrame
+        One row per start: ``eerste_dagtekening`` (first 301 sent), ``ingangsdatum``,
+        ``Begindatum`` and ``Dagtekening`` (of the 305) and ``categorie``.
+    max_workdays : int
+        A 305 at most this many working days after it could first be sent looks automatic.
+    expected : tuple of str
+        Categories where a start on the Ingangsdatum right after the 301 is real or agreed
+        (crisis, GI: ``verwacht_categorieen`` of check ``start_automatisch``).
+
+    Returns
+    -------
+    tuple of pandas.Series of bool
+        ``automatic`` (looks automatic) and ``expected`` (in an expected category), aligned
+        with ``starts``.
+    """
+    auto = looks_automatic(
+        calendar,
+        sent_301=starts["eerste_dagtekening"],
+        ingang=starts["ingangsdatum"],
+        begin=starts["Begindatum"],
+        sent_305=starts["Dagtekening"],
+        max_workdays=max_workdays,
+    )
+    return auto, starts["categorie"].isin(list(expected))
+
+
+def automatic_305(data: ScanData, params: dict) -> pd.DataFrame | None:
+    """Every 305 judged by check ``start_automatisch``, with whether its category is expected.
+
+    Used by the check and by the trends' funnel (:func:`kit.trends.auto_305_records`).
+
+    Returns
+    -------
+    pandas.DataFrame or None
+        The check's outcome columns (``afwijkend``: looks automatic outside the expected
+        categories; ``datum``: the 305 Dagtekening) plus ``verwacht`` (bool); None when no
+        305 has a 301.
     """
     starts = starts_with_toewijzing(data)
     starts = starts[starts["eerste_dagtekening"].notna()]
     if starts.empty:
         return None
-    auto = looks_automatic(
+    auto, expected = judge_automatic(
         data.calendar,
-        sent_301=starts["eerste_dagtekening"],
-        ingang=starts["ingangsdatum"],
-        begin=starts["Begindatum"],
-        sent_305=starts["Dagtekening"],
-        max_workdays=params.get("max_werkdagen_na_301", 1),
+        starts,
+        max_workdays=params["max_werkdagen_na_301"],
+        expected=params["verwacht_categorieen"],
     )
-    expected = starts["categorie"].isin([str(c) for c in params.get("verwacht_categorieen", [])])
-    return outcome(starts, auto & ~expected)
+    return outcome(starts, auto & ~expected).assign(verwacht=expected.to_numpy(dtype=bool))
 
 
-@register("toewijzing_zonder_start")
+@register(
+    "start_automatisch",
+    {"max_werkdagen_na_301": WORKDAYS, "verwacht_categorieen": Param("codes")},
+)
+def start_automatisch(data: ScanData, params: dict) -> pd.DataFrame | None:
+    """305 sent as soon as it could be, with Begindatum = 301 Ingangsdatum (signal).
+
+    See :func:`judge_automatic`. Categories where this is the agreed or natural practice
+    (crisis 46, GI 47/48: care starts on the Ingangsdatum of a retroactive toewijzing) are not
+    counted as failing.
+    """
+    result = automatic_305(data, params)
+    return None if result is None else result[OUTCOME_COLUMNS]
+
+
+@register("toewijzing_zonder_start", {"dagen": DAYS})
 def toewijzing_zonder_start(data: ScanData, params: dict) -> pd.DataFrame | None:
     """Current, not withdrawn toewijzing not started by Ingangsdatum + 5 wd + N days.
 
@@ -216,9 +267,7 @@ def toewijzing_zonder_start(data: ScanData, params: dict) -> pd.DataFrame | None
     toew = toew[~toew["ingetrokken"].astype(bool)]
     if toew.empty:
         return None
-    deadline = data.calendar.add(toew["ingangsdatum"], 5) + pd.Timedelta(
-        days=params.get("dagen", 30)
-    )
+    deadline = data.calendar.add(toew["ingangsdatum"], 5) + pd.Timedelta(days=params["dagen"])
     due = toew.assign(berichttype="301", deadline=deadline)
     due = due[due["deadline"] <= data.peildatum]
     started_in_time = (due["start_begindatum"] <= due["deadline"]) | (
@@ -365,7 +414,7 @@ def start_wees_of_dubbel(data: ScanData, params: dict) -> pd.DataFrame | None:
     return outcome(starts, orphan | double | bad_status | nothing_to_delete | after_stop)
 
 
-@register("start_zonder_stop")
+@register("start_zonder_stop", {"max_werkdagen": WORKDAYS})
 def start_zonder_stop(data: ScanData, params: dict) -> pd.DataFrame | None:
     """Current 305 without a 307 while its toewijzing has ended (OP288).
 
@@ -384,7 +433,7 @@ def start_zonder_stop(data: ScanData, params: dict) -> pd.DataFrame | None:
     toew = current_301_rows(data)[[*PAIR, "einddatum", "dagtekening_301"]]
     cur = cur.merge(toew[toew["einddatum"].notna()], on=PAIR, how="inner")
     known = cur[["einddatum", "dagtekening_301"]].max(axis=1)
-    cur["deadline"] = data.calendar.add(known, params.get("max_werkdagen", 5))
+    cur["deadline"] = data.calendar.add(known, params["max_werkdagen"])
     due = cur[cur["deadline"] <= data.peildatum]
     later = data.later_rows("stops")
     stops = pd.concat(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from kit.checks.base import ScanData, outcome, register
+from kit.checks.base import DAYS, WORKDAYS, ScanData, outcome, register
 from kit.checks.starts import (
     DELIVERY_ORDER,
     PAIR,
@@ -59,7 +59,7 @@ def stop_zonder_start(data: ScanData, params: dict) -> pd.DataFrame | None:
     return outcome(stops, ~started)
 
 
-@register("stop_datumlogica")
+@register("stop_datumlogica", {"max_werkdagen": WORKDAYS})
 def stop_datumlogica(data: ScanData, params: dict) -> pd.DataFrame | None:
     """307 with Einddatum before Begindatum, after the 301 Einddatum, or sent too late.
 
@@ -87,13 +87,11 @@ def stop_datumlogica(data: ScanData, params: dict) -> pd.DataFrame | None:
     after_temp = pd.Series(key, index=stops.index).map(first_temp) <= stops["Dagtekening"]
     definitive = pd.Series(~temporary, index=stops.index)
     lag = data.calendar.between(stops["Einddatum"], stops["Dagtekening"])
-    late = (
-        definitive & ~after_temp.fillna(False).astype(bool) & (lag > params.get("max_werkdagen", 5))
-    )
+    late = definitive & ~after_temp.fillna(False).astype(bool) & (lag > params["max_werkdagen"])
     return outcome(stops, reversed_dates | beyond | late.fillna(False).astype(bool))
 
 
-@register("tijdelijke_stop_open")
+@register("tijdelijke_stop_open", {"max_dagen": DAYS, "max_werkdagen": WORKDAYS})
 def tijdelijke_stop_open(data: ScanData, params: dict) -> pd.DataFrame | None:
     """Temporary stop (reason 20) not resolved in time, repeated, or overtaken (OP377-OP379).
 
@@ -124,9 +122,9 @@ def tijdelijke_stop_open(data: ScanData, params: dict) -> pd.DataFrame | None:
     toew = current_301_rows(data)[[*PAIR, "einddatum", "dagtekening_301"]]
     temp = temp.merge(toew, on=PAIR, how="left")
     toewijzing_end = data.calendar.add(
-        temp[["einddatum", "dagtekening_301"]].max(axis=1), params.get("max_werkdagen", 5)
+        temp[["einddatum", "dagtekening_301"]].max(axis=1), params["max_werkdagen"]
     )
-    term_end = temp["Einddatum"] + pd.Timedelta(days=params.get("max_dagen", 90))
+    term_end = temp["Einddatum"] + pd.Timedelta(days=params["max_dagen"])
     temp["deadline"] = pd.concat([term_end, toewijzing_end], axis=1).min(axis=1)
     temp = temp[temp["deadline"] <= data.peildatum]
     if temp.empty:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from kit.checks.algemeen import RELEASE_32
-from kit.checks.base import ScanData, outcome, register
+from kit.checks.base import DAYS, Param, ScanData, outcome, register
 from kit.checks.starts import current_301
 from kit.pathways import DELETED_REASONS
 
@@ -238,7 +238,7 @@ def stapeling(data: ScanData, params: dict) -> pd.DataFrame | None:
     return outcome(cur, cur["record"].isin(stacked))
 
 
-@register("terugwerkende_kracht")
+@register("terugwerkende_kracht", {"min_dagen": DAYS, "verwacht_categorieen": Param("codes")})
 def terugwerkende_kracht(data: ScanData, params: dict) -> pd.DataFrame | None:
     """Toewijzing with retroactive effect (signal; SAP 4.1, SAP GI 2.1.1, OP186).
 
@@ -257,15 +257,13 @@ def terugwerkende_kracht(data: ScanData, params: dict) -> pd.DataFrame | None:
     if rows.empty:
         return None
     first = rows["eerste_versie"].astype(bool)
-    min_days = pd.Timedelta(days=int(params.get("min_dagen", 1)))
+    min_days = pd.Timedelta(days=params["min_dagen"])
     late_start = (rows["Toewijzingsdatum"] - rows["Ingangsdatum"] >= min_days).fillna(False)
     end_changed = _differs(rows["Einddatum"], rows["vorige_Einddatum"])
     ended_before = (rows["Toewijzingsdatum"] - rows["Einddatum"] >= min_days).fillna(False)
     withdrawn = rows["RedenWijziging"].isin(DELETED_REASONS).fillna(False).astype(bool)
     ended_in_past = ~first & end_changed & ended_before.astype(bool) & ~withdrawn
-    expected = rows["ProductCategorie"].isin(
-        [str(c) for c in params.get("verwacht_categorieen", [])]
-    )
+    expected = rows["ProductCategorie"].isin(list(params["verwacht_categorieen"]))
     expected = expected.fillna(False).astype(bool)
     bad = ((first & late_start.astype(bool)) | ended_in_past) & ~expected
     return outcome(rows, bad)

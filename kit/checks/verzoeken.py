@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from kit.checks.base import ScanData, outcome, register
+from kit.checks.base import DAYS, WORKDAYS, ScanData, outcome, register
 from kit.checks.toewijzingen import current_toewijzingen, overlaps, same_product
 from kit.pathways import drop_rejected
 
@@ -55,7 +55,7 @@ def _first_after(
     return m.set_index("record").drop(columns=[*REF, since])
 
 
-@register("vot_niet_beantwoord")
+@register("vot_niet_beantwoord", {"max_werkdagen": WORKDAYS})
 def vot_niet_beantwoord(data: ScanData, params: dict) -> pd.DataFrame | None:
     """Requested product (315 row) without a 301 or 319 within N working days (OP274).
 
@@ -74,7 +74,7 @@ def vot_niet_beantwoord(data: ScanData, params: dict) -> pd.DataFrame | None:
     )
     first = _first_after(vot, "Dagtekening", answers, "antwoord_dag")
     answer_day = vot["record"].map(first["antwoord_dag"])
-    limit = int(params.get("max_werkdagen", 5))
+    limit = params["max_werkdagen"]
     cal = data.calendar
     answered = answer_day.notna()
     peil = pd.Series(data.peildatum, index=vot.index)
@@ -84,7 +84,7 @@ def vot_niet_beantwoord(data: ScanData, params: dict) -> pd.DataFrame | None:
     return outcome(vot[keep], late[keep].astype(bool))
 
 
-@register("onderzoek_te_lang")
+@register("onderzoek_te_lang", {"max_dagen": DAYS, "max_dagen_woonplaats": DAYS})
 def onderzoek_te_lang(data: ScanData, params: dict) -> pd.DataFrame | None:
     """ "In onderzoek" (319 answer 2) without a final answer in time (OP274, OP346, OP359).
 
@@ -107,10 +107,10 @@ def onderzoek_te_lang(data: ScanData, params: dict) -> pd.DataFrame | None:
     first = _first_after(onderzoek, "verzoek_dag", final_answers(data), "antwoord_dag")
     final_day = onderzoek["record"].map(first["antwoord_dag"])
     reason = onderzoek["record"].map(first["reden"])
-    max_days = int(params.get("max_dagen", 56))
+    max_days = params["max_dagen"]
     limit = pd.Series(max_days, index=onderzoek.index).mask(
         (reason == WOONPLAATSBEGINSEL).fillna(False).astype(bool),
-        int(params.get("max_dagen_woonplaats", 14)),
+        params["max_dagen_woonplaats"],
     )
     days = (final_day - onderzoek["verzoek_dag"]).dt.days
     answered = final_day.notna()
