@@ -781,10 +781,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--volledig",
         type=_fraction,
-        default=0.95,
+        default=config.min_complete(),
         metavar="F",
         help="een maand is voorlopig zolang naar schatting minder dan dit deel van de "
-        "berichten binnen is (standaard 0.95)",
+        f"berichten binnen is (standaard {config.min_complete():g}, uit waiting_times.yaml)",
     )
     p.add_argument(
         "--min-cel",
