@@ -4,6 +4,17 @@ The checks are data: ``kit/checks/checks.yaml`` lists each check with its rule, 
 explanation and parameters; a region may use its own copy. The code of each check lives in the
 module of its message group (``algemeen``, ``verzoeken``, ``toewijzingen``, ``starts``,
 ``stops``, ``declaraties``) under the same id.
+
+Rules live only in the YAML: each check declares the parameters it reads (name, type, range;
+:func:`kit.checks.base.register`) and :func:`load_checks` requires exactly those keys, so a check
+function reads ``params["key"]`` and never has a default. Category lists name a group of
+``kit/codelijsten.yaml`` (:mod:`kit.codelists`).
+
+Glossary rule: identifiers are English; YAML keys and output columns stay Dutch. The loader maps
+the Dutch keys of ``checks.yaml`` to English attributes once (``naam`` -> :attr:`Check.name`,
+``berichttype`` -> ``message_type``, ``dimensie`` -> ``dimension``, ``ernst`` -> ``severity``,
+``regels`` -> ``rules``, ``uitleg`` -> ``explanation``, ``aan`` -> ``enabled``);
+:func:`quickscan_tables` maps them back to the Dutch column names of the ``controles`` table.
 """
 
 from __future__ import annotations
