@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import pandas as pd
 
-from kit.checks.base import DAYS, OUTCOME_COLUMNS, WORKDAYS, Param, ScanData, outcome, register
+from kit.checks.base import (
+    DAYS,
+    OUTCOME_COLUMNS,
+    WORKDAYS,
+    Param,
+    ScanData,
+    WorkdayCalendar,
+    outcome,
+    register,
+)
 from kit.pathways import START_KEY, STOP_KEY, current_regie, drop_rejected, key_codes, matches
 
 PAIR = ["gemeente", "ToewijzingNummer"]
@@ -179,7 +188,7 @@ def looks_automatic(
 
 
 def judge_automatic(
-    calendar, starts: pd.DataFrame, *, max_workdays: int, expected: tuple[str, ...]
+    calendar: WorkdayCalendar, starts: pd.DataFrame, *, max_workdays: int, expected: tuple[str, ...]
 ) -> tuple[pd.Series, pd.Series]:
     """The kit's one definition of an "automatic 305" (see :func:`looks_automatic`).
 
