@@ -389,12 +389,13 @@ def build_package(
         **facts,
         "definities": {
             "bestand": DEFINITIONS_FILE,
-            "bron": str(definities) if definities else "kit/waiting_times.yaml (standaard)",
+            # the file name only: a folder path can hold a user's name
+            "bron": Path(definities).name if definities else "kit/waiting_times.yaml (standaard)",
             "sha256": content_hash(definitions_text),
         },
         "controles": {
             "bestand": CHECKS_FILE,
-            "bron": str(controles) if controles else "kit/checks/checks.yaml (standaard)",
+            "bron": Path(controles).name if controles else "kit/checks/checks.yaml (standaard)",
             "sha256": content_hash(checks_text),
         },
         "bestanden": [

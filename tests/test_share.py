@@ -161,6 +161,7 @@ def test_package_layout_and_manifest(packages, other_definitions):
     zuid = json.loads(_files(packages["Regio Zuid"])[MANIFEST])
     assert zuid["definities"]["sha256"] == content_hash(other_definitions.read_text())
     assert zuid["definities"]["sha256"] != manifest["definities"]["sha256"]
+    assert zuid["definities"]["bron"] == "waiting_times.yaml"  # no folder (a user's name)
     assert "bevolking.csv" not in _files(packages["Regio Zuid"])
     # aanbieder-level rows stay home
     samenvatting = _csvs(packages["Regio Noord"])["wachttijden_samenvatting.csv"]
