@@ -526,7 +526,8 @@ def package_text(package: Package, *, max_rows: int | None = None) -> str:
         f"  Definities:   {m['definities'].get('bron')} (inhoudshash {package.definitions_hash[:12]})",
         f"  Controles:    {m['controles'].get('bron')} (inhoudshash {package.checks_hash[:12]})",
         f"  Bescherming:  aantallen onder {s.get('min_cel')} leeg (onderdrukt), andere aantallen "
-        f"afgerond op {s.get('afronding')}; een lege cel is onderdrukt of niet van toepassing",
+        f"afgerond op {s.get('afronding')}; een lege cel is onderdrukt of niet van toepassing "
+        "(kolom onderdrukt: ja = in deze rij is iets afgeschermd)",
         "",
         "Bestanden in het pakket:",
     ]
@@ -541,6 +542,8 @@ def package_text(package: Package, *, max_rows: int | None = None) -> str:
             title = TABLE_TITLES.get(name, name)
             lines += ["", f"== {name}.csv: {title} ({len(frame)} rijen) =="]
             shown = frame if max_rows is None else frame.head(max_rows)
+            flags = [c for c in shown.columns if shown[c].dtype == bool]
+            shown = shown.assign(**{c: shown[c].map({True: "ja", False: "nee"}) for c in flags})
             text = shown.astype("string").fillna("").to_string(index=False)
             lines.append(text)
             if max_rows is not None and len(frame) > max_rows:
