@@ -461,3 +461,54 @@ def test_three_regions_one_comparison_report(regions, packages, tmp_path, capsys
     for store in regions.values():
         pseudonyms = set(read_table(store, "toewijzingen")["client_id"].dropna())
         assert [p for p in pseudonyms if p in html or p in executed] == []
+
+
+def test_toon_with_the_inputs_builds_shows_and_writes_nothing(regions, tmp_path, capsys):
+    before = set(tmp_path.iterdir())
+    args = ["deelpakket", "--toon", "--store", str(regions["Regio Oost"])]
+    args += ["--peildatum", PEILDATUM, "--regio", "Regio Oost", "--testdata-toegestaan"]
+    assert main(args) == 0
+    shown = capsys.readouterr().out
+    assert "Regio Oost" in shown and "== wachttijden_samenvatting.csv" in shown
+    assert set(tmp_path.iterdir()) == before
+
+
+def _package(name: str, definitions: str, checks: str = "controles: []\n"):
+    from kit.share import Package
+
+    manifest = {
+        "regio": name,
+        "peildatum": PEILDATUM,
+        "definities": {"sha256": content_hash(definitions)},
+        "controles": {"sha256": content_hash(checks)},
+    }
+    return Package(Path(f"{name}.zip"), manifest, {}, definitions, checks)
+
+
+def test_differences_name_the_definition_and_key():
+    from kit.compare import definition_differences, group_packages
+
+    base = (
+        "normen: [{id: regionale_norm, weken: 6}]\n"
+        "definities:\n"
+        "  - {id: toewijzing_start, start: toewijzing, stop: start}\n"
+    )
+    other = (
+        "normen: [{id: regionale_norm, weken: 6}]\n"
+        "definities:\n"
+        "  - {id: toewijzing_start, start: toewijzing, stop: declaratie}\n"
+        "  - {id: extra, start: verzoek, stop: start}\n"
+    )
+    packages = [_package("A", base), _package("B", base), _package("C", other)]
+    groups = group_packages(packages)
+    assert [g.regions for g in groups] == [["A", "B"], ["C"]]
+    diff = definition_differences(groups)
+    rows = {(r.onderdeel, r.sleutel): (r[2], r[3]) for r in diff.itertuples(index=False)}
+    assert rows[("definities[toewijzing_start]", "stop")] == ('"start"', '"declaratie"')
+    assert rows[("definities[extra]", "(het onderdeel zelf)")] == ("—", "aanwezig")
+    assert not any(k[0].startswith("normen") for k in rows)  # equal parts are not listed
+    checks = [_package("A", base, "controles: [{id: x, aan: true}]\n"), _package("B", base)]
+    check_groups = group_packages(checks, key="controles")
+    assert len(check_groups) == 2 and len(group_packages(checks)) == 1
+    changed = definition_differences(check_groups, kind="controles")
+    assert "controles[x]" in set(changed["onderdeel"])  # the check only one region has
