@@ -206,7 +206,6 @@ def package_tables(
     """
     from kit import trends, waiting_times
     from kit.checks import (
-        FINDINGS_PROTECTION,
         allow_test_bsns,
         evaluate_checks,
         load_checks,
@@ -229,18 +228,8 @@ def package_tables(
     out["quickscan_controles"] = protected_csv(
         "controles", SharedTable(status, []), threshold=min_cel
     )
-    total = scan.findings(by=("berichttype",)).assign(groep="totaal")
-    by_gem = scan.findings(by=("berichttype", "gemeente"))
-    by_gem = by_gem.assign(groep="gemeente=" + by_gem["gemeente"].fillna("onbekend"))
-    findings = pd.concat([total, by_gem.drop(columns="gemeente")], ignore_index=True)
-    findings = findings[
-        ["check_id", "berichttype", "groep", *FINDINGS_PROTECTION.counts, "pct_afwijkend"]
-    ]
-    protection = replace(
-        FINDINGS_PROTECTION, totals=Totals("groep", "totaal", within=("check_id", "berichttype"))
-    )
     out["quickscan_bevindingen"] = protected_csv(
-        "bevindingen", SharedTable.protected(findings, protection), threshold=min_cel
+        "bevindingen", findings_table(scan), threshold=min_cel
     )
 
     # waiting times: every definition, total + gemeente + categorie groups
@@ -296,6 +285,35 @@ def package_tables(
     return out, facts
 
 
+def findings_table(scan: object) -> SharedTable:
+    """Quick-scan findings per check and berichttype: the region total and per gemeente.
+
+    Parameters
+    ----------
+    scan : kit.checks.ScanResult
+
+    Returns
+    -------
+    kit.outputs.SharedTable
+        ``check_id, berichttype, groep, n_gecontroleerd, n_afwijkend, pct_afwijkend``; ``groep``
+        is ``totaal`` or ``gemeente=<code>``. Protected as the quick scan's findings, with the
+        total row as the total of the gemeenten (complementary suppression).
+    """
+    from kit.checks import FINDINGS_PROTECTION
+
+    total = scan.findings(by=("berichttype",)).assign(groep="totaal")
+    by_gem = scan.findings(by=("berichttype", "gemeente"))
+    by_gem = by_gem.assign(groep="gemeente=" + by_gem["gemeente"].fillna("onbekend"))
+    findings = pd.concat([total, by_gem.drop(columns="gemeente")], ignore_index=True)
+    findings = findings[
+        ["check_id", "berichttype", "groep", *FINDINGS_PROTECTION.counts, "pct_afwijkend"]
+    ]
+    protection = replace(
+        FINDINGS_PROTECTION, totals=Totals("groep", "totaal", within=("check_id", "berichttype"))
+    )
+    return SharedTable.protected(findings.reset_index(drop=True), protection)
+
+
 def funnel_table(funnels: pd.DataFrame) -> SharedTable:
     """The funnel indicators' counts per gemeente plus the region total, as a shared table.
 
@@ -315,7 +333,7 @@ def funnel_table(funnels: pd.DataFrame) -> SharedTable:
         ignore_index=True,
     )
     frame = frame[frame["n"] > 0]
-    frame["pct"] = (100 * frame["x"] / frame["n"]).round(2)
+    frame["pct"] = (100 * frame["x"] / frame["n"]).round(1)
     frame = frame[["indicator", "niveau", "eenheid", "x", "n", "pct"]].reset_index(drop=True)
     protection = replace(
         trends.FUNNEL_PROTECTION,

@@ -512,3 +512,49 @@ def test_differences_name_the_definition_and_key():
     assert len(check_groups) == 2 and len(group_packages(checks)) == 1
     changed = definition_differences(check_groups, kind="controles")
     assert "controles[x]" in set(changed["onderdeel"])  # the check only one region has
+
+
+def test_new_package_tables_withstand_the_differencing_attacker(regions):
+    """The two tables the package adds (findings per gemeente with the region total; funnel
+    counts per gemeente with the region total) give no small count back through their totals
+    or their percentages (the attacker of tests/test_disclosure_attack.py)."""
+    from test_disclosure_attack import Attacker
+
+    from kit import trends
+    from kit.checks import allow_test_bsns, evaluate_checks, load_checks, prepare_scan
+    from kit.share import findings_table, funnel_table, protected_csv
+
+    hidden = 0
+    for store in regions.values():
+        data = prepare_scan(store, peildatum=PEILDATUM)
+        scan = evaluate_checks(data, allow_test_bsns(load_checks()))
+        tables = {
+            "bevindingen": (findings_table(scan), "groep", ["check_id", "berichttype"]),
+            "trechter": (
+                funnel_table(trends.compute_trends(data).funnels),
+                "eenheid",
+                ["indicator"],
+            ),
+        }
+        attacker = Attacker(THRESHOLD)
+        for name, (table, label, block) in tables.items():
+            data_csv, _ = protected_csv(name, table, threshold=THRESHOLD)
+            published = pd.read_csv(io.BytesIO(data_csv), dtype=str, keep_default_na=False)
+            frame = table.frame.reset_index(drop=True)
+            assert len(published) == len(frame)
+            for col in table.counts:
+                for i, (text, value) in enumerate(zip(published[col], frame[col], strict=True)):
+                    attacker.publish((name, i, col), text, value)
+            for col, (part, whole) in table.derived.items():
+                for i, text in enumerate(published[col]):
+                    attacker.share(text, (name, i, part), (name, i, whole))
+            for _, rows in frame.groupby(block, sort=False).groups.items():
+                total = [i for i in rows if frame.at[i, label] == "totaal"]
+                parts = [i for i in rows if frame.at[i, label] != "totaal"]
+                for col in table.counts:
+                    for t in total:
+                        attacker.sum_rule((name, t, col), [(name, j, col) for j in parts])
+        attacker.propagate()
+        hidden += len([k for k in attacker.hidden if 0 < attacker.truth[k] < THRESHOLD])
+        assert attacker.recovered() == {}
+    assert hidden > 20, "small regions must have small counts for the attack to mean anything"
