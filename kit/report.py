@@ -216,11 +216,17 @@ def check_inputs(params: dict) -> None:
 
         if not params["pakketten"]:
             raise ParameterError("parameter 'pakketten': geen deelpakketten opgegeven")
+        regions = []
         for package in params["pakketten"]:
             try:
-                read_package(config.project_path(package))
+                regions.append(read_package(config.project_path(package)).regio)
             except PackageError as exc:
                 raise ParameterError(f"parameter 'pakketten': {exc}") from None
+        twice = sorted({r for r in regions if regions.count(r) > 1})
+        if twice:
+            raise ParameterError(
+                f"parameter 'pakketten': meer dan één pakket van dezelfde regio: {', '.join(twice)}"
+            )
     readers = {
         "controles": (load_checks, load_pattern_params),
         "definities": (waiting_times.load_definitions,),

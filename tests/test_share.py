@@ -323,6 +323,14 @@ def test_vergelijk_refuses_a_damaged_package_with_one_dutch_line(packages, tmp_p
     assert code == 2
     assert err.startswith("Fout: Deelpakket kapot.zip is beschadigd") and "Traceback" not in err
     assert not (tmp_path / "r.html").exists()
+    missing = tmp_path / "bestaat_niet.zip"
+    assert main(["vergelijk", str(missing), "--uit", str(tmp_path / "r.html")]) == 2
+    assert "Deelpakket bestaat_niet.zip bestaat niet" in capsys.readouterr().err
+    twice = [str(packages["Regio Noord"])] * 2
+    assert main(["vergelijk", *twice, "--uit", str(tmp_path / "r.html")]) == 2
+    err = capsys.readouterr().err
+    assert "meer dan één pakket van dezelfde regio: Regio Noord" in err
+    assert not (tmp_path / "r.html").exists()
 
 
 def test_toon_shows_every_table_and_row(packages, capsys):
