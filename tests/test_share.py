@@ -14,6 +14,7 @@ import re
 import shutil
 import zipfile
 from datetime import date
+from html import unescape
 from pathlib import Path
 
 import pandas as pd
@@ -566,3 +567,35 @@ def test_new_package_tables_withstand_the_differencing_attacker(regions):
         hidden += len([k for k in attacker.hidden if 0 < attacker.truth[k] < THRESHOLD])
         assert attacker.recovered() == {}
     assert hidden > 20, "small regions must have small counts for the attack to mean anything"
+
+
+@pytest.mark.notebooks
+def test_batch_renders_the_comparison_like_the_other_reports(packages, tmp_path):
+    import yaml
+
+    from kit.report import batch
+
+    doc = {
+        "kwartaal": "2026-K1",
+        "uit": str(tmp_path / "reports"),
+        "notebooks": ["notebooks/04_vergelijking.ipynb"],
+        "gemeenschappelijk": {"peildatum": PEILDATUM, "min_cel": THRESHOLD},
+        "eenheden": [
+            {
+                "naam": "leercirkel",
+                "regio": "Leercirkel Zuid-Oost",
+                "pakketten": [str(p) for p in packages.values()],
+            }
+        ],
+    }
+    path = tmp_path / "batch.yaml"
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    summary = batch(path, jobs=1, progress=False)
+    assert summary.failed == [] and [j.unit for j in summary.done] == ["leercirkel"]
+    html = (tmp_path / "reports" / "2026-K1" / "leercirkel" / "04_vergelijking.html").read_text(
+        encoding="utf-8"
+    )
+    assert "Leercirkel Zuid-Oost" in html and "3 deelpakketten" in html
+    index = unescape(summary.index.read_text(encoding="utf-8"))
+    assert "leercirkel/04_vergelijking.html" in index, index[-2000:]
+    assert [j.unit for j in batch(path, jobs=1, progress=False).skipped] == ["leercirkel"]
