@@ -477,7 +477,7 @@ def quality_table(group: Group, *, threshold: int) -> pd.DataFrame:
         s = package.tables["quickscan_scores"].copy()
         small = s["n"].isna() | (s["n"] < threshold)
         s["waarde"] = [
-            "" if hide else f"{_pct(pct)} van {_count(n, threshold)}"
+            "" if hide else f"{_pct(pct) or 'afgeschermd'} van {_count(n, threshold)}"
             for hide, pct, n in zip(small, s["pct_betrouwbaar"], s["n"], strict=True)
         ]
         frames.append(s.set_index("berichttype")["waarde"].rename(package.regio))
