@@ -462,6 +462,17 @@ def test_three_regions_one_comparison_report(regions, packages, tmp_path, capsys
     assert "verschillend" in html and "normen[regionale_norm]" in html
     assert "Groep 2: Regio Zuid" in html
     assert html.count("data:image/svg+xml") >= 4  # KM, funnels, waiting list as static SVG
+    import base64
+    from urllib.parse import unquote
+
+    from lxml import etree
+
+    images = re.findall(r'src="data:image/svg\+xml(;base64)?,([^"]+)"', html)
+    assert len(images) >= 4
+    for encoded, data in images:  # every chart image is a well-formed SVG with marks
+        raw = base64.b64decode(data) if encoded else unquote(data).encode("utf-8")
+        svg = etree.fromstring(raw)
+        assert svg.tag.endswith("svg") and b"<script" not in raw and b'href="http' not in raw
     cells = json.loads(executed)["cells"]
     outputs = json.dumps([c.get("outputs", []) for c in cells])
     assert "Traceback" not in outputs and '"ename"' not in outputs
