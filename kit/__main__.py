@@ -366,6 +366,103 @@ def _cmd_trends(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_deelpakket(args: argparse.Namespace) -> int:
+    import tempfile
+
+    from kit.share import PackageError, build_package, package_text, read_package
+
+    if args.pakket is not None:  # show an existing package
+        if not args.toon:
+            print("Fout: een bestaand pakket kan alleen getoond worden (--toon).", file=sys.stderr)
+            return 2
+        try:
+            print(package_text(read_package(args.pakket)))
+        except PackageError as exc:
+            print(f"Fout: {_reason(exc)}", file=sys.stderr)
+            return 2
+        return 0
+    missing = [
+        opt
+        for opt, value in (
+            ("--store", args.store),
+            ("--peildatum", args.peildatum),
+            ("--regio", args.regio),
+        )
+        if not value
+    ]
+    if not args.uit and not args.toon:
+        missing.append("--uit (of --toon)")
+    if missing:
+        print(f"Fout: deze opties zijn verplicht: {', '.join(missing)}.", file=sys.stderr)
+        return 2
+    if _filled_store(args.store) is None:
+        return 2
+    try:
+        if args.bevolking:
+            from kit.trends import read_population
+
+            read_population(args.bevolking)
+        with tempfile.TemporaryDirectory(prefix="kit-deelpakket-") as tmp:
+            out = Path(args.uit) if args.uit else Path(tmp) / "deelpakket.zip"
+            manifest = build_package(
+                args.store,
+                out,
+                peildatum=args.peildatum,
+                regio=args.regio,
+                definities=args.definities,
+                controles=args.controles,
+                bevolking=args.bevolking,
+                testdata_toegestaan=args.testdata_toegestaan,
+                min_cel=args.min_cel,
+                norm_weken=args.norm_weken,
+            )
+            if args.toon:
+                print(package_text(read_package(out)))
+    except (PackageError, ValueError, OSError) as exc:
+        print(f"Fout: {_reason(exc)}", file=sys.stderr)
+        return 2
+    if args.uit:
+        n_files = len(manifest["bestanden"]) + 1
+        print(
+            f"Deelpakket geschreven: {args.uit} ({n_files} bestanden met manifest.json). Alleen "
+            f"geaggregeerde tabellen: aantallen onder {args.min_cel} leeg, andere afgerond op "
+            f"{config.ROUND_BASE}. Bekijk alles wat de regio verlaat met: "
+            f"python -m kit deelpakket --toon {args.uit}"
+        )
+    return 0
+
+
+def _cmd_vergelijk(args: argparse.Namespace) -> int:
+    from kit.report import ParameterError, render
+    from kit.share import PackageError, read_package
+
+    try:
+        packages = [read_package(p) for p in args.pakket]
+    except PackageError as exc:
+        print(f"Fout: {_reason(exc)}", file=sys.stderr)
+        return 2
+    peildata = sorted({p.manifest["peildatum"] for p in packages})
+    params = {
+        "regio": args.titel,
+        "peildatum": args.peildatum or peildata[-1],
+        "pakketten": [str(Path(p).resolve()) for p in args.pakket],
+        "min_cel": args.min_cel,
+    }
+    notebook = config.PROJ_ROOT / "notebooks" / "04_vergelijking.ipynb"
+    out = Path(args.uit)
+    print(f"Vergelijking van {len(packages)} deelpakketten maken ...", flush=True)
+    try:
+        rendered = render(notebook, params, out.parent, name=out.stem)
+    except (ParameterError, OSError) as exc:
+        print(f"Fout: {_reason(exc)}", file=sys.stderr)
+        return 2
+    except Exception as exc:  # a failed cell: papermill's error names it
+        print(f"Fout: het rapport is niet gelukt: {_reason(exc)}", file=sys.stderr)
+        return 1
+    print(f"Rapport: {rendered.html}")
+    return 0
+
+
 def _count_text(value: float, threshold: int) -> str:
     """A count for the console: below ``threshold`` (but not 0) as ``<threshold``, else rounded.
 
@@ -547,6 +644,106 @@ def _iso_date(text: str) -> str:
     if not config.is_iso_date(text):
         raise argparse.ArgumentTypeError(f"geen geldige datum (JJJJ-MM-DD): {text}")
     return text
+
+
+def _add_deelpakket_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "deelpakket",
+        help="deelpakket voor de leercirkel: alleen beschermde tabellen, met definities",
+        description="Maakt één zip-bestand dat een regio naar de leercirkel kan sturen: "
+        "quick-scan-scores per berichtsoort en controle, wachttijden en curvepunten per "
+        "definitie, maandreeksen, per gemeente en productcategorie; met dezelfde bescherming "
+        "van kleine aantallen als de rapporten. Plus manifest.json (kit-versie, peildatum, "
+        "periode, regio, elk bestand met aantal rijen en SHA-256) en de gebruikte definities "
+        "en controles (de YAML-bestanden, met inhoudshash). Geen pseudoniem, geen record. "
+        "Met --toon: alles wat de regio zou verlaten op het scherm.",
+    )
+    p.add_argument(
+        "pakket",
+        nargs="?",
+        type=Path,
+        metavar="PAKKET",
+        help="een bestaand deelpakket (zip) om te tonen met --toon",
+    )
+    p.add_argument("--store", type=Path, metavar="MAP", help="map van de store")
+    p.add_argument(
+        "--peildatum",
+        type=_iso_date,
+        metavar="JJJJ-MM-DD",
+        help="peildatum: berichten met een latere dagtekening tellen niet mee",
+    )
+    p.add_argument("--regio", metavar="NAAM", help="naam van de regio in de leercirkel")
+    p.add_argument("--uit", type=Path, metavar="ZIP", help="het deelpakket dat wordt geschreven")
+    p.add_argument(
+        "--toon",
+        action="store_true",
+        help="elke tabel en elk getal uit het pakket tonen (zonder --uit wordt niets geschreven)",
+    )
+    p.add_argument(
+        "--definities",
+        type=Path,
+        metavar="YAML",
+        help="eigen kopie van waiting_times.yaml (definities en normen)",
+    )
+    p.add_argument("--controles", type=Path, metavar="YAML", help="eigen kopie van checks.yaml")
+    p.add_argument(
+        "--bevolking",
+        type=Path,
+        metavar="CSV",
+        help="bevolkingstabel (gemeente, jaar, aantal_0_17): gaat mee in het pakket en geeft "
+        "de wachtlijst per 1.000 jeugdigen",
+    )
+    p.add_argument(
+        "--norm-weken",
+        type=_positive,
+        default=10,
+        metavar="W",
+        help="wachttijdnorm in weken voor de trechter 'gestart binnen de norm' (standaard 10)",
+    )
+    p.add_argument(
+        "--min-cel",
+        type=_at_least(1),
+        default=config.MIN_CELL,
+        metavar="N",
+        help=f"aantallen onder N leeg laten (standaard {config.MIN_CELL})",
+    )
+    p.add_argument(
+        "--testdata-toegestaan",
+        action="store_true",
+        help="BSN's uit de testreeks niet als fout tellen (voor de voorbeeldregio)",
+    )
+    p.set_defaults(func=_cmd_deelpakket)
+
+
+def _add_vergelijk_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "vergelijk",
+        help="deelpakketten van regio's naast elkaar zetten (offline HTML-rapport)",
+        description="Leest de deelpakketten, controleert elk pakket (bestanden tegen het "
+        "manifest; een beschadigd pakket wordt geweigerd) en maakt met notebook "
+        "04_vergelijking één HTML-rapport: per definitie de regio's naast elkaar, "
+        "trechtergrafieken en datakwaliteit. Cijfers met verschillende definities komen "
+        "nooit in één tabel: ze staan in aparte groepen, met wat er verschilt.",
+    )
+    p.add_argument("pakket", nargs="+", type=Path, metavar="PAKKET", help="deelpakketten (zip)")
+    p.add_argument("--uit", required=True, type=Path, metavar="HTML", help="het rapport")
+    p.add_argument(
+        "--titel", default="Leercirkel", metavar="NAAM", help="naam bovenaan het rapport"
+    )
+    p.add_argument(
+        "--peildatum",
+        type=_iso_date,
+        metavar="JJJJ-MM-DD",
+        help="peildatum in de kop (standaard: de laatste peildatum van de pakketten)",
+    )
+    p.add_argument(
+        "--min-cel",
+        type=_at_least(1),
+        default=config.MIN_CELL,
+        metavar="N",
+        help=f"drempel voor kleine aantallen in het rapport (standaard {config.MIN_CELL})",
+    )
+    p.set_defaults(func=_cmd_vergelijk)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -892,6 +1089,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--uit", type=Path, metavar="BESTAND", help="bestand (standaard: scherm)")
     p.set_defaults(func=_cmd_woordenboek)
+    _add_deelpakket_parser(sub)
+    _add_vergelijk_parser(sub)
     return parser
 
 

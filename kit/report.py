@@ -32,6 +32,10 @@ from kit import __version__, config
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 REQUIRED = ("regio", "store", "peildatum")
+#: the comparison notebook reads regions' packages, not a store
+REQUIRED_COMPARISON = ("regio", "peildatum", "pakketten")
+#: notebooks that compare regions' packages (kit vergelijk); not run by ``kit rapport`` by default
+COMPARISON_NOTEBOOKS = ("04_vergelijking.ipynb",)
 REMOVED_TAGS = {"live-only", "parameters", "injected-parameters"}
 CAVEATS = [
     "Gemaakt met de leercirkel-data kit uit iJw 3.2-berichten. Het BSN is bij het inlezen "
@@ -128,11 +132,12 @@ def check_parameters(notebook: Path, params: dict) -> dict:
         type differs from the default's, all listed in one Dutch message.
     """
     known = notebook_parameters(notebook)
+    required = REQUIRED_COMPARISON if "pakketten" in known else REQUIRED
     problems = [f"onbekende parameter '{n}'" for n in params if n not in known]
     problems += [
-        f"verplichte parameter '{n}' ontbreekt" for n in REQUIRED if n in known and n not in params
+        f"verplichte parameter '{n}' ontbreekt" for n in required if n in known and n not in params
     ]
-    absent = [n for n in REQUIRED if n not in known]  # a kit notebook's parameters cell has them
+    absent = [n for n in required if n not in known]  # a kit notebook's parameters cell has them
     if absent:
         problems.append(
             f"het notebook heeft geen parameter {', '.join(absent)} (geen notebook van de kit?)"
@@ -206,6 +211,22 @@ def check_inputs(params: dict) -> None:
 
     if params.get("store"):
         read_meta(config.project_path(params["store"]), filled=True)
+    if "pakketten" in params:  # the comparison: every package readable and intact
+        from kit.share import PackageError, read_package
+
+        if not params["pakketten"]:
+            raise ParameterError("parameter 'pakketten': geen deelpakketten opgegeven")
+        regions = []
+        for package in params["pakketten"]:
+            try:
+                regions.append(read_package(config.project_path(package)).regio)
+            except PackageError as exc:
+                raise ParameterError(f"parameter 'pakketten': {exc}") from None
+        twice = sorted({r for r in regions if regions.count(r) > 1})
+        if twice:
+            raise ParameterError(
+                f"parameter 'pakketten': meer dan één pakket van dezelfde regio: {', '.join(twice)}"
+            )
     readers = {
         "controles": (load_checks, load_pattern_params),
         "definities": (waiting_times.load_definitions,),
@@ -246,7 +267,11 @@ def header_rows(params: dict) -> list[tuple[str, str]]:
         )
     if "gemeenten" in params:
         rows.append(("Gemeenten", ", ".join(params["gemeenten"]) or "alle"))
-    rows.append(("Data", _store_summary(params["store"])))
+    if params.get("store"):
+        rows.append(("Data", _store_summary(params["store"])))
+    if params.get("pakketten"):
+        names = ", ".join(Path(p).name for p in params["pakketten"])
+        rows.append(("Data", f"{len(params['pakketten'])} deelpakketten: {names}"))
     for key, label, default in (
         ("controles", "Controles", "kit/checks/checks.yaml"),
         ("definities", "Definities", "kit/waiting_times.yaml"),
@@ -485,8 +510,12 @@ def _jsonable(value):
 
 
 def default_notebooks() -> list[Path]:
-    """Every notebook in ``notebooks/``, in order."""
-    return sorted((config.PROJ_ROOT / "notebooks").glob("[0-9]*.ipynb"))
+    """Every region notebook in ``notebooks/``, in order (not the comparison of packages)."""
+    return sorted(
+        nb
+        for nb in (config.PROJ_ROOT / "notebooks").glob("[0-9]*.ipynb")
+        if nb.name not in COMPARISON_NOTEBOOKS
+    )
 
 
 def prepare_live(store: Path, folder: Path) -> list[Path]:
@@ -600,6 +629,10 @@ def fingerprint(job: Job) -> str:
         extra = job.params.get(key)
         if extra and Path(extra).exists():
             h.update(Path(extra).read_bytes())
+    for package in job.params.get("pakketten") or []:  # a comparison: the packages themselves
+        path = config.project_path(package)
+        if path.is_file():
+            h.update(path.read_bytes())
     h.update(__version__.encode())
     return h.hexdigest()
 

@@ -20,6 +20,8 @@ from kit.store import read_table
 
 NOTEBOOKS = sorted((PROJ_ROOT / "notebooks").glob("*.ipynb"))
 PARAMETER_SETS = {
+    # runs on packages, not on a store: tests/test_share.py renders it with three regions
+    "04_vergelijking.ipynb": [],
     "01_quickscan.ipynb": [
         {"peildatum": "2026-03-31", "periode_van": "2025-04-01", "periode_tot": "2026-03-31"},
         {
