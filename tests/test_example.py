@@ -19,7 +19,7 @@ import pytest
 import yaml
 from lxml import etree
 
-from kit.example import DEFECTEN, write_example_region
+from kit.example import DEFECTS, write_example_region
 
 N_MODERATE = 600
 N_SMALL = 120
@@ -273,9 +273,9 @@ def test_injecties_columns_and_all_defects_present(region: dict) -> None:
     assert (df["n"] > 0).all()
     assert not df.duplicated(["defect", "berichttype", "aanbieder", "gemeente"]).any()
     totals = df.groupby("defect")["n"].sum()
-    missing = sorted(set(DEFECTEN) - set(totals.index))
+    missing = sorted(set(DEFECTS) - set(totals.index))
     assert not missing, missing
-    assert set(totals.index) <= set(DEFECTEN)
+    assert set(totals.index) <= set(DEFECTS)
     profielen = pd.read_csv(region["out"] / "aanbieders.csv", dtype=str).set_index("aanbieder")
     for defect, profiel in (("auto_305", "auto_305"), ("late_vot", "late_vot"), ("traag", "traag")):
         agbs = set(df.loc[df["defect"] == defect, "aanbieder"])
