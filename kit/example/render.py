@@ -20,7 +20,11 @@ XSD_VERSION = "1.0.0"
 
 
 class Renderer:
-    """Renders one :class:`~kit.example.model.Message` as the bytes of its XML file."""
+    """Renders one :class:`~kit.example.model.Message` as the bytes of its XML file.
+
+    In the methods ``p`` is the namespace prefix of the message (``jw301``) and ``t`` the
+    indentation (tabs) of the element written.
+    """
 
     def __init__(self, contract: Contract) -> None:
         self.contract = contract
@@ -287,14 +291,14 @@ class Renderer:
 
     def _b317(self, m: Message) -> str:
         p = "jw317"
-        pathway, vow = m.items[0]
+        pathway, cr = m.items[0]
         t = "\t\t\t\t\t"
         unchanged = ""
-        if vow.unchanged:
+        if cr.unchanged:
             inner = "".join(
                 f"\t\t\t\t<{p}:OngewijzigdProduct>\n{t}<{p}:ToewijzingNummer>{q.tn}</{p}:ToewijzingNummer>\n"
                 f"\t\t\t\t</{p}:OngewijzigdProduct>\n"
-                for q in vow.unchanged
+                for q in cr.unchanged
             )
             unchanged = (
                 f"\t\t\t<{p}:OngewijzigdeProducten>\n{inner}\t\t\t</{p}:OngewijzigdeProducten>\n"
@@ -304,13 +308,13 @@ class Renderer:
             + self._header(p, "317", m)
             + f"\t<{p}:Client>\n\t\t<{p}:Bsn>{m.child.bsn}</{p}:Bsn>\n"
             f"\t\t<{p}:Verzoek>\n"
-            f"\t\t\t<{p}:ReferentieAanbieder>{escape(vow.ref)}</{p}:ReferentieAanbieder>\n"
+            f"\t\t\t<{p}:ReferentieAanbieder>{escape(cr.ref)}</{p}:ReferentieAanbieder>\n"
             f"\t\t\t<{p}:RedenVerzoek>2</{p}:RedenVerzoek>\n"
             f"{unchanged}"
             f"\t\t\t<{p}:TeWijzigenProducten>\n\t\t\t\t<{p}:TeWijzigenProduct>\n"
             f"{t}<{p}:ToewijzingNummer>{pathway.tn}</{p}:ToewijzingNummer>\n"
             f"{t}<{p}:GewensteIngangsdatum>{pathway.valid_from.isoformat()}</{p}:GewensteIngangsdatum>\n"
-            f"{t}<{p}:Einddatum>{vow.new_end.isoformat()}</{p}:Einddatum>\n"
+            f"{t}<{p}:Einddatum>{cr.new_end.isoformat()}</{p}:Einddatum>\n"
             + self._omvang(p, pathway, t)
             + f"\t\t\t\t</{p}:TeWijzigenProduct>\n\t\t\t</{p}:TeWijzigenProducten>\n"
             f"\t\t</{p}:Verzoek>\n\t</{p}:Client>\n</{p}:Bericht>\n"
