@@ -622,3 +622,28 @@ def test_recount_declarations_before_the_start_month(region: dict) -> None:
             if key in begin and (pb.year, pb.month) < (begin[key].year, begin[key].month):
                 early.add(key)
     assert len(early) == _inj(df, "vroeg_gedeclareerd") > 0
+
+
+def test_committed_example_region_is_what_the_generator_writes(tmp_path: Path) -> None:
+    """data/example is reproducible: the default region, file by file and byte by byte.
+
+    Guards refactors of kit/example/ (a changed draw order or template shows up here); after an
+    intended change of the generator, regenerate data/example with ``kit voorbeeld --archief``.
+    """
+    committed = Path(__file__).parents[1] / "data" / "example"
+    write_example_region(tmp_path)
+    for csv in (
+        "injecties.csv",
+        "waarheid_trajecten.csv",
+        "waarheid_records.csv",
+        "aanbieders.csv",
+        "gemeenten.csv",
+    ):
+        assert (tmp_path / csv).read_bytes() == (committed / csv).read_bytes(), csv
+    written = _read_tree(tmp_path)
+    with tarfile.open(committed / "berichten.tar.xz", "r:xz") as tar:
+        archived = {m.name: tar.extractfile(m).read() for m in tar.getmembers() if m.isfile()}
+    assert sorted(archived) == sorted(written)
+    assert len(written) > 40_000
+    differing = [name for name, data in written.items() if archived[name] != data]
+    assert differing == []
