@@ -19,7 +19,7 @@ import pytest
 import yaml
 from lxml import etree
 
-from kit.example import DEFECTEN, write_example_region
+from kit.example import DEFECTS, write_example_region
 
 N_MODERATE = 600
 N_SMALL = 120
@@ -273,9 +273,9 @@ def test_injecties_columns_and_all_defects_present(region: dict) -> None:
     assert (df["n"] > 0).all()
     assert not df.duplicated(["defect", "berichttype", "aanbieder", "gemeente"]).any()
     totals = df.groupby("defect")["n"].sum()
-    missing = sorted(set(DEFECTEN) - set(totals.index))
+    missing = sorted(set(DEFECTS) - set(totals.index))
     assert not missing, missing
-    assert set(totals.index) <= set(DEFECTEN)
+    assert set(totals.index) <= set(DEFECTS)
     profielen = pd.read_csv(region["out"] / "aanbieders.csv", dtype=str).set_index("aanbieder")
     for defect, profiel in (("auto_305", "auto_305"), ("late_vot", "late_vot"), ("traag", "traag")):
         agbs = set(df.loc[df["defect"] == defect, "aanbieder"])
@@ -622,3 +622,28 @@ def test_recount_declarations_before_the_start_month(region: dict) -> None:
             if key in begin and (pb.year, pb.month) < (begin[key].year, begin[key].month):
                 early.add(key)
     assert len(early) == _inj(df, "vroeg_gedeclareerd") > 0
+
+
+def test_committed_example_region_is_what_the_generator_writes(tmp_path: Path) -> None:
+    """data/example is reproducible: the default region, file by file and byte by byte.
+
+    Guards refactors of kit/example/ (a changed draw order or template shows up here); after an
+    intended change of the generator, regenerate data/example with ``kit voorbeeld --archief``.
+    """
+    committed = Path(__file__).parents[1] / "data" / "example"
+    write_example_region(tmp_path)
+    for csv in (
+        "injecties.csv",
+        "waarheid_trajecten.csv",
+        "waarheid_records.csv",
+        "aanbieders.csv",
+        "gemeenten.csv",
+    ):
+        assert (tmp_path / csv).read_bytes() == (committed / csv).read_bytes(), csv
+    written = _read_tree(tmp_path)
+    with tarfile.open(committed / "berichten.tar.xz", "r:xz") as tar:
+        archived = {m.name: tar.extractfile(m).read() for m in tar.getmembers() if m.isfile()}
+    assert sorted(archived) == sorted(written)
+    assert len(written) > 40_000
+    differing = [name for name, data in written.items() if archived[name] != data]
+    assert differing == []
