@@ -58,7 +58,9 @@ MESSAGE_COLUMNS = ["bericht_id", "berichttype", "is_retour", "Afzender", "Ontvan
 MESSAGE_COLUMNS += ["Identificatie", "Dagtekening"]
 ROW_COLUMNS = ("ToewijzingNummer", "ReferentieAanbieder")
 DEFAULT_WEIGHT = 1
-DEFAULT_ACTION = "Zoek het bericht op met de Identificatie en bespreek de afwijking in de werkgroep."
+DEFAULT_ACTION = (
+    "Zoek het bericht op met de Identificatie en bespreek de afwijking in de werkgroep."
+)
 _SAFE_CODE = re.compile(r"[0-9A-Za-z]{1,20}")
 
 
@@ -177,9 +179,7 @@ def _record_rows(result: ScanResult, flagged: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def improvement_rows(
-    result: ScanResult, *, checks_file: str | Path | None = None
-) -> pd.DataFrame:
+def improvement_rows(result: ScanResult, *, checks_file: str | Path | None = None) -> pd.DataFrame:
     """Every flagged record as a row of an improvement list, with its sender.
 
     Parameters
@@ -269,7 +269,7 @@ class ListPage:
     quality_html: str = ""
 
 
-def _report_css() -> str:
+def report_css() -> str:
     """The CSS of the kit's report template (``kit/templates/kit_rapport``), reused as is."""
     from kit.report import TEMPLATES
 
@@ -322,7 +322,7 @@ def page_html(rows: pd.DataFrame, page: ListPage) -> str:
     )
     return (
         "<!DOCTYPE html><html lang='nl'><head><meta charset='utf-8'>"
-        f"<title>Verbeterlijst {esc(who)}</title><style>{_report_css()}"
+        f"<title>Verbeterlijst {esc(who)}</title><style>{report_css()}"
         "body{font-family:sans-serif;max-width:1300px;margin:0 auto;padding:0 1em}</style>"
         f"</head><body>{body}</body></html>"
     )
@@ -366,9 +366,72 @@ def write_improvement_lists(
     return written
 
 
+def quality_sections(
+    rows: pd.DataFrame, history: pd.DataFrame, result: ScanResult, *, threshold: int
+) -> dict[tuple[str, str], str]:
+    """Per organisation on a list: the "Kwaliteit in de tijd" section of its page.
+
+    Only the checks on the organisation's own list are drawn (its scores per kwartaal from the
+    store's history, protected like every shared table).
+    """
+    from kit.quality_history import QUALITY_PROTECTION, named, page_section, quality_scores
+
+    out = {}
+    for soort in ("aanbieder", "gemeente"):
+        codes = rows.loc[rows["soort"] == soort, "afzender"].unique()
+        if not len(codes):
+            continue
+        wanted = history[history[soort].isin(codes)] if len(history) else history
+        scores = quality_scores(wanted, level=soort) if len(wanted) else pd.DataFrame()
+        for code in codes:
+            own_checks = set(
+                rows.loc[(rows["soort"] == soort) & (rows["afzender"] == code), "controle"]
+            )
+            mine = (
+                scores[(scores["eenheid"] == code) & scores["check_id"].isin(own_checks)]
+                if len(scores)
+                else scores
+            )
+            if len(mine):
+                mine = named(QUALITY_PROTECTION.apply(mine, threshold), result)
+            out[(soort, code)] = page_section(
+                mine, title=f"Score per controle per kwartaal ({soort} {code})"
+            )
+    return out
+
+
+def build_lists(
+    store: Path,
+    *,
+    peildatum: str,
+    out_dir: Path,
+    checks_file: str | Path | None = None,
+    allow_test: bool = False,
+    threshold: int = 10,
+) -> list[Path]:
+    """Run the quick scan at ``peildatum`` and write every organisation's improvement list.
+
+    Returns
+    -------
+    list of pathlib.Path
+        One folder per organisation (empty when nothing is flagged).
+    """
+    from kit.checks import allow_test_bsns, evaluate_checks, load_checks, prepare_scan
+    from kit.quality_history import read_history
+
+    checks = load_checks(checks_file)
+    if allow_test:
+        checks = allow_test_bsns(checks)
+    result = evaluate_checks(prepare_scan(store, peildatum=peildatum), checks)
+    rows = improvement_rows(result, checks_file=checks_file)
+    quality = quality_sections(rows, read_history(store), result, threshold=threshold)
+    return write_improvement_lists(rows, out_dir, peildatum=peildatum, quality=quality)
+
+
 __all__ = [
     "COLUMNS",
     "MASKED",
+    "build_lists",
     "check_actions",
     "folder_name",
     "improvement_rows",
