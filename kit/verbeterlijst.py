@@ -55,7 +55,8 @@ COLUMNS = [
     "wat_te_doen",
 ]
 MESSAGE_COLUMNS = ["bericht_id", "berichttype", "is_retour", "Afzender", "Ontvanger"]
-MESSAGE_COLUMNS += ["Identificatie", "Dagtekening"]
+MESSAGE_COLUMNS += ["Identificatie", "Dagtekening", "heen_berichttype"]
+MESSAGE_COLUMNS += ["IdentificatieRetour", "DagtekeningRetour"]
 ROW_COLUMNS = ("ToewijzingNummer", "ReferentieAanbieder")
 DEFAULT_WEIGHT = 1
 DEFAULT_ACTION = (
@@ -179,6 +180,24 @@ def _record_rows(result: ScanResult, flagged: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def _without_copied_headers(rows: pd.DataFrame) -> pd.DataFrame:
+    """Leave out a flagged retour when its heenbericht is flagged by the same check.
+
+    A retour carries the heenbericht's header (IV028): a check on the header (a Dagtekening
+    after the peildatum) flags both, and the fault is the heenbericht's sender's.
+    """
+    retour = rows["is_retour"].fillna(False).to_numpy(dtype=bool)
+    if not retour.any():
+        return rows
+    key = ["check_id", "berichttype", "Afzender", "Identificatie"]
+    heen = rows.loc[~retour, key].drop_duplicates()
+    copies = rows.loc[retour, key].assign(berichttype=rows.loc[retour, "heen_berichttype"])
+    repeated = copies.merge(heen, on=key, how="left", indicator=True)["_merge"] == "both"
+    drop = np.zeros(len(rows), dtype=bool)
+    drop[np.flatnonzero(retour)[repeated.to_numpy()]] = True
+    return rows[~drop]
+
+
 def improvement_rows(result: ScanResult, *, checks_file: str | Path | None = None) -> pd.DataFrame:
     """Every flagged record as a row of an improvement list, with its sender.
 
@@ -216,8 +235,11 @@ def improvement_rows(result: ScanResult, *, checks_file: str | Path | None = Non
     rows = rows.merge(names, on="check_id", how="left").merge(actions, on="check_id", how="left")
     rows["gewicht"] = rows["gewicht"].fillna(DEFAULT_WEIGHT).astype(int)
     rows["wat_te_doen"] = rows["wat_te_doen"].fillna(DEFAULT_ACTION)
-    rows = rows[rows["gewicht"] > 0]
+    rows = _without_copied_headers(rows[rows["gewicht"] > 0])
     retour = rows["is_retour"].fillna(False).to_numpy(dtype=bool)
+    # a retour's own identification (its header carries the heenbericht's, IV028)
+    ident = rows["Identificatie"].where(~retour, rows["IdentificatieRetour"])
+    day = rows["Dagtekening"].where(~retour, rows["DagtekeningRetour"])
     sender = np.where(retour, rows["Ontvanger"].to_numpy(), rows["Afzender"].to_numpy())
     receiver = np.where(retour, rows["Afzender"].to_numpy(), rows["Ontvanger"].to_numpy())
     sides = sender_sides()
@@ -227,10 +249,10 @@ def improvement_rows(result: ScanResult, *, checks_file: str | Path | None = Non
             "afzender": pd.array(sender, dtype="string").fillna(""),
             "gewicht": rows["gewicht"].to_numpy(),
             "berichttype": rows["berichttype"].astype("string").to_numpy(),
-            "Identificatie": _masked(rows["Identificatie"]).to_numpy(),
+            "Identificatie": _masked(ident).to_numpy(),
             "ToewijzingNummer": _masked(rows["ToewijzingNummer"]).to_numpy(),
             "ReferentieAanbieder": _masked(rows["ReferentieAanbieder"]).to_numpy(),
-            "Dagtekening": pd.to_datetime(rows["Dagtekening"]).dt.date.to_numpy(),
+            "Dagtekening": pd.to_datetime(day).dt.date.to_numpy(),
             "ontvanger": _masked(pd.Series(receiver, dtype="string")).to_numpy(),
             "controle": rows["check_id"].to_numpy(),
             "controle_naam": rows["controle_naam"].to_numpy(),
