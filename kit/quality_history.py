@@ -22,6 +22,7 @@ import altair as alt
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
+from IPython.display import Markdown, display
 
 from kit import config
 from kit.charts import SPC_COLORS, _frame
@@ -335,8 +336,6 @@ def quality_over_time(ctx) -> None:
     Uses the store's history plus the scan of this notebook (its peildatum's rows, not
     written; limited to the notebook's period and gemeenten like every section). Only checks judged in at least two quarters are drawn.
     """
-    from IPython.display import Markdown, display
-
     from kit.sections import esc
 
     history = with_scan(read_history(ctx.store), ctx.result, peildatum=str(ctx.peildatum.date()))

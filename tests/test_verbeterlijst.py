@@ -402,3 +402,29 @@ def test_rows_come_from_the_checks_own_flags(scan):
     fewer = improvement_rows(replace(result, flags=flags))
     assert not (fewer["controle"] == "start_automatisch").any()
     assert len(fewer) == len(rows) - (rows["controle"] == "start_automatisch").sum()
+
+
+def test_notebook_section_shows_protected_scores(example_store, monkeypatch):
+    """Notebook 01's section: one chart of aggregates (small groups hidden) and Dutch text."""
+    import kit.quality_history as qh
+    from kit.sections import prepare_quickscan
+
+    ctx = prepare_quickscan(
+        regio="Voorbeeldregio",
+        store=str(example_store),
+        peildatum=PEILDATUM,
+        periode_van="2023-01-01",
+        periode_tot=PEILDATUM,
+        gemeenten=[],
+        testdata_toegestaan=True,
+    )
+    shown = []
+    monkeypatch.setattr(qh, "display", shown.append)
+    qh.quality_over_time(ctx)
+    chart, text = shown
+    spec = chart.to_dict()
+    data = pd.DataFrame(spec["datasets"][next(iter(spec["datasets"]))])
+    assert set(data.columns) == {"naam", "eenheid", "kwartaal", "pct_goed", "oordeel"}
+    assert (data["eenheid"] == "regio").all() and data["kwartaal"].nunique() >= 12
+    assert data["oordeel"].isin(["verbetering", "verslechtering"]).any()
+    assert text.data.startswith("Historie van 1 peildatum")
