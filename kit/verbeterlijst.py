@@ -54,6 +54,17 @@ COLUMNS = [
     "regels",
     "wat_te_doen",
 ]
+#: the columns of the table on the HTML page (the CSV has all of :data:`COLUMNS`)
+PAGE_COLUMNS = [
+    "gewicht",
+    "berichttype",
+    "Identificatie",
+    "ToewijzingNummer",
+    "ReferentieAanbieder",
+    "Dagtekening",
+    "ontvanger",
+    "controle_naam",
+]
 MESSAGE_COLUMNS = ["bericht_id", "berichttype", "is_retour", "Afzender", "Ontvanger"]
 MESSAGE_COLUMNS += ["Identificatie", "Dagtekening", "heen_berichttype"]
 MESSAGE_COLUMNS += ["IdentificatieRetour", "DagtekeningRetour"]
@@ -308,18 +319,20 @@ def page_html(rows: pd.DataFrame, page: ListPage) -> str:
     esc = html.escape
     who = f"{page.soort} {page.code}"
     summary = (
-        rows.groupby(["controle", "controle_naam", "gewicht"], sort=False)
+        rows.groupby(["controle", "controle_naam", "regels", "gewicht", "wat_te_doen"], sort=False)
         .size()
         .rename("berichten")
         .reset_index()
         .sort_values(["gewicht", "berichten"], ascending=False)
     )
     summary_rows = "".join(
-        f"<tr><td>{esc(r.controle_naam)} ({esc(r.controle)})</td><td>{r.gewicht}</td>"
-        f"<td>{r.berichten}</td></tr>"
+        f"<tr><td>{esc(r.controle_naam)} ({esc(r.controle)})</td><td>{esc(r.regels)}</td>"
+        f"<td>{r.gewicht}</td><td>{r.berichten}</td><td>{esc(r.wat_te_doen)}</td></tr>"
         for r in summary.itertuples()
     )
-    shown = rows[COLUMNS].astype("string").fillna("")
+    # per row the check's name; its rules and what to do are in the summary above
+    shown = rows[PAGE_COLUMNS].astype("string").fillna("")
+    shown = shown.rename(columns={"controle_naam": "controle (wat te doen: zie samenvatting)"})
     table = shown.to_html(index=False, border=0, classes="kit-tabel", escape=True)
     body = (
         f"<header class='kit-kop'><div class='kit-titel'>Verbeterlijst {esc(who)}</div>"
@@ -334,8 +347,9 @@ def page_html(rows: pd.DataFrame, page: ListPage) -> str:
         "geboortedatum. Bovenaan staat wat de wachttijdcijfers het meest raakt (gewicht 5: "
         "een verzoek-, start- of stopdatum), daarbinnen het nieuwste bericht eerst. De aantallen "
         "hieronder zijn de eigen aantallen van deze organisatie en zijn niet afgerond.</p>"
-        "<h2>Samenvatting</h2><table class='kit-tabel'><tr><th>controle</th><th>gewicht</th>"
-        f"<th>berichtregels</th></tr>{summary_rows}</table>"
+        "<h2>Samenvatting: wat te doen</h2><table class='kit-tabel'><tr><th>controle</th>"
+        "<th>iJw-regels</th><th>gewicht</th><th>berichtregels</th><th>wat te doen</th></tr>"
+        f"{summary_rows}</table>"
         f"{page.quality_html}"
         f"<h2>Alle berichten op de lijst</h2>{table}"
         "<footer class='kit-voet'>Gemaakt met de leercirkel-data kit "
@@ -403,7 +417,10 @@ def quality_sections(
         codes = rows.loc[rows["soort"] == soort, "afzender"].unique()
         if not len(codes):
             continue
-        wanted = history[history[soort].isin(codes)] if len(history) else history
+        # only the (organisation, check) pairs its page draws: the SPC runs once per pair
+        pairs = rows.loc[rows["soort"] == soort, ["afzender", "controle"]].drop_duplicates()
+        pairs = pairs.set_axis([soort, "check_id"], axis=1).astype("string")
+        wanted = history.merge(pairs, on=[soort, "check_id"]) if len(history) else history
         scores = quality_scores(wanted, level=soort) if len(wanted) else pd.DataFrame()
         for code in codes:
             own_checks = set(
