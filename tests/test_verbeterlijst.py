@@ -428,3 +428,26 @@ def test_notebook_section_shows_protected_scores(example_store, monkeypatch):
     assert (data["eenheid"] == "regio").all() and data["kwartaal"].nunique() >= 12
     assert data["oordeel"].isin(["verbetering", "verslechtering"]).any()
     assert text.data.startswith("Historie van 1 peildatum")
+
+
+def test_a_damaged_history_is_one_dutch_line(odd_files, tmp_path):
+    from test_odd_stores import build_store
+
+    store = build_store(odd_files, "een_maand", tmp_path)
+    argv = [
+        "quickscan",
+        "--store",
+        str(store),
+        "--peildatum",
+        PEILDATUM,
+        "--uit",
+        str(tmp_path / "uit"),
+        "--testdata-toegestaan",
+    ]
+    assert _run(argv)[0] == 0
+    assert len(read_history(store)) > 0
+    (store / "kwaliteit_historie" / "historie.parquet").write_bytes(b"kapot")
+    code, out, err = _run(argv)
+    assert code == 2 and "Traceback" not in out + err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Fout: Tabel kwaliteit_historie/"), err
