@@ -72,6 +72,9 @@ def protocol_html(
     esc = html.escape
     entries = checks_doc["controles"]
     off = [e for e in entries if not e.get("aan", True)]
+    shipped = {
+        e["id"]: e for e in load_yaml(_source(None, "kit.checks", "checks.yaml")[1])["controles"]
+    }
     check_rows = [
         [
             e["id"],
@@ -82,11 +85,20 @@ def protocol_html(
             e.get("parameters") or {},
             "aan" if e.get("aan", True) else "UIT",
             actions.loc[e["id"], "gewicht"] if e["id"] in actions.index else "",
-            e["uitleg"],
-            actions.loc[e["id"], "wat_te_doen"] if e["id"] in actions.index else "",
+            _changed(e, shipped.get(e["id"], {})) if checks_file else "",
         ]
         for e in entries
     ]
+    left_out = sorted(set(shipped) - {e["id"] for e in entries})
+    check_blocks = "".join(
+        f"<h3>{esc(_value(e['naam']))} ({esc(e['id'])})</h3><p>{esc(_value(e['uitleg']))}</p>"
+        + (
+            f"<p><strong>Wat te doen:</strong> {esc(actions.loc[e['id'], 'wat_te_doen'])}</p>"
+            if e["id"] in actions.index
+            else ""
+        )
+        for e in entries
+    )
     extra = {k: v for k, v in checks_doc.items() if k != "controles" and isinstance(v, dict)}
     norms = [[n["id"], n["naam"], _norm_length(n), n.get("uitleg", "")] for n in defs_doc["normen"]]
     definitions = [
@@ -99,11 +111,14 @@ def protocol_html(
             d.get("negatieve_duur", ""),
             d.get("uitval") or [],
             d.get("filters") or [],
-            d.get("uitleg", ""),
-            d.get("vertekening", ""),
         ]
         for d in defs_doc["definities"]
     ]
+    definition_blocks = "".join(
+        f"<h3>{esc(_value(d['naam']))} ({esc(d['id'])})</h3><p>{esc(_value(d.get('uitleg', '')))}</p>"
+        f"<p><strong>Vertekening:</strong> {esc(_value(d.get('vertekening', '')))}</p>"
+        for d in defs_doc["definities"]
+    )
     exits = [
         [
             x["id"],
@@ -123,6 +138,8 @@ def protocol_html(
         if off
         else "Geen controle is uitgezet."
     )
+    if left_out:
+        off_text += " Niet in het bestand (dus niet uitgevoerd): " + esc(", ".join(left_out)) + "."
     body = (
         "<header class='kit-kop'><div class='kit-titel'>Regionale aanvulling op het Standaard "
         "Administratie Protocol</div><p>De controles van de quick scan en de wachttijddefinities "
@@ -148,11 +165,11 @@ def protocol_html(
                 "drempels",
                 "status",
                 "gewicht",
-                "uitleg",
-                "wat te doen",
+                "anders dan de kit",
             ],
             check_rows,
         )
+        + check_blocks
         + "".join(
             f"<h3>{esc(k)}</h3>" + _table(["instelling", "waarde"], [[a, b] for a, b in v.items()])
             for k, v in extra.items()
@@ -170,11 +187,10 @@ def protocol_html(
                 "negatieve duur",
                 "uitval",
                 "filters",
-                "uitleg",
-                "vertekening",
             ],
             definitions,
         )
+        + definition_blocks
         + f"<h2>4. Uitval: wachten dat eindigt zonder zorg ({len(exits)})</h2>"
         + _table(["id", "naam", "regel", "uitleg"], exits)
         + "<h2>5. Overige instellingen</h2>"
@@ -189,6 +205,14 @@ def protocol_html(
         "body{font-family:sans-serif;max-width:1300px;margin:0 auto;padding:0 1em}</style>"
         f"</head><body>{body}</body></html>"
     )
+
+
+def _changed(entry: dict, shipped: dict) -> str:
+    """The fields of a region's check that differ from the kit's (Dutch, for the document)."""
+    fields = {"parameters": "drempels", "aan": "aan/uit", "gewicht": "gewicht"}
+    fields |= {"wat_te_doen": "wat te doen", "ernst": "ernst", "regels": "regels"}
+    differ = [label for key, label in fields.items() if entry.get(key) != shipped.get(key)]
+    return ", ".join(differ) or "—"
 
 
 def _norm_length(norm: dict) -> str:

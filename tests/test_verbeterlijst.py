@@ -8,6 +8,7 @@ check and aanbieder. The protocol document lists every check and definition and 
 
 from __future__ import annotations
 
+import html
 import io
 import re
 import tarfile
@@ -348,6 +349,9 @@ class TestProtocol:
         assert code == 0, err
         text2 = out2.read_text(encoding="utf-8")
         assert "max_werkdagen = 7" in text2 and "Uitgezet: vot_niet_beantwoord" in text2
+        assert "<td>drempels, aan/uit</td>" in text2 and text2.count("<td>drempels") == 1
+        for entry in checks["controles"]:  # every explanation and action, as text
+            assert html.escape(" ".join(entry["uitleg"].split())) in text
         hashes = [re.findall(r"SHA-256 ([0-9a-f]{64})", t)[0] for t in (text, text2)]
         assert hashes[0] != hashes[1]
 
