@@ -334,11 +334,14 @@ def quality_over_time(ctx) -> None:
     """Section: each check's score per kwartaal for the region, with SPC verdicts.
 
     Uses the store's history plus the scan of this notebook (its peildatum's rows, not
-    written; limited to the notebook's period and gemeenten like every section). Only checks judged in at least two quarters are drawn.
+    written). The notebook's gemeenten apply to the whole history; its period only to this
+    scan's rows: earlier quarters come from earlier quick scans in the store. Only checks judged in at least two quarters are drawn.
     """
     from kit.sections import esc
 
     history = with_scan(read_history(ctx.store), ctx.result, peildatum=str(ctx.peildatum.date()))
+    if ctx.gemeenten:  # the same gemeenten as the scan of this notebook
+        history = history[history["gemeente"].isin(ctx.gemeenten)]
     scores = quality_scores(history, level=REGION)
     safe = named(QUALITY_PROTECTION.apply(scores, ctx.threshold), ctx.result)
     counts = safe.dropna(subset=["pct_goed"]).groupby("check_id")["kwartaal"].nunique()
