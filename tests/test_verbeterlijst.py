@@ -455,3 +455,54 @@ def test_a_damaged_history_is_one_dutch_line(odd_files, tmp_path):
     assert code == 2 and "Traceback" not in out + err
     lines = err.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("Fout: Tabel kwaliteit_historie/"), err
+
+
+def test_notebook_section_keeps_to_the_notebooks_gemeenten(tmp_path, monkeypatch):
+    """A notebook for one gemeente draws that gemeente's history, not the region's."""
+    from types import SimpleNamespace
+
+    import kit.quality_history as qh
+
+    quarters = [f"{y}-K{q}" for y in (2024, 2025) for q in (1, 2, 3, 4)]
+    history = pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "peildatum": "2025-12-31",
+                    "check_id": "start_te_laat",
+                    "aanbieder": "A",
+                    "gemeente": gemeente,
+                    "kwartaal": quarters,
+                    "n_beoordeeld": 100,
+                    "n_afwijkend": failing,
+                }
+            )
+            for gemeente, failing in (("9901", 10), ("9902", 50))
+        ]
+    )
+    folder = tmp_path / "store" / qh.HISTORY_TABLE
+    folder.mkdir(parents=True)
+    history.to_parquet(folder / qh.HISTORY_FILE, index=False)
+    flags = pd.DataFrame(
+        {
+            "check_id": pd.Series([], dtype=str),
+            "aanbieder": pd.Series([], dtype=str),
+            "gemeente": pd.Series([], dtype=str),
+            "datum": pd.Series([], dtype="datetime64[ns]"),
+            "afwijkend": pd.Series([], dtype=bool),
+        }
+    )
+    check = SimpleNamespace(id="start_te_laat", naam="Startbericht (305) te laat")
+    ctx = SimpleNamespace(
+        store=tmp_path / "store",
+        result=SimpleNamespace(flags=flags, checks=[check]),
+        peildatum=pd.Timestamp("2026-03-31"),
+        gemeenten=["9901"],
+        threshold=10,
+    )
+    shown = []
+    monkeypatch.setattr(qh, "display", shown.append)
+    qh.quality_over_time(ctx)
+    spec = shown[0].to_dict()
+    data = pd.DataFrame(spec["datasets"][next(iter(spec["datasets"]))])
+    assert len(data) == 8 and (data["pct_goed"] == 90.0).all()
