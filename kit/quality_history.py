@@ -282,7 +282,8 @@ def verdict_lines(scores: pd.DataFrame) -> list[str]:
     last = scores.sort_values("kwartaal").groupby(["naam", "eenheid"]).tail(1)
     moved = last[last["oordeel"].isin(["verbetering", "verslechtering"])]
     return [
-        f"{r.naam} ({r.eenheid}): {r.oordeel} in {r.kwartaal} ({r.regels})"
+        f"{r.naam}{'' if r.eenheid == REGION else f' ({r.eenheid})'}: {r.oordeel} in "
+        f"{r.kwartaal} ({r.regels})"
         for r in moved.itertuples()
     ]
 
@@ -352,7 +353,8 @@ def quality_over_time(ctx) -> None:
     display(quality_chart(safe, title="Score per controle per kwartaal (regio)"))
     peil = sorted(history["peildatum"].unique())
     lines = verdict_lines(safe)
-    text = f"Historie van {len(peil)} peildatum/peildata ({esc(', '.join(peil))}). " + (
+    counted = f"{len(peil)} {'peildatum' if len(peil) == 1 else 'peildata'}"
+    text = f"Historie van {counted} ({esc(', '.join(peil))}). " + (
         "SPC-signaal in het laatste kwartaal: " + "; ".join(esc(x) for x in lines) + "."
         if lines
         else "Geen controle heeft een SPC-signaal (verbetering of verslechtering) in het "
