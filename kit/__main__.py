@@ -263,6 +263,15 @@ def _cmd_verbeterlijst(args: argparse.Namespace) -> int:
         f"eigen map in {args.uit} (verbeterlijst.csv en verbeterlijst.html). Elke lijst is "
         "alleen bestemd voor die organisatie: stuur elke map alleen naar de eigen organisatie."
     )
+    stale = sorted(
+        p.parent.name for p in Path(args.uit).glob("*/verbeterlijst.csv") if p.parent not in folders
+    )
+    if stale:
+        print(
+            f"Let op: {len(stale)} map(pen) in {args.uit} zijn van een eerdere keer en niet "
+            f"bijgewerkt (nu geen afwijkende berichten): {', '.join(stale)}. Verstuur die niet.",
+            file=sys.stderr,
+        )
     return 0
 
 

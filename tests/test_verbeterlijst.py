@@ -506,3 +506,54 @@ def test_notebook_section_keeps_to_the_notebooks_gemeenten(tmp_path, monkeypatch
     spec = shown[0].to_dict()
     data = pd.DataFrame(spec["datasets"][next(iter(spec["datasets"]))])
     assert len(data) == 8 and (data["pct_goed"] == 90.0).all()
+
+
+def test_every_shipped_check_has_a_weight_and_an_action():
+    doc = yaml.safe_load(Path("kit/checks/checks.yaml").read_text(encoding="utf-8"))
+    for entry in doc["controles"]:
+        assert entry["gewicht"] in range(6), entry["id"]
+        assert len(entry["wat_te_doen"].split()) >= 5, entry["id"]
+    actions = check_actions()
+    assert len(actions) == len(doc["controles"]) and actions["wat_te_doen"].str.len().min() > 20
+
+
+def test_a_weight_out_of_range_is_refused(tmp_path):
+    own = tmp_path / "eigen.yaml"
+    own.write_text("controles:\n  - id: start_te_laat\n    gewicht: 9\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="start_te_laat: gewicht moet een geheel getal"):
+        check_actions(own)
+    own.write_text("controles:\n  - id: start_te_laat\n    gewicht: 0\n", encoding="utf-8")
+    assert check_actions(own).set_index("check_id").loc["start_te_laat", "gewicht"] == 0
+
+
+def test_page_shows_typed_codes_as_text():
+    from kit.verbeterlijst import ListPage, page_html
+
+    bad = "<script>alert(1)</script>"
+    row = {c: "x" for c in COLUMNS} | {"Identificatie": bad, "gewicht": 5, "ontvanger": bad}
+    page = page_html(pd.DataFrame([row]), ListPage("aanbieder", bad, PEILDATUM))
+    assert "<script" not in page and "&lt;script&gt;" in page
+
+
+def test_lists_of_an_earlier_run_are_named(lists, example_store, tmp_path):
+    """A folder left from an earlier run (no flagged messages now) is named, not sent by mistake."""
+    import shutil
+
+    uit = tmp_path / "uit"
+    shutil.copytree(lists, uit)
+    (uit / "aanbieder_12345678").mkdir()
+    (uit / "aanbieder_12345678" / "verbeterlijst.csv").write_text("oud\n", encoding="utf-8")
+    store = example_store
+    code, _, err = _run(
+        [
+            "verbeterlijst",
+            "--store",
+            str(store),
+            "--peildatum",
+            PEILDATUM,
+            "--uit",
+            str(uit),
+            "--testdata-toegestaan",
+        ]
+    )
+    assert code == 0 and "aanbieder_12345678" in err and "Verstuur die niet" in err
