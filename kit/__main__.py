@@ -198,6 +198,7 @@ def _cmd_quickscan(args: argparse.Namespace) -> int:
     tables = quickscan_tables(result, provider_patterns(data, pattern_params))
     written = write_shared(tables, args.uit, threshold=args.min_cel)
     flags = write_flags(result, args.store, peildatum=args.peildatum)
+    history = _write_quality_history(result, args.store, args.peildatum)
     scores = result.scores().set_index("berichttype")
     total = scores.loc["totaal"]
     if total["n"] == 0:
@@ -223,6 +224,70 @@ def _cmd_quickscan(args: argparse.Namespace) -> int:
         )
     print("Geschreven: " + ", ".join(str(p) for p in written))
     print(f"Vlaggen per bericht (blijven in de store): {flags}")
+    print(f"Kwaliteitshistorie (per peildatum, blijft in de store): {history}")
+    return 0
+
+
+def _write_quality_history(result, store: Path, peildatum: str) -> Path:
+    """Keep this scan's counts in the store's quality history (replaces the same peildatum)."""
+    from kit.quality_history import write_history
+
+    return write_history(result, store, peildatum=peildatum)
+
+
+def _cmd_verbeterlijst(args: argparse.Namespace) -> int:
+    from kit.verbeterlijst import build_lists
+
+    if _filled_store(args.store) is None:
+        return 2
+    try:
+        folders = build_lists(
+            args.store,
+            peildatum=args.peildatum,
+            out_dir=args.uit,
+            checks_file=args.controles,
+            allow_test=args.testdata_toegestaan,
+            threshold=args.min_cel,
+        )
+    except (ValueError, OSError) as exc:
+        print(f"Fout: {_reason(exc)}", file=sys.stderr)
+        return 2
+    if not folders:
+        print(
+            f"Verbeterlijsten op peildatum {args.peildatum}: geen enkel bericht wijkt af, dus "
+            "geen lijsten geschreven."
+        )
+        return 0
+    print(
+        f"Verbeterlijsten op peildatum {args.peildatum}: {len(folders)} organisaties, elk een "
+        f"eigen map in {args.uit} (verbeterlijst.csv en verbeterlijst.html). Elke lijst is "
+        "alleen bestemd voor die organisatie: stuur elke map alleen naar de eigen organisatie."
+    )
+    stale = sorted(
+        p.parent.name for p in Path(args.uit).glob("*/verbeterlijst.csv") if p.parent not in folders
+    )
+    if stale:
+        print(
+            f"Let op: {len(stale)} map(pen) in {args.uit} zijn van een eerdere keer en niet "
+            f"bijgewerkt (nu geen afwijkende berichten): {', '.join(stale)}. Verstuur die niet.",
+            file=sys.stderr,
+        )
+    return 0
+
+
+def _cmd_protocol(args: argparse.Namespace) -> int:
+    from kit.protocol import write_protocol
+
+    try:
+        html_path, pdf_path = write_protocol(
+            args.uit, checks_file=args.controles, definitions_file=args.definities, pdf=args.pdf
+        )
+    except (ValueError, OSError, RuntimeError) as exc:
+        print(f"Fout: {_reason(exc)}", file=sys.stderr)
+        return 2
+    print(f"Regionale aanvulling op het protocol geschreven: {html_path}")
+    if pdf_path:
+        print(f"PDF: {pdf_path}")
     return 0
 
 
@@ -746,6 +811,68 @@ def _add_vergelijk_parser(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=_cmd_vergelijk)
 
 
+def _add_verbeterlijst_parser(sub) -> None:
+    p = sub.add_parser(
+        "verbeterlijst",
+        help="per aanbieder en gemeente de eigen afwijkende berichten (CSV en HTML)",
+        description="Voert de quick scan uit en schrijft per organisatie die berichten verstuurde "
+        "een eigen map (aanbieder_AGB of gemeente_CODE) met verbeterlijst.csv en "
+        "verbeterlijst.html: elk afwijkend bericht met berichttype, Identificatie, "
+        "ToewijzingNummer/ReferentieAanbieder, Dagtekening, de controle, de iJw-regel en wat te "
+        "doen. Geen BSN of pseudoniem. Elke lijst is alleen voor de eigen organisatie.",
+    )
+    p.add_argument("--store", required=True, type=Path, metavar="MAP", help="map van de store")
+    p.add_argument(
+        "--peildatum",
+        required=True,
+        type=_iso_date,
+        metavar="JJJJ-MM-DD",
+        help="peildatum: berichten met een latere dagtekening tellen niet mee",
+    )
+    p.add_argument("--uit", required=True, type=Path, metavar="MAP", help="map voor de lijsten")
+    p.add_argument(
+        "--controles",
+        type=Path,
+        metavar="YAML",
+        help="eigen kopie van checks.yaml (controles, gewicht en wat te doen)",
+    )
+    p.add_argument(
+        "--min-cel",
+        type=_at_least(1),
+        default=config.MIN_CELL,
+        metavar="N",
+        help=f"drempel voor de grafiek 'kwaliteit in de tijd' (standaard {config.MIN_CELL})",
+    )
+    p.add_argument(
+        "--testdata-toegestaan",
+        action="store_true",
+        help="BSN's uit de testreeks niet als fout tellen (voor de voorbeeldregio)",
+    )
+    p.set_defaults(func=_cmd_verbeterlijst)
+
+
+def _add_protocol_parser(sub) -> None:
+    p = sub.add_parser(
+        "protocol",
+        help="de eigen controles en definities van de regio als leesbaar document",
+        description="Schrijft de regionale aanvulling op het Standaard Administratie Protocol: "
+        "alle controles (drempels, gewicht, wat te doen, wat uit staat) en alle "
+        "wachttijddefinities en normen, als één HTML-bestand dat zonder internet opent, met de "
+        "kit-versie en een controlegetal (SHA-256) van de YAML-bestanden.",
+    )
+    p.add_argument("--uit", required=True, type=Path, metavar="BESTAND", help="HTML-bestand")
+    p.add_argument("--controles", type=Path, metavar="YAML", help="eigen kopie van checks.yaml")
+    p.add_argument(
+        "--definities", type=Path, metavar="YAML", help="eigen kopie van waiting_times.yaml"
+    )
+    p.add_argument(
+        "--pdf",
+        action="store_true",
+        help="ook een PDF maken (met Chromium zonder scherm; apt-get install chromium)",
+    )
+    p.set_defaults(func=_cmd_protocol)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the Dutch argument parser of ``python -m kit``."""
     parser = _Parser(
@@ -889,6 +1016,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="BSN's uit de testreeks niet als fout tellen (voor de voorbeeldregio)",
     )
     p.set_defaults(func=_cmd_quickscan)
+
+    _add_verbeterlijst_parser(sub)
+    _add_protocol_parser(sub)
 
     p = sub.add_parser(
         "wachttijden",

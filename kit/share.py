@@ -192,7 +192,7 @@ def package_tables(
     testdata_toegestaan: bool = False,
     min_cel: int = config.MIN_CELL,
     norm_weken: float = 10,
-    volledig: float = 0.95,
+    volledig: float | None = None,
 ) -> tuple[dict[str, tuple[bytes, int]], dict]:
     """Compute every package table from a store, protected (see :func:`protected_csv`).
 
@@ -204,6 +204,8 @@ def package_tables(
     tuple
         ``{file name: (csv bytes, rows)}`` and facts for the manifest (period, settings).
     """
+    if volledig is None:
+        volledig = config.min_complete()
     from kit import trends, waiting_times
     from kit.checks import (
         allow_test_bsns,
@@ -355,7 +357,7 @@ def build_package(
     testdata_toegestaan: bool = False,
     min_cel: int = config.MIN_CELL,
     norm_weken: float = 10,
-    volledig: float = 0.95,
+    volledig: float | None = None,
 ) -> dict:
     """Write a region's package (zip) and return its manifest.
 

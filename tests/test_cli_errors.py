@@ -96,7 +96,15 @@ def _argv(command: str, store: Path, tmp_path: Path) -> list[str]:
     return [command, "--store", str(store), "--peildatum", PEILDATUM, "--uit", str(tmp_path)]
 
 
-STORE_COMMANDS = ("overzicht", "quickscan", "wachttijden", "trends", "rapport", "live")
+STORE_COMMANDS = (
+    "overzicht",
+    "quickscan",
+    "wachttijden",
+    "trends",
+    "rapport",
+    "live",
+    "verbeterlijst",
+)
 
 
 @pytest.mark.parametrize("state", list(STORE_STATES))
@@ -466,7 +474,7 @@ def damaged_table(tiny_store: Path, tmp_path_factory: pytest.TempPathFactory) ->
     return store
 
 
-@pytest.mark.parametrize("command", ["quickscan", "wachttijden", "trends"])
+@pytest.mark.parametrize("command", ["quickscan", "wachttijden", "trends", "verbeterlijst"])
 def test_a_damaged_table_is_one_dutch_line(command, damaged_table, tmp_path, capsys):
     from kit.__main__ import main
 
