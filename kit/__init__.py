@@ -25,7 +25,7 @@ if "rfc3987_syntax" not in sys.modules:
 pd.set_option("mode.copy_on_write", True)
 
 _MODULES = {"sections", "widgets", "charts", "checks", "pathways", "store", "outputs", "privacy",
-            "waiting_times", "trends", "report",
+            "waits", "trends", "report",
             "read_xml", "read_tabular", "config"}
 
 
