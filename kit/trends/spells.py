@@ -10,15 +10,20 @@ from __future__ import annotations
 import pandas as pd
 
 from kit.trends.months import ONBEKEND, REGIO
-from kit.waits.definitions import load_definitions
+from kit.waits.definitions import WaitDefinition, load_definitions
 from kit.waits.measure import waiting_list
+
+UNIT_COLUMNS = ("client_id", "gemeente", "aanbieder", "categorie")
 
 # ------------------------------------------------------------------------------------------
 # Spells: time on the waiting list and time in care
 
 
 def waiting_spells(
-    pathways: pd.DataFrame, *, peildatum: pd.Timestamp | str, definition: object | None = None
+    pathways: pd.DataFrame,
+    *,
+    peildatum: pd.Timestamp | str,
+    definition: WaitDefinition | None = None,
 ) -> pd.DataFrame:
     """One row per toewijzing: when it joined and left the waiting list, and why it left.
 
@@ -44,8 +49,8 @@ def waiting_spells(
         :func:`kit.waits.waiting_list`.
     """
     d = definition or load_definitions().get("toewijzing_start")
-    spells = waiting_list(pathways, d, peildatum=peildatum)
-    out = _units(pathways.loc[spells.index])
+    spells = waiting_list(pathways, d, peildatum=peildatum, keep=UNIT_COLUMNS)
+    out = _units(spells)
     out["in"] = spells["in"].to_numpy()
     out["uit"] = spells["uit"]
     out["reden_uit"] = spells["reden_uit"]

@@ -348,7 +348,11 @@ _DAY = pd.Timedelta(days=1)
 
 
 def waiting_list(
-    pathways: pd.DataFrame, definition: WaitDefinition, *, peildatum: str | pd.Timestamp
+    pathways: pd.DataFrame,
+    definition: WaitDefinition,
+    *,
+    peildatum: str | pd.Timestamp,
+    keep: Sequence[str] = (),
 ) -> pd.DataFrame:
     """The waiting list of a definition over time: when each toewijzing joined and left it.
 
@@ -366,11 +370,13 @@ def waiting_list(
         A waiting-time definition whose start event is a toewijzing date.
     peildatum : str or pandas.Timestamp
         Exits after this date have not happened yet.
+    keep : sequence of str
+        Columns of ``pathways`` to copy in front (e.g. the units a series is counted by).
 
     Returns
     -------
     pandas.DataFrame
-        Indexed like ``pathways`` (only toewijzingen that pass the filters): ``in`` (the start
+        Indexed like ``pathways`` (only toewijzingen that pass the filters): ``keep``, ``in`` (the start
         event), ``uit`` (the first of the stop event, the withdrawal, a 307 stop without a
         start, Einddatum + 1 day (not for a withdrawn toewijzing, whose Einddatum is void), the
         first sign of care without the stop event (``stop_ontbreekt_als``) and the other
@@ -409,7 +415,7 @@ def waiting_list(
     as_int[np.isnat(exits) | (exits > np.datetime64(peil))] = np.iinfo("int64").max
     first = as_int.argmin(axis=1)
     left = as_int.min(axis=1) != np.iinfo("int64").max
-    out = pd.DataFrame(index=t.index)
+    out = t[list(keep)].copy()
     out["in"] = t[d.start.column].to_numpy()
     out["uit"] = pd.Series(exits[np.arange(len(t)), first], index=t.index).where(left)
     out["reden_uit"] = pd.Series(reasons[first], index=t.index, dtype="string")
