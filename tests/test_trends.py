@@ -140,6 +140,28 @@ class TestWaitingSpells:
         own = replace(ts, stop_missing_if=())
         assert trends.waiting_spells(p, peildatum=PEIL, definition=own)["uit"].isna().sum() == 2
 
+    @pytest.mark.parametrize("dropped", ["beeindigd_zonder_start", "toewijzing_ingetrokken"])
+    def test_the_list_takes_its_exits_from_the_definition_only(self, dropped):
+        # p0 ended on 28 Feb without a start; p1 was withdrawn by a version of 3 Mar
+        p = pathways(
+            {"eerste_toewijzingsdatum": "2025-02-01", "einddatum": "2025-02-28"},
+            {
+                "eerste_toewijzingsdatum": "2025-02-01",
+                "toewijzingsdatum": "2025-03-03",
+                "ingetrokken": True,
+            },
+        )
+        ts = wt.load_definitions().get("toewijzing_start")
+        got = trends.waiting_spells(p, peildatum=PEIL)
+        assert got["reden_uit"].tolist() == ["verlopen", "ingetrokken"]
+        # a region's definition without that exit keeps the toewijzing on the list, in the
+        # trends as in the snapshot of notebook 02 (no exit written into the trend code)
+        own = replace(ts, exits=tuple(x for x in ts.exits if x.id != dropped))
+        still = trends.waiting_spells(p, peildatum=PEIL, definition=own)["uit"].isna()
+        now = wt.waiting_now(wt.measure_waits(p, own, peildatum=PEIL))["pathway_id"]
+        assert [f"p{i}" for i in np.flatnonzero(still)] == now.tolist()
+        assert len(now) == 1
+
     def test_exits_after_the_peildatum_have_not_happened(self):
         p = pathways({"eerste_toewijzingsdatum": "2025-03-01", "start_begindatum": "2025-04-02"})
         got = trends.waiting_spells(p, peildatum=PEIL)

@@ -342,9 +342,10 @@ def reconcile(measured: pd.DataFrame) -> pd.DataFrame:
 
 #: why a toewijzing left the waiting list (ties in this order)
 WAIT_EXITS = ("gestart", "ingetrokken", "gestopt_zonder_start", "verlopen")
-#: the competing exit that withdraws a toewijzing (its own reason, it voids the Einddatum)
+#: the competing exit (id in ``waiting_times.yaml``) that withdraws a toewijzing: own reason
 WITHDRAWAL = "toewijzing_ingetrokken"
-_DAY = pd.Timedelta(days=1)
+#: a 307 stop without a start ends the wait without care (reason ``gestopt_zonder_start``)
+STOP_WITHOUT_START = "stop_einddatum"
 
 
 def waiting_list(
@@ -376,41 +377,42 @@ def waiting_list(
     Returns
     -------
     pandas.DataFrame
-        Indexed like ``pathways`` (only toewijzingen that pass the filters): ``keep``, ``in`` (the start
-        event), ``uit`` (the first of the stop event, the withdrawal, a 307 stop without a
-        start, Einddatum + 1 day (not for a withdrawn toewijzing, whose Einddatum is void), the
-        first sign of care without the stop event (``stop_ontbreekt_als``) and the other
-        competing exits; missing while still waiting on the peildatum) and ``reden_uit``, one of
-        :data:`WAIT_EXITS` (ties in that order, then the last two): care without the stop event
-        counts as ``gestart``, a competing exit other than a withdrawal as ``verlopen``.
+        Indexed like ``pathways`` (only toewijzingen that pass the filters): ``keep``, ``in``
+        (the start event), ``uit`` (the first of the stop event, the withdrawal exit
+        :data:`WITHDRAWAL`, a 307 stop without a start, the first sign of care without the stop
+        event (``stop_ontbreekt_als``) and the definition's other competing exits, e.g. the
+        Einddatum of a toewijzing that ended without a start; missing while still waiting on
+        the peildatum) and ``reden_uit``, one of :data:`WAIT_EXITS` (ties in that order, then
+        the last two): care without the stop event counts as ``gestart``, a competing exit other
+        than the withdrawal as ``verlopen``. The withdrawal is dated on the withdrawing version
+        (its Einddatum, often the Ingangsdatum, is void).
     """
     d = definition
     peil = pd.Timestamp(peildatum)
     t = pathways[pathways["ToewijzingNummer"].notna() & pathways[d.start.column].notna()]
     t = t[passes_filters(t, d.filters)]
-    withdrawn = t["ingetrokken"].fillna(False).astype(bool)
+    none = pd.Series(pd.NaT, index=t.index, dtype="datetime64[ns]")
+    withdrawal = next((x for x in d.exits if x.id == WITHDRAWAL), None)
+    withdrawn = (
+        none
+        if withdrawal is None
+        else _exit_dates(t, withdrawal, peil).where(_holds(t, withdrawal.condition))
+    )
     exit_date, exit_id = first_exit(t, d, t[d.start.column], peil)
     other_exit = exit_date.where(exit_id.ne(WITHDRAWAL).fillna(False))
     care = t[d.stop.column].isna()
     signs = [t[c] for c in d.stop_missing_if]
-    evidence = (
-        pd.concat(signs, axis=1).min(axis=1).where(care)
-        if signs
-        else pd.Series(pd.NaT, index=t.index, dtype="datetime64[ns]")
-    )
+    evidence = pd.concat(signs, axis=1).min(axis=1).where(care) if signs else none
     exits = np.column_stack(
         [
             t[d.stop.column].to_numpy("datetime64[ns]"),
-            t["toewijzingsdatum"].where(withdrawn).to_numpy("datetime64[ns]"),
-            t["stop_einddatum"].to_numpy("datetime64[ns]"),
-            # a withdrawing version voids the toewijzing, often with Einddatum = Ingangsdatum:
-            # its Einddatum says nothing about when the child left the list
-            (t["einddatum"] + _DAY).where(~withdrawn).to_numpy("datetime64[ns]"),
+            withdrawn.to_numpy("datetime64[ns]"),
+            t[STOP_WITHOUT_START].to_numpy("datetime64[ns]"),
             evidence.to_numpy("datetime64[ns]"),
             other_exit.to_numpy("datetime64[ns]"),
         ]
     )
-    reasons = np.asarray([*WAIT_EXITS, "gestart", "verlopen"])
+    reasons = np.asarray(["gestart", "ingetrokken", "gestopt_zonder_start", "gestart", "verlopen"])
     as_int = exits.astype("int64")
     as_int[np.isnat(exits) | (exits > np.datetime64(peil))] = np.iinfo("int64").max
     first = as_int.argmin(axis=1)
