@@ -58,7 +58,7 @@ def main() -> None:
         "monthly_series_s": round(t_series, 2),
         "compute_trends_s": round(t_all, 2),
         "total_s": round(t_load + t_all, 2),
-        "wijzer_rows": int(len(result.wijzer)),
+        "wijzer_rows": int(len(result.availability)),
         "cpu_count": os.cpu_count(),
         "pandas": pd.__version__,
     }

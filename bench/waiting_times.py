@@ -10,10 +10,10 @@ store already on disk:
 
 - reading the store at the peildatum and building the pathways (:func:`kit.checks.prepare_scan`);
 - the quick-scan check(s) for the sensitivity (``start_automatisch``);
-- :func:`kit.waiting_times.compute_waits`: every default definition, Kaplan–Meier per group
+- :func:`kit.waits.compute_waits`: every default definition, Kaplan–Meier per group
   (totaal + categorie + aanbieder + gemeente), Aalen–Johansen, snapshot, schadelijk wachten,
   reconciliation and the sensitivity without flagged pathways (best of three runs);
-- the same via the CLI entry :func:`kit.waiting_times.waits_from_store` (store to results).
+- the same via the CLI entry :func:`kit.waits.waits_from_store` (store to results).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from pathlib import Path
 
 from common import OUT, best_of, region_store
 
-from kit import waiting_times as wt
+from kit import waits as wt
 from kit.checks import evaluate_checks, load_checks, prepare_scan
 
 PEILDATUM = "2026-03-31"

@@ -25,8 +25,8 @@ if "rfc3987_syntax" not in sys.modules:
 pd.set_option("mode.copy_on_write", True)
 
 _MODULES = {"sections", "widgets", "charts", "checks", "pathways", "store", "outputs", "privacy",
-            "waiting_times", "trends", "report", "share", "compare", "quality_history",
-            "verbeterlijst", "protocol",
+            "waits", "trends", "report", "share", "compare", "quality_history",
+            "verbeterlijst", "protocol", "codelists",
             "read_xml", "read_tabular", "config"}
 
 

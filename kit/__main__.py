@@ -294,7 +294,7 @@ def _cmd_protocol(args: argparse.Namespace) -> int:
 def _cmd_wachttijden(args: argparse.Namespace) -> int:
 
     from kit.outputs import write_shared
-    from kit.waiting_times import days_text, load_definitions, shared_tables, waits_from_store
+    from kit.waits import days_text, load_definitions, shared_tables, waits_from_store
 
     if _filled_store(args.store) is None:
         return 2

@@ -140,7 +140,7 @@ def km_overlay(
     Parameters
     ----------
     curves : pandas.DataFrame
-        Aggregated curve points (``km`` of :func:`kit.waiting_times.shared_tables`, after
+        Aggregated curve points (``km`` of :func:`kit.waits.shared_tables`, after
         suppression) with a ``naam`` column per definition: ``naam, dagen, aandeel_wachtend``.
     norms : pandas.DataFrame, optional
         ``naam, dagen`` of the norms to draw as vertical rules.
@@ -238,7 +238,7 @@ def snapshot_bars(snapshot: pd.DataFrame, *, bands: list[str]) -> alt.Chart:
     snapshot : pandas.DataFrame
         ``naam, band, n_wachtend`` (suppressed counts dropped).
     bands : list of str
-        Band labels in order (:func:`kit.waiting_times.band_labels`).
+        Band labels in order (:func:`kit.waits.band_labels`).
     """
     data = _frame(snapshot, ["naam", "band", "n_wachtend"]).dropna()
     data["volgorde"] = data["band"].map({b: i for i, b in enumerate(bands)})

@@ -20,7 +20,7 @@ import pandas as pd
 from IPython.display import HTML, Markdown, display
 
 from kit import charts, config, trends
-from kit import waiting_times as wt
+from kit import waits as wt
 from kit.share import Package, read_package
 
 HIDDEN = "."  # a blanked count in a package (below the threshold or recomputable from a total)

@@ -3,7 +3,7 @@
 The werkgroep's agreements (thresholds, definitions, norms, what was switched off) and the
 kit's configuration are one thing: :func:`protocol_html` renders the two YAML files a region
 uses as one offline Dutch HTML page, with the kit version and a SHA-256 of each file. Both files
-are validated first (:func:`kit.checks.load_checks`, :func:`kit.waiting_times.load_definitions`),
+are validated first (:func:`kit.checks.load_checks`, :func:`kit.waits.load_definitions`),
 so the document never describes a configuration the kit would refuse.
 """
 
@@ -61,7 +61,7 @@ def protocol_html(
     """
     from kit.checks import load_checks
     from kit.verbeterlijst import check_actions, report_css
-    from kit.waiting_times import load_definitions
+    from kit.waits import load_definitions
 
     load_checks(checks_file)  # validate: the document describes only what the kit accepts
     load_definitions(definitions_file)

@@ -204,7 +204,7 @@ def check_inputs(params: dict) -> None:
     OSError
         When such a file cannot be read.
     """
-    from kit import trends, waiting_times
+    from kit import trends, waits
     from kit.checks import load_checks
     from kit.checks.patterns import load_pattern_params
     from kit.store import read_meta
@@ -229,7 +229,7 @@ def check_inputs(params: dict) -> None:
             )
     readers = {
         "controles": (load_checks, load_pattern_params),
-        "definities": (waiting_times.load_definitions,),
+        "definities": (waits.load_definitions,),
         "bevolking": (trends.read_population,),
     }
     for name, functions in readers.items():

@@ -18,7 +18,7 @@ import pandas as pd
 from IPython.display import HTML, Markdown, display
 
 from kit import __version__, charts, config, trends
-from kit import waiting_times as wt
+from kit import waits as wt
 from kit.checks import (
     FINDINGS_PROTECTION,
     SCORES_PER_MONTH_PROTECTION,
@@ -585,7 +585,7 @@ def overview_table(
     ----------
     summary : pandas.DataFrame
         The suppressed ``samenvatting`` table.
-    definitions : kit.waiting_times.Definitions
+    definitions : kit.waits.Definitions
     threshold : int
         Suppressed counts read ``<threshold``.
     groep : str
@@ -751,7 +751,7 @@ def definition_text(
 
     Parameters
     ----------
-    definition : kit.waiting_times.WaitDefinition
+    definition : kit.waits.WaitDefinition
     summary_row : pandas.Series
         The suppressed ``totaal`` row of this definition in ``samenvatting``.
     reconciliation : pandas.DataFrame
@@ -1036,7 +1036,7 @@ def snapshot_note(complete_until: dict[str, pd.Timestamp], names: dict[str, str]
     Parameters
     ----------
     complete_until : dict of str to pandas.Timestamp
-        :attr:`kit.waiting_times.WaitResults.complete_until` (definition id -> last complete day).
+        :attr:`kit.waits.WaitResults.complete_until` (definition id -> last complete day).
     names : dict of str to str
         Definition id -> Dutch name, only the definitions with a snapshot (waiting times).
     """
@@ -1638,7 +1638,7 @@ def queue_text(settings: trends.QueueSettings) -> str:
 def trends_wachtrij(ctx: TrendsContext) -> None:
     """Section: queueing indicators per productcategorie, with their assumptions."""
     protection = trends.QUEUE_PROTECTION
-    table = ctx.result.wachtrij.copy()
+    table = ctx.result.queue_indicators.copy()
     # a rate per week over 52 weeks with 2 decimals would give its count back exactly: one
     # decimal (as coarse as the rounding of counts), the target size in whole trajecten
     for col in protection.derived:
@@ -1752,7 +1752,7 @@ def caveats_text(
 def trends_stock_flow(ctx: TrendsContext) -> None:
     """Section: stock-flow reconciliation, Little's-law band and provisional months."""
     r = ctx.result
-    stroom = r.stroom[(r.stroom["niveau"] == "regio") & (r.stroom["maand"] >= ctx.van)]
+    stroom = r.stock_flow[(r.stock_flow["niveau"] == "regio") & (r.stock_flow["maand"] >= ctx.van)]
     protection = trends.STOCK_FLOW_PROTECTION
     display(charts.gap_bars(protection.apply(stroom, ctx.threshold)))
     table = shown(stroom.tail(12), protection, threshold=ctx.threshold)
@@ -1786,7 +1786,7 @@ def trends_stock_flow(ctx: TrendsContext) -> None:
     little = r.little[(r.little["niveau"] == "regio") & (r.little["maand"] >= ctx.van)]
     display(charts.little_band(trends.LITTLE_PROTECTION.apply(little, ctx.threshold)))
     months = sorted(r.series["maand"].unique())[-4:]
-    compl = r.volledigheid[r.volledigheid["maand"].isin(months)]
+    compl = r.completeness[r.completeness["maand"].isin(months)]
     pivot = (
         (100 * compl.pivot_table(index="bericht", columns="maand", values="volledigheid"))
         .round(0)
@@ -1801,7 +1801,7 @@ def trends_stock_flow(ctx: TrendsContext) -> None:
             caveats_text(
                 stroom,
                 little,
-                r.volledigheid,
+                r.completeness,
                 threshold=ctx.threshold,
                 min_complete=r.threshold_complete,
             )

@@ -206,7 +206,8 @@ def package_tables(
     """
     if volledig is None:
         volledig = config.min_complete()
-    from kit import trends, waiting_times
+    from kit import trends
+    from kit import waits as wt
     from kit.checks import (
         allow_test_bsns,
         evaluate_checks,
@@ -235,14 +236,14 @@ def package_tables(
     )
 
     # waiting times: every definition, total + gemeente + categorie groups
-    definitions = waiting_times.load_definitions(definities)
-    results = waiting_times.waits_from_store(
+    definitions = wt.load_definitions(definities)
+    results = wt.waits_from_store(
         store,
         peildatum=peildatum,
         definitions=definitions,
         min_n=max(definitions.min_group, min_cel),
     )
-    waits = waiting_times.shared_tables(results)
+    waits = wt.shared_tables(results)
     for name in (
         "samenvatting",
         "km",

@@ -79,7 +79,7 @@ def definities_verkenner(ctx: sections.DefinitiesContext) -> widgets.VBox | None
         return None
     import pandas as pd
 
-    from kit import waiting_times as wt
+    from kit import waits as wt
 
     res = ctx.results
     waits = {i: wt.included(m) for i, m in res.measured.items()}

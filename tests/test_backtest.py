@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kit import waiting_times as wt
+from kit import waits as wt
 from kit.checks import allow_test_bsns, evaluate_checks, load_checks, prepare_scan
 from kit.checks.base import LATER_MESSAGES
 from kit.checks.patterns import provider_patterns

@@ -27,7 +27,7 @@ import pandas as pd
 import pytest
 
 from kit import config, sections, trends
-from kit import waiting_times as wt
+from kit import waits as wt
 from kit.checks import allow_test_bsns, evaluate_checks, load_checks, prepare_scan, quickscan_tables
 from kit.checks.patterns import provider_patterns
 from kit.outputs import write_shared
@@ -395,7 +395,7 @@ def _shown_tables(section, ctx, monkeypatch) -> list[pd.DataFrame]:
 
 def _section_identities(attacker: Attacker, ctx, maand: pd.DataFrame, monkeypatch) -> None:
     r = ctx.result
-    stroom = r.stroom[(r.stroom["niveau"] == "regio") & (r.stroom["maand"] >= ctx.van)].tail(12)
+    stroom = r.stock_flow[(r.stock_flow["niveau"] == "regio") & (r.stock_flow["maand"] >= ctx.van)].tail(12)
     shown = _shown_tables(sections.trends_stock_flow, ctx, monkeypatch)[0]
     names = {
         "Wachtlijst begin": "wachtlijst_begin",
@@ -435,7 +435,7 @@ def _section_identities(attacker: Attacker, ctx, maand: pd.DataFrame, monkeypatc
             i = index.get((prev, "regio", trends.REGIO, reeks))
             if i is not None and col == "wachtlijst_eind":
                 attacker.identity({k["wachtlijst_begin"]: 1, ("maand", i, "n"): -1})
-    q = r.wachtrij
+    q = r.queue_indicators
     shown = _shown_tables(sections.trends_wachtrij, ctx, monkeypatch)[0]
     for (_, row), text in zip(q.iterrows(), shown["Wachtlijst"], strict=True):
         attacker.publish(("wachtrij", str(row["categorie"])), text, row["wachtlijst"])

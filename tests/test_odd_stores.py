@@ -100,7 +100,7 @@ def odd_stores(example_files, tmp_path_factory) -> dict[str, Path]:
 
 
 def test_km_median_of_an_empty_cohort_is_typed():
-    from kit.trends import km_median
+    from kit.waits import km_median
 
     empty = pd.DataFrame(
         {"aanbieder": pd.Series(dtype="string"), "duur": pd.Series(dtype=float)}
@@ -128,7 +128,7 @@ def test_km_that_lifelines_refuses_is_withheld_not_raised():
     from lifelines import KaplanMeierFitter
     from lifelines.exceptions import StatError
 
-    from kit.waiting_times import CENSORED, STARTED, estimate
+    from kit.waits import CENSORED, STARTED, estimate
 
     # twelve started on day 0 (seen from the start), then two who entered the data late:
     # after day 0 nobody is at risk until they come in, so the curve is not identified

@@ -602,7 +602,7 @@ class TestFiguresInReportText:
         assert "b (10%)" in text and "a (97%)" not in text
 
     def test_overview_marks_a_count_hidden_for_a_total_with_a_dot(self):
-        from kit import waiting_times as wt
+        from kit import waits as wt
         from kit.outputs import SharedTable
         from kit.sections import overview_table, shown
 

@@ -21,7 +21,7 @@ import yaml
 from builders import AGB, regie, scan, toewijzing
 
 from kit import config, trends
-from kit import waiting_times as wt
+from kit import waits as wt
 from kit.checks import load_checks
 from kit.checks.base import PARAMETERS, REGISTRY, Param
 from kit.checks.patterns import PATTERN_PARAMETERS, load_pattern_params, provider_patterns

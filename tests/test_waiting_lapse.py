@@ -1,5 +1,5 @@
 """The "vermoedelijk vervallen" rule (silent lapses) and the stated populations of the
-waiting-time definitions (kit/waiting_times.py), on hand-built pathways with reasoned answers."""
+waiting-time definitions (kit/waits/), on hand-built pathways with reasoned answers."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from test_waiting_times import pathways
 
-from kit import waiting_times as wt
+from kit import waits as wt
 
 DEFS = wt.load_definitions()
 TS = DEFS.get("toewijzing_start")
@@ -59,7 +59,7 @@ class TestSilentExit:
         assert m0["event"].tolist() == [wt.CENSORED] * 2 + [wt.STARTED] + [wt.CENSORED] * 2
 
     def test_the_rule_in_a_region_copy_is_validated(self, tmp_path: Path):
-        text = (Path(wt.__file__).parent / "waiting_times.yaml").read_text(encoding="utf-8")
+        text = (Path(wt.__file__).parents[1] / "waiting_times.yaml").read_text(encoding="utf-8")
         for old, new, message in (
             ("stil_dagen: 180", "stil_dagen: 0", "stil_dagen"),
             ("      - stop_dagtekening\n", "      - stop_reden\n", "stil_na"),

@@ -1,4 +1,4 @@
-"""Tests for kit.waiting_times: hand-built pathways with reasoned answers, a simulation with a
+"""Tests for kit.waits: hand-built pathways with reasoned answers, a simulation with a
 known wait distribution, the YAML validation, and a backtest on the example region."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from kit import sections
-from kit import waiting_times as wt
+from kit import waits as wt
 from kit.config import EXAMPLE_DIR
 from kit.pathways import PATHWAY_COLUMNS
 

@@ -1,0 +1,174 @@
+"""Funnel plots: limits for a share per gemeente or aanbieder, and the indicators' counts."""
+
+from __future__ import annotations
+
+from statistics import NormalDist
+
+import numpy as np
+import pandas as pd
+
+from kit.privacy import Protection
+from kit.trends.months import last_complete_month
+
+#: disclosure control of :func:`funnel`
+FUNNEL_PROTECTION = Protection(("x", "n"), {"pct": ["x", "n"], "beoordeling": ["x", "n"]})
+
+FUNNEL_Z = {"95": NormalDist().inv_cdf(0.975), "998": NormalDist().inv_cdf(0.999)}
+
+# ------------------------------------------------------------------------------------------
+# Funnel plots
+
+
+def funnel(counts: pd.DataFrame, *, target: float | None = None) -> pd.DataFrame:
+    """Funnel-plot limits for a share per unit (normal approximation to the binomial).
+
+    Parameters
+    ----------
+    counts : pandas.DataFrame
+        One row per unit: ``eenheid``, ``x`` (units with the property), ``n`` (units judged);
+        other columns are kept. Rows with ``n == 0`` are dropped.
+    target : float, optional
+        Target share (0..1); default the pooled share ``sum(x) / sum(n)``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``counts`` plus (in %) ``pct``, ``doel_pct``, ``grens95_laag``, ``grens95_hoog``,
+        ``grens998_laag``, ``grens998_hoog`` (``doel ± z·sqrt(doel(1-doel)/n)``, z = 1.96 and
+        3.09, clipped to 0..100) and ``beoordeling``: ``boven 99,8%-grens``, ``boven
+        95%-grens``, ``binnen de grenzen``, ``onder 95%-grens`` or ``onder 99,8%-grens``.
+    """
+    c = counts[counts["n"] > 0].copy()
+    p0 = c["x"].sum() / c["n"].sum() if target is None else target
+    c["pct"] = 100 * c["x"] / c["n"]
+    c["doel_pct"] = 100 * p0
+    se = np.sqrt(p0 * (1 - p0) / c["n"].astype(float))
+    for name, z in FUNNEL_Z.items():
+        c[f"grens{name}_laag"] = (100 * (p0 - z * se)).clip(0, 100)
+        c[f"grens{name}_hoog"] = (100 * (p0 + z * se)).clip(0, 100)
+    c["beoordeling"] = np.select(
+        [
+            c["pct"] > c["grens998_hoog"],
+            c["pct"] > c["grens95_hoog"],
+            c["pct"] < c["grens998_laag"],
+            c["pct"] < c["grens95_laag"],
+        ],
+        ["boven 99,8%-grens", "boven 95%-grens", "onder 99,8%-grens", "onder 95%-grens"],
+        default="binnen de grenzen",
+    )
+    return c.reset_index(drop=True)
+
+
+def funnel_lines(target_pct: float, n_max: float, *, points: int = 80) -> pd.DataFrame:
+    """The funnel's limit lines from n = 1 to ``n_max`` (for drawing).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``n, doel_pct, grens95_laag, grens95_hoog, grens998_laag, grens998_hoog``.
+    """
+    n = np.unique(np.geomspace(1, max(n_max, 2), points))
+    frame = pd.DataFrame({"eenheid": "", "x": target_pct / 100 * n, "n": n})
+    return funnel(frame, target=target_pct / 100).drop(
+        columns=["eenheid", "x", "pct", "beoordeling"]
+    )
+
+
+FUNNEL_INDICATORS = {
+    "binnen_norm": "Gestart binnen de norm (% van wie startte)",
+    "auto_305": "Start lijkt automatisch (% van de 305's)",
+    "nooit_gestart": "Toewijzing nooit gestart (% van de toewijzingen)",
+}
+#: 1 when a high share is favourable, -1 when it is unfavourable
+FUNNEL_DIRECTION = {"binnen_norm": 1, "auto_305": -1, "nooit_gestart": -1}
+
+
+def funnel_counts(
+    pathways: pd.DataFrame,
+    auto305: pd.DataFrame,
+    waits: pd.DataFrame,
+    *,
+    peildatum: pd.Timestamp | str,
+    months: int = 12,
+    norm_days: int = 70,
+    mature_days: int = 91,
+) -> pd.DataFrame:
+    """Numerators and denominators of the funnel indicators per gemeente and per aanbieder.
+
+    Parameters
+    ----------
+    pathways : pandas.DataFrame
+        Output of :func:`kit.pathways.build_pathways`.
+    auto305 : pandas.DataFrame
+        One row per 305 judged: ``aanbieder, gemeente, datum, afwijkend`` (see
+        :func:`auto_305_records`).
+    waits : pandas.DataFrame
+        :func:`measured_waits`; ``binnen_norm`` counts its starts in the period.
+    peildatum : pandas.Timestamp or str
+        Reference date.
+    months : int
+        The period: this many complete months up to the peildatum.
+    norm_days : int
+        ``binnen_norm``: started at most this many days after the start of the wait.
+    mature_days : int
+        ``nooit_gestart``: toewijzingen (not withdrawn) from the period shifted back by this many
+        days, so each had time to start; x = those without a 305.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``indicator, niveau, eenheid, x, n``.
+    """
+    end = pd.Period(last_complete_month(peildatum), "M").end_time.normalize()
+    start = (pd.Period(last_complete_month(peildatum), "M") - months + 1).start_time
+    started = waits[waits["gestart"] & waits["einde"].between(start, end)]
+    shift = pd.Timedelta(days=mature_days)
+    toew = pathways[
+        pathways["ToewijzingNummer"].notna()
+        & pathways["eerste_toewijzingsdatum"].between(start - shift, end - shift)
+        & ~pathways["ingetrokken"].fillna(False).astype(bool)
+    ]
+    auto = auto305[auto305["datum"].between(start, end)]
+    parts = [
+        ("binnen_norm", started, started["duur"] <= norm_days),
+        ("auto_305", auto, auto["afwijkend"]),
+        ("nooit_gestart", toew, toew["start_begindatum"].isna()),
+    ]
+    rows = []
+    for indicator, frame, hit in parts:
+        for level in ("gemeente", "aanbieder"):
+            g = pd.DataFrame({"eenheid": frame[level].astype("string"), "x": hit.astype(int)})
+            agg = g.groupby("eenheid")["x"].agg(x="sum", n="size").reset_index()
+            rows.append(agg.assign(indicator=indicator, niveau=level))
+    out = pd.concat(rows, ignore_index=True)
+    return out[["indicator", "niveau", "eenheid", "x", "n"]]
+
+
+def auto_305_records(data: object, *, params: dict | None = None) -> pd.DataFrame:
+    """Every 305 judged by the quick-scan check ``start_automatisch``, GI categories left out.
+
+    Parameters
+    ----------
+    data : kit.checks.base.ScanData
+        The scan's data.
+    params : dict, optional
+        The check's parameters; default those in the shipped ``checks.yaml``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``aanbieder, gemeente, datum, afwijkend`` (datum = the 305 Dagtekening). Starts in the
+        categories where an automatic start is real or the agreed practice
+        (``verwacht_categorieen``: crisis and GI) are left out of numerator and denominator, as
+        in :func:`kit.checks.patterns.provider_patterns`.
+    """
+    from kit.checks import load_checks
+    from kit.checks.starts import automatic_305
+
+    if params is None:
+        params = next(c.parameters for c in load_checks() if c.id == "start_automatisch")
+    result = automatic_305(data, params)
+    if result is None:
+        return pd.DataFrame(columns=["aanbieder", "gemeente", "datum", "afwijkend"])
+    result = result[~result["verwacht"]]
+    return result[["aanbieder", "gemeente", "datum", "afwijkend"]].reset_index(drop=True)
