@@ -62,12 +62,12 @@ if [ -x "$venv/bin/leercirkel-kit" ]; then
     "$venv/bin/python" -m pip install --quiet --no-deps --force-reinstall "$wheel"
 else
     step "nieuwe venv $venv met het wiel en zijn afhankelijkheden"
-    rm -rf "$venv.tmp"
     mkdir -p "$(dirname "$venv")"
-    "$base_python" -m venv "$venv.tmp"
-    "$venv.tmp/bin/python" -m pip install --quiet "$wheel"
+    new="$(mktemp -d "$venv.new.XXXXXX")"  # own folder: a parallel run cannot interfere
+    "$base_python" -m venv "$new"
+    "$new/bin/python" -m pip install --quiet "$wheel"
     rm -rf "$venv"
-    mv "$venv.tmp" "$venv"
+    mv -T "$new" "$venv" 2>/dev/null || rm -rf "$new"  # a parallel run was first: use its venv
     # console scripts name their interpreter by path: make them again at the final place
     "$venv/bin/python" -m pip install --quiet --no-deps --force-reinstall "$wheel"
 fi
