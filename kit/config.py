@@ -16,6 +16,8 @@ import yaml
 # The folder holding the ``kit`` package: the repository in a checkout or an editable install,
 # site-packages in a wheel install (then there is no repository: see :func:`work_dir`).
 PROJ_ROOT = Path(__file__).resolve().parents[1]
+# Folders of the repository (tests, benchmarks); the kit's code finds files with work_dir(),
+# package_path() and notebook_dir(), which also work in a wheel install.
 EXAMPLE_DIR = PROJ_ROOT / "data" / "example"
 REPORTS_DIR = PROJ_ROOT / "reports"
 
