@@ -8,7 +8,7 @@ STORE  := data/example/store
 
 .PHONY: demo test install clean-store
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml setup.py
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 of nieuwer is nodig (gevonden: " + sys.version.split()[0] + ")")'
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
@@ -25,6 +25,7 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(PY) -m ruff check kit tests bench
 	$(PY) -m nbstripout --verify --keep-id notebooks/*.ipynb
+	PYTHON=$(PYTHON) bash .ci/wheel-check.sh
 	bash .ci/install-chromium.sh
 	$(PY) -m pytest
 

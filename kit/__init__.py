@@ -8,21 +8,12 @@ command line starts fast): ``kit.sections`` (one function per notebook section),
 from __future__ import annotations
 
 import importlib
-import sys
-
-import pandas as pd
 
 __version__ = "0.1.0"
 
-# jsonschema (used by Altair) loads the optional package rfc3987_syntax when it is installed
-# (JupyterLab brings it); building its grammar costs about 1.5 s at every kernel start, and
-# Altair never checks IRIs. Mark it absent so jsonschema skips that one format check.
-if "rfc3987_syntax" not in sys.modules:
-    sys.modules["rfc3987_syntax"] = None
-
-# Copy-on-write (the default from pandas 3.0): selecting columns or rows no longer copies whole
-# frames, which makes the quick scan about a fifth faster. The kit never writes through a view.
-pd.set_option("mode.copy_on_write", True)
+# Importing the kit changes no global state (no pandas option, no stubbed module): the kit
+# scopes pandas' copy-on-write to its own calls (kit.config.copy_on_write), and kit.charts
+# keeps jsonschema from loading rfc3987_syntax.
 
 _MODULES = {"sections", "widgets", "charts", "checks", "pathways", "store", "outputs", "privacy",
             "waits", "trends", "report", "share", "compare", "quality_history",

@@ -513,7 +513,7 @@ def _cmd_vergelijk(args: argparse.Namespace) -> int:
         "pakketten": [str(Path(p).resolve()) for p in args.pakket],
         "min_cel": args.min_cel,
     }
-    notebook = config.PROJ_ROOT / "notebooks" / "04_vergelijking.ipynb"
+    notebook = config.notebook_dir() / "04_vergelijking.ipynb"
     out = Path(args.uit)
     print(f"Vergelijking van {len(packages)} deelpakketten maken ...", flush=True)
     try:
@@ -550,12 +550,13 @@ def _cmd_rapport(args: argparse.Namespace) -> int:
         check_parameters,
         chromium,
         default_notebooks,
+        find_notebook,
         load_params,
         run_jobs,
     )
     from kit.store import StoreError
 
-    notebooks = [Path(n).resolve() for n in args.notebook] or default_notebooks()
+    notebooks = [find_notebook(Path(n).resolve()) for n in args.notebook] or default_notebooks()
     try:
         params = load_params(args.params, notebooks)
         for nb in notebooks:  # every notebook's parameters are checked before any runs
@@ -574,7 +575,14 @@ def _cmd_rapport(args: argparse.Namespace) -> int:
     failed = 0
     for job, _, error in run_jobs(jobs, workers=args.jobs):
         if error:
-            print(f"Mislukt: {job.notebook.name}, {error}", file=sys.stderr)
+            from kit.read_xml import mask_bsn_like
+
+            executed = job.out_dir / f"{job.notebook.stem}.ipynb"
+            where = f"; het notebook met de fout staat in {executed}" if executed.exists() else ""
+            print(
+                f"Fout: rapport {job.notebook.stem} is mislukt: {mask_bsn_like(error)}{where}",
+                file=sys.stderr,
+            )
             failed += 1
             continue
         pdf = job.html.with_suffix(".pdf")
@@ -1138,7 +1146,8 @@ def build_parser() -> argparse.ArgumentParser:
         action="append",
         default=[],
         metavar="IPYNB",
-        help="notebook (herhaalbaar; standaard alle notebooks in notebooks/)",
+        help="notebook (herhaalbaar; een pad, of de naam van een notebook van de kit; "
+        "standaard alle notebooks van de kit)",
     )
     p.add_argument(
         "--params",
@@ -1192,14 +1201,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--store",
         type=Path,
-        default=config.EXAMPLE_DIR / "store",
+        default=config.project_path("data/example/store"),
         metavar="MAP",
         help="store (standaard de voorbeeldregio: data/example/store)",
     )
     p.add_argument(
         "--map",
         type=Path,
-        default=config.PROJ_ROOT / "sessie",
+        default=config.project_path("sessie"),
         metavar="MAP",
         help="waar de notebooks voor de sessie komen (standaard sessie/)",
     )

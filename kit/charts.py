@@ -8,10 +8,14 @@ bundled offline.
 
 from __future__ import annotations
 
-import altair as alt
 import pandas as pd
 
+from kit import config
 from kit.outputs import FORBIDDEN_COLUMNS
+
+config.skip_rfc3987_syntax()  # before Altair imports jsonschema
+
+import altair as alt  # noqa: E402
 
 SEVERITY_COLORS = {"fout": "#b2182b", "waarschuwing": "#ef8a62", "signaal": "#67a9cf"}
 

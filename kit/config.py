@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import functools
 import re
+import sys
+from collections.abc import Callable
 from datetime import date
 from importlib import resources
 from pathlib import Path
+from typing import ParamSpec, TypeVar
 
 import yaml
 
+# The folder holding the ``kit`` package: the repository in a checkout or an editable install,
+# site-packages in a wheel install (then there is no repository: see :func:`work_dir`).
 PROJ_ROOT = Path(__file__).resolve().parents[1]
+# Folders of the repository (tests, benchmarks); the kit's code finds files with work_dir(),
+# package_path() and notebook_dir(), which also work in a wheel install.
 EXAMPLE_DIR = PROJ_ROOT / "data" / "example"
 REPORTS_DIR = PROJ_ROOT / "reports"
 
@@ -17,6 +25,9 @@ REPORTS_DIR = PROJ_ROOT / "reports"
 ENV_KEY = "KIT_PSEUDONIEM_SLEUTEL"
 ENV_KEY_FILE = "KIT_SLEUTELBESTAND"
 DEFAULT_KEY_FILE = Path.home() / ".config" / "leercirkel-kit" / "pseudoniem.key"
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
 
 _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -32,10 +43,54 @@ ROUND_BASE = 5
 MAX_FILE_MB = 100
 
 
+@functools.cache
+def is_checkout() -> bool:
+    """Whether the kit runs from its repository (a checkout or an editable install).
+
+    False for a wheel install: the package then sits in site-packages, with no ``notebooks/``
+    and no ``pyproject.toml`` next to it.
+    """
+    return (PROJ_ROOT / "pyproject.toml").is_file() and (PROJ_ROOT / "notebooks").is_dir()
+
+
+def work_dir() -> Path:
+    """The folder relative paths start from: the repository in a checkout, else the working folder.
+
+    Parameter files, batch files and notebooks name stores and files relative to it, and
+    reports run their notebook in it.
+    """
+    return PROJ_ROOT if is_checkout() else Path.cwd()
+
+
 def project_path(path: str | Path) -> Path:
-    """A path from a parameter file or notebook: ``~`` expanded, relative to the kit's folder."""
+    """A path from a parameter file or notebook: ``~`` expanded, relative to :func:`work_dir`."""
     p = Path(path).expanduser()
-    return p if p.is_absolute() else PROJ_ROOT / p
+    return p if p.is_absolute() else work_dir() / p
+
+
+def package_path(*parts: str) -> Path:
+    """A file or folder shipped inside the ``kit`` package, in every kind of install.
+
+    The one way the kit finds its own data files (YAML, CSV, report template, notebooks in a
+    wheel): :func:`importlib.resources.files`, which pip installs as plain files, so the result
+    is a real path (nbconvert and papermill need one).
+
+    Parameters
+    ----------
+    *parts : str
+        Path inside the package, e.g. ``"checks", "checks.yaml"``.
+
+    Returns
+    -------
+    pathlib.Path
+    """
+    return Path(str(resources.files("kit").joinpath(*parts)))
+
+
+def notebook_dir() -> Path:
+    """The kit's notebooks: ``notebooks/`` of the repository in a checkout or editable install,
+    ``kit/notebooks/`` (package data, copied there when the wheel is built) in a wheel install."""
+    return PROJ_ROOT / "notebooks" if is_checkout() else package_path("notebooks")
 
 
 def package_yaml(name: str) -> dict:
@@ -44,14 +99,44 @@ def package_yaml(name: str) -> dict:
     Parameters
     ----------
     name : str
-        File name inside the package, e.g. ``"berichten.yaml"``.
+        Path inside the package, e.g. ``"berichten.yaml"`` or ``"checks/checks.yaml"``.
 
     Returns
     -------
     dict
         The parsed YAML document.
     """
-    return load_yaml(resources.files("kit").joinpath(name).read_text(encoding="utf-8"))
+    return load_yaml(package_path(*name.split("/")).read_text(encoding="utf-8"))
+
+
+def skip_rfc3987_syntax() -> None:
+    """Mark the optional package ``rfc3987_syntax`` absent, so jsonschema does not load it.
+
+    jsonschema (Altair validates chart specs with it, nbformat notebooks) loads that package
+    when it is installed (JupyterLab brings it); building its grammar costs 1.3 to 2 s in every
+    process that imports jsonschema, and neither Altair nor nbformat checks IRIs. Called by the
+    modules that need jsonschema (:mod:`kit.charts`, :mod:`kit.report`) before they import it;
+    ``import kit`` alone leaves ``sys.modules`` alone.
+    """
+    sys.modules.setdefault("rfc3987_syntax", None)
+
+
+def copy_on_write(func: Callable[_P, _R]) -> Callable[_P, _R]:
+    """Run ``func`` with pandas' copy-on-write on (the default from pandas 3.0), then restore.
+
+    Selecting columns or rows then no longer copies whole frames: the checks of the quick scan
+    run about a fifth faster. Scoped to the kit's own calls, so ``import kit`` leaves the
+    user's pandas options alone.
+    """
+
+    @functools.wraps(func)
+    def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        import pandas as pd
+
+        with pd.option_context("mode.copy_on_write", True):
+            return func(*args, **kwargs)
+
+    return wrapper
 
 
 def min_complete() -> float:

@@ -25,12 +25,15 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import nbformat
 from tqdm.auto import tqdm
 
 from kit import __version__, config
 
-TEMPLATES = Path(__file__).resolve().parent / "templates"
+config.skip_rfc3987_syntax()  # before nbformat imports jsonschema
+
+import nbformat  # noqa: E402
+
+TEMPLATES = config.package_path("templates")
 REQUIRED = ("regio", "store", "peildatum")
 #: the comparison notebook reads regions' packages, not a store
 REQUIRED_COMPARISON = ("regio", "peildatum", "pakketten")
@@ -392,7 +395,7 @@ def render(
             parameters=params,
             kernel_name="python3",
             progress_bar=False,
-            cwd=str(config.PROJ_ROOT),
+            cwd=str(config.work_dir()),
             **kwargs,
         )
     finally:
@@ -510,12 +513,31 @@ def _jsonable(value):
 
 
 def default_notebooks() -> list[Path]:
-    """Every region notebook in ``notebooks/``, in order (not the comparison of packages)."""
+    """Every region notebook of the kit, in order (:func:`kit.config.notebook_dir`).
+
+    The comparison of packages (``COMPARISON_NOTEBOOKS``) is left out: ``kit vergelijk`` runs it.
+    """
     return sorted(
         nb
-        for nb in (config.PROJ_ROOT / "notebooks").glob("[0-9]*.ipynb")
+        for nb in config.notebook_dir().glob("[0-9]*.ipynb")
         if nb.name not in COMPARISON_NOTEBOOKS
     )
+
+
+def find_notebook(name: str | Path) -> Path:
+    """A notebook named on the command line or in a batch file, as an absolute path.
+
+    A path that exists (a relative one from :func:`kit.config.work_dir`) is taken as it is.
+    Otherwise a kit notebook's file name, with or without a folder such as ``notebooks/`` in
+    front, means that notebook of the kit, so a batch file written for the repository also
+    works with the kit installed from a wheel. Anything else comes back resolved but missing
+    (the caller reports it in Dutch).
+    """
+    path = config.project_path(name).resolve()
+    if path.exists():
+        return path
+    own = config.notebook_dir() / Path(name).name
+    return own if own.is_file() else path
 
 
 def prepare_live(store: Path, folder: Path) -> list[Path]:
@@ -601,14 +623,14 @@ def load_batch(path: Path) -> tuple[str, Path, list[Job]]:
         raise ParameterError(f"{path}: gemeenschappelijk moet namen met waarden geven.")
     kwartaal = str(doc["kwartaal"])
     root = Path(doc.get("uit", "reports"))
-    root = (root if root.is_absolute() else config.PROJ_ROOT / root) / kwartaal
+    root = config.project_path(root) / kwartaal
     common = dict(doc.get("gemeenschappelijk") or {})
     jobs = []
     for unit in doc["eenheden"]:
         unit = dict(unit)
         name = slug(str(unit.pop("naam", unit.get("regio", "eenheid"))))
         for nb in doc["notebooks"]:
-            nb_path = Path(nb) if Path(nb).is_absolute() else config.PROJ_ROOT / nb
+            nb_path = find_notebook(nb)
             known = notebook_parameters(nb_path)
             params = {k: _jsonable(v) for k, v in {**common, **unit}.items() if k in known}
             jobs.append(Job(name, nb_path, params, root / name))

@@ -38,7 +38,7 @@ from kit.checks.base import (
     ScanData,
     validate_parameters,
 )
-from kit.config import load_yaml, read_yaml
+from kit.config import copy_on_write, load_yaml, read_yaml
 from kit.pathways import PATHWAY_TABLES, build_pathways
 from kit.privacy import Protection, Totals
 from kit.store import FILES_TABLE, read_table, table_names
@@ -396,6 +396,7 @@ def _no_outcomes() -> pd.DataFrame:
     )
 
 
+@copy_on_write
 def evaluate_checks(data: ScanData, checks: list[Check]) -> ScanResult:
     """Evaluate every switched-on check on the scan data.
 
