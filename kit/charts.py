@@ -79,6 +79,20 @@ def label_svg(svg: str, description: str | None) -> str:
     )
 
 
+def describe_spec(spec: dict) -> str | None:
+    """The alt text of a spec: its description, or those of its parts (a concatenation)."""
+    if spec.get("description"):
+        return spec["description"]
+    parts = [
+        describe_spec(part)
+        for key in ("vconcat", "hconcat", "concat")
+        for part in spec.get(key) or []
+        if isinstance(part, dict)
+    ]
+    parts = [p for p in parts if p]
+    return f"{len(parts)} grafieken. " + " ".join(parts) if parts else None
+
+
 def svg_renderer(spec: dict, **_: object) -> tuple[dict, dict]:
     """Altair renderer: static SVG in Dutch, with the chart's description as alt text.
 
@@ -97,7 +111,7 @@ def svg_renderer(spec: dict, **_: object) -> tuple[dict, dict]:
         vegalite_version=VEGALITE_VERSION,
         embed_options={"formatLocale": LOCALE, "timeFormatLocale": LOCALE},
     )
-    description = spec.get("description")
+    description = describe_spec(spec)
     bundle["image/svg+xml"] = label_svg(bundle["image/svg+xml"], description)
     return bundle, ({"image/svg+xml": {"alt": description}} if description else {})
 

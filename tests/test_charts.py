@@ -246,6 +246,13 @@ class TestAltText:
             assert f'aria-label="{description[:20]}' in svg, name
             assert "<title>" in svg, name
 
+    def test_concatenated_charts_describe_their_parts(self):
+        a = charts.trend_lines(_trend([1, 2, 3, 4]), title="Instroom")
+        b = charts.trend_lines(_trend([1, 2, 3, 4]), title="Voorraad")
+        svg = charts.to_svg(a & b)
+        label = re.search(r'aria-label="([^"]*)"', svg).group(1)
+        assert label.startswith("2 grafieken. Lijndiagram: Instroom") and "Voorraad" in label
+
     def test_description_names_the_period_in_dutch(self):
         spec = charts.to_spec(charts.trend_lines(_trend([1, 2, 3, 4]), title="Instroom"))
         assert "januari 2025 t/m april 2025" in spec["description"]
