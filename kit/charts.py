@@ -618,7 +618,10 @@ def funnel_chart(points: pd.DataFrame, lines: pd.DataFrame, *, title: str) -> al
     title : str
         Chart title.
     """
-    pts = _frame(points, ["eenheid", "n", "pct", "beoordeling"]).dropna(subset=["pct", "n"])
+    named = "eenheid_naam" in points.columns  # kit.names.add_names(..., column="eenheid")
+    pts = _frame(
+        points, ["eenheid", *(["eenheid_naam"] if named else []), "n", "pct", "beoordeling"]
+    ).dropna(subset=["pct", "n"])
     names = {
         "doel_pct": "gemiddelde",
         "grens95_laag": "95%",
@@ -659,7 +662,8 @@ def funnel_chart(points: pd.DataFrame, lines: pd.DataFrame, *, title: str) -> al
                 scale=alt.Scale(domain=list(FUNNEL_COLORS), range=list(FUNNEL_COLORS.values())),
             ),
             tooltip=[
-                alt.Tooltip("eenheid:N", title="eenheid"),
+                *([alt.Tooltip("eenheid_naam:N", title="naam")] if named else []),
+                alt.Tooltip("eenheid:N", title="code" if named else "eenheid"),
                 alt.Tooltip("n:Q", title="aantal", format=COUNT_FORMAT),
                 alt.Tooltip("pct:Q", title="%", format=PCT_FORMAT),
                 alt.Tooltip("beoordeling:N", title="beoordeling"),
@@ -688,13 +692,15 @@ def small_multiples(
     Parameters
     ----------
     series : pandas.DataFrame
-        ``maand, eenheid, waarde, voorlopig`` (suppressed values missing: gaps).
+        ``maand, eenheid, waarde, voorlopig`` (suppressed values missing: gaps); with an
+        ``eenheid_naam`` column (:func:`kit.names.add_names`) the panels carry names.
     title, y_title : str
         Chart and axis titles.
     columns : int
         Charts per row.
     """
-    data = _frame(series, ["maand", "eenheid", "waarde", "voorlopig"])
+    unit = "eenheid_naam" if "eenheid_naam" in series.columns else "eenheid"
+    data = _frame(series, list(dict.fromkeys(["maand", "eenheid", unit, "waarde", "voorlopig"])))
     data["maand"] = pd.to_datetime(data["maand"])
     x = _month_x(data["maand"], format="%Y", tickCount=4)
     base = alt.Chart(data).encode(x=x, y=alt.Y("waarde:Q", title=y_title))
@@ -705,13 +711,13 @@ def small_multiples(
         color=alt.value(SERIES_COLORS[0]),
         tooltip=[
             MONTH_TOOLTIP,
-            alt.Tooltip("eenheid:N", title="eenheid"),
+            alt.Tooltip(f"{unit}:N", title="eenheid"),
             alt.Tooltip("waarde:Q", format=COUNT_FORMAT),
         ],
     )
     return _describe(
         layers.properties(width=150, height=90)
-        .facet(facet=alt.Facet("eenheid:N", title=None), columns=columns)
+        .facet(facet=alt.Facet(f"{unit}:N", title=None), columns=columns)
         .properties(title=title),
         f"Kleine lijndiagrammen: {title}, een per eenheid ({data['eenheid'].nunique()}), "
         f"{_period(data['maand'])}, met dezelfde schaal.",

@@ -237,6 +237,30 @@ class TestLayout:
         assert any(r.get("waarde") is None and r["maand"].startswith("2025-03") for r in values)
 
 
+class TestNames:
+    def test_heatmap_rows_by_name_code_in_tooltip(self):
+        findings = pd.DataFrame(
+            {
+                "aanbieder": ["98000001"],
+                "aanbieder_naam": ["Alfa Jeugdhulp"],
+                "check_id": ["c1"],
+                "naam": ["controle"],
+                "pct_afwijkend": [12.5],
+                "n_gecontroleerd": [40],
+            }
+        )
+        spec = charts.to_spec(charts.findings_heatmap(findings))
+        assert spec["encoding"]["y"]["field"] == "aanbieder_naam"
+        assert "aanbieder" in [t["field"] for t in spec["encoding"]["tooltip"]]
+        assert "Alfa Jeugdhulp" in _texts(charts.to_svg(charts.findings_heatmap(findings)))
+
+    def test_small_multiples_panels_by_name(self):
+        small = _trend([1, 2, 3, 4]).rename(columns={"label": "eenheid"})
+        small["eenheid"] = "0363"
+        small["eenheid_naam"] = "Amsterdam"
+        assert "Amsterdam" in _texts(charts.to_svg(charts.small_multiples(small, title="t")))
+
+
 class TestAltText:
     def test_every_chart_has_a_dutch_description(self, all_charts):
         for name, chart in all_charts.items():
