@@ -71,12 +71,12 @@ def label_svg(svg: str, description: str | None) -> str:
     if not description:
         return svg
     text = html.escape(description, quote=True)
-    return re.sub(
-        r"<svg\b([^>]*)>",
-        lambda m: f'<svg{m.group(1)} role="img" aria-label="{text}"><title>{text}</title>',
-        svg,
-        count=1,
-    )
+
+    def root(match: re.Match) -> str:
+        attributes = re.sub(r'\s(role|aria-label)="[^"]*"', "", match.group(1))
+        return f'<svg{attributes} role="img" aria-label="{text}"><title>{text}</title>'
+
+    return re.sub(r"<svg\b([^>]*?)>", root, svg, count=1)
 
 
 def describe_spec(spec: dict) -> str | None:

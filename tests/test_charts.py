@@ -7,6 +7,7 @@ import re
 import altair as alt
 import pandas as pd
 import pytest
+from lxml import etree
 
 from kit import charts
 
@@ -281,6 +282,10 @@ class TestAltText:
         spec = charts.to_spec(charts.trend_lines(_trend([1, 2, 3, 4]), title="Instroom"))
         assert "januari 2025 t/m april 2025" in spec["description"]
 
-    def test_alt_text_is_escaped(self):
-        svg = charts.label_svg('<svg width="1"></svg>', 'a "b" <c>')
-        assert 'aria-label="a &quot;b&quot; &lt;c&gt;"' in svg
+    def test_alt_text_is_escaped_and_svg_stays_well_formed(self):
+        svg = charts.label_svg('<svg role="x" width="1"></svg>', 'a "b" <c>')
+        assert 'aria-label="a &quot;b&quot; &lt;c&gt;"' in svg and 'role="x"' not in svg
+        assert etree.fromstring(svg.encode()).find("title").text == 'a "b" <c>'
+        etree.fromstring(
+            charts.to_svg(charts.trend_lines(_trend([1, 2, 3, 4]), title="<t>")).encode()
+        )
