@@ -8,20 +8,125 @@ bundled offline.
 
 from __future__ import annotations
 
+import html
+import re
+from functools import cache
+
 import pandas as pd
 
 from kit import config
+from kit.config import package_yaml
 from kit.outputs import FORBIDDEN_COLUMNS
 
 config.skip_rfc3987_syntax()  # before Altair imports jsonschema
 
 import altair as alt  # noqa: E402
 
-SEVERITY_COLORS = {"fout": "#b2182b", "waarschuwing": "#ef8a62", "signaal": "#67a9cf"}
+#: d3 locale of numbers and dates in every chart: decimal comma, thousands point, Dutch months
+LOCALE = "nl-NL"
+THEME = "kit"
+SVG_RENDERER = "kit-svg"
+#: axis and tooltip formats: shares with one decimal, counts without, months with their year
+PCT_FORMAT = ",.1f"
+COUNT_FORMAT = ",.0f"
+MONTH_FORMAT = "%B %Y"
+
+
+@cache
+def colours() -> dict:
+    """The colour file ``kit/kleuren.yaml``: message types, series, severity, SPC, funnel."""
+    return package_yaml("kleuren.yaml")
+
+
+SEVERITY_COLORS: dict[str, str] = colours()["ernst"]
+SERIES_COLORS: list[str] = list(colours()["reeksen"])
+MESSAGE_COLORS: dict[str, str] = {str(k): v for k, v in colours()["berichtsoorten"].items()}
+
+
+@cache
+def locale_config() -> dict:
+    """Vega-Lite ``config.locale`` for Dutch: in the spec, so every renderer formats Dutch."""
+    import vl_convert as vlc
+
+    return {
+        "number": vlc.get_format_locale(LOCALE),
+        "time": vlc.get_time_format_locale(LOCALE),
+    }
+
+
+def theme() -> dict:
+    """The kit's Altair theme: Dutch locale, 20 series colours, gaps at missing values."""
+    return {
+        "config": {
+            "locale": locale_config(),
+            "range": {"category": SERIES_COLORS},
+            # a suppressed (missing) value breaks a line instead of joining its neighbours
+            "line": {"invalid": "break-paths-show-domains"},
+            "view": {"continuousWidth": 300, "continuousHeight": 300},
+        }
+    }
+
+
+alt.theme.register(THEME, enable=False)(theme)
+
+
+def label_svg(svg: str, description: str | None) -> str:
+    """Give an SVG its alt text: ``role="img"``, ``aria-label`` and a ``<title>``."""
+    if not description:
+        return svg
+    text = html.escape(description, quote=True)
+
+    def root(match: re.Match) -> str:
+        attributes = re.sub(r'\s(role|aria-label)="[^"]*"', "", match.group(1))
+        return f'<svg{attributes} role="img" aria-label="{text}"><title>{text}</title>'
+
+    return re.sub(r"<svg\b([^>]*?)>", root, svg, count=1)
+
+
+def describe_spec(spec: dict) -> str | None:
+    """The alt text of a spec: its description, or those of its parts (a concatenation)."""
+    if spec.get("description"):
+        return spec["description"]
+    parts = [
+        describe_spec(part)
+        for key in ("vconcat", "hconcat", "concat")
+        for part in spec.get(key) or []
+        if isinstance(part, dict)
+    ]
+    parts = [p for p in parts if p]
+    return f"{len(parts)} grafieken. " + " ".join(parts) if parts else None
+
+
+def svg_renderer(spec: dict, **_: object) -> tuple[dict, dict]:
+    """Altair renderer: static SVG in Dutch, with the chart's description as alt text.
+
+    The description also goes into the output metadata (``alt``), which the report template
+    puts on the ``<img>``.
+    """
+    from altair.utils.mimebundle import spec_to_mimebundle
+    from altair.vegalite.v6.display import VEGA_VERSION, VEGAEMBED_VERSION, VEGALITE_VERSION
+
+    bundle = spec_to_mimebundle(
+        spec,
+        format="svg",
+        mode="vega-lite",
+        vega_version=VEGA_VERSION,
+        vegaembed_version=VEGAEMBED_VERSION,
+        vegalite_version=VEGALITE_VERSION,
+        embed_options={"formatLocale": LOCALE, "timeFormatLocale": LOCALE},
+    )
+    description = describe_spec(spec)
+    bundle["image/svg+xml"] = label_svg(bundle["image/svg+xml"], description)
+    return bundle, ({"image/svg+xml": {"alt": description}} if description else {})
+
+
+alt.renderers.register(SVG_RENDERER, svg_renderer)
 
 
 def setup_rendering(mode: str) -> None:
     """Choose how charts render: ``"report"`` (static SVG) or ``"live"`` (interactive, offline).
+
+    Both use the kit theme (Dutch number and date formats, the kit's colours).
 
     Parameters
     ----------
@@ -30,11 +135,58 @@ def setup_rendering(mode: str) -> None:
     """
     alt.data_transformers.enable("default", max_rows=5000)  # a tripwire: we chart aggregates
     if mode == "report":
-        alt.renderers.enable("svg")
+        alt.renderers.enable(SVG_RENDERER)
     elif mode == "live":
         alt.renderers.enable("jupyter", offline=True)
     else:
         raise ValueError(f"onbekende weergave {mode!r}: kies 'report' of 'live'")
+    alt.renderers.set_embed_options(formatLocale=LOCALE, timeFormatLocale=LOCALE, actions=False)
+    alt.theme.enable(THEME)
+
+
+def to_spec(chart: alt.TopLevelMixin) -> dict:
+    """The Vega-Lite spec of a chart with the kit theme (for tests and exports)."""
+    with alt.theme.enable(THEME):
+        return chart.to_dict()
+
+
+def to_svg(chart: alt.TopLevelMixin) -> str:
+    """A chart as the report shows it: SVG in Dutch with its alt text."""
+    bundle, _ = svg_renderer(to_spec(chart))
+    return bundle["image/svg+xml"]
+
+
+def _month(value: pd.Timestamp) -> alt.DateTime:
+    return alt.DateTime(year=int(value.year), month=int(value.month), date=1)
+
+
+def _month_x(months: pd.Series, *, title: str | None = None, **axis: object) -> alt.X:
+    """X axis of months that ends where the data end (first to last month, no padding)."""
+    months = pd.to_datetime(months).dropna()
+    scale = (
+        alt.Scale(domain=[_month(months.min()), _month(months.max())], nice=False)
+        if len(months)
+        else alt.Undefined
+    )
+    return alt.X(
+        "yearmonth(maand):T",
+        title=title,
+        scale=scale,
+        axis=alt.Axis(**{"format": MONTH_FORMAT, "labelOverlap": True, **axis}),
+    )
+
+
+MONTH_TOOLTIP = alt.Tooltip("yearmonth(maand):T", title="maand", format=MONTH_FORMAT)
+
+
+def _message_colour(types: pd.Series) -> alt.Scale:
+    """Colour scale of message types: each type always its own colour (kit/kleuren.yaml)."""
+    domain = [t for t in MESSAGE_COLORS if t in set(types.astype(str))]
+    domain += sorted(set(types.astype(str)) - set(domain))
+    spare = iter(c for c in SERIES_COLORS if c not in MESSAGE_COLORS.values())
+    return alt.Scale(
+        domain=domain, range=[MESSAGE_COLORS.get(t) or next(spare, "#7f7f7f") for t in domain]
+    )
 
 
 def _frame(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
@@ -42,6 +194,21 @@ def _frame(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     if leaking:
         raise ValueError(f"grafiek krijgt kolommen op persoonsniveau: {leaking}")
     return frame[columns].copy()
+
+
+def _period(months: pd.Series) -> str:
+    """``januari 2024 t/m maart 2026``: the months a chart covers, for its description."""
+    months = pd.to_datetime(months).dropna()
+    if not len(months):
+        return "geen maanden"
+    names = locale_config()["time"]["months"]
+    first, last = months.min(), months.max()
+    return f"{names[first.month - 1]} {first.year} t/m {names[last.month - 1]} {last.year}"
+
+
+def _describe(chart: alt.TopLevelMixin, text: str) -> alt.TopLevelMixin:
+    """Set the chart's Dutch alt text (Vega-Lite ``description``)."""
+    return chart.properties(description=text)
 
 
 def reliability_bars(scores: pd.DataFrame) -> alt.Chart:
@@ -54,67 +221,108 @@ def reliability_bars(scores: pd.DataFrame) -> alt.Chart:
         y=alt.Y("label:N", title=None, sort=None),
         x=alt.X("pct_betrouwbaar:Q", title="% betrouwbaar", scale=alt.Scale(domain=[0, 100])),
     )
-    bars = base.mark_bar(color="#4c78a8")
+    bars = base.mark_bar(color=SERIES_COLORS[0])
     text = base.mark_text(align="left", dx=3).encode(
-        text=alt.Text("pct_betrouwbaar:Q", format=".0f")
+        text=alt.Text("pct_betrouwbaar:Q", format=PCT_FORMAT)
     )
-    return (bars + text).properties(width=420, title="Betrouwbaar per berichtsoort")
+    return _describe(
+        (bars + text).properties(width=420, title="Betrouwbaar per berichtsoort"),
+        f"Staafdiagram: aandeel betrouwbare regels (0 tot 100%) voor {len(data)} "
+        "berichtsoorten en het totaal.",
+    )
 
 
 def findings_heatmap(findings: pd.DataFrame, *, row: str = "aanbieder") -> alt.Chart:
-    """Heatmap of % failing per ``row`` (aanbieder or gemeente) x check; empty cells suppressed."""
-    data = _frame(findings, [row, "check_id", "naam", "pct_afwijkend", "n_gecontroleerd"])
-    data = data.dropna(subset=["pct_afwijkend"])
-    return (
+    """Heatmap of % failing per ``row`` (aanbieder or gemeente) x check; empty cells suppressed.
+
+    A ``<row>_naam`` column (:func:`kit.names.add_names`), when present, labels the rows; the
+    code stays in the tooltip.
+    """
+    label = f"{row}_naam" if f"{row}_naam" in findings.columns else row
+    columns = list(
+        dict.fromkeys([row, label, "check_id", "naam", "pct_afwijkend", "n_gecontroleerd"])
+    )
+    data = _frame(findings, columns).dropna(subset=["pct_afwijkend"])
+    return _describe(
         alt.Chart(data)
         .mark_rect()
         .encode(
             x=alt.X("naam:N", title=None, axis=alt.Axis(labelAngle=-40, labelLimit=220)),
-            y=alt.Y(f"{row}:N", title=row.capitalize()),
+            y=alt.Y(f"{label}:N", title=row.capitalize()),
             color=alt.Color(
                 "pct_afwijkend:Q",
                 title="% afwijkend",
                 scale=alt.Scale(scheme="orangered", domain=[0, 100]),
             ),
-            tooltip=[row, "naam", "pct_afwijkend", "n_gecontroleerd"],
+            tooltip=[
+                alt.Tooltip(f"{row}:N", title=row),
+                *([alt.Tooltip(f"{label}:N", title="naam")] if label != row else []),
+                alt.Tooltip("naam:N", title="controle"),
+                alt.Tooltip("pct_afwijkend:Q", title="% afwijkend", format=PCT_FORMAT),
+                alt.Tooltip("n_gecontroleerd:Q", title="gecontroleerd", format=COUNT_FORMAT),
+            ],
         )
         .properties(
             title=f"Afwijkingen per {row} en controle (lege vakjes: minder dan de "
             "drempel of niet van toepassing)"
-        )
+        ),
+        f"Heatmap: percentage afwijkende regels per {row} ({data[row].nunique()}) en per "
+        f"controle ({data['naam'].nunique()}); donkerder is meer afwijkend.",
     )
 
 
 def pattern_bars(patterns: pd.DataFrame, column: str, title: str) -> alt.Chart:
-    """Bars of one pattern share per aanbieder (``aanbieders`` table of the quick scan)."""
-    data = _frame(patterns, ["aanbieder", column]).dropna(subset=[column])
-    return (
+    """Bars of one pattern share per aanbieder (``aanbieders`` table of the quick scan).
+
+    An ``aanbieder_naam`` column, when present, labels the bars; the AGB code stays in the
+    tooltip.
+    """
+    label = "aanbieder_naam" if "aanbieder_naam" in patterns.columns else "aanbieder"
+    data = _frame(patterns, list(dict.fromkeys(["aanbieder", label, column]))).dropna(
+        subset=[column]
+    )
+    return _describe(
         alt.Chart(data)
         .mark_bar(color="#e45756")
         .encode(
-            y=alt.Y("aanbieder:N", sort="-x", title="Aanbieder"),
+            y=alt.Y(f"{label}:N", sort="-x", title="Aanbieder"),
             x=alt.X(f"{column}:Q", title="%", scale=alt.Scale(domain=[0, 100])),
             # typed: with no provider left (all suppressed) Altair cannot infer the types
-            tooltip=["aanbieder:N", f"{column}:Q"],
+            tooltip=[
+                alt.Tooltip("aanbieder:N", title="aanbieder (AGB)"),
+                *([alt.Tooltip(f"{label}:N", title="naam")] if label != "aanbieder" else []),
+                alt.Tooltip(f"{column}:Q", title="%", format=PCT_FORMAT),
+            ],
         )
-        .properties(width=380, title=title)
+        .properties(width=380, title=title),
+        f"Staafdiagram: {title}, per aanbieder ({len(data)}), van hoog naar laag.",
     )
 
 
 def monthly_reliability(scores_per_month: pd.DataFrame) -> alt.Chart:
-    """Line per berichttype of the reliable share per month."""
+    """Line per berichttype of the reliable share per month; suppressed months are gaps."""
     data = _frame(scores_per_month, ["berichttype", "maand", "pct_betrouwbaar"])
-    data = data.dropna(subset=["pct_betrouwbaar"])
     data["maand"] = pd.to_datetime(data["maand"])
-    return (
+    data["berichttype"] = data["berichttype"].astype(str)
+    return _describe(
         alt.Chart(data)
         .mark_line(point=True)
         .encode(
-            x=alt.X("maand:T", title="Maand"),
+            x=_month_x(data["maand"], title="Maand"),
             y=alt.Y("pct_betrouwbaar:Q", title="% betrouwbaar", scale=alt.Scale(domain=[0, 100])),
-            color=alt.Color("berichttype:N", title="Bericht"),
+            color=alt.Color(
+                "berichttype:N", title="Bericht", scale=_message_colour(data["berichttype"])
+            ),
+            tooltip=[
+                MONTH_TOOLTIP,
+                alt.Tooltip("berichttype:N", title="bericht"),
+                alt.Tooltip("pct_betrouwbaar:Q", title="% betrouwbaar", format=PCT_FORMAT),
+            ],
         )
-        .properties(width=560, title="Betrouwbaar per maand")
+        .properties(width=560, title="Betrouwbaar per maand"),
+        f"Lijndiagram: aandeel betrouwbare regels per maand, {_period(data['maand'])}, een lijn "
+        f"per berichtsoort ({data['berichttype'].nunique()}); onderbroken waar een maand te "
+        "weinig regels heeft.",
     )
 
 
@@ -122,12 +330,13 @@ def monthly_reliability(scores_per_month: pd.DataFrame) -> alt.Chart:
 # Waiting-time definitions (notebook 02_definities)
 
 
-def _days_axis(max_dagen: int) -> alt.X:
-    """X axis of the curves over days since the start event (KM and cumulative incidence)."""
+def _days_axis(max_dagen: int, data_max: float | None = None) -> alt.X:
+    """X axis of the curves over days since the start event: ends where the curves end."""
+    end = max_dagen if data_max is None or pd.isna(data_max) else min(max_dagen, data_max)
     return alt.X(
         "dagen:Q",
         title="Dagen sinds de startgebeurtenis",
-        scale=alt.Scale(domain=[0, max_dagen], nice=False),
+        scale=alt.Scale(domain=[0, max(end, 1)], nice=False),
     )
 
 
@@ -149,27 +358,32 @@ def km_overlay(
     norms : pandas.DataFrame, optional
         ``naam, dagen`` of the norms to draw as vertical rules.
     max_dagen : int
-        Right end of the x axis.
+        Right end of the x axis at most; it ends earlier where the curves end.
     """
     data = _frame(curves, ["naam", "dagen", "aandeel_wachtend"]).dropna()
     # an empty curve table (no definition with enough pathways) has object columns
     data = data.astype({"dagen": float, "aandeel_wachtend": float})
     data = data[data["dagen"] <= max_dagen]
     data["pct_wachtend"] = (100 * data["aandeel_wachtend"]).round(1)
+    x = _days_axis(max_dagen, data["dagen"].max() if len(data) else None)
     lines = (
         alt.Chart(data)
         .mark_line(interpolate="step-after")
         .encode(
-            x=_days_axis(max_dagen),
+            x=x,
             y=alt.Y("pct_wachtend:Q", title="% nog niet gestart", scale=alt.Scale(domain=[0, 100])),
             color=_definition_colour(),
-            tooltip=["naam", "dagen", "pct_wachtend"],
+            tooltip=[
+                alt.Tooltip("naam:N", title="definitie"),
+                alt.Tooltip("dagen:Q", title="dagen", format=COUNT_FORMAT),
+                alt.Tooltip("pct_wachtend:Q", title="% wachtend", format=PCT_FORMAT),
+            ],
         )
     )
     layers = [lines]
     if norms is not None and len(norms):
         rules = _frame(norms, ["naam", "dagen"])
-        rules = rules[rules["dagen"] <= max_dagen]
+        rules = rules[rules["dagen"] <= (data["dagen"].max() if len(data) else max_dagen)]
         base = alt.Chart(rules)
         layers.append(base.mark_rule(color="#888", strokeDash=[4, 3]).encode(x="dagen:Q"))
         layers.append(
@@ -177,8 +391,15 @@ def km_overlay(
                 x="dagen:Q", y=alt.value(0), text="naam:N"
             )
         )
-    return alt.layer(*layers).properties(
-        width=620, height=340, title="Kaplan–Meier: aandeel dat nog wacht (wie nog wacht telt mee)"
+    return _describe(
+        alt.layer(*layers).properties(
+            width=620,
+            height=340,
+            title="Kaplan–Meier: aandeel dat nog wacht (wie nog wacht telt mee)",
+        ),
+        f"Lijndiagram (trappen): aandeel dat nog niet gestart is tegen het aantal dagen sinds "
+        f"de startgebeurtenis, een lijn per wachttijddefinitie ({data['naam'].nunique()}); "
+        "stippellijnen zijn de normen.",
     )
 
 
@@ -190,23 +411,30 @@ def incidence_chart(incidence: pd.DataFrame, *, max_dagen: int = 365) -> alt.Fac
     incidence : pandas.DataFrame
         ``naam, uitkomst, dagen, cumulatieve_incidentie`` (aggregated, suppressed).
     max_dagen : int
-        Right end of the x axis.
+        Right end of the x axis at most; it ends earlier where the curves end.
     """
     data = _frame(incidence, ["naam", "uitkomst", "dagen", "cumulatieve_incidentie"]).dropna()
     data = data[data["dagen"] <= max_dagen]
     data["pct"] = (100 * data["cumulatieve_incidentie"]).round(1)
-    return (
+    return _describe(
         alt.Chart(data)
         .mark_line(interpolate="step-after")
         .encode(
-            x=_days_axis(max_dagen),
+            x=_days_axis(max_dagen, data["dagen"].max() if len(data) else None),
             y=alt.Y("pct:Q", title="% (cumulatief)", scale=alt.Scale(domain=[0, 100])),
             color=_definition_colour(),
-            tooltip=["naam", "uitkomst", "dagen", "pct"],
+            tooltip=[
+                alt.Tooltip("naam:N", title="definitie"),
+                alt.Tooltip("uitkomst:N", title="uitkomst"),
+                alt.Tooltip("dagen:Q", title="dagen", format=COUNT_FORMAT),
+                alt.Tooltip("pct:Q", title="%", format=PCT_FORMAT),
+            ],
         )
         .properties(width=300, height=260)
         .facet(column=alt.Column("uitkomst:N", title=None))
-        .properties(title="Cumulatieve incidentie (Aalen–Johansen): gestart en uitgevallen")
+        .properties(title="Cumulatieve incidentie (Aalen–Johansen): gestart en uitgevallen"),
+        "Twee lijndiagrammen naast elkaar: cumulatief aandeel gestart en aandeel zonder zorg "
+        "uitgevallen tegen het aantal dagen, een lijn per wachttijddefinitie.",
     )
 
 
@@ -220,7 +448,7 @@ def median_comparison(medians: pd.DataFrame) -> alt.Chart:
     """
     data = _frame(medians, ["naam", "maat", "dagen"]).dropna()
     data = data[~data["dagen"].isin([float("inf")])]
-    return (
+    return _describe(
         alt.Chart(data)
         .mark_bar()
         .encode(
@@ -228,9 +456,15 @@ def median_comparison(medians: pd.DataFrame) -> alt.Chart:
             yOffset=alt.YOffset("maat:N"),
             x=alt.X("dagen:Q", title="Mediaan (dagen)"),
             color=alt.Color("maat:N", title="Maat"),
-            tooltip=["naam", "maat", "dagen"],
+            tooltip=[
+                alt.Tooltip("naam:N", title="definitie"),
+                alt.Tooltip("maat:N", title="maat"),
+                alt.Tooltip("dagen:Q", title="dagen", format=COUNT_FORMAT),
+            ],
         )
-        .properties(width=460, title="Naïeve mediaan tegenover Kaplan–Meier")
+        .properties(width=460, title="Naïeve mediaan tegenover Kaplan–Meier"),
+        "Staafdiagram: mediane wachttijd in dagen per wachttijddefinitie, naïef (alleen "
+        "afgeronde trajecten) naast Kaplan–Meier.",
     )
 
 
@@ -246,7 +480,7 @@ def snapshot_bars(snapshot: pd.DataFrame, *, bands: list[str]) -> alt.Chart:
     """
     data = _frame(snapshot, ["naam", "band", "n_wachtend"]).dropna()
     data["volgorde"] = data["band"].map({b: i for i, b in enumerate(bands)})
-    return (
+    return _describe(
         alt.Chart(data)
         .mark_bar()
         .encode(
@@ -256,34 +490,27 @@ def snapshot_bars(snapshot: pd.DataFrame, *, bands: list[str]) -> alt.Chart:
                 "band:N", title="Tijd gewacht", sort=bands, scale=alt.Scale(scheme="orangered")
             ),
             order=alt.Order("volgorde:Q"),
-            tooltip=["naam", "band", "n_wachtend"],
+            tooltip=[
+                alt.Tooltip("naam:N", title="definitie"),
+                alt.Tooltip("band:N", title="tijd gewacht"),
+                alt.Tooltip("n_wachtend:Q", title="wachtend", format=COUNT_FORMAT),
+            ],
         )
-        .properties(width=520, title="Momentopname: wie wacht nu, en hoe lang al")
+        .properties(width=520, title="Momentopname: wie wacht nu, en hoe lang al"),
+        "Gestapeld staafdiagram: aantal wachtende trajecten op de peildatum per "
+        "wachttijddefinitie, verdeeld naar de tijd die zij al wachten.",
     )
 
 
 # ------------------------------------------------------------------------------------------
 # Trends (notebook 03_trends)
 
-SPC_COLORS = {
-    "verbetering": "#2b7bba",
-    "verslechtering": "#e8710a",
-    "bijzonder hoog": "#6a3d9a",
-    "bijzonder laag": "#6a3d9a",
-    "geen bijzondere variatie": "#8c8c8c",
-    "voorlopig (niet beoordeeld)": "#d9d9d9",
-}
-FUNNEL_COLORS = {
-    "boven 99,8%-grens": "#b2182b",
-    "boven 95%-grens": "#ef8a62",
-    "binnen de grenzen": "#8c8c8c",
-    "onder 95%-grens": "#67a9cf",
-    "onder 99,8%-grens": "#2166ac",
-}
+SPC_COLORS: dict[str, str] = colours()["spc"]
+FUNNEL_COLORS: dict[str, str] = colours()["trechter"]
 
 
 def trend_lines(series: pd.DataFrame, *, title: str, y_title: str = "Aantal") -> alt.LayerChart:
-    """Lines per series by month; provisional months as open points.
+    """Lines per series by month; provisional months as open points, suppressed months as gaps.
 
     Parameters
     ----------
@@ -292,26 +519,38 @@ def trend_lines(series: pd.DataFrame, *, title: str, y_title: str = "Aantal") ->
     title, y_title : str
         Chart and axis titles.
     """
-    data = _frame(series, ["maand", "label", "waarde", "voorlopig"]).dropna(subset=["waarde"])
+    data = _frame(series, ["maand", "label", "waarde", "voorlopig"])
     data["maand"] = pd.to_datetime(data["maand"])
     data["status"] = data["voorlopig"].map({True: "voorlopig", False: "definitief"})
-    base = alt.Chart(data).encode(
-        x=alt.X("yearmonth(maand):T", title=None),
-        y=alt.Y("waarde:Q", title=y_title),
-        color=alt.Color(
-            "label:N", title=None, legend=alt.Legend(orient="bottom", labelLimit=320, columns=2)
-        ),
+    x = _month_x(data["maand"])
+    colour = alt.Color(
+        "label:N", title=None, legend=alt.Legend(orient="bottom", labelLimit=320, columns=2)
     )
-    points = base.mark_point(filled=True, size=28).encode(
-        fill=alt.condition("datum.voorlopig", alt.value("white"), alt.Color("label:N")),
-        tooltip=[
-            alt.Tooltip("yearmonth(maand):T", title="maand"),
-            alt.Tooltip("label:N", title="reeks"),
-            alt.Tooltip("waarde:Q", format=",.0f"),
-            alt.Tooltip("status:N", title="status"),
-        ],
+    line = alt.Chart(data).mark_line().encode(x=x, y=alt.Y("waarde:Q", title=y_title), color=colour)
+    points = (
+        alt.Chart(data.dropna(subset=["waarde"]))
+        .mark_point(filled=True, size=28)
+        .encode(
+            x=x,
+            y="waarde:Q",
+            color=colour,
+            fill=alt.condition(
+                "datum.voorlopig", alt.value("white"), alt.Color("label:N", legend=None)
+            ),
+            tooltip=[
+                MONTH_TOOLTIP,
+                alt.Tooltip("label:N", title="reeks"),
+                alt.Tooltip("waarde:Q", format=COUNT_FORMAT),
+                alt.Tooltip("status:N", title="status"),
+            ],
+        )
     )
-    return (base.mark_line() + points).properties(width=620, height=220, title=title)
+    return _describe(
+        (line + points).properties(width=620, height=220, title=title),
+        f"Lijndiagram: {title}, per maand, {_period(data['maand'])}, een lijn per reeks "
+        f"({data['label'].nunique()}); open punten zijn voorlopige maanden, onderbrekingen "
+        "zijn maanden met een te klein aantal.",
+    )
 
 
 def spc_chart(spc: pd.DataFrame, *, title: str, y_title: str = "Aantal") -> alt.LayerChart:
@@ -330,7 +569,7 @@ def spc_chart(spc: pd.DataFrame, *, title: str, y_title: str = "Aantal") -> alt.
     )
     data["maand"] = pd.to_datetime(data["maand"])
     data["regels"] = data["regels"].fillna("")
-    x = alt.X("yearmonth(maand):T", title=None)
+    x = _month_x(data["maand"])
     base = alt.Chart(data)
     limits = [
         base.mark_line(color="#555", strokeDash=[5, 4], strokeWidth=1).encode(
@@ -339,8 +578,9 @@ def spc_chart(spc: pd.DataFrame, *, title: str, y_title: str = "Aantal") -> alt.
         for col in ("ondergrens", "bovengrens")
     ]
     mean = base.mark_line(color="#333", strokeWidth=1).encode(x=x, y="gemiddelde:Q")
+    # all months, so a suppressed month is a gap in the line, not a jump over it
+    line = base.mark_line(color="#bbbbbb").encode(x=x, y="waarde:Q")
     values = data.dropna(subset=["waarde"])
-    line = alt.Chart(values).mark_line(color="#bbbbbb").encode(x=x, y="waarde:Q")
     points = (
         alt.Chart(values)
         .mark_circle(size=55, opacity=1)
@@ -354,18 +594,24 @@ def spc_chart(spc: pd.DataFrame, *, title: str, y_title: str = "Aantal") -> alt.
                 legend=alt.Legend(orient="bottom", columns=3, labelLimit=260),
             ),
             tooltip=[
-                alt.Tooltip("yearmonth(maand):T", title="maand"),
-                alt.Tooltip("waarde:Q", format=",.1f"),
-                "oordeel:N",
+                MONTH_TOOLTIP,
+                alt.Tooltip("waarde:Q", format=PCT_FORMAT),
+                alt.Tooltip("oordeel:N", title="oordeel"),
                 alt.Tooltip("regels:N", title="regel"),
             ],
         )
     )
-    return alt.layer(*limits, mean, line, points).properties(width=620, height=220, title=title)
+    return _describe(
+        alt.layer(*limits, mean, line, points).properties(width=620, height=220, title=title),
+        f"Regelkaart (XmR): {title}, per maand, {_period(data['maand'])}, met gemiddelde en "
+        "procesgrenzen (stippellijnen); de kleur van een punt geeft het oordeel.",
+    )
 
 
 def funnel_chart(points: pd.DataFrame, lines: pd.DataFrame, *, title: str) -> alt.LayerChart:
     """Funnel plot: share per unit against its volume, with 95% and 99.8% limits.
+
+    One legend (the verdict colours); the line styles are named in the subtitle.
 
     Parameters
     ----------
@@ -376,7 +622,10 @@ def funnel_chart(points: pd.DataFrame, lines: pd.DataFrame, *, title: str) -> al
     title : str
         Chart title.
     """
-    pts = _frame(points, ["eenheid", "n", "pct", "beoordeling"]).dropna(subset=["pct", "n"])
+    named = "eenheid_naam" in points.columns  # kit.names.add_names(..., column="eenheid")
+    pts = _frame(
+        points, ["eenheid", *(["eenheid_naam"] if named else []), "n", "pct", "beoordeling"]
+    ).dropna(subset=["pct", "n"])
     names = {
         "doel_pct": "gemiddelde",
         "grens95_laag": "95%",
@@ -397,7 +646,7 @@ def funnel_chart(points: pd.DataFrame, lines: pd.DataFrame, *, title: str) -> al
             detail="lijn:N",
             strokeDash=alt.StrokeDash(
                 "grens:N",
-                title=None,
+                legend=None,
                 scale=alt.Scale(
                     domain=["gemiddelde", "95%", "99,8%"], range=[[1, 0], [5, 3], [2, 2]]
                 ),
@@ -416,10 +665,27 @@ def funnel_chart(points: pd.DataFrame, lines: pd.DataFrame, *, title: str) -> al
                 title=None,
                 scale=alt.Scale(domain=list(FUNNEL_COLORS), range=list(FUNNEL_COLORS.values())),
             ),
-            tooltip=["eenheid", "n", alt.Tooltip("pct:Q", format=".1f"), "beoordeling"],
+            tooltip=[
+                *([alt.Tooltip("eenheid_naam:N", title="naam")] if named else []),
+                alt.Tooltip("eenheid:N", title="code" if named else "eenheid"),
+                alt.Tooltip("n:Q", title="aantal", format=COUNT_FORMAT),
+                alt.Tooltip("pct:Q", title="%", format=PCT_FORMAT),
+                alt.Tooltip("beoordeling:N", title="beoordeling"),
+            ],
         )
     )
-    return (limit_lines + dots).properties(width=300, height=240, title=title)
+    return _describe(
+        (limit_lines + dots).properties(
+            width=300,
+            height=240,
+            title=alt.Title(
+                title,
+                subtitle="lijnen: gemiddelde (doorgetrokken), 95% (streepjes), 99,8% (puntjes)",
+            ),
+        ),
+        f"Trechterdiagram: {title}; percentage per eenheid ({len(pts)}) tegen het aantal, "
+        "met het gemiddelde en de 95%- en 99,8%-grenzen; de kleur geeft de ligging.",
+    )
 
 
 def small_multiples(
@@ -430,27 +696,35 @@ def small_multiples(
     Parameters
     ----------
     series : pandas.DataFrame
-        ``maand, eenheid, waarde, voorlopig`` (suppressed values missing).
+        ``maand, eenheid, waarde, voorlopig`` (suppressed values missing: gaps); with an
+        ``eenheid_naam`` column (:func:`kit.names.add_names`) the panels carry names.
     title, y_title : str
         Chart and axis titles.
     columns : int
         Charts per row.
     """
-    data = _frame(series, ["maand", "eenheid", "waarde", "voorlopig"]).dropna(subset=["waarde"])
+    unit = "eenheid_naam" if "eenheid_naam" in series.columns else "eenheid"
+    data = _frame(series, list(dict.fromkeys(["maand", "eenheid", unit, "waarde", "voorlopig"])))
     data["maand"] = pd.to_datetime(data["maand"])
-    base = alt.Chart(data).encode(
-        x=alt.X("yearmonth(maand):T", title=None, axis=alt.Axis(format="%Y", tickCount=4)),
-        y=alt.Y("waarde:Q", title=y_title),
+    x = _month_x(data["maand"], format="%Y", tickCount=4)
+    base = alt.Chart(data).encode(x=x, y=alt.Y("waarde:Q", title=y_title))
+    layers = base.mark_line(color=SERIES_COLORS[0]) + base.transform_filter(
+        "isValid(datum.waarde)"
+    ).mark_point(size=12, filled=True).encode(
+        fill=alt.condition("datum.voorlopig", alt.value("white"), alt.value(SERIES_COLORS[0])),
+        color=alt.value(SERIES_COLORS[0]),
+        tooltip=[
+            MONTH_TOOLTIP,
+            alt.Tooltip(f"{unit}:N", title="eenheid"),
+            alt.Tooltip("waarde:Q", format=COUNT_FORMAT),
+        ],
     )
-    layers = base.mark_line(color="#4c78a8") + base.mark_point(size=12, filled=True).encode(
-        fill=alt.condition("datum.voorlopig", alt.value("white"), alt.value("#4c78a8")),
-        color=alt.value("#4c78a8"),
-        tooltip=[alt.Tooltip("yearmonth(maand):T", title="maand"), "eenheid", "waarde"],
-    )
-    return (
+    return _describe(
         layers.properties(width=150, height=90)
-        .facet(facet=alt.Facet("eenheid:N", title=None), columns=columns)
-        .properties(title=title)
+        .facet(facet=alt.Facet(f"{unit}:N", title=None), columns=columns)
+        .properties(title=title),
+        f"Kleine lijndiagrammen: {title}, een per eenheid ({data['eenheid'].nunique()}), "
+        f"{_period(data['maand'])}, met dezelfde schaal.",
     )
 
 
@@ -464,17 +738,19 @@ def gap_bars(stroom: pd.DataFrame) -> alt.Chart:
     """
     data = _frame(stroom, ["maand", "verschil"]).dropna()
     data["maand"] = pd.to_datetime(data["maand"])
-    return (
+    return _describe(
         alt.Chart(data)
         .mark_bar(color="#b07aa1")
         .encode(
-            x=alt.X("yearmonth(maand):T", title=None),
+            x=alt.X("yearmonth(maand):T", title=None, axis=alt.Axis(format=MONTH_FORMAT)),
             y=alt.Y("verschil:Q", title="Verdwenen (trajecten)"),
-            tooltip=[alt.Tooltip("yearmonth(maand):T", title="maand"), "verschil"],
+            tooltip=[MONTH_TOOLTIP, alt.Tooltip("verschil:Q", format=COUNT_FORMAT)],
         )
         .properties(
             width=620, height=160, title="Van de wachtlijst verdwenen zonder start of intrekking"
-        )
+        ),
+        "Staafdiagram: aantal toewijzingen per maand dat van de wachtlijst verdween zonder "
+        f"start of intrekking, {_period(data['maand'])}.",
     )
 
 
@@ -489,7 +765,7 @@ def little_band(little: pd.DataFrame) -> alt.LayerChart:
     """
     data = _frame(little, ["maand", "wachtlijst", "schatting", "band_laag", "band_hoog"])
     data["maand"] = pd.to_datetime(data["maand"])
-    x = alt.X("yearmonth(maand):T", title=None)
+    x = _month_x(data["maand"])
     band = (
         alt.Chart(data.dropna(subset=["band_laag", "band_hoog"]))
         .mark_area(opacity=0.25, color="#9ecae1")
@@ -499,20 +775,24 @@ def little_band(little: pd.DataFrame) -> alt.LayerChart:
         alt.Chart(data).mark_line(color="#3182bd", strokeDash=[4, 3]).encode(x=x, y="schatting:Q")
     )
     listed = (
-        alt.Chart(data.dropna(subset=["wachtlijst"]))
+        alt.Chart(data)
         .mark_line(color="#333", point=True)
         .encode(
             x=x,
             y="wachtlijst:Q",
             tooltip=[
-                alt.Tooltip("yearmonth(maand):T", title="maand"),
-                "wachtlijst",
-                alt.Tooltip("schatting:Q", format=".0f"),
+                MONTH_TOOLTIP,
+                alt.Tooltip("wachtlijst:Q", format=COUNT_FORMAT),
+                alt.Tooltip("schatting:Q", format=COUNT_FORMAT),
             ],
         )
     )
-    return (band + estimate + listed).properties(
-        width=620,
-        height=200,
-        title="Wachtlijst (zwart) tegen de wet van Little (band: schatting ± marge)",
+    return _describe(
+        (band + estimate + listed).properties(
+            width=620,
+            height=200,
+            title="Wachtlijst (zwart) tegen de wet van Little (band: schatting ± marge)",
+        ),
+        f"Lijndiagram: wachtlijst per maand, {_period(data['maand'])}, tegen de schatting "
+        "volgens de wet van Little (stippellijn) met een band voor de marge.",
     )

@@ -419,10 +419,28 @@ def chromium() -> str:
     raise RuntimeError("Voor --pdf is Chromium nodig (Debian/Ubuntu: apt-get install chromium).")
 
 
+#: Chromium's command-line printing has no paper-size option: it takes the CSS ``@page`` size
+#: and prints US Letter without one. The report template sets A4; other pages get this rule.
+PRINT_PAGE_CSS = "<style>@page { size: A4; }</style>"
+
+
+def _a4_source(html: Path, folder: Path) -> Path:
+    """The page to print: ``html`` itself when it sets ``@page`` A4, else an A4 copy in folder."""
+    text = html.read_text(encoding="utf-8")
+    if re.search(r"@page\s*{[^}]*size:\s*A4", text):
+        return html
+    copy = folder / html.name
+    head = re.search(r"</head\s*>", text, flags=re.IGNORECASE)
+    at = head.start() if head else 0
+    copy.write_text(text[:at] + PRINT_PAGE_CSS + text[at:], encoding="utf-8")
+    return copy
+
+
 def print_pdf(html: Path) -> Path:
-    """Print an HTML report to PDF with headless Chromium (offline, no network)."""
+    """Print an HTML report to an A4 PDF with headless Chromium (offline, no network)."""
     pdf = html.with_suffix(".pdf")
-    with tempfile.TemporaryDirectory() as profile:
+    with tempfile.TemporaryDirectory() as profile, tempfile.TemporaryDirectory() as pages:
+        source = _a4_source(html, Path(pages))
         subprocess.run(
             [
                 chromium(),
@@ -435,7 +453,7 @@ def print_pdf(html: Path) -> Path:
                 f"--user-data-dir={profile}",
                 "--proxy-server=127.0.0.1:9",
                 f"--print-to-pdf={pdf}",
-                html.resolve().as_uri(),
+                source.resolve().as_uri(),
             ],
             check=True,
             capture_output=True,
