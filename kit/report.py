@@ -709,12 +709,12 @@ _INDEX_CSS = (
 def write_index(summary: BatchSummary, kwartaal: str, jobs: list[Job]) -> Path:
     """Write ``index.html``: one row per unit, one link per notebook (failures marked).
 
-    Every name and message from the batch file passes :func:`kit.sections.esc` (the report
+    Every name and message from the batch file passes :func:`kit.sections.common.esc` (the report
     text helper), links are URL-quoted first: a unit or notebook name stays text.
     """
     from urllib.parse import quote
 
-    from kit.sections import esc
+    from kit.sections.common import esc
 
     failed = {(j.unit, j.notebook.stem): e for j, e in summary.failed}
     stems = list(dict.fromkeys(j.notebook.stem for j in jobs))

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from IPython.display import HTML, Markdown
 from nbconvert.filters.markdown_mistune import markdown2html_mistune
 
 from kit import sections, trends
@@ -148,7 +149,7 @@ def test_trend_sections_show_codes_as_text(hostile_store, monkeypatch):
         regio=SCRIPT, store=str(hostile_store), peildatum=PEILDATUM, gemeenten=[], live=False
     )
     shown = []
-    monkeypatch.setattr(sections, "display", shown.append)
+    monkeypatch.setattr(sections.trends, "display", shown.append)
     for section in (
         sections.trends_headline,
         sections.trends_funnels,
@@ -161,9 +162,9 @@ def test_trend_sections_show_codes_as_text(hostile_store, monkeypatch):
             shown.append(out)
     html = []
     for obj in shown:
-        if isinstance(obj, sections.Markdown):
+        if isinstance(obj, Markdown):
             html.append(rendered(obj.data))
-        elif isinstance(obj, sections.HTML):
+        elif isinstance(obj, HTML):
             html.append(obj.data)
         else:  # a chart: the SVG a report embeds
             bundle = obj._repr_mimebundle_()
