@@ -29,17 +29,24 @@ class ParameterError(ValueError):
     """Invalid report parameters: one Dutch message that names each parameter."""
 
 
-def resolve(path: str | Path) -> Path:
-    """A file or folder a user named: ``~`` expanded, a relative path from the kit's folder.
+def resolve(path: str | Path, *, base: Path | None = None) -> Path:
+    """A file or folder a user named: ``~`` expanded, a relative path taken from ``base``.
 
-    The command line makes its paths absolute first (relative to the working folder), so this
-    leaves them alone.
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        As the user wrote it.
+    base : pathlib.Path, optional
+        The folder of a relative path: the kit's folder for notebooks and parameter files (the
+        default), ``Path()`` (the working folder, the path kept as typed) for the command line.
     """
-    return config.project_path(path)
+    p = Path(path).expanduser()
+    return p if p.is_absolute() else (config.PROJ_ROOT if base is None else base) / p
 
 
-def filled_store(store: str | Path) -> tuple[Path, dict]:
-    """The store's resolved path and metadata: the one store check of every front door.
+def filled_store(store: str | Path, *, base: Path | None = None) -> tuple[Path, dict]:
+    """The store's resolved path (see :func:`resolve`) and metadata: the one store check of every
+    front door (notebooks, command line, ``rapport``, ``batch``, ``live``).
 
     Raises
     ------
@@ -49,7 +56,7 @@ def filled_store(store: str | Path) -> tuple[Path, dict]:
     """
     from kit.store import read_meta
 
-    path = resolve(store)
+    path = resolve(store, base=base)
     return path, read_meta(path, filled=True)
 
 

@@ -319,9 +319,9 @@ def test_date_month_and_file_parameters_are_checked_like_their_defaults():
     for fine in ({"periode_van": "2024-01"}, {"periode_van": "2024-01-15"}, {"basislijn_van": ""}):
         check_parameters(trends_nb, base | fine)  # a month, a date (its month) or empty
     bad = {
-        "peildatum": ("2026-02-30", "parameter 'peildatum' is geen bestaande datum"),
-        "periode_van": ("2024-13", "parameter 'periode_van' is geen maand (JJJJ-MM) of datum"),
-        "bevolking": ("geen/bevolking.csv", "parameter 'bevolking': bestand geen/bevolking.csv"),
+        "peildatum": ("2026-02-30", "parameter 'peildatum': geen geldige datum (JJJJ-MM-DD)"),
+        "periode_van": ("2024-13", "parameter 'periode_van': geen maand (JJJJ-MM) of datum"),
+        "bevolking": ("geen/bevolking.csv", "parameter 'bevolking': geen/bevolking.csv: bestaat"),
     }
     for name, (value, message) in bad.items():
         with pytest.raises(ParameterError, match=re.escape(message)):
