@@ -136,7 +136,7 @@ def _check_fraction(value: object) -> str | None:
 
 def _check_codes(value: object) -> str | None:
     if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
-        return "moet een lijst van codes (tekst) zijn, bijvoorbeeld [\"0599\"]"
+        return 'moet een lijst van codes (tekst) zijn, bijvoorbeeld ["0599"]'
     return None
 
 
@@ -238,9 +238,7 @@ class ReportParams:
     def required(cls) -> list[str]:
         """Names without a default: a report must give them."""
         return [
-            f.name
-            for f in fields(cls)
-            if f.default is MISSING and f.default_factory is MISSING
+            f.name for f in fields(cls) if f.default is MISSING and f.default_factory is MISSING
         ]
 
     @classmethod

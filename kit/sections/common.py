@@ -10,9 +10,9 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from IPython.display import HTML
+from IPython.display import HTML, Markdown
 
-from kit import charts
+from kit import __version__, charts
 from kit.params import ReportParams, filled_store
 from kit.privacy import Protection, Totals, round_counts
 
@@ -36,6 +36,7 @@ def open_report(params: ReportParams) -> tuple[Path, dict]:
     store_path, meta = filled_store(params.store)
     charts.setup_rendering("live" if params.live else "report")
     return store_path, meta
+
 
 #: characters that HTML or Markdown would act on, as numeric character references
 _ACTIVE = {c: f"&#{ord(c)};" for c in "&<>\"'`*_[](){}#|!~\\"}
@@ -127,7 +128,6 @@ def _n(value: float, threshold: int) -> str:
     return _nl(_rounded(value, threshold))
 
 
-
 def _nl(value: float, *, decimals: int = 0) -> str:
     """A number in Dutch notation: 4.142 and 8,6."""
     text = f"{value:,.{decimals}f}"
@@ -139,17 +139,13 @@ def _count(value: object, threshold: int) -> str:
     return f"minder dan {threshold}" if value is None or pd.isna(value) else _nl(float(value))
 
 
-
 def _pct_cell(value: float) -> str:
     return "" if pd.isna(value) else f"{_nl(value, decimals=1)}%"
-
 
 
 def _date_nl(day: pd.Timestamp) -> str:
     """``31 januari 2026``."""
     return f"{day.day} {MONTHS_NL[day.month - 1]} {day.year}"
-
-
 
 
 def _count_short(value: object, threshold: int) -> str:
@@ -160,3 +156,31 @@ def _count_short(value: object, threshold: int) -> str:
 def _day(day: pd.Timestamp | None) -> str:
     """A date of a session header; None (an open start) is the beginning of the data."""
     return "begin van de gegevens" if day is None else str(day.date())
+
+
+def gemeenten_text(gemeenten: list[str]) -> str:
+    """The gemeenten shown, for a header: their codes, or ``alle``."""
+    return esc(", ".join(gemeenten)) if gemeenten else "alle"
+
+
+def session_header(
+    ctx: object, middle: list[str], data: list[str], *, counts: str
+) -> Markdown | None:
+    """The header of a live session; None in a rendered report (its page header says it).
+
+    Parameters
+    ----------
+    ctx : object
+        A notebook's context (``live``, ``regio``, ``peildatum``).
+    middle : list of str
+        ``**Label:** value`` parts of the first line, after regio and peildatum.
+    data : list of str
+        Parts of the second line, before the kit version.
+    counts : str
+        How small counts are shown (last part).
+    """
+    if not ctx.live:
+        return None
+    first = [f"**Regio:** {esc(ctx.regio)}", f"**Peildatum:** {ctx.peildatum.date()}", *middle]
+    second = [*data, f"**Kit-versie:** {__version__}", counts]
+    return Markdown(" &nbsp;·&nbsp; ".join(first) + "\n\n" + " &nbsp;·&nbsp; ".join(second))

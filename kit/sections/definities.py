@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 from IPython.display import HTML, Markdown, display
 
-from kit import __version__, charts
+from kit import charts
 from kit import waiting_times as wt
 from kit.params import DefinitiesParams, resolve
 from kit.sections.common import (
@@ -27,7 +27,9 @@ from kit.sections.common import (
     _pct_cell,
     _table,
     esc,
+    gemeenten_text,
     open_report,
+    session_header,
     shown,
 )
 
@@ -136,15 +138,15 @@ def prepare_definities(**values: Any) -> DefinitiesContext:
 
 def definities_header(ctx: DefinitiesContext) -> Markdown | None:
     """Session header (live only; a rendered report has it in its page header)."""
-    if not ctx.live:
-        return None
-    gem = esc(", ".join(ctx.gemeenten)) if ctx.gemeenten else "alle"
-    return Markdown(
-        f"**Regio:** {esc(ctx.regio)} &nbsp;·&nbsp; **Peildatum:** {ctx.peildatum.date()} &nbsp;·&nbsp; "
-        f"**Cohort:** start {_day(ctx.van)} t/m {ctx.tot.date()} &nbsp;·&nbsp; "
-        f"**Gemeenten:** {gem}\n\n**Definities:** {esc(ctx.definities_file)} &nbsp;·&nbsp; "
-        f"**Kit-versie:** {__version__} &nbsp;·&nbsp; geen mediaan op minder dan "
-        f"{ctx.results.min_n} trajecten, aantallen onder {ctx.threshold} als <{ctx.threshold}"
+    return session_header(
+        ctx,
+        [
+            f"**Cohort:** start {_day(ctx.van)} t/m {ctx.tot.date()}",
+            f"**Gemeenten:** {gemeenten_text(ctx.gemeenten)}",
+        ],
+        [f"**Definities:** {esc(ctx.definities_file)}"],
+        counts=f"geen mediaan op minder dan {ctx.results.min_n} trajecten, aantallen onder "
+        f"{ctx.threshold} als <{ctx.threshold}",
     )
 
 
@@ -203,7 +205,6 @@ def overview_table(
     return out
 
 
-
 def population_texts(population: pd.DataFrame, *, threshold: int) -> dict[str, str]:
     """Per definition: its population and how many pathways it leaves out, in Dutch.
 
@@ -247,6 +248,7 @@ def definities_overzicht(ctx: DefinitiesContext, *, groep: str = "totaal") -> HT
 def lapse_table(lapse: pd.DataFrame, names: dict[str, str], *, threshold: int) -> pd.DataFrame:
     """The waiting list and the KM median with and without "vermoedelijk vervallen" (suppressed
     ``vermoedelijk_vervallen`` table in, Dutch columns out)."""
+
     def count(v: object) -> str:
         return _count_short(v, threshold)
 
@@ -306,7 +308,6 @@ def _no_curve(ctx: DefinitiesContext) -> str:
     )
 
 
-
 def _event_nl(event: wt.Event) -> str:
     """``Begindatum (305)``: the field and message of a start or stop event."""
     name = event.field or event.column
@@ -362,11 +363,7 @@ def definition_text(
         f"{count('n_gestart')} gestart, {count('n_wachtend')} "
         f"wachten nog op de peildatum"
     )
-    numbers += (
-        f" en {count('n_uitgevallen')} zonder zorg uitgevallen."
-        if definition.exits
-        else "."
-    )
+    numbers += f" en {count('n_uitgevallen')} zonder zorg uitgevallen." if definition.exits else "."
     if not pd.isna(r["mediaan_dagen"]):
         numbers += f" De mediaan volgens Kaplan–Meier is {wt.days_text(r['mediaan_dagen'])}"
         numbers += f", P90 {wt.days_text(r['p90_dagen'])}."
@@ -398,9 +395,7 @@ def definition_text(
             "begonnen tellen nog niet mee."
         )
     out = out[
-        ~out["reden"].isin(
-            [wt.OUT_FILTER, wt.OUT_WINDOW, wt.OUT_START_AFTER, wt.OUT_PROVISIONAL]
-        )
+        ~out["reden"].isin([wt.OUT_FILTER, wt.OUT_WINDOW, wt.OUT_START_AFTER, wt.OUT_PROVISIONAL])
     ]
     if len(out):
         text.append(
@@ -660,4 +655,3 @@ def uitsplitsing(ctx: DefinitiesContext, *, definitie: str, by: str = "aanbieder
         }
     )
     return _table(table)
-

@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 from IPython.display import HTML, Markdown, display
 
-from kit import __version__, charts
+from kit import charts
 from kit.checks import (
     FINDINGS_PROTECTION,
     SCORES_PER_MONTH_PROTECTION,
@@ -27,7 +27,16 @@ from kit.checks import (
 )
 from kit.checks.patterns import load_pattern_params, provider_patterns
 from kit.params import QuickscanParams, resolve
-from kit.sections.common import _day, _rounded, _table, esc, open_report, shown
+from kit.sections.common import (
+    _day,
+    _rounded,
+    _table,
+    esc,
+    gemeenten_text,
+    open_report,
+    session_header,
+    shown,
+)
 
 SEVERITY_WEIGHT = {"fout": 3, "waarschuwing": 2, "signaal": 1}
 
@@ -116,18 +125,20 @@ def header(ctx: QuickscanContext) -> Markdown | None:
     In a rendered report the page header says this already (:mod:`kit.report`), so only a live
     session shows it.
     """
-    if not ctx.live:
-        return None
     rounds = ctx.meta["inleesrondes"]
     files = sum(r.get("ingelezen", 0) for r in rounds)
-    gem = esc(", ".join(ctx.gemeenten)) if ctx.gemeenten else "alle"
-    return Markdown(
-        f"**Regio:** {esc(ctx.regio)} &nbsp;·&nbsp; **Peildatum:** {ctx.peildatum.date()} &nbsp;·&nbsp; "
-        f"**Periode:** {_day(ctx.van)} t/m {ctx.tot.date()} &nbsp;·&nbsp; **Gemeenten:** {gem}\n\n"
-        f"**Data:** store {esc(ctx.store.name)} ({files} bestanden in {len(rounds)} inleesronde(s)) "
-        f"&nbsp;·&nbsp; **Controles:** {esc(ctx.checks_file)} &nbsp;·&nbsp; "
-        f"**Kit-versie:** {__version__} &nbsp;·&nbsp; aantallen onder {ctx.threshold} als "
-        f"<{ctx.threshold}"
+    return session_header(
+        ctx,
+        [
+            f"**Periode:** {_day(ctx.van)} t/m {ctx.tot.date()}",
+            f"**Gemeenten:** {gemeenten_text(ctx.gemeenten)}",
+        ],
+        [
+            f"**Data:** store {esc(ctx.store.name)} ({files} bestanden in {len(rounds)} "
+            "inleesronde(s))",
+            f"**Controles:** {esc(ctx.checks_file)}",
+        ],
+        counts=f"aantallen onder {ctx.threshold} als <{ctx.threshold}",
     )
 
 
@@ -165,7 +176,9 @@ def verdict_text(
     ).replace(",", ".")
     if len(worst):
         w = worst.iloc[0]
-        text += f" Het minst betrouwbaar is JW{esc(w['berichttype'])} ({w['pct_betrouwbaar']:.0f}%)."
+        text += (
+            f" Het minst betrouwbaar is JW{esc(w['berichttype'])} ({w['pct_betrouwbaar']:.0f}%)."
+        )
     severe = findings.merge(checks[["check_id", "naam", "ernst"]], on="check_id")
     severe = severe[
         severe["ernst"].isin(["fout", "waarschuwing"]) & (severe["n_afwijkend"] >= threshold)
@@ -310,4 +323,3 @@ def checks_overview(ctx: QuickscanContext) -> HTML:
     return _table(
         ctx.checks[["check_id", "naam", "berichttype", "ernst", "regels", "status", "uitleg"]]
     )
-

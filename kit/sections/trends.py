@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 from IPython.display import HTML, Markdown, display
 
-from kit import __version__, charts, trends
+from kit import charts, trends
 from kit.checks import prepare_scan
 from kit.params import TrendsParams, month, resolve
 from kit.sections.common import (
@@ -26,8 +26,10 @@ from kit.sections.common import (
     _rounded,
     _table,
     esc,
+    gemeenten_text,
     month_nl,
     open_report,
+    session_header,
     shown,
 )
 
@@ -62,7 +64,6 @@ class TrendsContext:
         """The monthly series from the first month shown on (not suppressed)."""
         s = self.result.series
         return s[s["maand"] >= self.van]
-
 
 
 def prepare_trends(**values: Any) -> TrendsContext:
@@ -144,18 +145,17 @@ def _needs_trends(section: Callable) -> Callable:
 
 def trends_header(ctx: TrendsContext) -> Markdown | None:
     """Session header (live only; a rendered report has it in its page header)."""
-    if not ctx.live:
-        return None
-    gem = esc(", ".join(ctx.gemeenten)) if ctx.gemeenten else "alle"
     base = " t/m ".join(ctx.baseline) if ctx.baseline else "alle getoonde maanden"
-    return Markdown(
-        f"**Regio:** {esc(ctx.regio)} &nbsp;·&nbsp; **Peildatum:** {ctx.peildatum.date()} &nbsp;·&nbsp; "
-        f"**Gemeenten:** {gem} &nbsp;·&nbsp; **Vanaf:** {ctx.van} &nbsp;·&nbsp; "
-        f"**SPC-basisperiode:** {base}\n\n**Bevolking:** {esc(ctx.bevolking_file)} &nbsp;·&nbsp; "
-        f"**Kit-versie:** {__version__} &nbsp;·&nbsp; aantallen onder {ctx.threshold} als "
-        f"<{ctx.threshold}"
+    return session_header(
+        ctx,
+        [
+            f"**Gemeenten:** {gemeenten_text(ctx.gemeenten)}",
+            f"**Vanaf:** {ctx.van}",
+            f"**SPC-basisperiode:** {base}",
+        ],
+        [f"**Bevolking:** {esc(ctx.bevolking_file)}"],
+        counts=f"aantallen onder {ctx.threshold} als <{ctx.threshold}",
     )
-
 
 
 def _region_series(ctx: TrendsContext, reeksen: list[str], *, eenheid: str = trends.REGIO):
@@ -662,4 +662,3 @@ def trends_stock_flow(ctx: TrendsContext) -> None:
             )
         )
     )
-
