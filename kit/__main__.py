@@ -9,9 +9,12 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from kit import __version__, config
+
+if TYPE_CHECKING:
+    from kit.params import ReportParams
 
 # argparse's own messages in Dutch (it looks them up through gettext at run time).
 _DUTCH = {
@@ -145,7 +148,7 @@ def _store(store: Path) -> dict:
 class _ModelDefault:
     """An option's default: the report model's own (shown in ``--help``, left to the model)."""
 
-    def __init__(self, model: type, name: str) -> None:
+    def __init__(self, model: type[ReportParams], name: str) -> None:
         self.model, self.name = model, name
 
     def __str__(self) -> str:
@@ -154,7 +157,7 @@ class _ModelDefault:
 
 def _model_options(
     p: argparse.ArgumentParser,
-    model: type,
+    model: type[ReportParams],
     helps: dict[str, str],
     *,
     metavars: dict[str, str] | None = None,
@@ -190,7 +193,7 @@ def _model_options(
             )
 
 
-def _params(args: argparse.Namespace, model: type):
+def _params(args: argparse.Namespace, model: type[ReportParams]) -> ReportParams:
     """The report model from the command line's options, validated (:meth:`validate`).
 
     Parameters the command has no option for keep the model's default; ``regio`` (a title) is

@@ -40,8 +40,10 @@ def resolve(path: str | Path, *, base: Path | None = None) -> Path:
         The folder of a relative path: the kit's folder for notebooks and parameter files (the
         default), ``Path()`` (the working folder, the path kept as typed) for the command line.
     """
+    if base is None:
+        return config.project_path(path)
     p = Path(path).expanduser()
-    return p if p.is_absolute() else (config.PROJ_ROOT if base is None else base) / p
+    return p if p.is_absolute() else base / p
 
 
 def filled_store(store: str | Path, *, base: Path | None = None) -> tuple[Path, dict]:

@@ -84,6 +84,7 @@ def shown(
 
 
 def _table(frame: pd.DataFrame) -> HTML:
+    """A table as the reports show it: no index, blanks empty, the kit's table style."""
     return HTML(frame.to_html(index=False, na_rep="", border=0, classes="kit-tabel"))
 
 

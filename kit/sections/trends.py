@@ -461,12 +461,7 @@ def trends_wijzer(ctx: TrendsContext) -> HTML:
             "<p><em>De laatste maand is nog voorlopig: starts die nog niet gemeld zijn, maken "
             "de verwachte wachttijd iets te lang.</em></p>"
         )
-    return HTML(
-        wijzer_table(wijzer, threshold=ctx.threshold).to_html(
-            index=False, na_rep="", border=0, classes="kit-tabel"
-        )
-        + note
-    )
+    return HTML(_table(wijzer_table(wijzer, threshold=ctx.threshold)).data + note)
 
 
 def queue_text(settings: trends.QueueSettings) -> str:
