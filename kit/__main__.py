@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import argparse
 import errno
-import math
 import os
 import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from kit import __version__, config
+
+if TYPE_CHECKING:
+    from kit.params import ReportParams
 
 # argparse's own messages in Dutch (it looks them up through gettext at run time).
 _DUTCH = {
@@ -35,7 +37,9 @@ class _Parser(argparse.ArgumentParser):
     """argparse with its errors as one Dutch line, like every other error of the kit."""
 
     def error(self, message: str) -> NoReturn:
-        self.exit(2, f"Fout: {message} (zie: {self.prog} --help)\n")
+        from kit.read_xml import mask_bsn_like
+
+        self.exit(2, f"Fout: {mask_bsn_like(message)} (zie: {self.prog} --help)\n")
 
 
 _OS_REASONS = {
@@ -130,26 +134,84 @@ def _cmd_voorbeeld(args: argparse.Namespace) -> int:
     return 0
 
 
-def _filled_store(store: Path) -> dict | None:
-    """The metadata of a store with at least one ingest round; else a Dutch error and None.
+def _store(store: Path) -> dict:
+    """The metadata of a store with at least one ingest round (:func:`kit.params.filled_store`).
 
-    The check is :func:`kit.store.read_meta` with ``filled=True``, the same as the notebooks'.
+    A relative path is taken from the working folder. A missing, damaged or empty store raises
+    :class:`kit.store.StoreError`, which :func:`main` prints as one Dutch line.
     """
-    from kit.store import StoreError, read_meta
+    from kit.params import filled_store
 
-    try:
-        return read_meta(store, filled=True)
-    except StoreError as exc:
-        print(f"Fout: {_reason(exc)}", file=sys.stderr)
-        return None
+    return filled_store(store, base=Path())[1]
+
+
+class _ModelDefault:
+    """An option's default: the report model's own (shown in ``--help``, left to the model)."""
+
+    def __init__(self, model: type[ReportParams], name: str) -> None:
+        self.model, self.name = model, name
+
+    def __str__(self) -> str:
+        return str(self.model.default(self.name))
+
+
+def _model_options(
+    p: argparse.ArgumentParser,
+    model: type[ReportParams],
+    helps: dict[str, str],
+    *,
+    metavars: dict[str, str] | None = None,
+    aliases: dict[str, str] | None = None,
+) -> None:
+    """Add one option per parameter of a report model (:mod:`kit.params`), in ``helps`` order.
+
+    The option is the parameter's name (``--periode-van`` for ``periode_van``), its check the
+    model's (:func:`kit.params.cli_type`), its default the model's; ``store`` and ``peildatum``
+    are required. ``aliases`` maps a parameter to an older option name that keeps working but
+    is not shown in ``--help``.
+    """
+    from kit.params import cli_type
+
+    spec, metavars, aliases = model.spec(), metavars or {}, aliases or {}
+    for name, text in helps.items():
+        kind = spec[name].metadata["kind"]
+        kwargs: dict = {"dest": name, "help": text}
+        if kind == "vlag":
+            kwargs["action"] = "store_true"
+        else:
+            kwargs["type"] = Path if kind == "map" else cli_type(kind)
+            kwargs["metavar"] = metavars.get(name, {"map": "MAP", "datum": "JJJJ-MM-DD"}.get(kind))
+        if name in model.required():
+            kwargs["required"] = True
+        else:
+            kwargs["default"] = _ModelDefault(model, name)
+        p.add_argument("--" + name.replace("_", "-"), **kwargs)
+        if name in aliases:
+            hidden = {k: v for k, v in kwargs.items() if k not in ("default", "required")}
+            p.add_argument(
+                aliases[name], **hidden | {"help": argparse.SUPPRESS, "default": argparse.SUPPRESS}
+            )
+
+
+def _params(args: argparse.Namespace, model: type[ReportParams]) -> ReportParams:
+    """The report model from the command line's options, validated (:meth:`validate`).
+
+    Parameters the command has no option for keep the model's default; ``regio`` (a title) is
+    empty and ``live`` off.
+    """
+    names = set(model.spec())
+    values = {
+        k: str(v) if k == "store" else v
+        for k, v in vars(args).items()
+        if k in names and not isinstance(v, _ModelDefault)
+    }
+    return model(**{"regio": "", "live": False} | values).validate()
 
 
 def _cmd_overzicht(args: argparse.Namespace) -> int:
     from kit.pathways import pathways_from_store, summarise
 
-    meta = _filled_store(args.store)
-    if meta is None:
-        return 2
+    meta = _store(args.store)
     pathways = pathways_from_store(args.store)
     print(f"Store {args.store}: {len(meta['inleesrondes'])} inleesronde(s).")
     if pathways.empty:
@@ -182,34 +244,36 @@ def _cmd_quickscan(args: argparse.Namespace) -> int:
     )
     from kit.checks.patterns import load_pattern_params, provider_patterns
     from kit.outputs import write_shared
+    from kit.params import QuickscanParams
 
-    if _filled_store(args.store) is None:
-        return 2
+    p = _params(args, QuickscanParams)
+    _store(args.store)
+    own = p.controles or None
     try:
-        checks = load_checks(args.controles)
-        pattern_params = load_pattern_params(args.controles)
+        checks = load_checks(own)
+        pattern_params = load_pattern_params(own)
     except (ValueError, OSError) as exc:
         print(f"Fout: controles: {_reason(exc)}", file=sys.stderr)
         return 2
-    if args.testdata_toegestaan:
+    if p.testdata_toegestaan:
         checks = allow_test_bsns(checks)
-    data = prepare_scan(args.store, peildatum=args.peildatum)
+    data = prepare_scan(args.store, peildatum=p.peildatum)
     result = evaluate_checks(data, checks)
     tables = quickscan_tables(result, provider_patterns(data, pattern_params))
-    written = write_shared(tables, args.uit, threshold=args.min_cel)
-    flags = write_flags(result, args.store, peildatum=args.peildatum)
-    history = _write_quality_history(result, args.store, args.peildatum)
+    written = write_shared(tables, args.uit, threshold=p.min_cel)
+    flags = write_flags(result, args.store, peildatum=p.peildatum)
+    history = _write_quality_history(result, args.store, p.peildatum)
     scores = result.scores().set_index("berichttype")
     total = scores.loc["totaal"]
     if total["n"] == 0:
         print(
-            f"Quick scan op peildatum {args.peildatum}: geen berichtregels op of vóór de "
+            f"Quick scan op peildatum {p.peildatum}: geen berichtregels op of vóór de "
             "peildatum, dus geen aandeel betrouwbaar te berekenen."
         )
     else:
         print(
-            f"Quick scan op peildatum {args.peildatum}: {total['pct_betrouwbaar']:.0f}% van "
-            f"{_count_text(total['n'], args.min_cel)} berichtregels betrouwbaar (geen fout of "
+            f"Quick scan op peildatum {p.peildatum}: {total['pct_betrouwbaar']:.0f}% van "
+            f"{_count_text(total['n'], p.min_cel)} berichtregels betrouwbaar (geen fout of "
             "waarschuwing)."
         )
     status = result.status["status"].value_counts()
@@ -238,8 +302,7 @@ def _write_quality_history(result, store: Path, peildatum: str) -> Path:
 def _cmd_verbeterlijst(args: argparse.Namespace) -> int:
     from kit.verbeterlijst import build_lists
 
-    if _filled_store(args.store) is None:
-        return 2
+    _store(args.store)
     try:
         folders = build_lists(
             args.store,
@@ -292,38 +355,31 @@ def _cmd_protocol(args: argparse.Namespace) -> int:
 
 
 def _cmd_wachttijden(args: argparse.Namespace) -> int:
-
     from kit.outputs import write_shared
+    from kit.params import DefinitiesParams
     from kit.waits import days_text, load_definitions, shared_tables, waits_from_store
 
-    if _filled_store(args.store) is None:
-        return 2
-    tot = args.tot or args.peildatum
-    if tot > args.peildatum or (args.van and args.van > tot):
-        print(
-            "Fout: het cohort moet lopen van --van tot --tot, niet na de peildatum.",
-            file=sys.stderr,
-        )
-        return 2
+    p = _params(args, DefinitiesParams)
+    _store(args.store)
     try:
-        definitions = load_definitions(args.definities)
+        definitions = load_definitions(p.definities or None)
     except (ValueError, OSError) as exc:
         print(f"Fout: definities: {_reason(exc)}", file=sys.stderr)
         return 2
-    min_n = max(definitions.min_group, args.min_cel)
+    min_n = max(definitions.min_group, p.min_cel)
     results = waits_from_store(
         args.store,
-        peildatum=args.peildatum,
-        van=args.van,
-        tot=args.tot,
+        peildatum=p.peildatum,
+        van=p.periode_van or None,
+        tot=p.periode_tot or None,
         definitions=definitions,
         min_n=min_n,
     )
-    written = write_shared(shared_tables(results), args.uit, threshold=args.min_cel)
+    written = write_shared(shared_tables(results), args.uit, threshold=p.min_cel)
     total = results.summary[results.summary["groep"] == "totaal"]
     print(
-        f"Wachttijden op peildatum {args.peildatum} (cohort: start "
-        f"{args.van or 'begin data'} t/m {args.tot or args.peildatum}); mediaan volgens "
+        f"Wachttijden op peildatum {p.peildatum} (cohort: start "
+        f"{p.periode_van or 'begin data'} t/m {p.periode_tot or p.peildatum}); mediaan volgens "
         f"Kaplan-Meier, geen cijfers op minder dan {min_n} trajecten:"
     )
     waiting = results.snapshot.groupby("definitie")["n_wachtend"].sum()
@@ -337,17 +393,17 @@ def _cmd_wachttijden(args: argparse.Namespace) -> int:
                 median += " (nog niemand gestart)"
             else:
                 median += " (niet te schatten: te weinig trajecten in beeld aan het begin)"
-        count = _count_text(row.n, args.min_cel)
+        count = _count_text(row.n, p.min_cel)
         scope = ""  # the population next to the figure: which pathways the filters leave out
         if row.definitie in population.index:
             pop = population.loc[row.definitie]
             if pop["populatie"] != "alle trajecten":
-                left_out = _count_text(pop["n_buiten_populatie"], args.min_cel)
+                left_out = _count_text(pop["n_buiten_populatie"], p.min_cel)
                 scope = f" ({pop['populatie']}: {left_out} weggelaten)"
         line = f"  {row.definitie:<28} {count:>7} trajecten{scope}, mediaan {median}"
         if row.definitie in waiting:
             line += (
-                f"; wachtend op de peildatum: {_count_text(waiting[row.definitie], args.min_cel)}"
+                f"; wachtend op de peildatum: {_count_text(waiting[row.definitie], p.min_cel)}"
             )
         print(line)
     print("  (wachtend op de peildatum = momentopname, hetzelfde voor elk cohort)")
@@ -378,38 +434,39 @@ def _cmd_wachttijden(args: argparse.Namespace) -> int:
 def _cmd_trends(args: argparse.Namespace) -> int:
     from kit.checks import prepare_scan
     from kit.outputs import write_shared
+    from kit.params import TrendsParams
     from kit.trends import REGIO, NoTrendsError, compute_trends, read_population, shared_tables
 
-    if _filled_store(args.store) is None:
-        return 2
+    p = _params(args, TrendsParams)
+    _store(args.store)
     try:
-        population = read_population(args.bevolking) if args.bevolking else None
+        population = read_population(p.bevolking) if p.bevolking else None
     except (ValueError, OSError) as exc:
         print(f"Fout: bevolkingstabel: {_reason(exc)}", file=sys.stderr)
         return 2
-    data = prepare_scan(args.store, peildatum=args.peildatum)
+    data = prepare_scan(args.store, peildatum=p.peildatum)
     try:
         result = compute_trends(
             data,
             population=population,
-            threshold_complete=args.volledig,
-            norm_weeks=args.norm_weken,
+            threshold_complete=p.min_volledigheid,
+            norm_weeks=p.norm_weken,
         )
     except NoTrendsError as exc:
         print(f"Fout: {_reason(exc)}", file=sys.stderr)
         return 2
-    written = write_shared(shared_tables(result), args.uit, threshold=args.min_cel)
+    written = write_shared(shared_tables(result), args.uit, threshold=p.min_cel)
     region = result.series[result.series["niveau"] == "regio"]
     months = sorted(region["maand"].unique())
     provisional = sorted(region.loc[region["voorlopig"], "maand"].unique())
     listed = region[(region["reeks"] == "wachtlijst") & (region["maand"] == months[-1])]
     print(
-        f"Trends op peildatum {args.peildatum}: {months[0]} t/m {months[-1]}, niveaus regio, "
+        f"Trends op peildatum {p.peildatum}: {months[0]} t/m {months[-1]}, niveaus regio, "
         f"gemeente, aanbieder en categorie ({REGIO} = de hele regio)."
     )
     late = " (voorlopig)" if bool(listed["voorlopig"].iloc[0]) else ""
     print(
-        f"Wachtlijst eind {months[-1]}: {_count_text(listed['waarde'].iloc[0], args.min_cel)} "
+        f"Wachtlijst eind {months[-1]}: {_count_text(listed['waarde'].iloc[0], p.min_cel)} "
         f"toewijzingen{late}."
     )
     last_sent = data.tables["berichten"]["Dagtekening"].max()
@@ -424,7 +481,7 @@ def _cmd_trends(args: argparse.Namespace) -> int:
             "kolom voorlopig."
         )
     print(
-        f"Aantallen onder {args.min_cel} zijn leeg gelaten (kolom onderdrukt), andere aantallen "
+        f"Aantallen onder {p.min_cel} zijn leeg gelaten (kolom onderdrukt), andere aantallen "
         f"afgerond op {config.ROUND_BASE}."
     )
     print("Geschreven: " + ", ".join(str(p) for p in written))
@@ -460,8 +517,7 @@ def _cmd_deelpakket(args: argparse.Namespace) -> int:
     if missing:
         print(f"Fout: deze opties zijn verplicht: {', '.join(missing)}.", file=sys.stderr)
         return 2
-    if _filled_store(args.store) is None:
-        return 2
+    _store(args.store)
     try:
         if args.bevolking:
             from kit.trends import read_population
@@ -613,8 +669,7 @@ def _cmd_live(args: argparse.Namespace) -> int:
     from kit.report import prepare_live
 
     store = Path(args.store).resolve()
-    if _filled_store(store) is None:
-        return 2
+    _store(store)
     folder = Path(args.map).resolve()
     made = prepare_live(store, folder)
     print(f"{len(made)} notebooks klaargezet in {folder} (store: {store}).")
@@ -669,34 +724,6 @@ def _cmd_woordenboek(args: argparse.Namespace) -> int:
     return 0
 
 
-def _number(text: str) -> float:
-    try:
-        value = float(text.replace(",", "."))
-    except ValueError:
-        value = math.nan
-    if not math.isfinite(value):  # also inf and nan, which float() takes
-        raise argparse.ArgumentTypeError(f"geen getal: {text}")
-    return value
-
-
-def _positive(text: str) -> float:
-    """A number above 0 (a norm in weeks)."""
-    value = _number(text)
-    if not value > 0:
-        raise argparse.ArgumentTypeError(f"moet groter dan 0 zijn, niet {text}")
-    return value
-
-
-def _fraction(text: str) -> float:
-    """A share above 0 and at most 1 (e.g. 0.95)."""
-    value = _number(text)
-    if not 0 < value <= 1:
-        raise argparse.ArgumentTypeError(
-            f"moet tussen 0 en 1 liggen (bijvoorbeeld 0.95), niet {text}"
-        )
-    return value
-
-
 def _at_least(minimum: int) -> Callable[[str], int]:
     """An argparse type: a whole number of at least ``minimum``."""
 
@@ -720,6 +747,8 @@ def _iso_date(text: str) -> str:
 
 
 def _add_deelpakket_parser(sub: argparse._SubParsersAction) -> None:
+    from kit.params import cli_type
+
     p = sub.add_parser(
         "deelpakket",
         help="deelpakket voor de leercirkel: alleen beschermde tabellen, met definities",
@@ -768,7 +797,7 @@ def _add_deelpakket_parser(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument(
         "--norm-weken",
-        type=_positive,
+        type=cli_type("positief"),
         default=10,
         metavar="W",
         help="wachttijdnorm in weken voor de trechter 'gestart binnen de norm' (standaard 10)",
@@ -883,6 +912,8 @@ def _add_protocol_parser(sub) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     """Return the Dutch argument parser of ``python -m kit``."""
+    from kit.params import DefinitiesParams, QuickscanParams, TrendsParams, cli_type
+
     parser = _Parser(
         prog="python -m kit",
         description="Leercirkel-data kit: iJw 3.2-berichtenverkeer van een jeugdzorgregio "
@@ -939,7 +970,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--max-mb",
-        type=_positive,
+        type=cli_type("positief"),
         default=config.MAX_FILE_MB,
         metavar="MB",
         help=f"grootste bestand (ook in een archief) dat wordt gelezen; groter wordt afgewezen "
@@ -994,34 +1025,21 @@ def build_parser() -> argparse.ArgumentParser:
         "store en schrijft bevindingen.csv, scores.csv, aanbieders.csv en controles.csv. Kleine "
         "aantallen worden onderdrukt; de vlaggen per bericht blijven in de store.",
     )
-    p.add_argument("--store", required=True, type=Path, metavar="MAP", help="map van de store")
-    p.add_argument(
-        "--peildatum",
-        required=True,
-        type=_iso_date,
-        metavar="JJJJ-MM-DD",
-        help="peildatum: berichten met een latere dagtekening tellen niet mee",
+    _model_options(
+        p,
+        QuickscanParams,
+        {
+            "store": "map van de store",
+            "peildatum": "peildatum: berichten met een latere dagtekening tellen niet mee",
+            "controles": "eigen kopie van checks.yaml (controles uitzetten, drempels aanpassen)",
+            "min_cel": "aantallen onder N leeg laten (standaard %(default)s)",
+            "testdata_toegestaan": "BSN's uit de testreeks niet als fout tellen (voor de "
+            "voorbeeldregio)",
+        },
+        metavars={"controles": "YAML", "min_cel": "N"},
     )
     p.add_argument(
         "--uit", required=True, type=Path, metavar="MAP", help="map voor de CSV-bestanden"
-    )
-    p.add_argument(
-        "--controles",
-        type=Path,
-        metavar="YAML",
-        help="eigen kopie van checks.yaml (controles uitzetten, drempels aanpassen)",
-    )
-    p.add_argument(
-        "--min-cel",
-        type=_at_least(1),
-        default=config.MIN_CELL,
-        metavar="N",
-        help=f"aantallen onder N leeg laten (standaard {config.MIN_CELL})",
-    )
-    p.add_argument(
-        "--testdata-toegestaan",
-        action="store_true",
-        help="BSN's uit de testreeks niet als fout tellen (voor de voorbeeldregio)",
     )
     p.set_defaults(func=_cmd_quickscan)
 
@@ -1038,40 +1056,24 @@ def build_parser() -> argparse.ArgumentParser:
         "wachtenden_per_norm.csv, schadelijk_wachten.csv en gevoeligheid.csv. Kleine aantallen "
         "worden onderdrukt, andere afgerond op 5.",
     )
-    p.add_argument("--store", required=True, type=Path, metavar="MAP", help="map van de store")
-    p.add_argument(
-        "--peildatum",
-        required=True,
-        type=_iso_date,
-        metavar="JJJJ-MM-DD",
-        help="peildatum: wie dan nog wacht telt als gecensureerd; latere berichten tellen niet mee",
-    )
-    p.add_argument(
-        "--van",
-        type=_iso_date,
-        metavar="JJJJ-MM-DD",
-        help="cohort: alleen trajecten waarvan de startgebeurtenis op of na deze datum ligt "
-        "(standaard: alle)",
-    )
-    p.add_argument(
-        "--tot",
-        type=_iso_date,
-        metavar="JJJJ-MM-DD",
-        help="cohort: startgebeurtenis op of vóór deze datum (standaard: de peildatum)",
-    )
-    p.add_argument(
-        "--definities",
-        type=Path,
-        metavar="YAML",
-        help="eigen kopie van waiting_times.yaml (definities en normen)",
-    )
-    p.add_argument(
-        "--min-cel",
-        type=_at_least(1),
-        default=config.MIN_CELL,
-        metavar="N",
-        help=f"aantallen onder N leeg laten en geen mediaan op minder dan N trajecten "
-        f"(standaard {config.MIN_CELL})",
+    _model_options(
+        p,
+        DefinitiesParams,
+        {
+            "store": "map van de store",
+            "peildatum": "peildatum: wie dan nog wacht telt als gecensureerd; latere berichten "
+            "tellen niet mee",
+            "periode_van": "cohort: alleen trajecten waarvan de startgebeurtenis op of na deze "
+            "datum ligt (standaard: alle)",
+            "periode_tot": "cohort: startgebeurtenis op of vóór deze datum (standaard: de "
+            "peildatum)",
+            "definities": "eigen kopie van waiting_times.yaml (definities en normen)",
+            "min_cel": "aantallen onder N leeg laten en geen mediaan op minder dan N trajecten "
+            "(standaard %(default)s)",
+        },
+        metavars={"periode_van": "JJJJ-MM-DD", "periode_tot": "JJJJ-MM-DD",
+                  "definities": "YAML", "min_cel": "N"},
+        aliases={"periode_van": "--van", "periode_tot": "--tot"},
     )
     p.add_argument(
         "--uit", required=True, type=Path, metavar="MAP", help="map voor de CSV-bestanden"
@@ -1089,45 +1091,27 @@ def build_parser() -> argparse.ArgumentParser:
         "de berichten nog niet compleet zijn, staan als voorlopig. Kleine aantallen worden "
         "onderdrukt, andere afgerond op 5.",
     )
-    p.add_argument("--store", required=True, type=Path, metavar="MAP", help="map van de store")
-    p.add_argument(
-        "--peildatum",
-        required=True,
-        type=_iso_date,
-        metavar="JJJJ-MM-DD",
-        help="peildatum: latere berichten tellen niet mee; de reeksen lopen tot en met de "
-        "laatste volle maand",
-    )
-    p.add_argument(
-        "--bevolking",
-        type=Path,
-        metavar="CSV",
-        help="bevolkingstabel met kolommen gemeente, jaar, aantal_0_17 (bijvoorbeeld uit CBS "
-        "StatLine); geeft ook reeksen per 1.000 jeugdigen (voorbeeld: "
-        "data/example/bevolking.csv)",
-    )
-    p.add_argument(
-        "--norm-weken",
-        type=_positive,
-        default=10,
-        metavar="W",
-        help="wachttijdnorm in weken voor de wachtrij-indicatoren (standaard 10)",
-    )
-    p.add_argument(
-        "--volledig",
-        type=_fraction,
-        default=config.min_complete(),
-        metavar="F",
-        help="een maand is voorlopig zolang naar schatting minder dan dit deel van de "
-        f"berichten binnen is (standaard {config.min_complete():g}, uit waiting_times.yaml)",
-    )
-    p.add_argument(
-        "--min-cel",
-        type=_at_least(1),
-        default=config.MIN_CELL,
-        metavar="N",
-        help=f"aantallen onder N leeg laten, met alles wat ervan is afgeleid "
-        f"(standaard {config.MIN_CELL})",
+    _model_options(
+        p,
+        TrendsParams,
+        {
+            "store": "map van de store",
+            "peildatum": "peildatum: latere berichten tellen niet mee; de reeksen lopen tot en "
+            "met de laatste volle maand",
+            "bevolking": "bevolkingstabel met kolommen gemeente, jaar, aantal_0_17 (bijvoorbeeld "
+            "uit CBS StatLine); geeft ook reeksen per 1.000 jeugdigen (voorbeeld: "
+            "data/example/bevolking.csv)",
+            "norm_weken": "wachttijdnorm in weken voor de wachtrij-indicatoren (standaard "
+            "%(default)s)",
+            "min_volledigheid": "een maand is voorlopig zolang naar schatting minder dan dit deel "
+            "van de berichten binnen is (standaard %(default)s, voorlopig.min_volledigheid in "
+            "kit/waiting_times.yaml)",
+            "min_cel": "aantallen onder N leeg laten, met alles wat ervan is afgeleid "
+            "(standaard %(default)s)",
+        },
+        metavars={"bevolking": "CSV", "norm_weken": "W", "min_volledigheid": "F",
+                  "min_cel": "N"},
+        aliases={"min_volledigheid": "--volledig"},
     )
     p.add_argument(
         "--uit", required=True, type=Path, metavar="MAP", help="map voor de CSV-bestanden"
@@ -1235,12 +1219,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line and return the exit code."""
+    from kit.params import ParameterError
     from kit.store import StoreError
 
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except (OSError, StoreError) as exc:  # a file or folder the user named: one Dutch line
+    except (OSError, StoreError, ParameterError) as exc:  # a file or folder the user named: one Dutch line
         print(f"Fout: {_reason(exc)}", file=sys.stderr)
         return 2
 

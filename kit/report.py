@@ -28,13 +28,14 @@ from pathlib import Path
 from tqdm.auto import tqdm
 
 from kit import __version__, config
+from kit.params import ParameterError, ReportParams, filled_store, for_notebook, resolve
 
 config.skip_rfc3987_syntax()  # before nbformat imports jsonschema
 
 import nbformat  # noqa: E402
 
 TEMPLATES = config.package_path("templates")
-REQUIRED = ("regio", "store", "peildatum")
+REQUIRED = tuple(ReportParams.required())  # regio, store, peildatum
 #: the comparison notebook reads regions' packages, not a store
 REQUIRED_COMPARISON = ("regio", "peildatum", "pakketten")
 #: notebooks that compare regions' packages (kit vergelijk); not run by ``kit rapport`` by default
@@ -54,10 +55,6 @@ CAVEATS = [
     "Berichten zeggen wat aanbieders en gemeenten hebben gemeld, niet altijd wat er is gebeurd: "
     "lees de bevindingen over datakwaliteit bij elk cijfer mee.",
 ]
-
-
-class ParameterError(ValueError):
-    """Raised when report parameters do not match the notebook's parameters cell."""
 
 
 @dataclass
@@ -114,7 +111,10 @@ def _default_type(default: str) -> type | None:
 
 
 def check_parameters(notebook: Path, params: dict) -> dict:
-    """Validate report parameters against the notebook's ``parameters`` cell.
+    """Validate report parameters against the notebook's ``parameters`` cell and its model.
+
+    A kit notebook's parameters are then checked as its ``prepare_*`` call checks them: with
+    the same model (:mod:`kit.params`), the notebook's own values for what ``params`` leaves out.
 
     Parameters
     ----------
@@ -131,8 +131,9 @@ def check_parameters(notebook: Path, params: dict) -> dict:
     Raises
     ------
     ParameterError
-        For unknown names, missing required names (regio, store, peildatum) and values whose
-        type differs from the default's, all listed in one Dutch message.
+        For unknown names, missing required names (regio, store, peildatum), values whose type
+        differs from the default's and values the model refuses (a date that does not exist, a
+        file that is missing, a period after the peildatum), all listed in one Dutch message.
     """
     known = notebook_parameters(notebook)
     required = REQUIRED_COMPARISON if "pakketten" in known else REQUIRED
@@ -158,28 +159,13 @@ def check_parameters(notebook: Path, params: dict) -> dict:
                 f"parameter '{name}' moet van type {expected.__name__} zijn, "
                 f"niet {type(value).__name__}"
             )
-        elif expected is str:
-            problems += _value_problems(name, known[name]["default"], value)
+    model = for_notebook(notebook)
+    if model is not None and not problems:
+        values = {**notebook_defaults(notebook), **params, "live": False}
+        problems += model(**{k: v for k, v in values.items() if k in model.spec()}).problems()
     if problems:
         raise ParameterError(f"{notebook.name}: " + "; ".join(problems))
     return {**params, "live": False} if "live" in known else dict(params)
-
-
-FILE_PARAMETERS = ("controles", "definities", "bevolking")  # a region's own file, or ""
-
-
-def _value_problems(name: str, default: str, value: str) -> list[str]:
-    """A text parameter's value checked like its default: a date (JJJJ-MM-DD) must exist, a
-    month is JJJJ-MM, a date (its month) or empty, and a named file of the region must exist."""
-    shape = ast.literal_eval(default)
-    if re.fullmatch(r"\d{4}-\d\d-\d\d", shape) and not config.is_iso_date(value):
-        return [f"parameter '{name}' is geen bestaande datum (JJJJ-MM-DD): {value!r}"]
-    if re.fullmatch(r"\d{4}-\d\d", shape) and value:
-        if not (re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", value) or config.is_iso_date(value)):
-            return [f"parameter '{name}' is geen maand (JJJJ-MM) of datum: {value!r}"]
-    if name in FILE_PARAMETERS and value and not config.project_path(value).is_file():
-        return [f"parameter '{name}': bestand {value} bestaat niet"]
-    return []
 
 
 def _title(nb: nbformat.NotebookNode) -> str:
@@ -210,10 +196,9 @@ def check_inputs(params: dict) -> None:
     from kit import trends, waits
     from kit.checks import load_checks
     from kit.checks.patterns import load_pattern_params
-    from kit.store import read_meta
 
     if params.get("store"):
-        read_meta(config.project_path(params["store"]), filled=True)
+        filled_store(params["store"])
     if "pakketten" in params:  # the comparison: every package readable and intact
         from kit.share import PackageError, read_package
 
@@ -222,7 +207,7 @@ def check_inputs(params: dict) -> None:
         regions = []
         for package in params["pakketten"]:
             try:
-                regions.append(read_package(config.project_path(package)).regio)
+                regions.append(read_package(resolve(package)).regio)
             except PackageError as exc:
                 raise ParameterError(f"parameter 'pakketten': {exc}") from None
         twice = sorted({r for r in regions if regions.count(r) > 1})
@@ -238,7 +223,7 @@ def check_inputs(params: dict) -> None:
     for name, functions in readers.items():
         if not params.get(name):
             continue
-        path = config.project_path(params[name])
+        path = resolve(params[name])
         try:
             for read in functions:
                 read(path)
@@ -251,7 +236,7 @@ def check_inputs(params: dict) -> None:
 def _store_summary(store: str) -> str:
     from kit.store import read_meta
 
-    path = config.project_path(store)
+    path = resolve(store)
     meta = read_meta(path)
     rounds = meta["inleesrondes"]
     files = sum(r.get("ingelezen", 0) for r in rounds)
@@ -662,15 +647,15 @@ def fingerprint(job: Job) -> str:
     h.update(json.dumps(job.params, sort_keys=True, default=str).encode())
     store = job.params.get("store")
     if store:
-        meta = config.project_path(store) / "kit-store.json"
+        meta = resolve(store) / "kit-store.json"
         if meta.exists():
             h.update(meta.read_bytes())
-    for key in ("controles", "definities"):
+    for key in ("controles", "definities", "bevolking"):  # a region's own files
         extra = job.params.get(key)
-        if extra and Path(extra).exists():
-            h.update(Path(extra).read_bytes())
+        if extra and resolve(extra).is_file():
+            h.update(resolve(extra).read_bytes())
     for package in job.params.get("pakketten") or []:  # a comparison: the packages themselves
-        path = config.project_path(package)
+        path = resolve(package)
         if path.is_file():
             h.update(path.read_bytes())
     h.update(__version__.encode())
@@ -782,12 +767,12 @@ _INDEX_CSS = (
 def write_index(summary: BatchSummary, kwartaal: str, jobs: list[Job]) -> Path:
     """Write ``index.html``: one row per unit, one link per notebook (failures marked).
 
-    Every name and message from the batch file passes :func:`kit.sections.esc` (the report
+    Every name and message from the batch file passes :func:`kit.sections.common.esc` (the report
     text helper), links are URL-quoted first: a unit or notebook name stays text.
     """
     from urllib.parse import quote
 
-    from kit.sections import esc
+    from kit.sections.common import esc
 
     failed = {(j.unit, j.notebook.stem): e for j, e in summary.failed}
     stems = list(dict.fromkeys(j.notebook.stem for j in jobs))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import ipywidgets as widgets
-from IPython.display import display
+from IPython.display import Markdown, display
 
 from kit import charts, sections
 from kit.checks import FINDINGS_PROTECTION
@@ -25,7 +25,7 @@ def quickscan_detail(ctx: sections.QuickscanContext) -> widgets.VBox | None:
     """
     if not ctx.live:
         return None
-    findings = {unit: sections._named_findings(ctx, (unit,)) for unit in ("aanbieder", "gemeente")}
+    findings = {unit: sections.quickscan._named_findings(ctx, (unit,)) for unit in ("aanbieder", "gemeente")}
     options = [
         (f"Aanbieder {a}", ("aanbieder", a))
         for a in sorted(findings["aanbieder"]["aanbieder"].dropna().unique())
@@ -45,7 +45,7 @@ def quickscan_detail(ctx: sections.QuickscanContext) -> widgets.VBox | None:
         with out:
             display(charts.findings_heatmap(safe, row=unit))
             display(
-                sections._table(sections.agenda_table(subset, unit=unit, threshold=ctx.threshold))
+                sections.common._table(sections.agenda_table(subset, unit=unit, threshold=ctx.threshold))
             )
 
     picker.observe(show, names="value")
@@ -53,7 +53,7 @@ def quickscan_detail(ctx: sections.QuickscanContext) -> widgets.VBox | None:
         show()
     else:
         with out:
-            display(sections.Markdown("*Geen aanbieder of gemeente met gecontroleerde berichten.*"))
+            display(Markdown("*Geen aanbieder of gemeente met gecontroleerde berichten.*"))
     return widgets.VBox([picker, out])
 
 
@@ -144,7 +144,7 @@ def definities_verkenner(ctx: sections.DefinitiesContext) -> widgets.VBox | None
             if curves:
                 rule = pd.DataFrame({"naam": [chosen_norm.name], "dagen": [chosen_norm.days]})
                 display(charts.km_overlay(pd.concat(curves, ignore_index=True), norms=rule))
-            display(sections._table(safe))
+            display(sections.common._table(safe))
 
     for control in (pick, norm, *menus.values()):
         control.observe(show, names="value")
@@ -216,11 +216,11 @@ def trends_verkenner(ctx: sections.TrendsContext) -> widgets.VBox | None:
             )
             label = f"{trends.series_label(reeks.value)} — {level.value} {unit.value}"
             if spc.empty:
-                display(sections.Markdown(sections.spc_text(spc, label)))
+                display(Markdown(sections.spc_text(spc, label)))
                 return
             safe = sections.safe_spc(spc, threshold=ctx.threshold)
             display(charts.spc_chart(safe, title=label))
-            display(sections.Markdown(sections.spc_text(safe, label, baseline=base)))
+            display(Markdown(sections.spc_text(safe, label, baseline=base)))
 
     level.observe(units, names="value")
     for control in (level, unit, reeks, period):

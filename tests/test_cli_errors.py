@@ -280,7 +280,10 @@ CASES = [
     ("trends --store {s} --peildatum 2026-3-31 --uit {u}", "--peildatum: geen geldige datum"),
     ("wachttijden --store {s} --peildatum 2026-03-31 --van 2026-13-01 --uit {u}", "--van: geen"),
     ("wachttijden --store {s} --peildatum 2026-03-31 --tot gisteren --uit {u}", "--tot: geen"),
-    ("wachttijden --store {s} --peildatum 2026-03-31 --van 2026-04-01 --uit {u}", "het cohort"),
+    (
+        "wachttijden --store {s} --peildatum 2026-03-31 --van 2026-04-01 --uit {u}",
+        "De periode moet lopen van periode_van tot periode_tot, niet na de peildatum.",
+    ),
     ("quickscan --peildatum 2026-03-31 --uit {u}", "deze argumenten zijn verplicht: --store"),
     ("quickscan --store {s} --uit {u}", "deze argumenten zijn verplicht: --peildatum"),
     (
@@ -336,7 +339,7 @@ CASES = [
     ),
     (
         "trends --store {s} --peildatum 2026-03-31 --uit {u} --bevolking {f[weg.yaml]}",
-        "bevolkingstabel: {f[weg.yaml]}: bestaat niet",
+        "--bevolking: {f[weg.yaml]}: bestaat niet",
     ),
     (
         "trends --store {s} --peildatum 2026-03-31 --uit {u} --bevolking {f[binair.yaml]}",
@@ -368,15 +371,15 @@ CASES = [
     ("rapport --params {f[params_datum.yaml]} --uit {u}", "datum bestaat niet: 2026-02-30"),
     (
         "rapport --params {f[params_datum_tekst.yaml]} --uit {u}",
-        "parameter 'peildatum' is geen bestaande datum",
+        "parameter 'peildatum': geen geldige datum (JJJJ-MM-DD): 2026-02-30",
     ),
     (
         "rapport --params {f[params_maand.yaml]} --uit {u}",
-        "parameter 'basislijn_van' is geen maand (JJJJ-MM) of datum",
+        "parameter 'basislijn_van': geen maand (JJJJ-MM) of datum",
     ),
     (
         "rapport --params {f[params_controles.yaml]} --uit {u}",
-        "parameter 'controles': bestand bestaat/niet.yaml bestaat niet",
+        "parameter 'controles': bestaat/niet.yaml: bestaat niet",
     ),
     (
         "rapport --params {f[params_datum_tekst.yaml]} --uit {u} --notebook {f[map]}/weg.ipynb",

@@ -384,7 +384,7 @@ def _shown_tables(section, ctx, monkeypatch) -> list[pd.DataFrame]:
         if hasattr(obj, "data") and isinstance(obj.data, str):
             html.append(obj.data)
 
-    monkeypatch.setattr(sections, "display", capture)
+    monkeypatch.setattr(sections.trends, "display", capture)
     result = section(ctx)
     if result is not None:
         capture(result)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from IPython.display import HTML, Markdown
 from nbconvert.filters.markdown_mistune import markdown2html_mistune
 
 from kit import sections, trends
@@ -148,7 +149,7 @@ def test_trend_sections_show_codes_as_text(hostile_store, monkeypatch):
         regio=SCRIPT, store=str(hostile_store), peildatum=PEILDATUM, gemeenten=[], live=False
     )
     shown = []
-    monkeypatch.setattr(sections, "display", shown.append)
+    monkeypatch.setattr(sections.trends, "display", shown.append)
     for section in (
         sections.trends_headline,
         sections.trends_funnels,
@@ -161,9 +162,9 @@ def test_trend_sections_show_codes_as_text(hostile_store, monkeypatch):
             shown.append(out)
     html = []
     for obj in shown:
-        if isinstance(obj, sections.Markdown):
+        if isinstance(obj, Markdown):
             html.append(rendered(obj.data))
-        elif isinstance(obj, sections.HTML):
+        elif isinstance(obj, HTML):
             html.append(obj.data)
         else:  # a chart: the SVG a report embeds
             bundle = obj._repr_mimebundle_()
@@ -173,3 +174,45 @@ def test_trend_sections_show_codes_as_text(hostile_store, monkeypatch):
     assert "&lt;script&gt;" in page  # the hostile codes are on the page ...
     assert active(rendered(SCRIPT + IMG + LINK)) != []  # (the check sees active markup)
     assert active(page) == []  # ... and none of them is active
+
+
+def test_live_session_headers_show_names_as_text():
+    """The three notebooks' session headers (one helper) escape the regio, gemeenten and files."""
+    from types import SimpleNamespace
+
+    base = {
+        "live": True,
+        "regio": SCRIPT,
+        "peildatum": pd.Timestamp(PEILDATUM),
+        "gemeenten": ["0599", "*x*"],
+        "threshold": 10,
+    }
+    period = {"van": None, "tot": pd.Timestamp(PEILDATUM)}
+    contexts = {
+        sections.header: {
+            **period,
+            "store": Path("/a/store"),
+            "meta": {"inleesrondes": [{"ingelezen": 3}, {"ingelezen": 4}]},
+            "checks_file": "[c](javascript:x).yaml",
+        },
+        sections.definities_header: {
+            **period,
+            "definities_file": "[c](javascript:x).yaml",
+            "results": SimpleNamespace(min_n=12),
+        },
+        sections.trends_header: {
+            "van": "2024-01",
+            "baseline": ("2024-01", "2024-12"),
+            "bevolking_file": "[c](javascript:x).yaml",
+        },
+    }
+    for header, extra in contexts.items():
+        ctx = SimpleNamespace(**base, **extra)
+        html = rendered(header(ctx).data)
+        assert "<script>" not in html
+        assert "<a " not in html and "<em>" not in html
+        assert "&lt;script&gt;" in html and "0599, *x*" in html and "Kit-versie" in html
+        assert header(SimpleNamespace(**{**base, "live": False}, **extra)) is None
+    text = sections.header(SimpleNamespace(**base, **contexts[sections.header])).data
+    assert "**Periode:** begin van de gegevens t/m 2026-03-31" in text
+    assert "(7 bestanden in 2 inleesronde(s))" in text

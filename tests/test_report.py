@@ -13,6 +13,7 @@ from conftest import EXAMPLE_KEY
 
 from kit import report
 from kit.config import PROJ_ROOT
+from kit.params import PERIOD_ORDER
 from kit.report import (
     ParameterError,
     batch,
@@ -158,7 +159,8 @@ def test_batch_keeps_going_reports_failures_and_skips_unchanged(
         },
         "eenheden": [
             {"naam": "Gemeente 9901", "regio": "Gemeente 9901", "gemeenten": ["9901"]},
-            # a period after the peildatum: this report fails in its first kit cell
+            # a period after the peildatum: refused before its notebook runs, with the message
+            # the notebook's first kit cell would give (the shared parameter model)
             {"naam": "kapot", "regio": "Kapot", "periode_tot": "2027-01-01"},
         ],
     }
@@ -167,7 +169,8 @@ def test_batch_keeps_going_reports_failures_and_skips_unchanged(
     first = batch(path, jobs=2, progress=False)
     assert [j.unit for j in first.done] == ["gemeente-9901"]
     assert [j.unit for j, _ in first.failed] == ["kapot"]
-    assert "ValueError" in first.failed[0][1]
+    assert first.failed[0][1] == f"01_quickscan.ipynb: {PERIOD_ORDER}"
+    assert not (tmp_path / "reports" / "2026-K1" / "kapot" / "01_quickscan.ipynb").exists()
     index = first.index.read_text(encoding="utf-8")
     assert "gemeente-9901/01_quickscan.html" in unescape(index) and "mislukt" in index
     again = batch(path, jobs=1, progress=False)
@@ -316,12 +319,17 @@ def test_report_header_and_parameters_keep_user_values_inert(tmp_path):
 def test_date_month_and_file_parameters_are_checked_like_their_defaults():
     trends_nb = PROJ_ROOT / "notebooks" / "03_trends.ipynb"
     base = {"regio": "R", "store": "s", "peildatum": "2026-03-31"}
-    for fine in ({"periode_van": "2024-01"}, {"periode_van": "2024-01-15"}, {"basislijn_van": ""}):
+    empty = {"basislijn_van": "", "basislijn_tot": ""}
+    for fine in ({"periode_van": "2024-01"}, {"periode_van": "2024-01-15"}, empty):
         check_parameters(trends_nb, base | fine)  # a month, a date (its month) or empty
+    # checked as the notebook checks them, with its own values for the others: a baseline
+    # needs both ends (the notebook's basislijn_tot is 2024-12)
+    with pytest.raises(ParameterError, match="Geef basislijn_van en basislijn_tot allebei"):
+        check_parameters(trends_nb, base | {"basislijn_van": ""})
     bad = {
-        "peildatum": ("2026-02-30", "parameter 'peildatum' is geen bestaande datum"),
-        "periode_van": ("2024-13", "parameter 'periode_van' is geen maand (JJJJ-MM) of datum"),
-        "bevolking": ("geen/bevolking.csv", "parameter 'bevolking': bestand geen/bevolking.csv"),
+        "peildatum": ("2026-02-30", "parameter 'peildatum': geen geldige datum (JJJJ-MM-DD)"),
+        "periode_van": ("2024-13", "parameter 'periode_van': geen maand (JJJJ-MM) of datum"),
+        "bevolking": ("geen/bevolking.csv", "parameter 'bevolking': geen/bevolking.csv: bestaat"),
     }
     for name, (value, message) in bad.items():
         with pytest.raises(ParameterError, match=re.escape(message)):

@@ -618,7 +618,7 @@ class TestExampleRegion:
         from kit import sections
 
         shown = []
-        monkeypatch.setattr(sections, "display", shown.append)
+        monkeypatch.setattr(sections.trends, "display", shown.append)
         ctx = sections.TrendsContext(
             "X", None, result.peildatum, [], 10, "geen", "2025-04", None, result, {}
         )

@@ -1,0 +1,659 @@
+"""Notebook 03_trends: monthly series, SPC, funnels and queueing, one function per section.
+
+The notebook calls :func:`prepare_trends` once with its parameters (validated by
+:class:`kit.params.TrendsParams`) and then one function per section.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import wraps
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from IPython.display import HTML, Markdown, display
+
+from kit import charts, trends
+from kit.checks import prepare_scan
+from kit.params import TrendsParams, month, resolve
+from kit.sections.common import (
+    _months_nl,
+    _n,
+    _nl,
+    _rounded,
+    _table,
+    esc,
+    gemeenten_text,
+    month_nl,
+    open_report,
+    session_header,
+    shown,
+)
+
+#: the monthly series the SPC section judges (region level)
+SPC_SERIES = ("toewijzingen", "starts", "wachtlijst", "wachttijd_gestart_mediaan")
+
+
+@dataclass
+class TrendsContext:
+    """Everything notebook 03_trends shows, computed once by :func:`prepare_trends`.
+
+    ``result`` holds aggregates that are not suppressed yet (no person-level rows); every
+    section suppresses what it shows.
+    """
+
+    regio: str
+    store: Path
+    peildatum: pd.Timestamp
+    gemeenten: list[str]
+    threshold: int
+    bevolking_file: str
+    van: str
+    baseline: tuple[str, str] | None
+    result: trends.Trends | None = field(repr=False)
+    meta: dict = field(repr=False)
+    live: bool = False
+    #: why there are no trends (``result`` is None), in Dutch
+    reden: str = ""
+
+    @property
+    def series(self) -> pd.DataFrame:
+        """The monthly series from the first month shown on (not suppressed)."""
+        s = self.result.series
+        return s[s["maand"] >= self.van]
+
+
+def prepare_trends(**values: Any) -> TrendsContext:
+    """Validate the notebook's parameters, compute every trend table and return the context.
+
+    Parameters
+    ----------
+    **values
+        The notebook's parameters, the fields of :class:`kit.params.TrendsParams`: regio, store,
+        peildatum (later messages are left out; the series end with the last full month),
+        gemeenten (empty = all), bevolking (population CSV ``gemeente, jaar, aantal_0_17``, see
+        :func:`kit.trends.read_population`; empty = no rates per 1,000 jeugdigen), min_cel,
+        norm_weken (norm for the funnel "binnen de norm" and the queueing indicators),
+        periode_van (first month shown, ``JJJJ-MM``; empty = from the first message),
+        basislijn_van and basislijn_tot (months of the SPC mean and limits; both empty = all
+        months shown), min_volledigheid (a month is provisional while less than this share of
+        its messages has arrived; default from ``waiting_times.yaml``) and live.
+
+    Returns
+    -------
+    TrendsContext
+
+    Raises
+    ------
+    kit.params.ParameterError
+        For months that are not ``JJJJ-MM``, a baseline with fewer than two months or a
+        completeness outside (0, 1], in Dutch.
+    StoreError
+        For a store that is missing, damaged or empty (see :func:`kit.store.read_meta`).
+    ValueError
+        For an invalid population file.
+    """
+    p = TrendsParams(**values)
+    store_path, meta = open_report(p)
+    peil = pd.Timestamp(p.peildatum)
+    van, base_from, base_to = (month(m) for m in (p.periode_van, p.basislijn_van, p.basislijn_tot))
+    population = trends.read_population(resolve(p.bevolking)) if p.bevolking else None
+    data = prepare_scan(store_path, peildatum=peil)
+    try:
+        result, reason = (
+            trends.compute_trends(
+                data,
+                population=population,
+                threshold_complete=p.min_volledigheid,
+                norm_weeks=p.norm_weken,
+                gemeenten=p.gemeenten,
+            ),
+            "",
+        )
+    except trends.NoTrendsError as exc:  # every section then says so (see _needs_trends)
+        result, reason = None, str(exc)
+    return TrendsContext(
+        p.regio,
+        store_path,
+        peil,
+        list(p.gemeenten),
+        p.min_cel,
+        p.bevolking or "geen",
+        van if result is None else van or result.series["maand"].min(),
+        (base_from, base_to) if base_from and result is not None else None,
+        result,
+        meta,
+        p.live,
+        reden=reason,
+    )
+
+
+def _needs_trends(section: Callable) -> Callable:
+    """Decorate a trends section: without trends it shows nothing (the headline says why)."""
+
+    @wraps(section)
+    def guarded(ctx: TrendsContext, *args, **kwargs):
+        if ctx.result is None:
+            return None
+        return section(ctx, *args, **kwargs)
+
+    return guarded
+
+
+def trends_header(ctx: TrendsContext) -> Markdown | None:
+    """Session header (live only; a rendered report has it in its page header)."""
+    base = " t/m ".join(ctx.baseline) if ctx.baseline else "alle getoonde maanden"
+    return session_header(
+        ctx,
+        [
+            f"**Gemeenten:** {gemeenten_text(ctx.gemeenten)}",
+            f"**Vanaf:** {ctx.van}",
+            f"**SPC-basisperiode:** {base}",
+        ],
+        [f"**Bevolking:** {esc(ctx.bevolking_file)}"],
+        counts=f"aantallen onder {ctx.threshold} als <{ctx.threshold}",
+    )
+
+
+def _region_series(ctx: TrendsContext, reeksen: list[str], *, eenheid: str = trends.REGIO):
+    s = ctx.series
+    niveau = "regio" if eenheid == trends.REGIO else "gemeente"
+    s = s[(s["niveau"] == niveau) & (s["eenheid"] == eenheid) & s["reeks"].isin(reeksen)]
+    safe = trends.SERIES_PROTECTION.apply(s, ctx.threshold)
+    return safe.assign(label=safe["reeks"].map(trends.series_label))
+
+
+def headline_text(series: pd.DataFrame, *, threshold: int) -> str:
+    """Dutch summary of the last final month: in, out, and the waiting list a year earlier.
+
+    Parameters
+    ----------
+    series : pandas.DataFrame
+        :func:`kit.trends.monthly_series` with ``voorlopig`` (the ``regio`` level is used).
+    threshold : int
+        Counts below it (and above 0) read ``minder dan N``.
+    """
+    region = series[series["niveau"] == "regio"]
+    wide = region.pivot_table(index="maand", columns="reeks", values="waarde", aggfunc="first")
+    provisional = region.groupby("maand")["voorlopig"].any()
+    months = list(wide.index)
+    final = [m for m in months if not provisional.get(m, False)]
+    if not final:
+        return "Er is nog geen maand waarvan de berichten compleet genoeg zijn om te beschrijven."
+    last = final[-1]
+    row = wide.loc[last]
+    text = (
+        f"In **{month_nl(last)}** kwamen er {_n(row['toewijzingen'], threshold)} nieuwe "
+        f"toewijzingen bij, gingen {_n(row['starts'], threshold)} trajecten van start en "
+        f"stopten er {_n(row['stops'], threshold)}. Op het eind van de maand stonden "
+        f"{_n(row['wachtlijst'], threshold)} toewijzingen op de wachtlijst"
+    )
+    year_ago = str(pd.Period(last, "M") - 12)
+    if year_ago in wide.index and row["wachtlijst"] >= threshold:
+        before = _rounded(wide.loc[year_ago, "wachtlijst"], threshold)
+        change = _rounded(row["wachtlijst"], threshold) - before
+        if before >= threshold and change != 0:
+            word = "meer" if change > 0 else "minder"
+            text += (
+                f", {_nl(abs(change))} {word} dan een jaar eerder "
+                f"({'+' if change > 0 else '−'}{_nl(abs(100 * change / before))}%)"
+            )
+        elif before >= threshold:
+            text += ", evenveel als een jaar eerder"
+    text += "."
+    late = [m for m in months if provisional.get(m, False)]
+    if late:
+        text += (
+            f" {_months_nl(late).capitalize()} {'is' if len(late) == 1 else 'zijn'} nog "
+            "voorlopig (open punten): nog niet alle berichten zijn binnen, dus de starts en "
+            "stops zijn daar te laag en de wachtlijst te hoog."
+        )
+    return text
+
+
+def trends_headline(ctx: TrendsContext) -> None:
+    """Section: instroom and uitstroom per month, the waiting list and who is in care."""
+    if ctx.result is None:
+        display(Markdown(f"**{ctx.reden}** De andere onderdelen van dit rapport blijven leeg."))
+        return
+    flows = _region_series(ctx, ["toewijzingen", "starts", "stops"])
+    stocks = _region_series(ctx, ["wachtlijst", "in_zorg"])
+    display(
+        (
+            charts.trend_lines(flows, title="Instroom en uitstroom per maand (trajecten)")
+            & charts.trend_lines(stocks, title="Voorraad op het eind van de maand (trajecten)")
+        ).resolve_scale(color="independent")
+    )
+    first = ctx.result.series["maand"].min()
+    display(
+        Markdown(
+            headline_text(ctx.series, threshold=ctx.threshold)
+            + f" De reeksen beginnen bij de eerste berichten ({month_nl(first)}): wie toen al "
+            "wachtte of in zorg was zonder later bericht, ontbreekt. De voorraden lopen daardoor "
+            "in de eerste maanden op zonder dat er echt iets verandert."
+        )
+    )
+
+
+def spc_text(spc: pd.DataFrame, label: str, *, baseline: tuple[str, str] | None = None) -> str:
+    """Dutch reading of one SPC chart: the latest verdict and the special months.
+
+    Parameters
+    ----------
+    spc : pandas.DataFrame
+        :func:`kit.trends.spc_series` (or :func:`kit.trends.xmr` with ``voorlopig``).
+    label : str
+        Name of the series.
+    baseline : tuple of str, optional
+        The baseline months, for the text.
+    """
+    if spc.empty:
+        return f"**{label}:** te weinig maanden voor een SPC-grafiek."
+    voorlopig = spc["voorlopig"] if "voorlopig" in spc else pd.Series(False, index=spc.index)
+    final = spc[~voorlopig.astype(bool)]
+    if final.empty:
+        return f"**{label}:** alle maanden zijn nog voorlopig; er is niets te beoordelen."
+    last = final.iloc[-1]
+    special = final[final["bijzonder"].astype(bool)]
+    if last["bijzonder"]:
+        text = (
+            f"**{label}: {last['oordeel']}.** De laatste volledige maand ({month_nl(last['maand'])})"
+            f" valt op: {last['regels']}."
+        )
+    else:
+        text = f"**{label}: geen bijzondere variatie in de laatste maand.**"
+        recent = special[special["maand"] > str(pd.Period(last["maand"], "M") - 12)]
+        if len(recent):
+            verdicts = ", ".join(sorted(set(recent["oordeel"])))
+            text += (
+                f" Wel eerder in het afgelopen jaar: {_months_nl(list(recent['maand']))} "
+                f"({verdicts})."
+            )
+        else:
+            text += " De schommelingen passen bij het gewone patroon."
+    where = f"{month_nl(baseline[0])} t/m {month_nl(baseline[1])}" if baseline else "alle maanden"
+    text += f" Gemiddelde en grenzen komen uit {where}."
+    n_late = int(voorlopig.sum())
+    if n_late == 1:
+        text += " De laatste maand is voorlopig en niet beoordeeld."
+    elif n_late:
+        text += f" De laatste {n_late} maanden zijn voorlopig en niet beoordeeld."
+    return text
+
+
+def safe_spc(spc: pd.DataFrame, *, threshold: int) -> pd.DataFrame:
+    """An SPC frame with each month that rests on a small count blanked and not judged."""
+    safe = trends.SPC_PROTECTION.apply(spc, threshold)
+    return safe.assign(bijzonder=safe["bijzonder"].astype("boolean").fillna(False).astype(bool))
+
+
+@_needs_trends
+def trends_spc(ctx: TrendsContext) -> None:
+    """Section: XmR charts of the key region series with what is special about them."""
+    for reeks in SPC_SERIES:
+        label = trends.series_label(reeks)
+        try:
+            spc = trends.spc_series(
+                ctx.series,
+                niveau="regio",
+                eenheid=trends.REGIO,
+                reeks=reeks,
+                baseline=ctx.baseline,
+            )
+        except ValueError:
+            display(
+                Markdown(
+                    f"**{label}:** geen SPC-grafiek: de getoonde periode bevat minder dan twee maanden "
+                    "van de basisperiode. Kies een langere periode of een basisperiode binnen de "
+                    "getoonde maanden (parameters periode_van, basislijn_van, basislijn_tot)."
+                )
+            )
+            continue
+        if spc.empty:
+            display(Markdown(spc_text(spc, label)))
+            continue
+        safe = safe_spc(spc, threshold=ctx.threshold)
+        unit = "Dagen" if reeks.startswith("wachttijd") else "Trajecten"
+        display(charts.spc_chart(safe, title=label, y_title=unit))
+        display(Markdown(spc_text(safe, label, baseline=ctx.baseline)))
+
+
+def funnel_text(funnel: pd.DataFrame, *, unit: str, threshold: int, direction: int = 0) -> str:
+    """Dutch reading of one funnel plot: who lies outside the 99.8% limits, and on which side.
+
+    Parameters
+    ----------
+    funnel : pandas.DataFrame
+        :func:`kit.trends.funnel` for one indicator and level (not suppressed).
+    unit : str
+        ``gemeente`` or ``aanbieder``.
+    threshold : int
+        Units whose counts are below it (and above 0) are not named.
+    direction : int
+        1 when a high share is favourable, -1 when unfavourable, 0 when neither.
+    """
+    if funnel.empty:
+        return f"Geen {unit}en met gegevens in deze periode."
+    ok = ((funnel["x"] == 0) | (funnel["x"] >= threshold)) & (funnel["n"] >= threshold)
+    rest = funnel["n"] - funnel["x"]
+    ok &= ~((rest > 0) & (rest < threshold))  # 97% of about 100 would give the other 3 back
+    outside = funnel[ok & funnel["beoordeling"].str.contains("99,8")].sort_values("pct")
+    mean = f"gemiddeld {_nl(funnel['doel_pct'].iloc[0])}%"
+    if outside.empty:
+        return (
+            f"Geen {unit} ligt buiten de 99,8%-grenzen ({mean}): de verschillen passen bij "
+            "toeval, gegeven de aantallen."
+        )
+    high = outside["beoordeling"].str.startswith("boven")
+    sides = {"hoog": outside[high], "laag": outside[~high]}
+    words = {1: ("gunstig", "ongunstig"), -1: ("ongunstig", "gunstig"), 0: ("hoog", "laag")}
+    parts = []
+    for (side, rows), word in zip(sides.items(), words[direction], strict=True):
+        if len(rows):
+            names = ", ".join(
+                f"{esc(r.eenheid)} ({_nl(r.pct)}%)" for r in rows.itertuples(index=False)
+            )
+            label = f"opvallend {side}" if direction == 0 else f"opvallend {side} ({word})"
+            parts.append(f"{label}: {names}")
+    return f"Buiten de 99,8%-grenzen ({mean}): " + "; ".join(parts) + "."
+
+
+@_needs_trends
+def trends_funnels(ctx: TrendsContext) -> None:
+    """Section: funnel plots per gemeente and per aanbieder for the three indicators."""
+    f = ctx.result.funnels
+    for indicator, title in trends.FUNNEL_INDICATORS.items():
+        if indicator == "binnen_norm":
+            weeks = _nl(ctx.result.queue.norm_weeks)
+            title = f"Gestart binnen {weeks} weken (% van wie startte)"
+        panels, texts = [], []
+        for unit in ("gemeente", "aanbieder"):
+            part = f[(f["indicator"] == indicator) & (f["niveau"] == unit)]
+            if part.empty:
+                continue
+            safe = trends.FUNNEL_PROTECTION.apply(part, ctx.threshold)
+            if safe["pct"].notna().any():  # else no point to draw: the text says why
+                lines = trends.funnel_lines(part["doel_pct"].iloc[0], part["n"].max())
+                panels.append(charts.funnel_chart(safe, lines, title=f"per {unit}"))
+            text = funnel_text(
+                part,
+                unit=unit,
+                threshold=ctx.threshold,
+                direction=trends.FUNNEL_DIRECTION[indicator],
+            )
+            texts.append(f"*Per {unit}:* {text}")
+        if texts:
+            display(Markdown(f"### {title}"))
+            if panels:
+                display(charts.alt.hconcat(*panels))
+            display(Markdown("\n\n".join(texts)))
+
+
+@_needs_trends
+def trends_per_gemeente(ctx: TrendsContext) -> None:
+    """Section: small multiples per gemeente, per 1,000 jeugdigen when a population is given."""
+    rates = ctx.result.rates
+    s = ctx.series
+    for reeks in ("in_zorg_kinderen", "wachtlijst"):
+        name = f"{reeks}_per_1000" if rates else reeks
+        # suppressed together with the region total, which the other charts show
+        part = s[s["niveau"].isin(["regio", "gemeente"]) & (s["reeks"] == name)]
+        safe = trends.SERIES_PROTECTION.apply(part, ctx.threshold)
+        safe = safe[safe["niveau"] == "gemeente"]
+        display(
+            charts.small_multiples(
+                safe,
+                title=trends.series_label(name),
+                y_title="per 1.000" if rates else "Aantal",
+            )
+        )
+    if not rates:
+        display(
+            Markdown(
+                "Zonder bevolkingstabel staan hier aantallen; die zijn tussen gemeenten van "
+                "verschillende grootte niet te vergelijken. Geef de parameter `bevolking` op "
+                "(kolommen `gemeente, jaar, aantal_0_17`) voor cijfers per 1.000 jeugdigen."
+            )
+        )
+
+
+def wijzer_table(wijzer: pd.DataFrame, *, threshold: int) -> pd.DataFrame:
+    """The Beschikbaarheidswijzer for display: suppressed, in Dutch, sorted by waiting list.
+
+    Parameters
+    ----------
+    wijzer : pandas.DataFrame
+        The ``wijzer`` table of :func:`kit.trends.shared_tables`.
+    threshold : int
+        Suppression threshold.
+    """
+    table = shown(wijzer, trends.WIJZER_PROTECTION, threshold=threshold)
+    # sort on what is shown: the order of "<N" rows must not reveal their real sizes
+    table["_sort"] = pd.to_numeric(table["wachtlijst"], errors="coerce").fillna(0)
+    table = table.sort_values(["_sort", "aanbieder", "categorie"], ascending=[False, True, True])
+    table = table.astype(object).where(table.notna(), "")
+    return table[
+        ["aanbieder", "categorie", "wachtlijst", "n_cohort", "n_gestart", "verwachte_wachttijd"]
+        + ["richting"]
+    ].rename(
+        columns={
+            "aanbieder": "Aanbieder",
+            "categorie": "Categorie",
+            "wachtlijst": "Wachtlijst nu",
+            "n_cohort": "Toegewezen laatste 3 mnd",
+            "n_gestart": "Daarvan gestart",
+            "verwachte_wachttijd": "Verwachte wachttijd (mediaan, 95%-BI)",
+            "richting": "Richting t.o.v. 3 mnd ervoor",
+        }
+    )
+
+
+@_needs_trends
+def trends_wijzer(ctx: TrendsContext) -> HTML:
+    """Section: the Beschikbaarheidswijzer per aanbieder and productcategorie."""
+    wijzer = trends.shared_tables(ctx.result)["wijzer"].frame
+    note = ""
+    if len(wijzer) and bool(wijzer["voorlopig"].iloc[0]):
+        note = (
+            "<p><em>De laatste maand is nog voorlopig: starts die nog niet gemeld zijn, maken "
+            "de verwachte wachttijd iets te lang.</em></p>"
+        )
+    return HTML(_table(wijzer_table(wijzer, threshold=ctx.threshold)).data + note)
+
+
+def queue_text(settings: trends.QueueSettings) -> str:
+    """The assumptions behind the queueing indicators, in Dutch."""
+    norm = _nl(settings.norm_weeks)
+    return (
+        f"**Zo is gerekend.** *Vraag* = nieuwe toewijzingen per week en *capaciteit* = starts "
+        f"vanaf de wachtlijst per week, beide gemiddeld over de laatste {settings.weeks} weken; "
+        "*uitval* (ingetrokken, verlopen, gestopt zonder start) telt niet als capaciteit. "
+        "*Belasting* = vraag / capaciteit: bij 1 of meer groeit de wachtlijst, hoe groot die ook "
+        f"is. *Doelomvang* = vraag × norm ({norm} weken) / {_nl(settings.factor)} (wet van Little; "
+        f"een gemiddelde wachttijd van een {_nl(settings.factor)}e van de norm geeft ongeveer 2% "
+        "kans op overschrijding, Fong e.a. 2022); alleen haalbaar als de capaciteit groter is "
+        "dan de vraag. *Te groot*: meer dan twee keer de doelomvang. *Druk* = 2 × gemiddelde "
+        "wachttijd tot nu van wie wacht / norm; boven 1 wordt de norm waarschijnlijk niet "
+        f"gehaald. *Herstelcapaciteit* = vraag + (wachtlijst − doelomvang) / "
+        f"{settings.relief_weeks} weken. **Aannames:** vraag en capaciteit zijn stabiel, wie "
+        "eerst komt gaat ongeveer eerst, en starts meten de capaciteit alleen als er steeds "
+        "iemand wacht (anders is de echte capaciteit groter)."
+    )
+
+
+@_needs_trends
+def trends_wachtrij(ctx: TrendsContext) -> None:
+    """Section: queueing indicators per productcategorie, with their assumptions."""
+    protection = trends.QUEUE_PROTECTION
+    table = ctx.result.queue_indicators.copy()
+    # a rate per week over 52 weeks with 2 decimals would give its count back exactly: one
+    # decimal (as coarse as the rounding of counts), the target size in whole trajecten
+    for col in protection.derived:
+        if col != "wachtlijst_te_groot":
+            table[col] = table[col].astype(float).round(0 if col == "doel_wachtlijst" else 1)
+    table["wachtlijst_te_groot"] = table["wachtlijst_te_groot"].map({True: "ja", False: "nee"})
+    table = shown(table, protection, threshold=ctx.threshold)
+    display(
+        _table(
+            table[
+                [
+                    "categorie",
+                    "vraag_per_week",
+                    "capaciteit_per_week",
+                    "uitval_per_week",
+                    "belasting",
+                    "wachtlijst",
+                    "doel_wachtlijst",
+                    "wachtlijst_te_groot",
+                    "gem_wachttijd_weken",
+                    "druk",
+                    "herstelcapaciteit_per_week",
+                ]
+            ].rename(
+                columns={
+                    "categorie": "Categorie",
+                    "vraag_per_week": "Vraag /wk",
+                    "capaciteit_per_week": "Capaciteit /wk",
+                    "uitval_per_week": "Uitval /wk",
+                    "belasting": "Belasting",
+                    "wachtlijst": "Wachtlijst",
+                    "doel_wachtlijst": "Doelomvang",
+                    "wachtlijst_te_groot": "Te groot",
+                    "gem_wachttijd_weken": "Gem. gewacht (wk)",
+                    "druk": "Druk",
+                    "herstelcapaciteit_per_week": "Herstelcapaciteit /wk",
+                }
+            )
+        )
+    )
+    display(Markdown(queue_text(ctx.result.queue)))
+
+
+def caveats_text(
+    stroom: pd.DataFrame,
+    little: pd.DataFrame,
+    volledigheid: pd.DataFrame,
+    *,
+    threshold: int,
+    min_complete: float,
+) -> str:
+    """Dutch data-quality caveats: the stock-flow gap, Little's law and provisional months.
+
+    Parameters
+    ----------
+    stroom : pandas.DataFrame
+        :func:`kit.trends.stock_flow` for the region.
+    little : pandas.DataFrame
+        :func:`kit.trends.littles_law` for the region.
+    volledigheid : pandas.DataFrame
+        :func:`kit.trends.completeness`.
+    threshold : int
+        Suppression threshold.
+    min_complete : float
+        Completeness threshold of a final month.
+    """
+    gap = stroom.dropna(subset=["verschil"]).tail(12)
+    parts = []
+    if len(gap):
+        total = gap["verschil"].sum()
+        parts.append(
+            f"**Verdwenen van de wachtlijst.** In de laatste {len(gap)} maanden verdwenen "
+            f"{_n(total, threshold)} toewijzingen van de wachtlijst zonder start (305) of "
+            "intrekking (301 met reden 13): de toewijzing verliep of er kwam een stop (307) "
+            "zonder start. Dat kan echt zijn (het kind kwam nooit in zorg), maar vaker ontbreekt "
+            "een start- of intrekkingsbericht. Bespreek dit met gemeenten en aanbieders."
+        )
+    recent = little.dropna(subset=["schatting"]).tail(12)
+    if len(recent):
+        inside = int(recent["binnen_band"].sum())
+        stable = int(recent["stabiel"].astype("boolean").fillna(False).sum())
+        parts.append(
+            f"**Wet van Little.** De wachtlijst lag in {inside} van de laatste {len(recent)} "
+            "maanden binnen de band rond aankomsten per dag × gemiddelde dagen op de lijst. Dat "
+            "klopt alleen bij een stabiele wachtlijst (hier "
+            f"{stable} van de {len(recent)} maanden): een groeiende lijst ligt erboven, een "
+            "krimpende eronder. Ligt een stabiele lijst buiten de band, dan passen de "
+            "toewijzingen, starts en intrekkingen niet bij elkaar."
+        )
+    low = volledigheid[volledigheid["volledigheid"] < min_complete]
+    names = {"301": "toewijzingen", "305": "starts", "307": "stops", "323": "declaraties"}
+    if len(low):
+        items = "; ".join(
+            f"{names.get(b, b)} ({b}): "
+            + ", ".join(
+                f"{month_nl(r.maand)} {_nl(100 * r.volledigheid)}%"
+                for r in group.itertuples(index=False)
+            )
+            for b, group in low.groupby("bericht")
+        )
+        parts.append(
+            "**Voorlopige maanden.** Berichten komen later binnen dan de gebeurtenis: een 305 "
+            "tot vijf werkdagen na de start, een declaratie een maand of meer na de periode. Uit "
+            "de eigen vertraging van de berichten is geschat hoeveel er al binnen is: "
+            f"{items}. Maanden onder {_nl(100 * min_complete)}% heten voorlopig."
+        )
+    return "\n\n".join(parts)
+
+
+@_needs_trends
+def trends_stock_flow(ctx: TrendsContext) -> None:
+    """Section: stock-flow reconciliation, Little's-law band and provisional months."""
+    r = ctx.result
+    stroom = r.stock_flow[(r.stock_flow["niveau"] == "regio") & (r.stock_flow["maand"] >= ctx.van)]
+    protection = trends.STOCK_FLOW_PROTECTION
+    display(charts.gap_bars(protection.apply(stroom, ctx.threshold)))
+    table = shown(stroom.tail(12), protection, threshold=ctx.threshold)
+    if "voorlopig" in stroom:
+        late = stroom.tail(12)["voorlopig"].to_numpy(bool)
+        table["maand"] = np.where(late, table["maand"] + " (voorlopig)", table["maand"])
+        if late.any():
+            display(
+                Markdown(
+                    "*(voorlopig)*: van die maand zijn naar de eigen vertraging van de berichten "
+                    "nog niet alle starts en stops binnen; de wachtlijst is daar waarschijnlijk "
+                    "te hoog."
+                )
+            )
+    display(
+        _table(
+            table[["maand", *protection.counts]].rename(
+                columns={
+                    "maand": "Maand",
+                    "wachtlijst_begin": "Wachtlijst begin",
+                    "instroom": "+ nieuw toegewezen",
+                    "gestart": "− gestart",
+                    "ingetrokken": "− ingetrokken",
+                    "verwacht": "= verwacht",
+                    "wachtlijst_eind": "Wachtlijst eind",
+                    "verschil": "Verdwenen",
+                }
+            )
+        )
+    )
+    little = r.little[(r.little["niveau"] == "regio") & (r.little["maand"] >= ctx.van)]
+    display(charts.little_band(trends.LITTLE_PROTECTION.apply(little, ctx.threshold)))
+    months = sorted(r.series["maand"].unique())[-4:]
+    compl = r.completeness[r.completeness["maand"].isin(months)]
+    pivot = (
+        (100 * compl.pivot_table(index="bericht", columns="maand", values="volledigheid"))
+        .round(0)
+        .reset_index()
+        .rename(columns={"bericht": "Bericht"})
+    )
+    pivot.columns = [month_nl(c) if c != "Bericht" else c for c in pivot.columns]
+    display(Markdown("Geschatte volledigheid van de laatste maanden (% van de berichten binnen):"))
+    display(_table(pivot))
+    display(
+        Markdown(
+            caveats_text(
+                stroom,
+                little,
+                r.completeness,
+                threshold=ctx.threshold,
+                min_complete=r.threshold_complete,
+            )
+        )
+    )
