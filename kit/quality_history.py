@@ -22,7 +22,6 @@ import altair as alt
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
-from IPython.display import Markdown, display
 
 from kit import config
 from kit.charts import SPC_COLORS, _frame
@@ -325,39 +324,3 @@ def page_section(scores: pd.DataFrame, *, title: str) -> str:
         "de laatste quick scan die dat kwartaal beoordeelde), met het SPC-oordeel van de trends "
         f"als er genoeg kwartalen zijn.</p>{svg}{text}"
     )
-
-
-# ------------------------------------------------------------------------------------------
-# Notebook section (notebook 01); the integrator moves this to kit/sections/.
-
-
-def quality_over_time(ctx) -> None:
-    """Section: each check's score per kwartaal for the region, with SPC verdicts.
-
-    Uses the store's history plus the scan of this notebook (its peildatum's rows, not
-    written). The notebook's gemeenten apply to the whole history; its period only to this
-    scan's rows: earlier quarters come from earlier quick scans in the store. Only checks judged in at least two quarters are drawn.
-    """
-    from kit.sections import esc
-
-    history = with_scan(read_history(ctx.store), ctx.result, peildatum=str(ctx.peildatum.date()))
-    if ctx.gemeenten:  # the same gemeenten as the scan of this notebook
-        history = history[history["gemeente"].isin(ctx.gemeenten)]
-    scores = quality_scores(history, level=REGION)
-    safe = named(QUALITY_PROTECTION.apply(scores, ctx.threshold), ctx.result)
-    counts = safe.dropna(subset=["pct_goed"]).groupby("check_id")["kwartaal"].nunique()
-    safe = safe[safe["check_id"].isin(counts[counts >= 2].index)]
-    if safe.empty:
-        display(Markdown("*Nog geen controle met een score in twee of meer kwartalen.*"))
-        return
-    display(quality_chart(safe, title="Score per controle per kwartaal (regio)"))
-    peil = sorted(history["peildatum"].unique())
-    lines = verdict_lines(safe)
-    counted = f"{len(peil)} {'peildatum' if len(peil) == 1 else 'peildata'}"
-    text = f"Historie van {counted} ({esc(', '.join(peil))}). " + (
-        "SPC-signaal in het laatste kwartaal: " + "; ".join(esc(x) for x in lines) + "."
-        if lines
-        else "Geen controle heeft een SPC-signaal (verbetering of verslechtering) in het "
-        "laatste kwartaal."
-    )
-    display(Markdown(text))

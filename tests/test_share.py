@@ -361,8 +361,9 @@ def test_deelpakket_cli_requires_inputs(tmp_path, capsys):
 
 def test_different_definitions_are_grouped_and_the_difference_named(packages):
     from kit import compare
+    from kit.sections import vergelijking
 
-    ctx = compare.prepare_comparison(
+    ctx = vergelijking.prepare_comparison(
         titel="Leercirkel", peildatum=PEILDATUM, pakketten=[str(p) for p in packages.values()]
     )
     groups = ctx.definition_groups
@@ -386,12 +387,13 @@ def test_different_definitions_are_grouped_and_the_difference_named(packages):
 
 def test_same_definitions_form_one_group(packages):
     from kit import compare
+    from kit.sections import vergelijking
 
     same = [str(packages["Regio Noord"]), str(packages["Regio Oost"])]
-    ctx = compare.prepare_comparison(titel="L", peildatum=PEILDATUM, pakketten=same)
+    ctx = vergelijking.prepare_comparison(titel="L", peildatum=PEILDATUM, pakketten=same)
     assert len(ctx.definition_groups) == 1
     assert compare.definition_differences(ctx.definition_groups).empty
-    assert "dezelfde wachttijddefinities" in compare.overview_text(ctx)
+    assert "dezelfde wachttijddefinities" in vergelijking.overview_text(ctx)
 
 
 def test_funnel_across_regions_uses_the_packages_shares(packages):

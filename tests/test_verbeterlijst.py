@@ -410,7 +410,7 @@ def test_rows_come_from_the_checks_own_flags(scan):
 
 def test_notebook_section_shows_protected_scores(example_store, monkeypatch):
     """Notebook 01's section: one chart of aggregates (small groups hidden) and Dutch text."""
-    import kit.quality_history as qh
+    import kit.sections.quickscan as sections_quickscan
     from kit.sections import prepare_quickscan
 
     ctx = prepare_quickscan(
@@ -423,8 +423,8 @@ def test_notebook_section_shows_protected_scores(example_store, monkeypatch):
         testdata_toegestaan=True,
     )
     shown = []
-    monkeypatch.setattr(qh, "display", shown.append)
-    qh.quality_over_time(ctx)
+    monkeypatch.setattr(sections_quickscan, "display", shown.append)
+    sections_quickscan.quality_over_time(ctx)
     chart, text = shown
     spec = chart.to_dict()
     data = pd.DataFrame(spec["datasets"][next(iter(spec["datasets"]))])
@@ -462,6 +462,7 @@ def test_notebook_section_keeps_to_the_notebooks_gemeenten(tmp_path, monkeypatch
     from types import SimpleNamespace
 
     import kit.quality_history as qh
+    import kit.sections.quickscan as sections_quickscan
 
     quarters = [f"{y}-K{q}" for y in (2024, 2025) for q in (1, 2, 3, 4)]
     history = pd.concat(
@@ -501,8 +502,8 @@ def test_notebook_section_keeps_to_the_notebooks_gemeenten(tmp_path, monkeypatch
         threshold=10,
     )
     shown = []
-    monkeypatch.setattr(qh, "display", shown.append)
-    qh.quality_over_time(ctx)
+    monkeypatch.setattr(sections_quickscan, "display", shown.append)
+    sections_quickscan.quality_over_time(ctx)
     spec = shown[0].to_dict()
     data = pd.DataFrame(spec["datasets"][next(iter(spec["datasets"]))])
     assert len(data) == 8 and (data["pct_goed"] == 90.0).all()

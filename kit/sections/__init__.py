@@ -10,7 +10,7 @@ Every table and chart shown is aggregated and passed through the central suppres
 that depends on numbers is produced here (and tested), not written in the notebook.
 """
 
-from kit.sections import common, definities, quickscan, trends
+from kit.sections import common, definities, quickscan, trends, vergelijking
 from kit.sections.common import HIDDEN_MARK, MONTHS_NL, esc, month_nl, shown
 from kit.sections.definities import (
     DefinitiesContext,
@@ -43,6 +43,7 @@ from kit.sections.quickscan import (
     heatmap,
     patterns,
     prepare_quickscan,
+    quality_over_time,
     scores_per_type,
     verdict,
     verdict_text,
@@ -107,6 +108,7 @@ __all__ = [
     "prepare_quickscan",
     "prepare_trends",
     "queue_text",
+    "quality_over_time",
     "quickscan",
     "safe_spc",
     "schadelijk_wachten",
@@ -126,5 +128,6 @@ __all__ = [
     "uitsplitsing",
     "verdict",
     "verdict_text",
+    "vergelijking",
     "wijzer_table",
 ]
