@@ -21,7 +21,8 @@ _MODULES = {"sections", "widgets", "charts", "checks", "pathways", "store", "out
             "read_xml", "read_tabular", "config"}
 
 
-def __getattr__(name: str):
+def __getattr__(name: str) -> object:
+    """Load a module of the kit on first use (``kit.sections``, ``kit.checks``, ...)."""
     if name in _MODULES:
         return importlib.import_module(f"kit.{name}")
     raise AttributeError(f"module 'kit' has no attribute {name!r}")

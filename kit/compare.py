@@ -34,12 +34,15 @@ class Group:
 
     @property
     def regions(self) -> list[str]:
+        """The regions of the group's packages, in order."""
         return [p.regio for p in self.packages]
 
 
 def group_packages(packages: list[Package], *, key: str = "definities") -> list[Group]:
-    """Packages grouped by the content hash of their definitions (``key="definities"``) or
-    checks (``key="controles"``), in the order they were given."""
+    """Packages grouped by the content hash of their definitions or checks, in the given order.
+
+    ``key`` is ``"definities"`` (``waiting_times.yaml``) or ``"controles"`` (``checks.yaml``).
+    """
     groups: dict[str, list[Package]] = {}
     for package in packages:
         groups.setdefault(package.manifest[key]["sha256"], []).append(package)
@@ -97,8 +100,11 @@ def overview_table(packages: list[Package]) -> pd.DataFrame:
 
 
 def flatten(doc: object, prefix: str = "") -> dict[str, str]:
-    """A YAML document as ``{dotted key: value as text}``; list items with an ``id`` are keyed
-    by it (``definities[toewijzing_start].stop``), other lists are one value."""
+    """A YAML document as ``{dotted key: value as text}``.
+
+    List items with an ``id`` are keyed by it (``definities[toewijzing_start].stop``), other
+    lists are one value.
+    """
     out: dict[str, str] = {}
     if isinstance(doc, dict):
         for key, value in doc.items():
@@ -161,6 +167,7 @@ def definition_differences(groups: list[Group], *, kind: str = "definities") -> 
 
 
 def loaded_definitions(package: Package) -> wt.Definitions:
+    """The package's ``waiting_times.yaml``, loaded and validated like a region's own copy."""
     with tempfile.TemporaryDirectory(prefix="kit-vergelijk-") as tmp:
         path = Path(tmp) / "waiting_times.yaml"
         path.write_text(package.definitions_text, encoding="utf-8")
@@ -190,9 +197,10 @@ def waiting_list_rate(package: Package) -> tuple[str, float, float]:
 
 
 def side_by_side(group: Group, definitie: str, *, threshold: int) -> pd.DataFrame:
-    """One definition, the group's regions as rows: trajecten, median, P90, shares within norm,
-    waiting list (and per 1,000 jeugdigen).
+    """One definition, the group's regions as rows.
 
+    Columns: trajecten, median, P90, shares within each norm, waiting list (and per 1,000
+    jeugdigen).
     Statistics rest on at least ``threshold`` pathways; the packages already left them out
     below the region's own threshold.
     """

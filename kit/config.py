@@ -88,8 +88,11 @@ def package_path(*parts: str) -> Path:
 
 
 def notebook_dir() -> Path:
-    """The kit's notebooks: ``notebooks/`` of the repository in a checkout or editable install,
-    ``kit/notebooks/`` (package data, copied there when the wheel is built) in a wheel install."""
+    """The folder of the kit's notebooks.
+
+    ``notebooks/`` of the repository in a checkout or editable install, ``kit/notebooks/``
+    (package data, copied there when the wheel is built) in a wheel install.
+    """
     return PROJ_ROOT / "notebooks" if is_checkout() else package_path("notebooks")
 
 
@@ -159,7 +162,7 @@ def min_complete() -> float:
     return float(value)
 
 
-def load_yaml(text: str):
+def load_yaml(text: str) -> object:
     """Parse YAML like ``yaml.safe_load``, with libyaml's C parser when PyYAML has it (faster)."""
     return yaml.load(text, Loader=_SAFE_LOADER)  # noqa: S506 (a safe loader, C or Python)
 

@@ -46,8 +46,10 @@ def resolve(path: str | Path, *, base: Path | None = None) -> Path:
 
 
 def filled_store(store: str | Path, *, base: Path | None = None) -> tuple[Path, dict]:
-    """The store's resolved path (see :func:`resolve`) and metadata: the one store check of every
-    front door (notebooks, command line, ``rapport``, ``batch``, ``live``).
+    """The store's resolved path (see :func:`resolve`) and metadata.
+
+    The one store check of every front door (notebooks, command line, ``rapport``, ``batch``,
+    ``live``).
 
     Raises
     ------
@@ -273,8 +275,10 @@ PERIOD_ORDER = "De periode moet lopen van periode_van tot periode_tot, niet na d
 
 @dataclass(kw_only=True)
 class _PeriodParams(ReportParams):
-    """A period of dates within the peildatum: empty ``periode_van`` = from the first message,
-    empty ``periode_tot`` = up to the peildatum."""
+    """A period of dates within the peildatum.
+
+    Empty ``periode_van`` = from the first message, empty ``periode_tot`` = up to the peildatum.
+    """
 
     periode_van: str = _param("datum_of_leeg", default="")
     periode_tot: str = _param("datum_of_leeg", default="")

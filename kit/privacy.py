@@ -15,6 +15,7 @@ import os
 import re
 import secrets
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -114,7 +115,9 @@ class Pseudonymiser:
         return f"Pseudonymiser(fingerprint={self.fingerprint})"
 
 
-def load_pseudonymiser(*, create: bool = True, announce=print) -> Pseudonymiser:
+def load_pseudonymiser(
+    *, create: bool = True, announce: Callable[[str], object] = print
+) -> Pseudonymiser:
     """Find the region's pseudonymisation key and return a :class:`Pseudonymiser`.
 
     The key comes from environment variable ``KIT_PSEUDONIEM_SLEUTEL`` (the key itself), else from
@@ -263,7 +266,9 @@ class Totals:
     parts: str | None = None
 
 
-def round_counts(values: pd.Series, *, base: int = config.ROUND_BASE, threshold: int = 0):
+def round_counts(
+    values: pd.Series, *, base: int = config.ROUND_BASE, threshold: int = 0
+) -> pd.Series:
     """Round counts to a multiple of ``base`` (halves up: 12 -> 10, 13 -> 15); 0 stays 0.
 
     A rounded count is never below the smallest multiple of ``base`` at or above

@@ -112,22 +112,27 @@ class Package:
 
     @property
     def regio(self) -> str:
+        """The region's name as the manifest gives it."""
         return str(self.manifest["regio"])
 
     @property
     def definitions_hash(self) -> str:
+        """Content hash of the package's ``waiting_times.yaml``."""
         return str(self.manifest["definities"]["sha256"])
 
     @property
     def checks_hash(self) -> str:
+        """Content hash of the package's ``checks.yaml``."""
         return str(self.manifest["controles"]["sha256"])
 
     @property
     def definitions(self) -> dict:
+        """The package's ``waiting_times.yaml``, parsed."""
         return config.load_yaml(self.definitions_text) or {}
 
     @property
     def checks(self) -> dict:
+        """The package's ``checks.yaml``, parsed."""
         return config.load_yaml(self.checks_text) or {}
 
 

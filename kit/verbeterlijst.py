@@ -285,8 +285,11 @@ def improvement_rows(result: ScanResult, *, checks_file: str | Path | None = Non
 
 
 def folder_name(soort: str, code: str) -> str:
-    """The folder of one organisation: ``<soort>_<code>``; a code that is no plain code (typed
-    by someone: slashes, markup) becomes ``onleesbaar-<sha256[:8]>``."""
+    """The folder of one organisation: ``<soort>_<code>``.
+
+    A code that is no plain code (typed by someone: slashes, markup) becomes
+    ``onleesbaar-<sha256[:8]>``.
+    """
     if not _SAFE_CODE.fullmatch(code or ""):
         code = "onleesbaar-" + hashlib.sha256(str(code).encode("utf-8")).hexdigest()[:8]
     return f"{soort}_{code}"

@@ -92,9 +92,11 @@ def without_rejected(data: ScanData, table: str) -> pd.DataFrame:
 
 
 def _current(data: ScanData, table: str, key: list[str]) -> pd.DataFrame:
-    """Current deliveries of ``table``: rejected ones dropped, StatusAanlevering 3 applied
-    (IV008), also a deletion whose Dagtekening lies after the peildatum (a typing error: the
-    deletion was made all the same)."""
+    """Current deliveries of ``table``: rejected ones dropped, StatusAanlevering 3 applied.
+
+    A deletion (IV008) applies also when its Dagtekening lies after the peildatum (a typing
+    error: the deletion was made all the same).
+    """
     current = current_regie(without_rejected(data, table), key)
     later = data.later_rows(table)
     deleted = later[(later["StatusAanlevering"] == "3").fillna(False).astype(bool)]
@@ -168,7 +170,7 @@ def start_te_laat(data: ScanData, params: dict) -> pd.DataFrame | None:
 
 
 def looks_automatic(
-    calendar,
+    calendar: WorkdayCalendar,
     *,
     sent_301: pd.Series,
     ingang: pd.Series,
@@ -345,8 +347,9 @@ def _text(values: pd.Series) -> pd.Series:
 
 
 def double_starts(data: ScanData) -> pd.Series:
-    """Records of current 305s that follow an earlier current 305 on the same toewijzing
-    without a current 307 of that earlier start in between (TR326, OP289).
+    """Records of current 305s that follow an earlier current 305 on the same toewijzing.
+
+    Without a current 307 of that earlier start in between (TR326, OP289).
 
     "In between": a stop with the earlier start's logical key and an Einddatum on or before the
     later start's Begindatum.

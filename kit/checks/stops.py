@@ -24,8 +24,9 @@ MATCHING_REASON = {"38": "09", "39": "06", "35": "07", "02": "02", "37": "12"}
 
 
 def stop_rows(data: ScanData) -> pd.DataFrame:
-    """Every 307 row with StatusAanlevering 1, as delivered, without those of a 307 its retour
-    rejected: a rejected message counts as never sent (OP286; ``afgekeurd_in_data`` reports it).
+    """Every 307 row with StatusAanlevering 1, as delivered, without rejected 307s.
+
+    A 307 its retour rejected counts as never sent (OP286; ``afgekeurd_in_data`` reports it).
     """
     stops = without_rejected(data, "stops")
     return stops[stops["StatusAanlevering"] == "1"]

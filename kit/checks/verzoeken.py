@@ -86,7 +86,7 @@ def vot_niet_beantwoord(data: ScanData, params: dict) -> pd.DataFrame | None:
 
 @register("onderzoek_te_lang", {"max_dagen": DAYS, "max_dagen_woonplaats": DAYS})
 def onderzoek_te_lang(data: ScanData, params: dict) -> pd.DataFrame | None:
-    """ "In onderzoek" (319 answer 2) without a final answer in time (OP274, OP346, OP359).
+    """Answer "in onderzoek" (319 answer 2) without a final answer in time (OP274, OP346, OP359).
 
     Records are 319 rows with VerzoekAntwoord 2 whose verzoek (315/317, same aanbieder +
     reference) is in the data. The final answer is the first 301 or 319 with answer 1 on that

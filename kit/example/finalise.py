@@ -1,5 +1,6 @@
-"""Last steps before writing: BSNs, the period cut, identifications and file names, retours and
-duplicate files.
+"""Last steps before writing.
+
+BSNs, the period cut, identifications and file names, retours and duplicate files.
 
 Injected here: ``missing_retour`` (a heenbericht without its retour) and ``dubbel_bestand`` (a
 byte-identical copy under another name).

@@ -30,6 +30,7 @@ class Renderer:
         self.contract = contract
 
     def __call__(self, m: Message) -> bytes:
+        """The file content of one message (UTF-8, with a BOM when the message has one)."""
         bom = b"\xef\xbb\xbf" if m.bom else b""
         if m.copy_of is not None:
             m = m.copy_of

@@ -95,13 +95,15 @@ class Simulation:
             )
         return child.addresses[gem]
 
-    def message(self, bt: str, sender: str, receiver: str, day: date, **kw) -> Message:
+    def message(self, bt: str, sender: str, receiver: str, day: date, **kw: object) -> Message:
         """A new heenbericht, added to :attr:`messages`."""
         m = self.new_message(bt, sender, receiver, day, **kw)
         self.messages.append(m)
         return m
 
-    def new_message(self, bt: str, sender: str, receiver: str, day: date, **kw) -> Message:
+    def new_message(
+        self, bt: str, sender: str, receiver: str, day: date, **kw: object
+    ) -> Message:
         """A new message with the next sequence number, not added anywhere."""
         return Message(bt, sender, receiver, day, next(self._seq), **kw)
 

@@ -260,8 +260,10 @@ def quality(ctx: ComparisonContext) -> None:
 
 
 def waiting_list_series(ctx: ComparisonContext) -> None:
-    """Section: the waiting list per month, one line per region (per 1,000 jeugdigen when every
-    package has a population table, else counts)."""
+    """Section: the waiting list per month, one line per region.
+
+    Per 1,000 jeugdigen when every package has a population table, else counts.
+    """
     rates = all("bevolking" in p.tables for p in ctx.packages)
     reeks = "wachtlijst_per_1000" if rates else "wachtlijst"
     parts = []

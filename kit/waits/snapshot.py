@@ -1,5 +1,7 @@
-"""Naive figures next to the estimates: the snapshot of who waits now, "schadelijk wachten",
-the pathways the quick scan flags and the sensitivity without them.
+"""Naive figures next to the estimates.
+
+The snapshot of who waits now, "schadelijk wachten", the pathways the quick scan flags and the
+sensitivity without them.
 """
 
 from __future__ import annotations
