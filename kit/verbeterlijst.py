@@ -33,7 +33,7 @@ import pandas as pd
 from kit import __version__
 from kit.checks import ScanResult
 from kit.checks.base import LATER_MESSAGES
-from kit.config import load_yaml, read_yaml
+from kit.config import load_yaml
 from kit.outputs import neutralise_formulas
 from kit.store import FILES_TABLE
 
@@ -69,15 +69,11 @@ MESSAGE_COLUMNS = ["bericht_id", "berichttype", "is_retour", "Afzender", "Ontvan
 MESSAGE_COLUMNS += ["Identificatie", "Dagtekening", "heen_berichttype"]
 MESSAGE_COLUMNS += ["IdentificatieRetour", "DagtekeningRetour"]
 ROW_COLUMNS = ("ToewijzingNummer", "ReferentieAanbieder")
-DEFAULT_WEIGHT = 1
-DEFAULT_ACTION = (
-    "Zoek het bericht op met de Identificatie en bespreek de afwijking in de werkgroep."
-)
 _SAFE_CODE = re.compile(r"[0-9A-Za-z]{1,20}")
 
 
 def check_actions(path: str | Path | None = None) -> pd.DataFrame:
-    """Per check its ``gewicht`` and ``wat_te_doen`` (a region's copy falls back on the kit's).
+    """Per check its ``gewicht`` and ``wat_te_doen`` (:func:`kit.checks.load_checks`).
 
     Parameters
     ----------
@@ -92,37 +88,12 @@ def check_actions(path: str | Path | None = None) -> pd.DataFrame:
     Raises
     ------
     ValueError
-        When a ``gewicht`` is not a whole number from 0 to 5.
+        When the checks file is invalid (e.g. a ``gewicht`` that is not a whole number 0-5).
     """
-    shipped = load_yaml(
-        resources.files("kit.checks").joinpath("checks.yaml").read_text(encoding="utf-8")
-    )
-    docs = [shipped] + ([read_yaml(path)] if path else [])
-    found: dict[str, dict] = {}
-    for doc in docs:  # the region's copy last: its values win
-        for entry in doc.get("controles") or []:
-            if not isinstance(entry, dict) or "id" not in entry:
-                continue
-            own = found.setdefault(str(entry["id"]), {})
-            if "gewicht" in entry:
-                weight = entry["gewicht"]
-                if isinstance(weight, bool) or not isinstance(weight, int) or not 0 <= weight <= 5:
-                    raise ValueError(
-                        f"controle {entry['id']}: gewicht moet een geheel getal van 0 tot en "
-                        f"met 5 zijn, niet {weight!r}"
-                    )
-                own["gewicht"] = weight
-            if entry.get("wat_te_doen"):
-                own["wat_te_doen"] = " ".join(str(entry["wat_te_doen"]).split())
+    from kit.checks import load_checks
+
     return pd.DataFrame(
-        [
-            {
-                "check_id": cid,
-                "gewicht": v.get("gewicht", DEFAULT_WEIGHT),
-                "wat_te_doen": v.get("wat_te_doen", DEFAULT_ACTION),
-            }
-            for cid, v in found.items()
-        ],
+        [(c.id, c.weight, c.action) for c in load_checks(Path(path) if path else None)],
         columns=["check_id", "gewicht", "wat_te_doen"],
     )
 
@@ -244,8 +215,7 @@ def improvement_rows(result: ScanResult, *, checks_file: str | Path | None = Non
         columns=["check_id", "controle_naam", "ernst", "regels"],
     )
     rows = rows.merge(names, on="check_id", how="left").merge(actions, on="check_id", how="left")
-    rows["gewicht"] = rows["gewicht"].fillna(DEFAULT_WEIGHT).astype(int)
-    rows["wat_te_doen"] = rows["wat_te_doen"].fillna(DEFAULT_ACTION)
+    rows["gewicht"] = rows["gewicht"].astype(int)
     rows = _without_copied_headers(rows[rows["gewicht"] > 0])
     retour = rows["is_retour"].fillna(False).to_numpy(dtype=bool)
     # a retour's own identification (its header carries the heenbericht's, IV028)

@@ -68,12 +68,14 @@ class TestLoadChecks:
     def entry(self, **over) -> dict:
         return {"id": "start_te_laat", "naam": "Te laat", "berichttype": "305",
                 "dimensie": "tijdigheid", "ernst": "waarschuwing", "regels": ["OP271"],
-                "uitleg": "Uitleg.", "parameters": {"max_werkdagen": 8}, "aan": False} | over
+                "uitleg": "Uitleg.", "gewicht": 5, "wat_te_doen": "Stuur de 305 op tijd.",
+                "parameters": {"max_werkdagen": 8}, "aan": False} | over
 
     def test_region_copy_changes_threshold_and_switches_off(self, tmp_path):
         [got] = load_checks(self.write(tmp_path, [self.entry()]))
         assert got.parameters == {"max_werkdagen": 8}
         assert got.enabled is False
+        assert (got.weight, got.action) == (5, "Stuur de 305 op tijd.")
 
     @pytest.mark.parametrize(
         "over,message",
@@ -83,6 +85,8 @@ class TestLoadChecks:
             ({"ernst": "erg"}, "ernst"),
             ({"regels": ["XX1"]}, "regelcode"),
             ({"uitleg": ""}, "uitleg"),
+            ({"wat_te_doen": ""}, "wat_te_doen"),
+            ({"gewicht": 6}, "gewicht"),
         ],
     )
     def test_invalid_entries_name_the_check_and_field(self, tmp_path, over, message):

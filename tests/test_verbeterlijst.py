@@ -518,13 +518,24 @@ def test_every_shipped_check_has_a_weight_and_an_action():
     assert len(actions) == len(doc["controles"]) and actions["wat_te_doen"].str.len().min() > 20
 
 
-def test_a_weight_out_of_range_is_refused(tmp_path):
+def test_a_weight_out_of_range_or_missing_is_refused(tmp_path):
+    """``gewicht`` and ``wat_te_doen`` are read by the checks loader, like every other field."""
+    doc = yaml.safe_load(Path("kit/checks/checks.yaml").read_text(encoding="utf-8"))
+    entry = next(e for e in doc["controles"] if e["id"] == "start_te_laat")
     own = tmp_path / "eigen.yaml"
-    own.write_text("controles:\n  - id: start_te_laat\n    gewicht: 9\n", encoding="utf-8")
-    with pytest.raises(ValueError, match="start_te_laat: gewicht moet een geheel getal"):
+    for bad in (9, -1, 2.5, True, "hoog"):
+        entry["gewicht"] = bad
+        own.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+        with pytest.raises(ValueError, match="start_te_laat: gewicht moet een geheel getal"):
+            check_actions(own)
+    del entry["gewicht"]
+    own.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(ValueError, match="start_te_laat: ontbrekend veld gewicht"):
         check_actions(own)
-    own.write_text("controles:\n  - id: start_te_laat\n    gewicht: 0\n", encoding="utf-8")
-    assert check_actions(own).set_index("check_id").loc["start_te_laat", "gewicht"] == 0
+    entry["gewicht"], entry["wat_te_doen"] = 0, "Bel   de gemeente."
+    own.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    row = check_actions(own).set_index("check_id").loc["start_te_laat"]
+    assert row["gewicht"] == 0 and row["wat_te_doen"] == "Bel de gemeente."
 
 
 def test_page_shows_typed_codes_as_text():

@@ -90,6 +90,12 @@ ASSESSED = "beoordeeld"
 OFF = "uit"
 
 
+#: fields every entry of ``checks.yaml`` has (``gewicht`` too, which may be 0)
+REQUIRED_FIELDS = (
+    "id", "naam", "berichttype", "dimensie", "ernst", "regels", "uitleg", "wat_te_doen"
+)
+
+
 @dataclass(frozen=True)
 class Check:
     """One entry of ``checks.yaml``; :func:`load_checks` maps its Dutch keys once.
@@ -115,6 +121,11 @@ class Check:
         (:data:`kit.checks.base.PARAMETERS`); code groups resolved to codes.
     enabled : bool
         ``aan``.
+    weight : int
+        ``gewicht`` (0-5): how much a deviation hurts the waiting figures; the order of the
+        verbeterlijst, 0 = not on it.
+    action : str
+        ``wat_te_doen``: what the sender of a flagged message does about it.
     """
 
     id: str
@@ -126,6 +137,8 @@ class Check:
     explanation: str
     parameters: dict = field(default_factory=dict, hash=False, compare=False)
     enabled: bool = True
+    weight: int = field(default=0, compare=False)
+    action: str = field(default="", compare=False)
 
 
 def load_checks(path: Path | None = None) -> list[Check]:
@@ -151,11 +164,8 @@ def load_checks(path: Path | None = None) -> list[Check]:
     checks = []
     for entry in entries:
         cid = entry.get("id", "?")
-        missing = [
-            k
-            for k in ("id", "naam", "berichttype", "dimensie", "ernst", "regels", "uitleg")
-            if not entry.get(k)
-        ]
+        missing = [k for k in REQUIRED_FIELDS if not entry.get(k)]
+        missing += [] if "gewicht" in entry else ["gewicht"]
         if missing:
             raise ValueError(f"controle {cid}: ontbrekend veld {', '.join(missing)}")
         if cid not in REGISTRY:
@@ -164,6 +174,12 @@ def load_checks(path: Path | None = None) -> list[Check]:
             raise ValueError(f"controle {cid}: onbekende dimensie {entry['dimensie']}")
         if entry["ernst"] not in SEVERITIES:
             raise ValueError(f"controle {cid}: onbekende ernst {entry['ernst']}")
+        weight = entry.get("gewicht")
+        if isinstance(weight, bool) or not isinstance(weight, int) or not 0 <= weight <= 5:
+            raise ValueError(
+                f"controle {cid}: gewicht moet een geheel getal van 0 tot en met 5 zijn, "
+                f"niet {weight!r}"
+            )
         unknown = [r for r in entry["regels"] if not str(r).startswith(RULE_PREFIXES)]
         if unknown:
             raise ValueError(f"controle {cid}: onbekende regelcode {', '.join(map(str, unknown))}")
@@ -180,6 +196,8 @@ def load_checks(path: Path | None = None) -> list[Check]:
                     entry.get("parameters"), PARAMETERS[cid], f"controle {cid}"
                 ),
                 enabled=bool(entry.get("aan", True)),
+                weight=weight,
+                action=" ".join(str(entry["wat_te_doen"]).split()),
             )
         )
     ids = [c.id for c in checks]
