@@ -11,20 +11,18 @@ from __future__ import annotations
 
 import hashlib
 import html
-from importlib import resources
 from pathlib import Path
 
 from kit import __version__
-from kit.config import load_yaml
+from kit.config import load_yaml, package_path
 
 
-def _source(path: str | Path | None, package: str, name: str) -> tuple[str, str]:
-    """(label, text) of a YAML file: the region's copy or the kit's own."""
+def _source(path: str | Path | None, name: str) -> tuple[str, str]:
+    """(label, text) of a YAML file: the region's copy or the kit's own (``name`` in ``kit/``)."""
     if path:
         return str(path), Path(path).read_text(encoding="utf-8")
-    return f"kit: {name} (standaard)", resources.files(package).joinpath(name).read_text(
-        encoding="utf-8"
-    )
+    text = package_path(*name.split("/")).read_text(encoding="utf-8")
+    return f"kit: {name.rsplit('/', 1)[-1]} (standaard)", text
 
 
 def _value(value: object) -> str:
@@ -66,14 +64,14 @@ def protocol_html(
     load_checks(checks_file)  # validate: the document describes only what the kit accepts
     load_definitions(definitions_file)
     actions = check_actions(checks_file).set_index("check_id")
-    checks_label, checks_text = _source(checks_file, "kit.checks", "checks.yaml")
-    defs_label, defs_text = _source(definitions_file, "kit", "waiting_times.yaml")
+    checks_label, checks_text = _source(checks_file, "checks/checks.yaml")
+    defs_label, defs_text = _source(definitions_file, "waiting_times.yaml")
     checks_doc, defs_doc = load_yaml(checks_text), load_yaml(defs_text)
     esc = html.escape
     entries = checks_doc["controles"]
     off = [e for e in entries if not e.get("aan", True)]
     shipped = {
-        e["id"]: e for e in load_yaml(_source(None, "kit.checks", "checks.yaml")[1])["controles"]
+        e["id"]: e for e in load_yaml(_source(None, "checks/checks.yaml")[1])["controles"]
     }
     check_rows = [
         [

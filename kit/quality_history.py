@@ -15,7 +15,6 @@ protected frame (:data:`QUALITY_PROTECTION`). The notebook section is at the bot
 from __future__ import annotations
 
 import io
-from importlib import resources
 from pathlib import Path
 
 import altair as alt
@@ -51,8 +50,7 @@ QUALITY_PROTECTION = Protection(
 
 def quality_settings(path: str | Path | None = None) -> dict:
     """The ``kwaliteit_in_de_tijd`` block of a checks file (a region's copy overrides the kit's)."""
-    text = resources.files("kit.checks").joinpath("checks.yaml").read_text(encoding="utf-8")
-    settings = dict(config.load_yaml(text).get("kwaliteit_in_de_tijd") or {})
+    settings = dict(config.package_yaml("checks/checks.yaml").get("kwaliteit_in_de_tijd") or {})
     if path:
         own = config.read_yaml(path).get("kwaliteit_in_de_tijd") or {}
         if not isinstance(own, dict):

@@ -19,7 +19,6 @@ import json
 import zipfile
 import zlib
 from dataclasses import dataclass, field, replace
-from importlib import resources
 from pathlib import Path
 
 import pandas as pd
@@ -181,10 +180,11 @@ def protected_csv(
     return shown.to_csv(index=False).encode("utf-8"), len(shown)
 
 
-def _yaml_text(path: Path | None, package: str, name: str) -> str:
+def _yaml_text(path: Path | None, name: str) -> str:
+    """The text of a region's own YAML file, or of the kit's (``name`` inside ``kit/``)."""
     if path:
         return Path(path).read_text(encoding="utf-8")
-    return resources.files(package).joinpath(name).read_text(encoding="utf-8")
+    return config.package_path(*name.split("/")).read_text(encoding="utf-8")
 
 
 def package_tables(
@@ -400,8 +400,8 @@ def build_package(
         norm_weken=norm_weken,
         volledig=volledig,
     )
-    definitions_text = _yaml_text(definities, "kit", "waiting_times.yaml")
-    checks_text = _yaml_text(controles, "kit.checks", "checks.yaml")
+    definitions_text = _yaml_text(definities, "waiting_times.yaml")
+    checks_text = _yaml_text(controles, "checks/checks.yaml")
     files = {f"{name}.csv": data for name, (data, _) in tables.items()}
     files[DEFINITIONS_FILE] = definitions_text.encode("utf-8")
     files[CHECKS_FILE] = checks_text.encode("utf-8")

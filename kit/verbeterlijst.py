@@ -24,7 +24,6 @@ import hashlib
 import html
 import re
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
 import numpy as np
@@ -33,7 +32,7 @@ import pandas as pd
 from kit import __version__
 from kit.checks import ScanResult
 from kit.checks.base import LATER_MESSAGES
-from kit.config import load_yaml
+from kit.config import package_yaml
 from kit.outputs import neutralise_formulas
 from kit.store import FILES_TABLE
 
@@ -103,7 +102,7 @@ def sender_sides() -> dict[str, str]:
 
     A retour is sent by the receiver of its heenbericht.
     """
-    doc = load_yaml(resources.files("kit").joinpath("berichten.yaml").read_text(encoding="utf-8"))
+    doc = package_yaml("berichten.yaml")
     other = {"aanbieder": "gemeente", "gemeente": "aanbieder"}
     return {
         str(bt): (other[v["afzender"]] if "heen" in v else v["afzender"])

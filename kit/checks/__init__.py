@@ -20,7 +20,6 @@ the Dutch keys of ``checks.yaml`` to English attributes once (``naam`` -> :attr:
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from importlib import resources
 from pathlib import Path
 
 import numpy as np
@@ -38,7 +37,7 @@ from kit.checks.base import (
     ScanData,
     validate_parameters,
 )
-from kit.config import copy_on_write, load_yaml, read_yaml
+from kit.config import copy_on_write, package_yaml, read_yaml
 from kit.pathways import PATHWAY_TABLES, build_pathways
 from kit.privacy import Protection, Totals
 from kit.store import FILES_TABLE, read_table, table_names
@@ -151,13 +150,7 @@ def load_checks(path: Path | None = None) -> list[Check]:
         severity or rule code, has no code in the kit, or when a parameter the check needs is
         missing, unknown, of the wrong type or out of range.
     """
-    doc = (
-        read_yaml(path)
-        if path
-        else load_yaml(
-            resources.files("kit.checks").joinpath("checks.yaml").read_text(encoding="utf-8")
-        )
-    )
+    doc = read_yaml(path) if path else package_yaml("checks/checks.yaml")
     entries = doc.get("controles")
     if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
         raise ValueError(f"{path or 'checks.yaml'}: verwacht een lijst 'controles:'.")

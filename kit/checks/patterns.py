@@ -18,7 +18,6 @@ checks file overrides them key by key (:func:`load_pattern_params`).
 from __future__ import annotations
 
 import math
-from importlib import resources
 from pathlib import Path
 from statistics import NormalDist
 
@@ -28,7 +27,7 @@ import pandas as pd
 from kit.checks.base import Param, ScanData, validate_parameters
 from kit.checks.starts import judge_automatic
 from kit.codelists import group
-from kit.config import load_yaml, read_yaml
+from kit.config import package_yaml, read_yaml
 
 #: the parameters of the ``aanbiederspatronen`` block (values only in ``checks.yaml``)
 PATTERN_PARAMETERS = {
@@ -61,8 +60,7 @@ def load_pattern_params(path: str | Path | None = None) -> dict:
     ValueError
         When the block is not a mapping or names a key the shipped block does not have.
     """
-    text = resources.files("kit.checks").joinpath("checks.yaml").read_text(encoding="utf-8")
-    params = _pattern_block(load_yaml(text), "checks.yaml")
+    params = _pattern_block(package_yaml("checks/checks.yaml"), "checks.yaml")
     where = "checks.yaml: aanbiederspatronen"
     if path is not None:
         own = _pattern_block(read_yaml(path), str(path))

@@ -10,12 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
 from kit import config
 from kit.codelists import resolve_codes
-from kit.config import load_yaml, read_yaml
+from kit.config import package_yaml, read_yaml
 from kit.pathways import PATHWAY_COLUMNS
 
 DATE_COLUMNS = tuple(
@@ -315,13 +314,7 @@ def load_definitions(path: str | Path | None = None) -> Definitions:
         norm, or when ids or norm lengths repeat.
     """
     src = str(path) if path else "kit/waiting_times.yaml"
-    doc = (
-        read_yaml(path)
-        if path
-        else load_yaml(
-            resources.files("kit").joinpath("waiting_times.yaml").read_text(encoding="utf-8")
-        )
-    )
+    doc = read_yaml(path) if path else package_yaml("waiting_times.yaml")
     if not isinstance(doc.get("definities"), list) or not doc["definities"]:
         raise ValueError(f"{src}: verwacht een lijst 'definities:'")
     if not isinstance(doc.get("normen"), list):
