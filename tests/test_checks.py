@@ -197,6 +197,7 @@ class TestRecordKeys:
 class TestProviderPatterns:
     PARAMS = {
         "auto_werkdagen": 1,
+        "auto_verwacht": ("46", "47", "48"),
         "auto_aandeel_pct": 50,
         "vot_start_dagen": 14,
         "min_n": 10,

@@ -324,6 +324,24 @@ class TestOneAutomatic305:
         row = provider_patterns(data, patterns).set_index("aanbieder").loc[AGB]
         assert row["n_auto_305"] == 0
 
+    def test_the_patterns_take_the_checks_threshold_from_the_same_file(self, tmp_path):
+        """One YAML value: a region's copy that changes the check changes the patterns too."""
+        data = self.data()
+        doc = shipped_doc()
+        entry = next(e for e in doc["controles"] if e["id"] == "start_automatisch")
+        entry["parameters"]["max_werkdagen_na_301"] = 0
+        own = load_pattern_params(write(tmp_path, doc))
+        assert own["auto_werkdagen"] == 0
+        row = provider_patterns(data, own).set_index("aanbieder").loc[AGB]
+        assert row["n_auto_305"] == 0
+        assert provider_patterns(data).set_index("aanbieder").loc[AGB, "n_auto_305"] == 1
+
+    def test_a_second_threshold_in_the_patterns_block_is_refused(self, tmp_path):
+        doc = shipped_doc()
+        doc["aanbiederspatronen"]["auto_werkdagen"] = 3
+        with pytest.raises(ValueError, match="onbekende sleutel.*auto_werkdagen"):
+            load_pattern_params(write(tmp_path, doc))
+
 
 class TestCompleteness:
     def test_the_default_is_the_yaml_value(self):

@@ -31,7 +31,6 @@ from kit.config import package_yaml, read_yaml
 
 #: the parameters of the ``aanbiederspatronen`` block (values only in ``checks.yaml``)
 PATTERN_PARAMETERS = {
-    "auto_werkdagen": Param("int", 0),
     "auto_aandeel_pct": Param("float", 0),
     "vot_start_dagen": Param("int", 0),
     "min_n": Param("int", 1),
@@ -59,7 +58,16 @@ def load_pattern_params(path: str | Path | None = None) -> dict:
     ------
     ValueError
         When the block is not a mapping or names a key the shipped block does not have.
+
+    Notes
+    -----
+    What looks like an automatic 305 is the check ``start_automatisch``'s to say: its
+    ``max_werkdagen_na_301`` and ``verwacht_categorieen`` (from the same checks file; the kit's
+    when a copy leaves the check out) are added as ``auto_werkdagen`` and ``auto_verwacht``, so
+    the patterns and the check never disagree.
     """
+    from kit.checks import load_checks
+
     params = _pattern_block(package_yaml("checks/checks.yaml"), "checks.yaml")
     where = "checks.yaml: aanbiederspatronen"
     if path is not None:
@@ -71,7 +79,17 @@ def load_pattern_params(path: str | Path | None = None) -> dict:
                 f"(bekend: {', '.join(params)})"
             )
         params, where = params | own, f"{path}: aanbiederspatronen"
-    return validate_parameters(params, PATTERN_PARAMETERS, where)
+    params = validate_parameters(params, PATTERN_PARAMETERS, where)
+    own_checks = load_checks(Path(path)) if path is not None else []
+    auto = next(
+        c.parameters
+        for c in [*own_checks, *load_checks()]  # a copy without the check: the kit's
+        if c.id == "start_automatisch"
+    )
+    return params | {
+        "auto_werkdagen": auto["max_werkdagen_na_301"],
+        "auto_verwacht": tuple(auto["verwacht_categorieen"]),
+    }
 
 
 def median_interval(values: np.ndarray, confidence: float) -> tuple[float, float]:
@@ -198,9 +216,9 @@ def provider_patterns(data: ScanData, params: dict | None = None) -> pd.DataFram
     data : ScanData
         The scan's data (pathways are used).
     params : dict, optional
-        The ``aanbiederspatronen`` block of ``checks.yaml`` (the shipped one when None):
-        ``auto_werkdagen`` (a 305 at most this many working days after it could first be sent
-        counts as possibly automatic, see :func:`kit.checks.starts.looks_automatic`),
+        The ``aanbiederspatronen`` block of ``checks.yaml`` (the shipped one when None) with the
+        check ``start_automatisch``'s threshold and categories (``auto_werkdagen``,
+        ``auto_verwacht``; see :func:`load_pattern_params`),
         ``auto_aandeel_pct`` (from this share of automatic-looking 305s on, no 315 figure of the
         aanbieder is shown), ``vot_start_dagen`` (care within this many days after the 315
         counts as "VOT bij start"), ``min_n``, ``min_aanbieders``, ``min_verschil_dagen``,
@@ -231,7 +249,7 @@ def provider_patterns(data: ScanData, params: dict | None = None) -> pd.DataFram
             columns={"start_begindatum": "Begindatum", "start_dagtekening": "Dagtekening"}
         ),
         max_workdays=params["auto_werkdagen"],
-        expected=group("crisis_en_gi"),
+        expected=params["auto_verwacht"],
     )
     judged = started[~expected.to_numpy()]
     auto = auto[~expected.to_numpy()]
