@@ -9,7 +9,7 @@ from pathlib import Path
 
 from kit.example import write_example_region
 from kit.privacy import Pseudonymiser
-from kit.read_xml import iter_sources
+from kit.sources import iter_sources
 from kit.store import ingest, read_meta
 
 OUT = Path(__file__).resolve().parent / "out"

@@ -25,7 +25,7 @@ from lxml import etree
 
 from kit.example import write_example_region
 from kit.privacy import Pseudonymiser
-from kit.read_xml import iter_sources
+from kit.sources import iter_sources
 from kit.store import ingest
 
 OUT = Path(__file__).resolve().parent / "out"

@@ -18,7 +18,7 @@ __version__ = "0.1.0"
 _MODULES = {"sections", "widgets", "charts", "checks", "pathways", "store", "outputs", "privacy",
             "waits", "trends", "report", "share", "compare", "quality_history",
             "verbeterlijst", "protocol", "codelists",
-            "read_xml", "read_tabular", "config"}
+            "sources", "contract", "read_xml", "read_tabular", "config"}
 
 
 def __getattr__(name: str) -> object:

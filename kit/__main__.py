@@ -37,7 +37,7 @@ class _Parser(argparse.ArgumentParser):
     """argparse with its errors as one Dutch line, like every other error of the kit."""
 
     def error(self, message: str) -> NoReturn:
-        from kit.read_xml import mask_bsn_like
+        from kit.sources import mask_bsn_like
 
         self.exit(2, f"Fout: {mask_bsn_like(message)} (zie: {self.prog} --help)\n")
 
@@ -59,7 +59,7 @@ def _reason(exc: BaseException) -> str:
 
     A BSN-like number in it (a file named after a child) is masked.
     """
-    from kit.read_xml import mask_bsn_like
+    from kit.sources import mask_bsn_like
 
     if isinstance(exc, OSError) and exc.filename is not None:
         why = _OS_REASONS.get(exc.errno, exc.strerror or type(exc).__name__)
@@ -72,7 +72,7 @@ def _reason(exc: BaseException) -> str:
 def _cmd_inlezen(args: argparse.Namespace) -> int:
     from kit.privacy import PseudonymKeyError, load_pseudonymiser
     from kit.read_tabular import load_column_map
-    from kit.read_xml import iter_sources
+    from kit.sources import iter_sources
     from kit.store import META_FILE, StoreError, ingest, read_meta, rebuild_meta
 
     if not args.bron and not args.herstel:
@@ -631,7 +631,7 @@ def _cmd_rapport(args: argparse.Namespace) -> int:
     failed = 0
     for job, _, error in run_jobs(jobs, workers=args.jobs):
         if error:
-            from kit.read_xml import mask_bsn_like
+            from kit.sources import mask_bsn_like
 
             executed = job.out_dir / f"{job.notebook.stem}.ipynb"
             where = f"; het notebook met de fout staat in {executed}" if executed.exists() else ""

@@ -16,8 +16,10 @@ import io
 from pathlib import Path
 
 from kit.config import read_yaml
+from kit.contract import INVALID_TABLE, FieldSpec, convert, load_schema
 from kit.privacy import Pseudonymiser
-from kit.read_xml import INVALID_TABLE, FieldSpec, ParsedFile, Rejected, convert, load_schema
+from kit.read_xml import ParsedFile
+from kit.sources import Rejected
 
 HEADER_COLUMNS = ("Afzender", "Ontvanger", "Identificatie", "Dagtekening")
 # Store columns whose CSV source column has another name (the raw iJw element).

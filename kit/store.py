@@ -34,17 +34,11 @@ import pyarrow.parquet as pq
 from tqdm.auto import tqdm
 
 from kit import __version__
+from kit.contract import INVALID_TABLE, load_schema
 from kit.privacy import Pseudonymiser
 from kit.read_tabular import parse_csv
-from kit.read_xml import (
-    INVALID_TABLE,
-    Rejected,
-    SourceFile,
-    load_schema,
-    load_xsds,
-    parse_bytes,
-    tag_name,
-)
+from kit.read_xml import load_xsds, parse_bytes
+from kit.sources import Rejected, SourceFile, tag_name
 
 STORE_FORMAT = 1
 META_FILE = "kit-store.json"
@@ -564,7 +558,7 @@ def ingest(
     Parameters
     ----------
     sources : iterable of SourceFile
-        As yielded by :func:`kit.read_xml.iter_sources`.
+        As yielded by :func:`kit.sources.iter_sources`.
     store : pathlib.Path
         Store folder; created when missing.
     pseudonymise : Pseudonymiser

@@ -191,7 +191,7 @@ def bericht(
     berichttype: str, *, gemeente=GEM, aanbieder=AGB, ident="M1", dag="2024-01-05", **extra
 ) -> dict:
     """One header row of table ``berichten``."""
-    from kit.read_xml import load_schema
+    from kit.contract import load_schema
 
     info = load_schema().berichten[berichttype]
     heen = info.get("heen", berichttype)

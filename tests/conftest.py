@@ -8,7 +8,7 @@ import pytest
 
 from kit.config import EXAMPLE_DIR
 from kit.privacy import Pseudonymiser
-from kit.read_xml import iter_sources
+from kit.sources import iter_sources
 from kit.store import ingest
 
 # The example region's test key: 64 hex characters (256 bits), as `kit inlezen` requires since

@@ -121,7 +121,7 @@ class TestOngeldigeWaarde:
         import fixtures as fx
 
         from kit.checks import prepare_scan
-        from kit.read_xml import iter_sources
+        from kit.sources import iter_sources
         from kit.store import ingest
 
         pseudo = fx.set_key(monkeypatch)

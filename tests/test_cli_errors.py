@@ -22,7 +22,7 @@ from fixtures import jw301, jw305, jw315
 
 from kit.config import PROJ_ROOT
 from kit.privacy import Pseudonymiser
-from kit.read_xml import iter_sources
+from kit.sources import iter_sources
 from kit.store import StoreError, ingest, read_meta
 
 PEILDATUM = "2026-03-31"

@@ -502,7 +502,7 @@ def six_month_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     from kit.example import write_example_region
     from kit.privacy import Pseudonymiser
-    from kit.read_xml import iter_sources
+    from kit.sources import iter_sources
     from kit.store import ingest
 
     folder = tmp_path_factory.mktemp("zes_maanden")

@@ -25,7 +25,7 @@ import pytest
 
 from kit import __main__ as cli
 from kit.privacy import Pseudonymiser
-from kit.read_xml import iter_sources, mask_name, tag_name
+from kit.sources import iter_sources, mask_name, tag_name
 from kit.store import (
     KNOWN,
     LOADED,

@@ -27,7 +27,7 @@ from conftest import EXAMPLE_KEY
 
 from kit.config import EXAMPLE_DIR, PROJ_ROOT
 from kit.privacy import Pseudonymiser
-from kit.read_xml import SourceFile
+from kit.sources import SourceFile
 from kit.store import ingest
 
 HEEN = {"301", "305", "307", "315", "317", "319", "323"}

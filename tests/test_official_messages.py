@@ -20,9 +20,11 @@ import pandas as pd
 import pytest
 
 from kit import __main__ as cli
+from kit.contract import load_schema
 from kit.pathways import build_pathways, drop_rejected, load_tables
 from kit.privacy import Pseudonymiser
-from kit.read_xml import Rejected, iter_sources, load_schema, parse_bytes
+from kit.read_xml import parse_bytes
+from kit.sources import Rejected, iter_sources
 from kit.store import KNOWN, LOADED, REJECTED, ingest, read_table
 
 KEY = Pseudonymiser(fx.TEST_KEY.encode("utf-8"))

@@ -26,7 +26,7 @@ from kit.privacy import (
     scrub,
     suppress_small_cells,
 )
-from kit.read_xml import iter_sources
+from kit.sources import iter_sources
 from kit.store import ingest, read_table, table_names
 
 

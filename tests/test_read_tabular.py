@@ -6,7 +6,7 @@ import pytest
 
 from kit.privacy import Pseudonymiser
 from kit.read_tabular import load_column_map, parse_csv
-from kit.read_xml import Rejected
+from kit.sources import Rejected
 
 PSEUDO = Pseudonymiser(b"test-key")
 CSV = (

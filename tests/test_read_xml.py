@@ -11,7 +11,8 @@ import fixtures as fx
 import pytest
 
 from kit.privacy import Pseudonymiser
-from kit.read_xml import Rejected, iter_sources, load_xsds, mask_bsn_like, parse_bytes
+from kit.read_xml import load_xsds, parse_bytes
+from kit.sources import Rejected, iter_sources, mask_bsn_like
 
 PSEUDO = Pseudonymiser(fx.TEST_KEY.encode("utf-8"))
 
@@ -747,7 +748,7 @@ class TestRequiredElements:
         )
 
     def test_list_lives_in_berichten_yaml(self):
-        from kit.read_xml import load_schema
+        from kit.contract import load_schema
 
         schema = load_schema()
         assert "client_id" in schema.tables["toewijzingen"].required

@@ -23,7 +23,6 @@ import pytest
 from kit import config
 from kit.__main__ import main
 from kit.privacy import Pseudonymiser
-from kit.read_xml import iter_sources
 from kit.share import (
     CHECKS_FILE,
     DEFINITIONS_FILE,
@@ -34,6 +33,7 @@ from kit.share import (
     content_hash,
     read_package,
 )
+from kit.sources import iter_sources
 from kit.store import ingest, read_table
 
 KEY = "9d1c3f4e5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b1c2d"

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from kit.privacy import Pseudonymiser
-from kit.read_xml import Rejected, SourceFile, iter_sources
+from kit.sources import Rejected, SourceFile, iter_sources
 from kit.store import (
     FILES_TABLE,
     KNOWN,

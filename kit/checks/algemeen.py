@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 
 from kit.checks.base import LATER_MESSAGES, WORKDAYS, Param, ScanData, outcome, register
+from kit.contract import INVALID_TABLE, load_schema
 from kit.pathways import ACCEPT_CODES
-from kit.read_xml import INVALID_TABLE, load_schema
 from kit.store import FILES_TABLE
 
 RELEASE_32 = pd.Timestamp("2023-04-03")  # iJw 3.2 in force: BerichtVersie 3, BerichtSubversie 2
@@ -229,7 +229,7 @@ def ongeldige_waarde(data: ScanData, params: dict) -> pd.DataFrame | None:
     One record per message in ``berichten``; fails when the message has a row in
     ``ongeldige_waarden``: a date that does not exist or is not written as JJJJ-MM-DD, a number
     that is not whole where the XSD requires an integer, a birth date that is no date (recorded
-    at ingest, see :func:`kit.read_xml.valid_date`). The element and count per message are in
+    at ingest, see :func:`kit.contract.valid_date`). The element and count per message are in
     that table and in the load report.
     """
     msgs = data.rows("berichten")

@@ -45,7 +45,7 @@ def ingest_example(store: Path, key: str) -> Path:
     """The example region in a new store, pseudonymised with ``key``."""
     from kit.config import EXAMPLE_DIR
     from kit.privacy import Pseudonymiser
-    from kit.read_xml import iter_sources
+    from kit.sources import iter_sources
     from kit.store import ingest
 
     report = ingest(
