@@ -73,9 +73,7 @@ def presentation_notebook(nb: Mapping) -> dict:
 
 def language_pack(locale: str) -> bool:
     """Whether a JupyterLab language pack for ``locale`` (e.g. ``nl_NL``) is installed."""
-    return any(
-        ep.name == locale for ep in metadata.entry_points(group="jupyterlab.languagepack")
-    )
+    return any(ep.name == locale for ep in metadata.entry_points(group="jupyterlab.languagepack"))
 
 
 def lab_settings(*, dutch: bool | None = None) -> dict[str, dict]:
