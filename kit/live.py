@@ -7,8 +7,10 @@
 - :func:`lab_settings` and :func:`write_lab_settings`: JupyterLab user settings from
   ``kit/presentatie.yaml`` (larger fonts, no news or update checks; Dutch interface when the
   language pack is installed), written into the session folder.
-- :func:`lab_environment` points JupyterLab's settings, workspaces and runtime folders at the
-  session folder, for the lab process only: nothing is written into ``~/.jupyter``.
+- :func:`lab_environment` points JupyterLab's settings, workspaces, runtime and configuration
+  folders at the session folder, for the lab process only: nothing is written into (or read
+  from) ``~/.jupyter``. A hidden code cell would still show its first line next to "…"; the
+  session's ``custom.css`` hides that line too.
 """
 
 from __future__ import annotations
@@ -107,21 +109,30 @@ def session_paths(folder: Path) -> dict[str, Path]:
         "JUPYTERLAB_SETTINGS_DIR": base / "instellingen",
         "JUPYTERLAB_WORKSPACES_DIR": base / "werkruimten",
         "JUPYTER_RUNTIME_DIR": base / "runtime",
+        # the server reads custom/custom.css from here (and no ~/.jupyter configuration)
+        "JUPYTER_CONFIG_DIR": base / "config",
     }
 
 
 def write_lab_settings(folder: Path, settings: Mapping[str, Mapping]) -> list[Path]:
-    """Write ``settings`` as JupyterLab user settings of the session in ``folder``.
+    """Write ``settings`` and the presentation CSS into the session in ``folder``.
 
-    Earlier settings of the session (a user may have changed the font) are replaced.
+    ``settings`` become JupyterLab user settings; the ``css`` of ``kit/presentatie.yaml``
+    becomes ``custom/custom.css`` in the session's Jupyter configuration folder (loaded with
+    ``--LabApp.custom_css=True``). Earlier files of the session are replaced (a user may have
+    changed the font).
     """
-    settings_dir = session_paths(folder)["JUPYTERLAB_SETTINGS_DIR"]
+    paths = session_paths(folder)
     written = []
     for plugin, values in settings.items():
-        path = settings_file(settings_dir, plugin)
+        path = settings_file(paths["JUPYTERLAB_SETTINGS_DIR"], plugin)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(values, indent=2, ensure_ascii=False), encoding="utf-8")
         written.append(path)
+    css = paths["JUPYTER_CONFIG_DIR"] / "custom" / "custom.css"
+    css.parent.mkdir(parents=True, exist_ok=True)
+    css.write_text(config.package_yaml("presentatie.yaml")["css"], encoding="utf-8")
+    written.append(css)
     return written
 
 
@@ -133,8 +144,10 @@ def lab_environment(folder: Path, env: Mapping[str, str]) -> dict[str, str]:
     return {**env, **{name: str(path) for name, path in paths.items()}}
 
 
-#: server options: no news feed and no update check (both would ask the internet)
+#: server options: the presentation CSS; no news feed and no update check (both would ask
+#: the internet)
 LAB_OPTIONS = [
+    "--LabApp.custom_css=True",
     "--LabApp.news_url=None",
     "--LabApp.check_for_updates_class=jupyterlab.handlers.announcements.NeverCheckForUpdate",
 ]

@@ -163,7 +163,14 @@ class TestPrepareLive:
         assert locale.exists() == live.language_pack("nl_NL")
         if locale.exists():
             assert json.loads(locale.read_text()) == {"locale": "nl_NL"}
-        for name in ("JUPYTERLAB_SETTINGS_DIR", "JUPYTERLAB_WORKSPACES_DIR", "JUPYTER_RUNTIME_DIR"):
+        css = folder / live.SESSION_DIR / "config" / "custom" / "custom.css"
+        assert ".jp-InputPlaceholder { display: none; }" in css.read_text(encoding="utf-8")
+        for name in (
+            "JUPYTERLAB_SETTINGS_DIR",
+            "JUPYTERLAB_WORKSPACES_DIR",
+            "JUPYTER_RUNTIME_DIR",
+            "JUPYTER_CONFIG_DIR",
+        ):
             assert Path(env[name]).is_relative_to(folder / live.SESSION_DIR), name
         assert env["PATH"] == "/bin"
         assert "JUPYTERLAB_SETTINGS_DIR" not in os.environ  # for the lab process only
