@@ -242,3 +242,22 @@ class TestLiveCommand:
         assert cli.main(argv) == 0  # without --presentatie: as before
         ((command, kwargs),) = started
         assert kwargs == {} and not [c for c in command if c.startswith("--LabApp.")]
+
+
+def test_live_charts_load_offline():
+    """Regression: set_embed_options() dropped offline=True, so JupyterCharts fetched
+    vega-embed from esm.sh (blocked offline; the browser test saw the charts fail)."""
+    import altair as alt
+
+    from kit import charts
+
+    charts.setup_rendering("live")
+    try:
+        options = alt.renderers.options
+        assert options["offline"] is True
+        assert options["embed_options"]["formatLocale"] == charts.LOCALE
+        alt.renderers.get()(alt.Chart({"values": [{"a": 1}]}).mark_bar().to_dict())
+        assert alt.JupyterChart._is_offline and "esm.sh" not in alt.JupyterChart._esm
+    finally:
+        alt.theme.enable("default")
+        alt.renderers.enable("default")
