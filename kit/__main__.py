@@ -639,7 +639,10 @@ def _cmd_live(args: argparse.Namespace) -> int:
         )
     print("JupyterLab starten; stoppen met Ctrl+C.")
     if args.presentatie:
-        print("Open een notebook en kies Run > Run All Cells; de keuzelijst staat bovenaan.")
+        print(
+            "Kies in het notebook Uitvoeren > Run All Cells en scroll daarna naar boven: "
+            "daar staat de keuzelijst."
+        )
     command = live_command(
         folder,
         port=args.poort,
