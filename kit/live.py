@@ -129,6 +129,18 @@ def write_lab_settings(folder: Path, settings: Mapping[str, Mapping]) -> list[Pa
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(values, indent=2, ensure_ascii=False), encoding="utf-8")
         written.append(path)
+    # the default workspace with the side bars closed: the notebook gets the whole width
+    # (JupyterLab's own format; should it change, JupyterLab just opens its usual layout)
+    from jupyterlab_server.workspaces_handler import WORKSPACE_EXTENSION, slugify
+
+    workspace = paths["JUPYTERLAB_WORKSPACES_DIR"] / (slugify("default") + WORKSPACE_EXTENSION)
+    workspace.parent.mkdir(parents=True, exist_ok=True)
+    layout = {"left": {"collapsed": True}, "right": {"collapsed": True}}
+    workspace.write_text(
+        json.dumps({"data": {"layout-restorer:data": layout}, "metadata": {"id": "default"}}),
+        encoding="utf-8",
+    )
+    written.append(workspace)
     css = paths["JUPYTER_CONFIG_DIR"] / "custom" / "custom.css"
     css.parent.mkdir(parents=True, exist_ok=True)
     css.write_text(config.package_yaml("presentatie.yaml")["css"], encoding="utf-8")

@@ -560,6 +560,9 @@ def test_presentation_shows_widgets_first_and_no_code(browser, tmp_path, request
         select = page.locator(".widget-vbox:has(> .widget-dropdown) .widget-dropdown select")
         select.scroll_into_view_if_needed()
         widget_visible = select.is_visible() and page.locator(CHART).first.is_visible()
+        sidebar = page.evaluate(
+            "() => window.jupyterapp.shell.leftCollapsed && window.jupyterapp.shell.mode"
+        )
         font = page.evaluate(
             "() => getComputedStyle(document.body).getPropertyValue('--jp-content-font-size1')"
         )
@@ -596,6 +599,7 @@ def test_presentation_shows_widgets_first_and_no_code(browser, tmp_path, request
     assert widget_visible
     assert 0 <= order["widget"] < order["oordeel"], order
     assert font.strip() == "20px"
+    assert sidebar == "single-document"  # left side bar closed, one document in view
     assert ("Bewerk" in menus) == live.language_pack("nl_NL"), menus  # Edit, in Dutch
     # issue 16: under 1 s; a loose bound here, as CI shares its cores (bench/widgets.py measures)
     assert response < 5, f"{response:.2f} s"

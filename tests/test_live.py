@@ -163,6 +163,9 @@ class TestPrepareLive:
         assert locale.exists() == live.language_pack("nl_NL")
         if locale.exists():
             assert json.loads(locale.read_text()) == {"locale": "nl_NL"}
+        (workspace,) = (folder / live.SESSION_DIR / "werkruimten").glob("*.jupyterlab-workspace")
+        layout = json.loads(workspace.read_text(encoding="utf-8"))["data"]["layout-restorer:data"]
+        assert layout["left"] == {"collapsed": True}
         css = folder / live.SESSION_DIR / "config" / "custom" / "custom.css"
         assert ".jp-InputPlaceholder { display: none; }" in css.read_text(encoding="utf-8")
         for name in (
