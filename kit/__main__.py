@@ -666,13 +666,24 @@ def _cmd_batch(args: argparse.Namespace) -> int:
 
 
 def _cmd_live(args: argparse.Namespace) -> int:
+    from kit import live
     from kit.report import prepare_live
 
     store = Path(args.store).resolve()
     _store(store)
     folder = Path(args.map).resolve()
-    made = prepare_live(store, folder)
+    made = prepare_live(store, folder, presentatie=args.presentatie)
     print(f"{len(made)} notebooks klaargezet in {folder} (store: {store}).")
+    if args.presentatie:
+        print(
+            "Presentatiemodus: code verborgen, keuzelijsten bovenaan, grotere letters, geen "
+            f"nieuwsmeldingen. JupyterLab-instellingen in {folder / live.SESSION_DIR}."
+        )
+        if live.TRANSLATION_PLUGIN not in live.lab_settings():
+            print(
+                "JupyterLab blijft Engels: het Nederlandse taalpakket ontbreekt "
+                "(pip install jupyterlab-language-pack-nl-NL)."
+            )
     if args.alleen_klaarzetten:
         return 0
     as_root = _is_root()
@@ -682,9 +693,21 @@ def _cmd_live(args: argparse.Namespace) -> int:
             "start daarom met --allow-root. Op een gedeelde machine liever als gewone gebruiker."
         )
     print("JupyterLab starten; stoppen met Ctrl+C.")
-    return subprocess.call(
-        live_command(folder, port=args.poort, browser=not args.geen_browser, as_root=as_root)
+    if args.presentatie:
+        print(
+            "Kies in het notebook Uitvoeren > Run All Cells en scroll daarna naar boven: "
+            "daar staat de keuzelijst."
+        )
+    command = live_command(
+        folder,
+        port=args.poort,
+        browser=not args.geen_browser,
+        as_root=as_root,
+        presentatie=args.presentatie,
     )
+    if args.presentatie:  # JupyterLab's settings and state in the session folder only
+        return subprocess.call(command, env=live.lab_environment(folder, os.environ))
+    return subprocess.call(command)
 
 
 def _is_root() -> bool:
@@ -692,10 +715,14 @@ def _is_root() -> bool:
     return hasattr(os, "geteuid") and os.geteuid() == 0
 
 
-def live_command(folder: Path, *, port: int, browser: bool, as_root: bool) -> list[str]:
+def live_command(
+    folder: Path, *, port: int, browser: bool, as_root: bool, presentatie: bool = False
+) -> list[str]:
     """The JupyterLab command line of ``python -m kit live``.
 
     Jupyter refuses to start as root unless told ``--allow-root``; ``as_root`` adds it.
+    ``presentatie`` opens the quick scan at once and turns off the news feed and update check
+    (:data:`kit.live.LAB_OPTIONS`).
     """
     command = [
         sys.executable,
@@ -709,6 +736,13 @@ def live_command(folder: Path, *, port: int, browser: bool, as_root: bool) -> li
         command.append("--no-browser")
     if as_root:
         command.append("--allow-root")
+    if presentatie:
+        from kit import live
+
+        command += live.LAB_OPTIONS
+        first = sorted(folder.glob("[0-9]*.ipynb"))
+        if first:
+            command.append(f"--LabApp.default_url=/lab/tree/{first[0].name}")
     return command
 
 
@@ -1202,6 +1236,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--alleen-klaarzetten",
         action="store_true",
         help="alleen de notebooks klaarzetten, JupyterLab niet starten",
+    )
+    p.add_argument(
+        "--presentatie",
+        action="store_true",
+        help="voor een groep rond een scherm: code verborgen, keuzelijsten bovenaan, grotere "
+        "letters, geen nieuwsmeldingen, JupyterLab in het Nederlands (met taalpakket)",
     )
     p.set_defaults(func=_cmd_live)
 

@@ -134,13 +134,18 @@ def setup_rendering(mode: str) -> None:
         ``report`` for papermill/HTML reports, ``live`` for a JupyterLab session.
     """
     alt.data_transformers.enable("default", max_rows=5000)  # a tripwire: we chart aggregates
+    # embed options go with enable(): set_embed_options() replaces every renderer option, also
+    # offline=True, and live charts would then load vega-embed from the internet. The browser's
+    # vega-embed (JupyterChart) needs the d3 locale objects, not the name "nl-NL" (that broke
+    # every live chart: "Cannot read properties of undefined (reading 'map')").
+    dutch = locale_config()
+    embed = {"formatLocale": dutch["number"], "timeFormatLocale": dutch["time"], "actions": False}
     if mode == "report":
-        alt.renderers.enable(SVG_RENDERER)
+        alt.renderers.enable(SVG_RENDERER, embed_options=embed)
     elif mode == "live":
-        alt.renderers.enable("jupyter", offline=True)
+        alt.renderers.enable("jupyter", offline=True, embed_options=embed)
     else:
         raise ValueError(f"onbekende weergave {mode!r}: kies 'report' of 'live'")
-    alt.renderers.set_embed_options(formatLocale=LOCALE, timeFormatLocale=LOCALE, actions=False)
     alt.theme.enable(THEME)
 
 

@@ -543,12 +543,17 @@ def find_notebook(name: str | Path) -> Path:
     return own if own.is_file() else path
 
 
-def prepare_live(store: Path, folder: Path) -> list[Path]:
+def prepare_live(store: Path, folder: Path, *, presentatie: bool = False) -> list[Path]:
     """Copies of the notebooks with ``store`` and ``live = True`` injected, for JupyterLab.
 
     Uses papermill's ``prepare_only`` so the copies are not executed; the originals stay clean.
+    With ``presentatie`` the copies hide their code and show the widget cells first
+    (:func:`kit.live.presentation_notebook`), and the session's JupyterLab settings (larger
+    fonts, no news, Dutch when the language pack is there) are written into ``folder``.
     """
     import papermill as pm
+
+    from kit import live
 
     folder.mkdir(parents=True, exist_ok=True)
     made = []
@@ -562,7 +567,12 @@ def prepare_live(store: Path, folder: Path) -> list[Path]:
             kernel_name="python3",
             progress_bar=False,
         )
+        if presentatie:
+            shown = live.presentation_notebook(nbformat.read(target, as_version=4))
+            nbformat.write(nbformat.from_dict(shown), target)
         made.append(target)
+    if presentatie:
+        live.write_lab_settings(folder, live.lab_settings())
     return made
 
 
