@@ -10,6 +10,7 @@ import subprocess
 import sys
 import tomllib
 
+import nbformat
 import pandas as pd
 import pytest
 from conftest import EXAMPLE_KEY
@@ -128,12 +129,15 @@ def test_rapport_exits_nonzero_naming_the_failed_report(
     example_store, tmp_path, monkeypatch, capsys
 ):
     monkeypatch.setenv("KIT_PSEUDONIEM_SLEUTEL", EXAMPLE_KEY)
+    # a copy of notebook 01 whose second code cell fails (the parameters all pass the model)
+    notebook = nbformat.read(PROJ_ROOT / "notebooks" / "01_quickscan.ipynb", as_version=4)
+    first = next(i for i, c in enumerate(notebook.cells) if "parameters" in c.metadata.get("tags", []))
+    notebook.cells.insert(first + 1, nbformat.v4.new_code_cell('raise ValueError("kapot")'))
+    broken = tmp_path / "01_quickscan.ipynb"
+    nbformat.write(notebook, broken)
     params = tmp_path / "rapport.yaml"
-    # a period ending after the peildatum passes the parameter checks and fails in a kit cell
     params.write_text(
-        f"regio: Kapot\nstore: {example_store}\npeildatum: '2026-03-31'\n"
-        "periode_van: '2026-01-01'\nperiode_tot: '2027-01-01'\n",
-        encoding="utf-8",
+        f"regio: Kapot\nstore: {example_store}\npeildatum: '2026-03-31'\n", encoding="utf-8"
     )
     code = main(
         [
@@ -143,7 +147,7 @@ def test_rapport_exits_nonzero_naming_the_failed_report(
             "--uit",
             str(tmp_path / "uit"),
             "--notebook",
-            "01_quickscan.ipynb",
+            str(broken),
             "--jobs",
             "1",
         ]
