@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, NoReturn
 from kit import __version__, config
 
 if TYPE_CHECKING:
+    from kit.checks import ScanResult
     from kit.params import ReportParams
 
 # argparse's own messages in Dutch (it looks them up through gettext at run time).
@@ -292,7 +293,7 @@ def _cmd_quickscan(args: argparse.Namespace) -> int:
     return 0
 
 
-def _write_quality_history(result, store: Path, peildatum: str) -> Path:
+def _write_quality_history(result: ScanResult, store: Path, peildatum: str) -> Path:
     """Keep this scan's counts in the store's quality history (replaces the same peildatum)."""
     from kit.quality_history import write_history
 
@@ -882,7 +883,7 @@ def _add_vergelijk_parser(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=_cmd_vergelijk)
 
 
-def _add_verbeterlijst_parser(sub) -> None:
+def _add_verbeterlijst_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "verbeterlijst",
         help="per aanbieder en gemeente de eigen afwijkende berichten (CSV en HTML)",
@@ -922,7 +923,7 @@ def _add_verbeterlijst_parser(sub) -> None:
     p.set_defaults(func=_cmd_verbeterlijst)
 
 
-def _add_protocol_parser(sub) -> None:
+def _add_protocol_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "protocol",
         help="de eigen controles en definities van de regio als leesbaar document",

@@ -9,6 +9,7 @@ masked). Both readers (:mod:`kit.read_xml`, :mod:`kit.read_tabular`) convert eve
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache, cached_property
@@ -146,7 +147,10 @@ class FieldGroup(tuple):
     split is made once so the hot path does no tests per field.
     """
 
-    def __new__(cls, specs=(), agb_columns=frozenset()):
+    def __new__(
+        cls, specs: Iterable[FieldSpec] = (), agb_columns: frozenset = frozenset()
+    ) -> FieldGroup:
+        """Split ``specs`` once into plain, checked and converted fields."""
         group = super().__new__(cls, specs)
         group.plain = tuple((s.column, s.path, s.column in agb_columns) for s in group if s.plain)
         group.checked = tuple((s.column, s.path, VALUE_CHECKS[s.kind]) for s in group if s.checked)
@@ -317,7 +321,7 @@ def _field_specs(entries: dict, agb_columns: frozenset = frozenset()) -> FieldGr
     )
 
 
-def field_trie(specs) -> dict:
+def field_trie(specs: Iterable[FieldSpec]) -> dict:
     """Nested ``{local name: subtrie or path}`` of the element paths to read.
 
     :func:`_pick` adds each full tag (``{namespace}name``) it meets, so a tag is resolved once.
@@ -417,7 +421,7 @@ def masked_value(value: str, agb: bool, pseudonymise: Pseudonymiser) -> str:
 CHECK_KINDS = {valid_date: "datum", valid_whole: "geheel getal"}
 
 
-def convert(raw: str | None, spec: FieldSpec, pseudonymise: Pseudonymiser):
+def convert(raw: str | None, spec: FieldSpec, pseudonymise: Pseudonymiser) -> str | bool | None:
     """Turn one element's text into the stored value, applying the field's privacy rule.
 
     Parameters

@@ -16,7 +16,7 @@ import io
 from pathlib import Path
 
 from kit.config import read_yaml
-from kit.contract import INVALID_TABLE, FieldSpec, convert, load_schema
+from kit.contract import INVALID_TABLE, FieldSpec, Schema, convert, load_schema
 from kit.privacy import Pseudonymiser
 from kit.read_xml import ParsedFile
 from kit.sources import Rejected
@@ -55,7 +55,7 @@ def _csv_source(spec: FieldSpec) -> str:
     return spec.column
 
 
-def _parent_tables(schema, berichttype: str) -> set[str]:
+def _parent_tables(schema: Schema, berichttype: str) -> set[str]:
     """Tables whose record element contains another table's record element (same message)."""
     tables = schema.tables_for(berichttype)
     paths = {t.name: [p for _, p in t.records] for t in tables}

@@ -169,8 +169,10 @@ def _at_end(exc: etree.XMLSyntaxError, data: bytes) -> bool:
 
 
 def _find_messages(root: etree._Element, depth: int = 0) -> list[etree._Element]:
-    """Return the iJw 3.2 messages in a document: the root, messages inside a wrapper written
-    out as XML, or messages carried base64-encoded in a StUF-GGk envelope.
+    """Return the iJw 3.2 messages in a document.
+
+    The root, messages inside a wrapper written out as XML, or messages carried base64-encoded
+    in a StUF-GGk envelope.
 
     Raises :class:`Rejected` when there is none, or when any message is of another standard,
     version or unknown type (the file is then rejected as a whole).
@@ -201,7 +203,7 @@ def _find_messages(root: etree._Element, depth: int = 0) -> list[etree._Element]
     return candidates
 
 
-def _is_bericht(tag) -> bool:
+def _is_bericht(tag: object) -> bool:
     return type(tag) is str and ISTANDAARD_NS.match(tag) is not None
 
 
@@ -300,7 +302,7 @@ def _validate(bericht: etree._Element, schemas: dict[str, etree.XMLSchema]) -> b
     return True
 
 
-def xsd_reason(error_log, doc: etree._ElementTree | None = None) -> str:
+def xsd_reason(error_log: etree._ListErrorLog, doc: etree._ElementTree | None = None) -> str:
     """Dutch reason for a failed validation: the FIRST error, a phrase, the place; no values.
 
     Parameters
@@ -335,7 +337,7 @@ def xsd_reason(error_log, doc: etree._ElementTree | None = None) -> str:
     return reason
 
 
-def _error_path(error, doc: etree._ElementTree | None) -> str:
+def _error_path(error: etree._LogEntry, doc: etree._ElementTree | None) -> str:
     """Path of local names to the element an error is about (libxml gives ``/*/*[1]``)."""
     named = re.match(r"Element '(?:\{[^}]*\})?([^']+)'", error.message or "")
     if doc is not None and named:
@@ -418,7 +420,7 @@ def _records(
     return level
 
 
-def _value(flat: dict | None, spec: FieldSpec, pseudonymise: Pseudonymiser):
+def _value(flat: dict | None, spec: FieldSpec, pseudonymise: Pseudonymiser) -> object:
     return None if flat is None else convert(flat.get(spec.path), spec, pseudonymise)
 
 
@@ -586,7 +588,9 @@ def _check_required(table: TableSpec, berichttype: str, flat: dict, ctx: dict) -
             raise Rejected(f"JW{berichttype}: verplicht element {shown} ontbreekt")
 
 
-def _record_invalid(invalid: list, base: dict, dagtekening, rows: dict[str, list[dict]]) -> None:
+def _record_invalid(
+    invalid: list, base: dict, dagtekening: str | None, rows: dict[str, list[dict]]
+) -> None:
     """One row per table, column and element of a message with the number of invalid values."""
     counts: dict[tuple, int] = {}
     for (table, element), column, path, kind in invalid:

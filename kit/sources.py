@@ -23,7 +23,7 @@ import zlib
 from collections.abc import Callable, Iterator
 from functools import partial
 from pathlib import Path
-from typing import NamedTuple
+from typing import IO, NamedTuple
 
 from kit import config
 from kit.privacy import bsn_elfproef
@@ -381,7 +381,7 @@ def _member_check(name: str) -> tuple[str, str | None]:
     return clean, None
 
 
-def _bounded(stream, limit: int) -> bytes:
+def _bounded(stream: IO[bytes], limit: int) -> bytes:
     data = stream.read(limit + 1)
     if len(data) > limit:
         raise Rejected(too_large_reason(limit))
