@@ -38,6 +38,7 @@ from test_notebooks import NOTEBOOKS, PARAMETER_SETS
 from kit import __version__, live
 from kit.__main__ import live_command
 from kit.report import (
+    COMPARISON_NOTEBOOKS,
     chromium,
     notebook_defaults,
     notebook_parameters,
@@ -143,7 +144,10 @@ def _cases():
                 None,
                 id=path.stem,
                 marks=pytest.mark.skip(
-                    reason=f"{path.name} heeft geen parameterset in tests/test_notebooks.py"
+                    reason=f"{path.name} leest deelpakketten: zijn browsertest staat in "
+                    "tests/test_share.py"
+                    if path.name in COMPARISON_NOTEBOOKS
+                    else f"{path.name} heeft geen parameterset in tests/test_notebooks.py"
                 ),
             )
         for index in range(len(sets)):

@@ -19,8 +19,9 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from test_browser import Watched, browser  # noqa: F401 (browser: the fixture)
 
-from kit import config
+from kit import __version__, config
 from kit.__main__ import main
 from kit.privacy import Pseudonymiser
 from kit.share import (
@@ -612,3 +613,42 @@ def test_batch_renders_the_comparison_like_the_other_reports(packages, tmp_path)
     index = unescape(summary.index.read_text(encoding="utf-8"))
     assert "leercirkel/04_vergelijking.html" in index, index[-2000:]
     assert [j.unit for j in batch(path, jobs=1, progress=False).skipped] == ["leercirkel"]
+
+
+@pytest.mark.browser
+@pytest.mark.notebooks
+def test_the_comparison_report_opens_offline_in_chromium(
+    browser,  # noqa: F811 (the fixture imported from test_browser)
+    packages,
+    tmp_path,
+    capsys,
+):
+    """The same browser check as the region reports: nothing fetched, no error, charts drawn."""
+    out = tmp_path / "vergelijking.html"
+    code = main(["vergelijk", *[str(p) for p in packages.values()], "--uit", str(out)])
+    assert code == 0, capsys.readouterr().err
+    watched = Watched(browser, allowed=("file://", "data:"))
+    try:
+        page = watched.page
+        page.goto(out.as_uri(), wait_until="load", timeout=60_000)
+        sizes = page.evaluate(
+            """async () => {
+                const imgs = [...document.querySelectorAll('img[src^="data:image/svg+xml"]')];
+                await Promise.all(imgs.map(i => i.decode().catch(() => null)));
+                return imgs.map(i => [i.naturalWidth, i.naturalHeight]);
+            }"""
+        )
+        header = dict(
+            page.eval_on_selector_all(
+                "header.kit-kop tr",
+                "rows => rows.map(r => [...r.cells].map(c => c.innerText.trim()))",
+            )
+        )
+        text = page.inner_text("body")
+    finally:
+        watched.close()
+    assert watched.errors == [] and watched.blocked == [] and watched.failed == []
+    assert len(sizes) >= 4 and all(w > 0 and h > 0 for w, h in sizes), sizes
+    assert header.get("Kit-versie") == __version__
+    for name in SEEDS:
+        assert name in text
