@@ -833,9 +833,9 @@ def _add_deelpakket_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--norm-weken",
         type=cli_type("positief"),
-        default=10,
         metavar="W",
-        help="wachttijdnorm in weken voor de trechter 'gestart binnen de norm' (standaard 10)",
+        help="wachttijdnorm in weken voor de trechter 'gestart binnen de norm' (standaard "
+        "trends.norm_weken in waiting_times.yaml)",
     )
     p.add_argument(
         "--min-cel",

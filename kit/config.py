@@ -142,6 +142,28 @@ def copy_on_write(func: Callable[_P, _R]) -> Callable[_P, _R]:
     return wrapper
 
 
+def trend_settings() -> dict:
+    """The ``trends`` block of the shipped ``waiting_times.yaml``: ``norm_weken`` and ``wachtrij``.
+
+    The one source of the trends' norm and queueing settings (notebook, CLI, deelpakket).
+
+    Raises
+    ------
+    ValueError
+        When a value is missing or not a positive number.
+    """
+    block = package_yaml("waiting_times.yaml").get("trends") or {}
+    queue = block.get("wachtrij") or {}
+    values = {
+        "norm_weken": block.get("norm_weken"),
+        **{f"wachtrij.{k}": queue.get(k) for k in ("weken", "factor", "afbouw_weken")},
+    }
+    for key, value in values.items():
+        if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
+            raise ValueError(f"kit/waiting_times.yaml: trends.{key} moet een getal boven 0 zijn")
+    return {"norm_weken": float(block["norm_weken"]), "wachtrij": dict(queue)}
+
+
 def min_complete() -> float:
     """The kit's completeness threshold: ``voorlopig.min_volledigheid`` of ``waiting_times.yaml``.
 

@@ -314,7 +314,7 @@ class TrendsParams(ReportParams):
     """Notebook 03_trends and ``python -m kit trends``."""
 
     bevolking: str = _param("bestand", default="")
-    norm_weken: float = _param("positief", default=10.0)
+    norm_weken: float = _param("positief", factory=lambda: config.trend_settings()["norm_weken"])
     periode_van: str = _param("maand", default="")
     basislijn_van: str = _param("maand", default="")
     basislijn_tot: str = _param("maand", default="")

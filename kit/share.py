@@ -196,7 +196,7 @@ def package_tables(
     bevolking: Path | None = None,
     testdata_toegestaan: bool = False,
     min_cel: int = config.MIN_CELL,
-    norm_weken: float = 10,
+    norm_weken: float | None = None,
     volledig: float | None = None,
 ) -> tuple[dict[str, tuple[bytes, int]], dict]:
     """Compute every package table from a store, protected (see :func:`protected_csv`).
@@ -211,6 +211,8 @@ def package_tables(
     """
     if volledig is None:
         volledig = config.min_complete()
+    if norm_weken is None:
+        norm_weken = config.trend_settings()["norm_weken"]
     from kit import trends
     from kit import waits as wt
     from kit.checks import (
@@ -362,7 +364,7 @@ def build_package(
     bevolking: Path | None = None,
     testdata_toegestaan: bool = False,
     min_cel: int = config.MIN_CELL,
-    norm_weken: float = 10,
+    norm_weken: float | None = None,
     volledig: float | None = None,
 ) -> dict:
     """Write a region's package (zip) and return its manifest.

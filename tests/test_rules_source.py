@@ -365,3 +365,44 @@ class TestCompleteness:
             trends.last_complete(v, "323")  # type: ignore[call-arg]
         with pytest.raises(TypeError):
             trends.flag_provisional(pd.DataFrame(), v)  # type: ignore[call-arg]
+
+
+class TestTrendSettings:
+    """The trends' norm and queueing settings: ``trends`` in ``waiting_times.yaml`` only."""
+
+    def test_the_shipped_values_are_the_yamls(self):
+        doc = yaml.safe_load(
+            resources.files("kit").joinpath("waiting_times.yaml").read_text(encoding="utf-8")
+        )
+        block = doc["trends"]
+        settings = trends.QueueSettings.from_yaml()
+        assert settings.norm_weeks == block["norm_weken"]
+        assert (settings.weeks, settings.factor, settings.relief_weeks) == (
+            block["wachtrij"]["weken"],
+            block["wachtrij"]["factor"],
+            block["wachtrij"]["afbouw_weken"],
+        )
+
+    def test_a_changed_yaml_moves_the_notebook_cli_and_queue_defaults(self, monkeypatch):
+        from kit.__main__ import _params, build_parser
+        from kit.params import TrendsParams
+
+        fake = {"norm_weken": 8.0, "wachtrij": {"weken": 13, "factor": 3, "afbouw_weken": 9}}
+        monkeypatch.setattr(config, "trend_settings", lambda: fake)
+        assert TrendsParams.default("norm_weken") == 8.0
+        s = trends.QueueSettings.from_yaml()
+        assert (s.norm_weeks, s.weeks, s.factor, s.relief_weeks) == (8.0, 13, 3, 9)
+        assert trends.QueueSettings.from_yaml(12).norm_weeks == 12
+        args = build_parser().parse_args(
+            ["trends", "--store", "s", "--peildatum", "2026-03-31", "--uit", "u"]
+        )
+        assert _params(args, TrendsParams).norm_weken == 8.0
+
+    def test_a_missing_or_bad_value_is_a_dutch_error(self, monkeypatch):
+        doc = yaml.safe_load(
+            resources.files("kit").joinpath("waiting_times.yaml").read_text(encoding="utf-8")
+        )
+        doc["trends"]["wachtrij"]["factor"] = 0
+        monkeypatch.setattr(config, "package_yaml", lambda name: doc)
+        with pytest.raises(ValueError, match="trends.wachtrij.factor moet een getal boven 0"):
+            config.trend_settings()

@@ -521,7 +521,7 @@ class TestQueue:
             {"eerste_toewijzingsdatum": "2025-03-20"},
             {"eerste_toewijzingsdatum": "2025-01-31"},
         )
-        s = trends.QueueSettings(norm_weeks=10, weeks=4)
+        s = trends.QueueSettings(norm_weeks=10, weeks=4, factor=4, relief_weeks=26)
         got = trends.queue_indicators(p, peildatum=PEIL, settings=s).set_index("categorie")
         row = got.loc["45"]
         # 4 new in the 28 days after 3 March, 2 started: 1 and 0.5 a week

@@ -67,7 +67,7 @@ def compute_trends(
     *,
     population: pd.DataFrame | None = None,
     threshold_complete: float | None = None,
-    norm_weeks: float = 10,
+    norm_weeks: float | None = None,
     funnel_months: int = 12,
     gemeenten: tuple[str, ...] | list[str] = (),
 ) -> Trends:
@@ -83,8 +83,9 @@ def compute_trends(
         Months of a series below this completeness (0..1) are ``voorlopig``; default
         ``voorlopig.min_volledigheid`` of the shipped ``waiting_times.yaml``
         (:func:`kit.config.min_complete`).
-    norm_weeks : float
-        Waiting-time norm for ``binnen_norm`` and the queueing indicators.
+    norm_weeks : float, optional
+        Waiting-time norm for ``binnen_norm`` and the queueing indicators; default
+        ``trends.norm_weken`` of ``waiting_times.yaml`` (:func:`kit.config.trend_settings`).
     funnel_months : int
         Period of the funnel indicators (complete months up to the peildatum).
     gemeenten : sequence of str
@@ -97,6 +98,8 @@ def compute_trends(
     """
     if threshold_complete is None:
         threshold_complete = config.min_complete()
+    if norm_weeks is None:
+        norm_weeks = config.trend_settings()["norm_weken"]
     peil = data.peildatum
     p = data.pathways
     auto = auto_305_records(data)
@@ -132,7 +135,7 @@ def compute_trends(
         ],
         ignore_index=True,
     )
-    queue = QueueSettings(norm_weeks=norm_weeks)
+    queue = QueueSettings.from_yaml(norm_weeks)
     return Trends(
         peildatum=peil,
         series=series,

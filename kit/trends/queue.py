@@ -197,10 +197,27 @@ class QueueSettings:
         Weeks in which an oversized list should come down to its target size.
     """
 
-    norm_weeks: float = 10
-    weeks: int = 52
-    factor: float = 4
-    relief_weeks: int = 26
+    norm_weeks: float
+    weeks: int
+    factor: float
+    relief_weeks: int
+
+    @classmethod
+    def from_yaml(cls, norm_weeks: float | None = None) -> QueueSettings:
+        """The settings of ``trends.wachtrij`` in ``waiting_times.yaml`` (:func:`kit.config.trend_settings`).
+
+        ``norm_weeks`` overrides ``trends.norm_weken`` (the notebook's or CLI's ``norm_weken``).
+        """
+        from kit import config
+
+        s = config.trend_settings()
+        q = s["wachtrij"]
+        return cls(
+            norm_weeks=s["norm_weken"] if norm_weeks is None else norm_weeks,
+            weeks=int(q["weken"]),
+            factor=float(q["factor"]),
+            relief_weeks=int(q["afbouw_weken"]),
+        )
 
 
 def queue_indicators(
@@ -233,7 +250,7 @@ def queue_indicators(
         will most likely be missed), ``herstelcapaciteit_per_week`` (vraag + (list - target) /
         relief_weeks, when the list is too big).
     """
-    s = settings or QueueSettings()
+    s = settings or QueueSettings.from_yaml()
     peil = pd.Timestamp(peildatum)
     start = peil - pd.Timedelta(weeks=s.weeks)
     wait = waiting_spells(pathways, peildatum=peil)
