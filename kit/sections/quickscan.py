@@ -329,8 +329,9 @@ def scores_per_type(ctx: QuickscanContext) -> None:
         _table(
             table.rename(
                 columns={
-                    "n": "regels",
-                    "n_betrouwbaar": "betrouwbaar",
+                    "berichttype": "Berichtsoort",
+                    "n": "Regels",
+                    "n_betrouwbaar": "Betrouwbaar",
                     "pct_betrouwbaar": "% betrouwbaar",
                 }
             )
