@@ -279,7 +279,12 @@ def test_trends_findings():
     months = ["2025-10", "2025-11", "2025-12", "2026-01", "2026-02", "2026-03"]
     series = _series(dict(zip(months, [70.0, 80.0, 90.0, 95.0, 100.0, 130.0], strict=True)))
     got = trend_sections.findings_sentences(
-        series, FUNNELS, threshold=10, norm_weeks=10.0, automatic=["Charlie Hulp"]
+        series,
+        FUNNELS,
+        threshold=10,
+        norm_weeks=10.0,
+        automatic=["Charlie Hulp"],
+        funnel_months=trend_sections.funnel_period(pd.Timestamp("2026-03-31")),
     )
     assert got == [
         # last complete month: February (March is provisional); three months earlier: November
@@ -288,12 +293,13 @@ def test_trends_findings():
         # December to February: 3 x 60 toewijzingen, 3 x 40 starts
         "Van december 2025 tot en met februari 2026 kwamen er 180 nieuwe toewijzingen bij en "
         "gingen 120 trajecten van start: er kwamen meer kinderen bij dan er begonnen.",
-        "Van de kinderen die de laatste twaalf volledige maanden met zorg begonnen, startte "
+        # twelve months that ended on the peildatum 31 March 2026: April 2025 to March 2026
+        "Van de kinderen die van april 2025 tot en met maart 2026 met zorg begonnen, startte "
         "**75%** binnen 10 weken na de toewijzing.",
         "Let op de betrouwbaarheid: bij Charlie Hulp lijken de meeste starts automatisch; hun "
         "korte wachttijden zijn geen echte wachttijden.",
-        "Maart 2026 is nog voorlopig (niet alle berichten zijn binnen); de laatste volledige "
-        "maand is februari 2026.",
+        "Maart 2026 is nog voorlopig: nog niet alle berichten zijn binnen. De maandcijfers "
+        "hierboven gaan daarom tot en met februari 2026.",
     ]
 
 

@@ -404,6 +404,13 @@ def funnel_text(
     return f"Buiten de 99,8%-grenzen ({mean}): " + "; ".join(parts) + "."
 
 
+def funnel_period(peildatum: pd.Timestamp, months: int = 12) -> tuple[str, str]:
+    """First and last month of the funnels' period (:func:`kit.trends.funnel_counts`): the
+    ``months`` months that ended on or before the peildatum."""
+    last = pd.Period(trends.last_complete_month(peildatum), "M")
+    return str(last - months + 1), str(last)
+
+
 def automatic_providers(ctx: TrendsContext) -> frozenset[str]:
     """Aanbieders (codes) whose starts mostly look automatic in the funnel period.
 
@@ -447,6 +454,9 @@ def trends_funnels(ctx: TrendsContext) -> None:
             texts.append(f"*Per {unit}:* {text}")
         if texts:
             display(Markdown(f"### {title}"))
+            if indicator == "binnen_norm":
+                start, end = funnel_period(ctx.peildatum)
+                display(Markdown(f"*Tijdvak: {month_nl(start)} tot en met {month_nl(end)}.*"))
             if panels:
                 display(charts.alt.hconcat(*panels))
             display(Markdown("\n\n".join(texts)))
@@ -760,6 +770,7 @@ def findings_sentences(
     threshold: int,
     norm_weeks: float,
     automatic: list[str],
+    funnel_months: tuple[str, str] | None = None,
 ) -> list[str]:
     """The "Belangrijkste bevindingen" of the trends report: 3 to 5 plain Dutch sentences.
 
@@ -776,6 +787,8 @@ def findings_sentences(
         The norm of the share started in time.
     automatic : list of str
         Names of aanbieders whose starts mostly look automatic.
+    funnel_months : tuple of str, optional
+        First and last month (``JJJJ-MM``) of the funnels' period.
     """
     last = last_complete_month(series)
     if last is None:
@@ -824,8 +837,13 @@ def findings_sentences(
         out.append(text + ".")
     within = funnels[(funnels["indicator"] == "binnen_norm") & (funnels["niveau"] == "gemeente")]
     if len(within) and within["n"].sum() >= threshold:
+        period = (
+            f"van {month_nl(funnel_months[0])} tot en met {month_nl(funnel_months[1])}"
+            if funnel_months
+            else "de laatste twaalf maanden"
+        )
         out.append(
-            f"Van de kinderen die de laatste twaalf volledige maanden met zorg begonnen, startte "
+            f"Van de kinderen die {period} met zorg begonnen, startte "
             f"**{_nl(within['doel_pct'].iloc[0])}%** binnen {_nl(norm_weeks)} weken na de "
             "toewijzing."
         )
@@ -844,8 +862,9 @@ def findings_sentences(
     )
     if late:
         out.append(
-            f"{_months_nl(late).capitalize()} {'is' if len(late) == 1 else 'zijn'} nog voorlopig "
-            f"(niet alle berichten zijn binnen); de laatste volledige maand is {month_nl(last)}."
+            f"{_months_nl(late).capitalize()} {'is' if len(late) == 1 else 'zijn'} nog voorlopig: "
+            "nog niet alle berichten zijn binnen. De maandcijfers hierboven gaan daarom tot en met "
+            f"{month_nl(last)}."
         )
     return out[:5]
 
@@ -868,5 +887,6 @@ def findings(ctx: TrendsContext) -> HTML:
             threshold=ctx.threshold,
             norm_weeks=ctx.result.queue.norm_weeks,
             automatic=names,
+            funnel_months=funnel_period(ctx.peildatum),
         )
     )
