@@ -358,3 +358,16 @@ def test_no_identifier_in_the_findings_text():
         quickscan.findings_sentences(scores, findings, checks, patterns, threshold=10, auto_pct=50)
     )
     assert not re.search(r"[a-z]+_[a-z_]+|=\d{8}", text)
+
+
+def test_a_group_is_marked_automatic_only_when_most_of_its_starts_are_flagged():
+    sensitivity = pd.DataFrame(
+        {
+            "groep": ["totaal", "aanbieder=A", "aanbieder=B", "aanbieder=C"],
+            "n": [300, 100, 100, 6],
+            "n_gemarkeerd": [160, 95, 3, 6],
+        }
+    )
+    # A: 95% flagged; B: 3%; C: all 6, but 6 pathways are below the threshold (not shown)
+    got = definities.automatic_groups(sensitivity, threshold=10, auto_pct=50)
+    assert got == {"aanbieder=A"}

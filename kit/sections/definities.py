@@ -16,6 +16,7 @@ from IPython.display import HTML, Markdown, display
 
 from kit import charts
 from kit import waits as wt
+from kit.checks.patterns import load_pattern_params
 from kit.names import Names, display_name
 from kit.params import DefinitiesParams, resolve
 from kit.sections.common import (
@@ -655,10 +656,46 @@ def schadelijk_wachten(ctx: DefinitiesContext) -> HTML:
     )
 
 
+#: the mark of a median from a group whose starts mostly look automatic
+AUTOMATIC_MARK = " (starts lijken automatisch)"
+
+
+def automatic_groups(sensitivity: pd.DataFrame, *, threshold: int, auto_pct: float) -> set[str]:
+    """Groups (``aanbieder=…``) whose pathways are mostly flagged as automatic starts.
+
+    Parameters
+    ----------
+    sensitivity : pandas.DataFrame
+        The ``gevoeligheid`` table of one definition, not suppressed (only a mark is shown).
+    threshold : int
+        Groups with fewer pathways are not marked (their figures are not shown either).
+    auto_pct : float
+        From this share (%) of flagged pathways on (``auto_aandeel_pct`` of ``checks.yaml``).
+    """
+    rows = sensitivity[(sensitivity["groep"] != "totaal") & (sensitivity["n"] >= threshold)]
+    share = 100 * rows["n_gemarkeerd"] / rows["n"]
+    return set(rows.loc[share >= auto_pct, "groep"])
+
+
 def uitsplitsing(ctx: DefinitiesContext, *, definitie: str, by: str = "aanbieder") -> HTML:
-    """Section: one definition per categorie, aanbieder or gemeente (Kaplan–Meier and naive)."""
+    """Section: one definition per categorie, aanbieder or gemeente (Kaplan–Meier and naive).
+
+    A median of an aanbieder whose starts mostly look automatic is marked: its short wait is a
+    reporting pattern, not a short wait.
+    """
     summary = ctx.safe["samenvatting"]
     rows = summary[(summary["definitie"] == definitie) & summary["groep"].str.startswith(f"{by}=")]
+    raw = wt.shared_tables(ctx.results)["gevoeligheid"].frame
+    marked = automatic_groups(
+        raw[raw["definitie"] == definitie],
+        threshold=ctx.threshold,
+        auto_pct=load_pattern_params()["auto_aandeel_pct"],
+    )
+    medians = [
+        _median_cell(r)
+        + (AUTOMATIC_MARK if r["groep"] in marked and _median_cell(r) != "—" else "")
+        for _, r in rows.iterrows()
+    ]
     codes = rows["groep"].str.removeprefix(f"{by}=")
     labels = {"aanbieder": "Aanbieder", "categorie": "Productcategorie", "gemeente": "Gemeente"}
     table = pd.DataFrame(
@@ -666,7 +703,7 @@ def uitsplitsing(ctx: DefinitiesContext, *, definitie: str, by: str = "aanbieder
             labels.get(by, by.capitalize()): [unit_name(ctx.display_names, by, c) for c in codes],
             "Trajecten": ctx.count_text("samenvatting", rows, "n"),
             "Wacht nog": ctx.count_text("samenvatting", rows, "n_wachtend"),
-            "Mediaan KM (95%-BI)": [_median_cell(r) for _, r in rows.iterrows()],
+            "Mediaan KM (95%-BI)": medians,
             "P90": [wt.days_text(v) for v in rows["p90_dagen"]],
             "Mediaan alleen afgerond": [wt.days_text(v) for v in rows["mediaan_afgerond_dagen"]],
             "% 0 dagen": [_pct_cell(v) for v in rows["pct_nul_dagen"]],
