@@ -316,6 +316,17 @@ PARAMETER_LABELS = {
 }
 
 
+#: header and parameter rows whose value is a file or folder the user named (shown as code)
+FILE_LABELS = (
+    "Controles",
+    "Definities",
+    "Gegevens (map)",
+    "Namen van aanbieders",
+    "Namen van gemeenten",
+    "Bevolkingstabel",
+)
+
+
 def _parameter_value(name: str, value: object) -> str:
     """One parameter's value for readers: Dutch words and numbers."""
     if isinstance(value, bool):
@@ -379,6 +390,7 @@ def export_html(executed: nbformat.NotebookNode, params: dict, notebook_name: st
             "kop": header_rows(params),
             "voet": [("Notebook", notebook_name)],
             "parameters": parameter_rows(params),
+            "bestanden": FILE_LABELS,
             "kanttekeningen": CAVEATS,
         },
     }
