@@ -331,6 +331,18 @@ def page_section(scores: pd.DataFrame, *, title: str) -> str:
 # Notebook section (notebook 01); the integrator moves this to kit/sections/.
 
 
+def region_scores(ctx) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The history (with this notebook's scan) and the region's protected, named scores of the
+    checks judged in at least two quarters (the notebook's gemeenten apply to all of it)."""
+    history = with_scan(read_history(ctx.store), ctx.result, peildatum=str(ctx.peildatum.date()))
+    if ctx.gemeenten:  # the same gemeenten as the scan of this notebook
+        history = history[history["gemeente"].isin(ctx.gemeenten)]
+    scores = quality_scores(history, level=REGION)
+    safe = named(QUALITY_PROTECTION.apply(scores, ctx.threshold), ctx.result)
+    counts = safe.dropna(subset=["pct_goed"]).groupby("check_id")["kwartaal"].nunique()
+    return history, safe[safe["check_id"].isin(counts[counts >= 2].index)]
+
+
 def quality_over_time(ctx) -> None:
     """Section: each check's score per kwartaal for the region, with SPC verdicts.
 
@@ -340,13 +352,7 @@ def quality_over_time(ctx) -> None:
     """
     from kit.sections import esc
 
-    history = with_scan(read_history(ctx.store), ctx.result, peildatum=str(ctx.peildatum.date()))
-    if ctx.gemeenten:  # the same gemeenten as the scan of this notebook
-        history = history[history["gemeente"].isin(ctx.gemeenten)]
-    scores = quality_scores(history, level=REGION)
-    safe = named(QUALITY_PROTECTION.apply(scores, ctx.threshold), ctx.result)
-    counts = safe.dropna(subset=["pct_goed"]).groupby("check_id")["kwartaal"].nunique()
-    safe = safe[safe["check_id"].isin(counts[counts >= 2].index)]
+    history, safe = region_scores(ctx)
     if safe.empty:
         display(Markdown("*Nog geen controle met een score in twee of meer kwartalen.*"))
         return

@@ -371,3 +371,31 @@ def test_a_group_is_marked_automatic_only_when_most_of_its_starts_are_flagged():
     # A: 95% flagged; B: 3%; C: all 6, but 6 pathways are below the threshold (not shown)
     got = definities.automatic_groups(sensitivity, threshold=10, auto_pct=50)
     assert got == {"aanbieder=A"}
+
+
+def test_what_changed_in_quality_since_the_previous_quarter():
+    def scores(verdicts: list) -> pd.DataFrame:
+        return pd.DataFrame(
+            {
+                "naam": ["Start te laat"] * 3 + ["Stop ontbreekt"] * 3,
+                "kwartaal": ["2025-K3", "2025-K4", "2026-K1"] * 2,
+                "oordeel": verdicts,
+            }
+        )
+
+    assert quickscan.change_sentence(scores([pd.NA] * 6)) == (
+        "Of de kwaliteit sinds het vorige kwartaal veranderde, is nog niet te zeggen: er zijn "
+        "gegevens over 3 kwartalen, te weinig voor een betrouwbaar oordeel (SPC)."
+    )
+    got = quickscan.change_sentence(
+        scores(["gewoon", "gewoon", "verslechtering", "gewoon", "verbetering", "gewoon"])
+    )
+    # only the latest quarter counts: Stop ontbreekt improved in 2025-K4, not in 2026-K1
+    assert got == (
+        "In het laatste kwartaal (2026 kwartaal 1) veranderde duidelijk: Start te laat "
+        "(verslechtering)."
+    )
+    assert quickscan.change_sentence(scores(["gewoon"] * 6)).startswith(
+        "In het laatste kwartaal (2026 kwartaal 1) is geen controle"
+    )
+    assert quickscan.change_sentence(pd.DataFrame()).startswith("Er is nog geen eerder")

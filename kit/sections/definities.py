@@ -256,7 +256,13 @@ def definities_overzicht(ctx: DefinitiesContext, *, groep: str = "totaal") -> HT
     return _table(table)
 
 
-def lapse_table(lapse: pd.DataFrame, names: dict[str, str], *, threshold: int) -> pd.DataFrame:
+def lapse_table(
+    lapse: pd.DataFrame,
+    names: dict[str, str],
+    *,
+    threshold: int,
+    display_names: Names | None = None,
+) -> pd.DataFrame:
     """The waiting list and the KM median with and without "vermoedelijk vervallen" (suppressed
     ``vermoedelijk_vervallen`` table in, Dutch columns out)."""
 
@@ -266,7 +272,7 @@ def lapse_table(lapse: pd.DataFrame, names: dict[str, str], *, threshold: int) -
     return pd.DataFrame(
         {
             "Definitie": lapse["definitie"].map(names),
-            "Groep": [group_label(g, None) for g in lapse["groep"]],
+            "Groep": [group_label(g, display_names) for g in lapse["groep"]],
             "Wachtlijst zonder regel": [count(v) for v in lapse["n_wachtend_zonder_regel"]],
             "Wachtlijst met regel": [count(v) for v in lapse["n_wachtend"]],
             "Vermoedelijk vervallen": [count(v) for v in lapse["n_vervallen"]],
@@ -614,7 +620,7 @@ def momentopname(ctx: DefinitiesContext) -> HTML:
         "staan de wachtlijst op de peildatum en de mediaan (Kaplan–Meier) hieronder met en zonder "
         "deze regel. De cijfers hierboven zijn met de regel.</p>"
     )
-    table = lapse_table(lapse, ctx.names, threshold=ctx.threshold)
+    table = lapse_table(lapse, ctx.names, threshold=ctx.threshold, display_names=ctx.display_names)
     return HTML(shown.data + text + _table(table).data)
 
 

@@ -303,21 +303,50 @@ def findings_sentences(
     return out
 
 
+def change_sentence(scores: pd.DataFrame) -> str:
+    """What changed in the quality since the previous quarter, in one Dutch sentence.
+
+    ``scores`` are the region's protected, named check scores per kwartaal with their SPC
+    verdict (:func:`kit.quality_history.region_scores`).
+    """
+    if scores.empty:
+        return "Er is nog geen eerder kwartaal om de kwaliteit mee te vergelijken."
+    last = scores.sort_values("kwartaal").groupby("naam").tail(1)
+    quarter = str(last["kwartaal"].max()).replace("-K", " kwartaal ")
+    if last["oordeel"].isna().all():
+        return (
+            f"Of de kwaliteit sinds het vorige kwartaal veranderde, is nog niet te zeggen: er "
+            f"zijn gegevens over {scores['kwartaal'].nunique()} kwartalen, te weinig voor een "
+            "betrouwbaar oordeel (SPC)."
+        )
+    moved = last[last["oordeel"].isin(["verbetering", "verslechtering"])]
+    if moved.empty:
+        return (
+            f"In het laatste kwartaal ({esc(quarter)}) is geen controle duidelijk beter of "
+            "slechter geworden dan in de kwartalen ervoor."
+        )
+    parts = [f"{esc(r.naam)} ({r.oordeel})" for r in moved.sort_values("naam").itertuples()]
+    return f"In het laatste kwartaal ({esc(quarter)}) veranderde duidelijk: {_names_list(parts)}."
+
+
 def findings(ctx: QuickscanContext) -> HTML:
     """Section: the "Belangrijkste bevindingen" that open the quick scan."""
+    from kit.quality_history import region_scores
+
     table = quickscan_tables(ctx.result, ctx.patterns)["aanbieders"]
     safe = named(table.suppressed(ctx.threshold), ctx.display_names, "aanbieder")
     params = ctx.pattern_params or load_pattern_params()
-    return findings_block(
-        findings_sentences(
-            ctx.result.scores(),
-            ctx.result.findings(by=("berichttype",)),
-            ctx.checks,
-            safe,
-            threshold=ctx.threshold,
-            auto_pct=params["auto_aandeel_pct"],
-        )
+    sentences = findings_sentences(
+        ctx.result.scores(),
+        ctx.result.findings(by=("berichttype",)),
+        ctx.checks,
+        safe,
+        threshold=ctx.threshold,
+        auto_pct=params["auto_aandeel_pct"],
     )
+    if len(sentences) > 1:  # a scan with a verdict: what changed since the previous quarter
+        sentences.append(change_sentence(region_scores(ctx)[1]))
+    return findings_block(sentences[:5])
 
 
 def scores_per_type(ctx: QuickscanContext) -> None:
