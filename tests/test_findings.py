@@ -399,3 +399,16 @@ def test_what_changed_in_quality_since_the_previous_quarter():
         "In het laatste kwartaal (2026 kwartaal 1) is geen controle"
     )
     assert quickscan.change_sentence(pd.DataFrame()).startswith("Er is nog geen eerder")
+
+
+def test_population_text_names_the_categories():
+    got = definities.category_names(
+        "zonder productcategorie 45, 46; zonder afwijzingsreden 8", NAMES
+    )
+    assert got == (
+        "zonder productcategorie Jeugdhulp ambulant (45), 46 (naam onbekend); "
+        "zonder afwijzingsreden 8"
+    )
+    assert definities.category_names("zonder productcategorie 45", None) == (
+        "zonder productcategorie 45"
+    )

@@ -6,6 +6,7 @@ The notebook calls :func:`prepare_definities` once with its parameters (validate
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -234,6 +235,22 @@ def population_texts(population: pd.DataFrame, *, threshold: int) -> dict[str, s
     return texts
 
 
+def category_names(text: str, names: Names | None) -> str:
+    """``zonder productcategorie 46, 47`` with the categories' names: ``zonder productcategorie
+    Jeugdhulp crisis (46), Jeugdreclassering (47)``; without names the text is returned."""
+    if names is None:
+        return text
+
+    def named(match: re.Match) -> str:
+        codes = match.group(1).split(", ")
+        shown = [(display_name(names, "categorie", c), c) for c in codes]
+        return "productcategorie " + ", ".join(
+            name if code in name else f"{name} ({code})" for name, code in shown
+        )
+
+    return re.sub(r"productcategorie (\d{2}(?:, \d{2})*)", named, text)
+
+
 def definities_overzicht(ctx: DefinitiesContext, *, groep: str = "totaal") -> HTML:
     """Section: all definitions side by side (Kaplan–Meier and the naive figures).
 
@@ -250,6 +267,7 @@ def definities_overzicht(ctx: DefinitiesContext, *, groep: str = "totaal") -> HT
     )
     if groep == "totaal" and "populatie" in ctx.safe:
         texts = population_texts(ctx.safe["populatie"], threshold=ctx.threshold)
+        texts = {k: category_names(v, ctx.display_names) for k, v in texts.items()}
         rows = ctx.safe["samenvatting"]
         ids = rows.loc[rows["groep"] == groep, "definitie"].tolist()
         table.insert(1, "Populatie", [texts.get(i, "") for i in ids])
