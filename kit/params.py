@@ -219,6 +219,10 @@ class ReportParams:
     peildatum: str = _param("datum")
     gemeenten: list[str] = _param("codes", factory=list)
     min_cel: int = _param("aantal", default=config.MIN_CELL)
+    #: the region's aanbieders.csv (AGB code -> name); empty = aanbieders keep their code
+    aanbieders: str = _param("bestand", default="")
+    #: a region's own gemeente list (``gemeente,naam``) on top of the CBS list; empty = CBS only
+    gemeentenamen: str = _param("bestand", default="")
     live: bool = _param("vlag", default=False)
 
     #: the notebook this model belongs to (file stem in ``notebooks/``)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import altair as alt
 import pandas as pd
@@ -25,6 +26,9 @@ import pyarrow.parquet as pq
 from kit import config
 from kit.charts import SPC_COLORS, _frame
 from kit.checks import ScanResult
+
+if TYPE_CHECKING:
+    from kit.sections.quickscan import QuickscanContext
 from kit.privacy import Protection
 from kit.store import StoreError, write_atomic
 from kit.trends import xmr
@@ -322,3 +326,18 @@ def page_section(scores: pd.DataFrame, *, title: str) -> str:
         "de laatste quick scan die dat kwartaal beoordeelde), met het SPC-oordeel van de trends "
         f"als er genoeg kwartalen zijn.</p>{svg}{text}"
     )
+
+
+def region_scores(ctx: QuickscanContext) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The history with this notebook's scan, and the region's protected, named scores.
+
+    Only the checks judged in at least two quarters; the notebook's gemeenten apply to the whole
+    history (its period only to this scan's rows: earlier quarters come from earlier scans).
+    """
+    history = with_scan(read_history(ctx.store), ctx.result, peildatum=str(ctx.peildatum.date()))
+    if ctx.gemeenten:  # the same gemeenten as the scan of this notebook
+        history = history[history["gemeente"].isin(ctx.gemeenten)]
+    scores = quality_scores(history, level=REGION)
+    safe = named(QUALITY_PROTECTION.apply(scores, ctx.threshold), ctx.result)
+    counts = safe.dropna(subset=["pct_goed"]).groupby("check_id")["kwartaal"].nunique()
+    return history, safe[safe["check_id"].isin(counts[counts >= 2].index)]

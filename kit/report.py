@@ -240,7 +240,21 @@ def _store_summary(store: str) -> str:
     meta = read_meta(path)
     rounds = meta["inleesrondes"]
     files = sum(r.get("ingelezen", 0) for r in rounds)
-    return f"store {path.name}: {files} bestanden in {len(rounds)} inleesronde(s)"
+    count = f"{files:,}".replace(",", ".")
+    return f"{count} bestanden in {len(rounds)} inleesronde(s) (map {path.name})"
+
+
+def _gemeenten_names(params: dict) -> str:
+    """The gemeenten of a report by name, with their code: ``Kleiwaard (9901)``."""
+    from kit.names import display_name, load_names
+
+    codes = params["gemeenten"]
+    if not codes:
+        return ""
+    own = params.get("gemeentenamen")
+    names = load_names(gemeenten_csv=resolve(own) if own else None)
+    shown = [(display_name(names, "gemeente", c), c) for c in codes]
+    return ", ".join(name if code in name else f"{name} ({code})" for name, code in shown)
 
 
 def header_rows(params: dict) -> list[tuple[str, str]]:
@@ -250,11 +264,12 @@ def header_rows(params: dict) -> list[tuple[str, str]]:
         ("Peildatum", str(params.get("peildatum", ""))),
     ]
     if "periode_van" in params or "periode_tot" in params:
-        rows.append(
-            ("Periode", f"{params.get('periode_van', '')} t/m {params.get('periode_tot', '')}")
-        )
+        # a period always has an end: an empty end is the peildatum, an empty start the data's
+        start = params.get("periode_van") or "begin van de gegevens"
+        end = params.get("periode_tot") or params.get("peildatum", "")
+        rows.append(("Periode", f"{start} t/m {end}"))
     if "gemeenten" in params:
-        rows.append(("Gemeenten", ", ".join(params["gemeenten"]) or "alle"))
+        rows.append(("Gemeenten", _gemeenten_names(params) or "alle"))
     if params.get("store"):
         rows.append(("Data", _store_summary(params["store"])))
     if params.get("pakketten"):
@@ -276,6 +291,73 @@ def header_rows(params: dict) -> list[tuple[str, str]]:
         )
     rows.append(("Kit-versie", __version__))
     return rows
+
+
+#: Dutch labels of the parameters in a report's footer (a parameter not here keeps its name)
+PARAMETER_LABELS = {
+    "regio": "Regio",
+    "store": "Gegevens (map)",
+    "peildatum": "Peildatum",
+    "periode_van": "Periode vanaf",
+    "periode_tot": "Periode tot en met",
+    "gemeenten": "Gemeenten",
+    "min_cel": "Kleinste getoonde aantal",
+    "aanbieders": "Namen van aanbieders",
+    "gemeentenamen": "Namen van gemeenten",
+    "controles": "Controles",
+    "testdata_toegestaan": "Test-BSN's toegestaan",
+    "definities": "Definities",
+    "bevolking": "Bevolkingstabel",
+    "norm_weken": "Norm (weken)",
+    "basislijn_van": "SPC-basisperiode vanaf",
+    "basislijn_tot": "SPC-basisperiode tot en met",
+    "min_volledigheid": "Maand volledig vanaf",
+    "pakketten": "Deelpakketten",
+}
+
+
+#: header and parameter rows whose value is a file or folder the user named (shown as code)
+FILE_LABELS = (
+    "Controles",
+    "Definities",
+    "Gegevens (map)",
+    "Namen van aanbieders",
+    "Namen van gemeenten",
+    "Bevolkingstabel",
+)
+
+
+def _parameter_value(name: str, value: object) -> str:
+    """One parameter's value for readers: Dutch words and numbers."""
+    if isinstance(value, bool):
+        return "ja" if value else "nee"
+    if isinstance(value, list | tuple):
+        if not value:
+            return "alle" if name == "gemeenten" else "geen"
+        return ", ".join(Path(str(v)).name if name == "pakketten" else str(v) for v in value)
+    if value == "" or value is None:
+        return {"periode_van": "begin van de gegevens", "periode_tot": "peildatum"}.get(
+            name, "geen (standaard)"
+        )
+    if name == "min_volledigheid" and isinstance(value, int | float):
+        return f"{100 * value:g}% van de berichten".replace(".", ",")
+    if isinstance(value, float):
+        return f"{value:g}".replace(".", ",")
+    return str(value)
+
+
+def parameter_rows(params: dict) -> list[tuple[str, str]]:
+    """The parameters of a report as (Dutch label, value) rows, without ``live``."""
+    return [
+        (PARAMETER_LABELS.get(name, name), _parameter_value(name, value))
+        for name, value in sorted(params.items(), key=lambda kv: _order(kv[0]))
+        if name != "live"
+    ]
+
+
+def _order(name: str) -> int:
+    names = list(PARAMETER_LABELS)
+    return names.index(name) if name in names else len(names)
 
 
 def export_html(executed: nbformat.NotebookNode, params: dict, notebook_name: str) -> str:
@@ -306,10 +388,9 @@ def export_html(executed: nbformat.NotebookNode, params: dict, notebook_name: st
         "kit": {
             "titel": _title(nb),
             "kop": header_rows(params),
-            "voet": [
-                ("Notebook", notebook_name),
-                ("Parameters", json.dumps(params, ensure_ascii=False, sort_keys=True)),
-            ],
+            "voet": [("Notebook", notebook_name)],
+            "parameters": parameter_rows(params),
+            "bestanden": FILE_LABELS,
             "kanttekeningen": CAVEATS,
         },
     }

@@ -7,6 +7,7 @@ from IPython.display import Markdown, display
 
 from kit import charts, sections
 from kit.checks import FINDINGS_PROTECTION
+from kit.names import add_names, display_name
 
 
 def quickscan_detail(ctx: sections.QuickscanContext) -> widgets.VBox | None:
@@ -26,12 +27,17 @@ def quickscan_detail(ctx: sections.QuickscanContext) -> widgets.VBox | None:
     if not ctx.live:
         return None
     findings = {unit: sections.quickscan._named_findings(ctx, (unit,)) for unit in ("aanbieder", "gemeente")}
+    names = getattr(ctx, "display_names", None)
+
+    def label(unit: str, code: str) -> str:
+        return display_name(names, unit, code) if names is not None else code
+
     options = [
-        (f"Aanbieder {a}", ("aanbieder", a))
+        (f"Aanbieder {label('aanbieder', a)}", ("aanbieder", a))
         for a in sorted(findings["aanbieder"]["aanbieder"].dropna().unique())
     ]
     options += [
-        (f"Gemeente {g}", ("gemeente", g))
+        (f"Gemeente {label('gemeente', g)}", ("gemeente", g))
         for g in sorted(findings["gemeente"]["gemeente"].dropna().unique())
     ]
     picker = widgets.Dropdown(options=options, description="Kies:", layout={"width": "360px"})
@@ -43,10 +49,12 @@ def quickscan_detail(ctx: sections.QuickscanContext) -> widgets.VBox | None:
         safe = FINDINGS_PROTECTION.apply(subset, ctx.threshold)
         out.clear_output(wait=True)
         with out:
+            if names is not None:
+                safe = add_names(safe, names, unit)
             display(charts.findings_heatmap(safe, row=unit))
-            display(
-                sections.common._table(sections.agenda_table(subset, unit=unit, threshold=ctx.threshold))
-            )
+            agenda = sections.agenda_table(subset, unit=unit, threshold=ctx.threshold)
+            agenda = sections.common.named(agenda, names, unit)
+            display(sections.common._table(agenda.drop(columns=f"{unit}_code", errors="ignore")))
 
     picker.observe(show, names="value")
     if options:

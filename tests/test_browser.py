@@ -609,3 +609,86 @@ def test_presentation_shows_widgets_first_and_no_code(browser, tmp_path, request
     assert response < 5, f"{response:.2f} s"
     assert watched.blocked == [], "the presentation asked for something outside JupyterLab"
     assert watched.errors == []
+
+
+# --------------------------------------------------------------------------------------------
+# What a reader sees: the findings first, no identifiers, Dutch numbers
+
+#: text nodes a reader reads: visible, not inside code (a file, parameter or check code the
+#: user types), a script, style or SVG
+READER_TEXT_JS = """() => {
+    const skip = el => el.closest('code, pre, script, style, svg, title, noscript');
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    const out = [];
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const el = node.parentElement;
+        const text = node.textContent.trim();
+        if (!text || !el || skip(el)) continue;
+        if (!el.checkVisibility({checkOpacity: true, checkVisibilityCSS: true})) continue;
+        out.push(text);
+    }
+    return out;
+}"""
+IDENTIFIER = re.compile(r"[a-z]+_[a-z_]+|=\d{8}")
+#: a decimal point: a point between digits that is not a Dutch thousands point (3 digits)
+DECIMAL_POINT = re.compile(r"\d\.(?!\d{3}(?!\d))\d")
+#: versions and rule paragraphs, excluded explicitly: the kit's version (0.1.0), iJw 3.2 and
+#: paragraph numbers of the administration protocol (SAP 2.3.1)
+VERSIONS = re.compile(r"\d+\.\d+\.\d+|\biJw \d+\.\d+|\bSAP \d+(?:\.\d+)+")
+FIRST_SCREEN = 900  # px: the top of the page a reader sees without scrolling
+
+
+def _reader_view(browser, rendered, path, index) -> dict:
+    result = rendered[(path.name, index)]
+    if isinstance(result, BaseException):
+        raise result
+    html, _ = result
+    watched = Watched(browser, allowed=("file://", "data:"))
+    try:
+        page = watched.page
+        page.goto(html.as_uri(), wait_until="load", timeout=60_000)
+        findings = page.evaluate(
+            """() => {
+                const box = document.querySelector('section.kit-bevindingen');
+                if (!box) return null;
+                const r = box.getBoundingClientRect();
+                return {top: r.top + window.scrollY, bottom: r.bottom + window.scrollY,
+                        items: [...box.querySelectorAll('li')].map(li => li.innerText.trim()),
+                        visible: box.checkVisibility()};
+            }"""
+        )
+        texts = page.evaluate(READER_TEXT_JS)
+    finally:
+        watched.close()
+    return {"findings": findings, "texts": texts}
+
+
+@pytest.mark.parametrize("path,index", CASES)
+def test_first_screen_holds_the_findings(browser, path, index, rendered):
+    view = _reader_view(browser, rendered, path, index)
+    findings = view["findings"]
+    assert findings is not None, "geen blok Belangrijkste bevindingen"
+    assert findings["visible"]
+    assert findings["top"] < FIRST_SCREEN, findings
+    assert 1 <= len(findings["items"]) <= 5, findings["items"]
+    assert all(item.endswith(".") for item in findings["items"]), findings["items"]
+
+
+@pytest.mark.parametrize("path,index", CASES)
+def test_reader_text_has_no_identifiers_and_dutch_numbers(browser, path, index, rendered):
+    texts = _reader_view(browser, rendered, path, index)["texts"]
+    assert len(texts) > 50  # the walk found the report's text
+    identifiers = [t for t in texts if IDENTIFIER.search(t)]
+    assert identifiers == []
+    points = [t for t in texts if DECIMAL_POINT.search(VERSIONS.sub("", t))]
+    assert points == []
+
+
+def test_the_number_checks_can_fail():
+    """The patterns of the two tests above catch what they are meant to catch."""
+    assert IDENTIFIER.search("pct_vot_bij_start") and IDENTIFIER.search("aanbieder=98000003")
+    assert not IDENTIFIER.search("Toewijzing → start zorg")
+    for bad in ("68.1", "0.95", "12.5%", "1.1234"):
+        assert DECIMAL_POINT.search(VERSIONS.sub("", bad)), bad
+    for good in ("68,1", "1.105", "47.695 bestanden", "iJw 3.2", "0.1.0", "SAP 2.3.1"):
+        assert not DECIMAL_POINT.search(VERSIONS.sub("", good)), good

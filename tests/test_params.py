@@ -42,6 +42,8 @@ EXAMPLE_VALUES = {
     "basislijn_tot",
     "bevolking",
     "testdata_toegestaan",
+    "aanbieders",
+    "gemeentenamen",
     "live",
 }
 PEILDATUM = "2026-03-31"

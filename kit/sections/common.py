@@ -6,6 +6,8 @@ One copy of each: :func:`esc` for text from data, :func:`shown` for a protected 
 
 from __future__ import annotations
 
+import html
+import re
 from pathlib import Path
 
 import numpy as np
@@ -13,7 +15,8 @@ import pandas as pd
 from IPython.display import HTML, Markdown
 
 from kit import __version__, charts
-from kit.params import ReportParams, filled_store
+from kit.names import Names, add_names, load_names
+from kit.params import ReportParams, filled_store, resolve
 from kit.privacy import Protection, Totals, round_counts
 
 
@@ -83,9 +86,151 @@ def shown(
     return out.drop(columns="onderdrukt")
 
 
-def _table(frame: pd.DataFrame) -> HTML:
-    """A table as the reports show it: no index, blanks empty, the kit's table style."""
-    return HTML(frame.to_html(index=False, na_rep="", border=0, classes="kit-tabel"))
+#: Dutch column headers for the tables a reader sees (one map for every section); a column
+#: that is not here keeps its header
+LABELS = {
+    "aanbieder": "Aanbieder",
+    "aanbieder_naam": "Aanbieder",
+    "gemeente": "Gemeente",
+    "gemeente_naam": "Gemeente",
+    "categorie": "Productcategorie",
+    "categorie_naam": "Productcategorie",
+    "berichttype": "Berichtsoort",
+    "check_id": "Code",
+    "naam": "Controle",
+    "bevinding": "Bevinding",
+    "ernst": "Ernst",
+    "regels": "Regel",
+    "uitleg": "Uitleg",
+    "status": "Status",
+    "n_betrouwbaar": "Betrouwbaar",
+    "pct_betrouwbaar": "% betrouwbaar",
+    "afwijkend": "Afwijkend",
+    "n_afwijkend": "Afwijkend",
+    "pct_afwijkend": "% afwijkend",
+    "% afwijkend": "% afwijkend",
+    "n_starts": "Starts (305)",
+    "n_auto_305": "Automatische starts",
+    "pct_auto_305": "% automatische starts",
+    "n_vot_gestart": "Gestart na een 315",
+    "n_vot_bij_start": "315 vlak voor de start",
+    "pct_vot_bij_start": "% 315 vlak voor de start",
+    "mediaan_vot_toewijzing_dagen": "Mediaan 315 tot toewijzing (dagen)",
+    "mediaan_toewijzing_start_dagen": "Mediaan toewijzing tot start (dagen)",
+    "n_vot_vergeleken": "Vergeleken (315 tot start)",
+    "mediaan_vot_start_dagen": "Mediaan 315 tot start (dagen)",
+    "verschil_vot_start_dagen": "Verschil met andere aanbieders (dagen)",
+    "verschil_laag": "Verschil, ondergrens 95%",
+    "verschil_hoog": "Verschil, bovengrens 95%",
+    "gespreksagenda_vot": "Vraag voor het gesprek",
+    "n_gedeclareerd": "Gedeclareerd",
+    "n_nul_dagen_declaratie": "Declaratie vanaf dag 0",
+    "pct_nul_dagen_declaratie": "% declaratie vanaf dag 0",
+    "wachtlijst": "Wachtlijst",
+    "vraag_per_week": "Vraag /wk",
+}
+
+#: columns that hold codes (by name or Dutch header): never given a thousands point
+CODE_COLUMNS = {
+    *("aanbieder", "gemeente", "categorie", "berichttype", "check_id", "jaar", "code", "eenheid"),
+    *("Aanbieder", "Gemeente", "Categorie", "Productcategorie", "Berichtsoort", "Code", "Eenheid"),
+    *("Groep", "Jaar", "Maand", "maand"),
+}
+
+
+def _cell_nl(value: object, *, decimals: int | None = None) -> object:
+    """One table cell in Dutch notation: numbers get a decimal comma and thousands point
+    (``decimals`` fixed, or as many as the value needs, at most 2)."""
+    if isinstance(value, bool | np.bool_) or value is None:
+        return value
+    if isinstance(value, int | np.integer):
+        return _nl(float(value))
+    if isinstance(value, float | np.floating):
+        if not np.isfinite(value):
+            return "" if np.isnan(value) else value
+        if decimals is not None:
+            return _nl(float(value), decimals=decimals)
+        if float(value).is_integer():
+            return _nl(float(value))
+        return _nl(float(value), decimals=1 if round(value, 1) == round(value, 2) else 2)
+    if isinstance(value, str) and re.fullmatch(r"-?\d+\.\d+", value):
+        number = float(value)
+        return _nl(number, decimals=len(value.split(".")[1]))
+    if isinstance(value, str) and re.fullmatch(r"-?\d{4,}", value):
+        return _nl(float(value))  # a count as text (``shown``): 1.105
+    return value
+
+
+def dutch_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """A table for readers: Dutch headers (:data:`LABELS`) and numbers in Dutch notation.
+
+    Code columns (:data:`CODE_COLUMNS`) keep their value as it is.
+    """
+    out = frame.astype(object).copy()
+    for col in out.columns:
+        if col in CODE_COLUMNS:
+            continue
+        percent = str(col).startswith(("pct_", "%"))
+        out[col] = out[col].map(lambda v, p=percent: _cell_nl(v, decimals=1 if p else None))
+    return out.rename(columns=LABELS)
+
+
+def _table(
+    frame: pd.DataFrame, *, code: tuple[str, ...] = (), code_words: tuple[str, ...] = ()
+) -> HTML:
+    """A table as the reports show it: no index, blanks empty, Dutch headers and numbers.
+
+    Columns in ``code``, and the words ``code_words`` in any cell, are what a user types in a
+    YAML or a parameters cell (a check's code, a parameter's name): shown as code (``<code>``),
+    escaped like every other cell.
+    """
+    table = dutch_table(frame)
+    if not code and not code_words:
+        return HTML(table.to_html(index=False, na_rep="", border=0, classes="kit-tabel"))
+    table = table.map(lambda v: v if v is None or v is pd.NA else html.escape(str(v)))
+    for col in code:
+        label = LABELS.get(col, col)
+        table[label] = "<code>" + table[label].astype(str) + "</code>"
+    if code_words:
+        pattern = re.compile(r"\b(" + "|".join(map(re.escape, code_words)) + r")\b")
+        table = table.map(lambda v: pattern.sub(r"<code>\1</code>", v) if isinstance(v, str) else v)
+    return HTML(table.to_html(index=False, na_rep="", border=0, classes="kit-tabel", escape=False))
+
+
+def named(frame: pd.DataFrame, names: Names | None, kind: str, column: str | None = None):
+    """The frame with the code column replaced by the display name (code kept for tooltips
+    as ``<column>_code``); without names the frame is returned unchanged."""
+    column = column or kind
+    if names is None or column not in frame.columns or frame.empty:
+        return frame
+    out = add_names(frame, names, kind, column=column)
+    return out.rename(columns={column: f"{column}_code"}).rename(columns={f"{column}_naam": column})
+
+
+def report_names(aanbieders: str = "", gemeentenamen: str = "") -> Names:
+    """The names a report shows for codes (:func:`kit.names.load_names`), from the parameters
+    ``aanbieders`` and ``gemeentenamen`` (empty = none)."""
+    return load_names(
+        resolve(aanbieders) if aanbieders else None,
+        resolve(gemeentenamen) if gemeentenamen else None,
+    )
+
+
+def findings_block(sentences: list[str]) -> HTML:
+    """The "Belangrijkste bevindingen" block that opens a report: 3 to 5 sentences.
+
+    The sentences are Dutch text made by the sections (data in them already passed through
+    :func:`esc`); ``**bold**`` marks the key figure.
+    """
+    items = "".join(
+        "<li>" + re.sub(r"[*][*](.+?)[*][*]", r"<strong>\1</strong>", s) + "</li>"
+        for s in sentences
+    )
+    return HTML(
+        '<section class="kit-bevindingen" aria-label="Belangrijkste bevindingen">'
+        "<h2>Belangrijkste bevindingen</h2>"
+        f"<ul>{items}</ul></section>"
+    )
 
 
 MONTHS_NL = (

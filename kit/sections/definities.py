@@ -6,6 +6,7 @@ The notebook calls :func:`prepare_definities` once with its parameters (validate
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,8 @@ from IPython.display import HTML, Markdown, display
 
 from kit import charts
 from kit import waits as wt
+from kit.checks.patterns import load_pattern_params
+from kit.names import Names, display_name
 from kit.params import DefinitiesParams, resolve
 from kit.sections.common import (
     HIDDEN_MARK,
@@ -27,11 +30,17 @@ from kit.sections.common import (
     _pct_cell,
     _table,
     esc,
+    findings_block,
     gemeenten_text,
     open_report,
+    report_names,
     session_header,
     shown,
 )
+
+#: the definition and norm the first screen reports on (the definition the trends use too)
+FINDINGS_DEFINITION = "toewijzing_start"
+FINDINGS_NORM = "regionale_norm"
 
 
 @dataclass
@@ -57,6 +66,8 @@ class DefinitiesContext:
     #: the same tables with every count as shown: ``<N`` when small, ``.`` when blanked so that
     #: a total does not reveal a small one
     shown: dict = field(default_factory=dict, repr=False)
+    #: names for codes (aanbieders, gemeenten, categorieën); None: codes only
+    display_names: Names | None = field(default=None, repr=False)
 
     def count_text(self, name: str, rows: pd.DataFrame, col: str) -> pd.Series:
         """The shown counts of ``col`` for ``rows`` (a selection of ``safe[name]``)."""
@@ -133,6 +144,7 @@ def prepare_definities(**values: Any) -> DefinitiesContext:
         p.live,
         safe,
         texts,
+        report_names(p.aanbieders, p.gemeentenamen),
     )
 
 
@@ -223,6 +235,22 @@ def population_texts(population: pd.DataFrame, *, threshold: int) -> dict[str, s
     return texts
 
 
+def category_names(text: str, names: Names | None) -> str:
+    """``zonder productcategorie 46, 47`` with the categories' names: ``zonder productcategorie
+    Jeugdhulp crisis (46), Jeugdreclassering (47)``; without names the text is returned."""
+    if names is None:
+        return text
+
+    def named(match: re.Match) -> str:
+        codes = match.group(1).split(", ")
+        shown = [(display_name(names, "categorie", c), c) for c in codes]
+        return "productcategorie " + ", ".join(
+            name if code in name else f"{name} ({code})" for name, code in shown
+        )
+
+    return re.sub(r"productcategorie (\d{2}(?:, \d{2})*)", named, text)
+
+
 def definities_overzicht(ctx: DefinitiesContext, *, groep: str = "totaal") -> HTML:
     """Section: all definitions side by side (Kaplan–Meier and the naive figures).
 
@@ -239,13 +267,20 @@ def definities_overzicht(ctx: DefinitiesContext, *, groep: str = "totaal") -> HT
     )
     if groep == "totaal" and "populatie" in ctx.safe:
         texts = population_texts(ctx.safe["populatie"], threshold=ctx.threshold)
+        texts = {k: category_names(v, ctx.display_names) for k, v in texts.items()}
         rows = ctx.safe["samenvatting"]
         ids = rows.loc[rows["groep"] == groep, "definitie"].tolist()
         table.insert(1, "Populatie", [texts.get(i, "") for i in ids])
     return _table(table)
 
 
-def lapse_table(lapse: pd.DataFrame, names: dict[str, str], *, threshold: int) -> pd.DataFrame:
+def lapse_table(
+    lapse: pd.DataFrame,
+    names: dict[str, str],
+    *,
+    threshold: int,
+    display_names: Names | None = None,
+) -> pd.DataFrame:
     """The waiting list and the KM median with and without "vermoedelijk vervallen" (suppressed
     ``vermoedelijk_vervallen`` table in, Dutch columns out)."""
 
@@ -255,7 +290,7 @@ def lapse_table(lapse: pd.DataFrame, names: dict[str, str], *, threshold: int) -
     return pd.DataFrame(
         {
             "Definitie": lapse["definitie"].map(names),
-            "Groep": lapse["groep"],
+            "Groep": [group_label(g, display_names) for g in lapse["groep"]],
             "Wachtlijst zonder regel": [count(v) for v in lapse["n_wachtend_zonder_regel"]],
             "Wachtlijst met regel": [count(v) for v in lapse["n_wachtend"]],
             "Vermoedelijk vervallen": [count(v) for v in lapse["n_vervallen"]],
@@ -519,9 +554,15 @@ def naief_tegenover_km(ctx: DefinitiesContext) -> Markdown:
 def aansluiting(ctx: DefinitiesContext) -> HTML:
     """Section: reconciliation per definition: in, out and why, and the outcomes of those in."""
     recon = ctx.safe["aansluiting"]
+    exits = {x.id: x.name for d in ctx.definitions.definitions for x in d.exits}
+    reasons = recon["reden"].map(
+        lambda r: (
+            "uitgevallen: " + exits.get(r[13:], r[13:]) if r.startswith("uitgevallen: ") else r
+        )
+    )
     recon = recon.assign(
         naam=recon["definitie"].map(ctx.names),
-        rij=recon["stap"] + ": " + recon["reden"],
+        rij=recon["stap"] + ": " + reasons,
         waarde=ctx.count_text("aansluiting", recon, "n"),
     )
     table = recon.pivot_table(
@@ -543,7 +584,7 @@ def gevoeligheid(ctx: DefinitiesContext) -> HTML:
     table = pd.DataFrame(
         {
             "Definitie": sens["definitie"].map(ctx.names),
-            "Groep": sens["groep"],
+            "Groep": [group_label(g, ctx.display_names) for g in sens["groep"]],
             "Trajecten": ctx.count_text("gevoeligheid", sens, "n"),
             "Mediaan": [wt.days_text(v) for v in sens["mediaan_dagen"]],
             "Gemarkeerd": ctx.count_text("gevoeligheid", sens, "n_gemarkeerd"),
@@ -597,7 +638,7 @@ def momentopname(ctx: DefinitiesContext) -> HTML:
         "staan de wachtlijst op de peildatum en de mediaan (Kaplan–Meier) hieronder met en zonder "
         "deze regel. De cijfers hierboven zijn met de regel.</p>"
     )
-    table = lapse_table(lapse, ctx.names, threshold=ctx.threshold)
+    table = lapse_table(lapse, ctx.names, threshold=ctx.threshold, display_names=ctx.display_names)
     return HTML(shown.data + text + _table(table).data)
 
 
@@ -639,19 +680,180 @@ def schadelijk_wachten(ctx: DefinitiesContext) -> HTML:
     )
 
 
+#: the mark of a median from a group whose starts mostly look automatic
+AUTOMATIC_MARK = " (starts lijken automatisch)"
+
+
+def automatic_groups(sensitivity: pd.DataFrame, *, threshold: int, auto_pct: float) -> set[str]:
+    """Groups (``aanbieder=…``) whose pathways are mostly flagged as automatic starts.
+
+    Parameters
+    ----------
+    sensitivity : pandas.DataFrame
+        The ``gevoeligheid`` table of one definition, not suppressed (only a mark is shown).
+    threshold : int
+        Groups with fewer pathways are not marked (their figures are not shown either).
+    auto_pct : float
+        From this share (%) of flagged pathways on (``auto_aandeel_pct`` of ``checks.yaml``).
+    """
+    rows = sensitivity[(sensitivity["groep"] != "totaal") & (sensitivity["n"] >= threshold)]
+    share = 100 * rows["n_gemarkeerd"] / rows["n"]
+    return set(rows.loc[share >= auto_pct, "groep"])
+
+
 def uitsplitsing(ctx: DefinitiesContext, *, definitie: str, by: str = "aanbieder") -> HTML:
-    """Section: one definition per categorie, aanbieder or gemeente (Kaplan–Meier and naive)."""
+    """Section: one definition per categorie, aanbieder or gemeente (Kaplan–Meier and naive).
+
+    A median of an aanbieder whose starts mostly look automatic is marked: its short wait is a
+    reporting pattern, not a short wait.
+    """
     summary = ctx.safe["samenvatting"]
     rows = summary[(summary["definitie"] == definitie) & summary["groep"].str.startswith(f"{by}=")]
+    raw = wt.shared_tables(ctx.results)["gevoeligheid"].frame
+    marked = automatic_groups(
+        raw[raw["definitie"] == definitie],
+        threshold=ctx.threshold,
+        auto_pct=load_pattern_params()["auto_aandeel_pct"],
+    )
+    medians = [
+        _median_cell(r)
+        + (AUTOMATIC_MARK if r["groep"] in marked and _median_cell(r) != "—" else "")
+        for _, r in rows.iterrows()
+    ]
+    codes = rows["groep"].str.removeprefix(f"{by}=")
+    labels = {"aanbieder": "Aanbieder", "categorie": "Productcategorie", "gemeente": "Gemeente"}
     table = pd.DataFrame(
         {
-            by.capitalize(): rows["groep"].str.removeprefix(f"{by}="),
+            labels.get(by, by.capitalize()): [unit_name(ctx.display_names, by, c) for c in codes],
             "Trajecten": ctx.count_text("samenvatting", rows, "n"),
             "Wacht nog": ctx.count_text("samenvatting", rows, "n_wachtend"),
-            "Mediaan KM (95%-BI)": [_median_cell(r) for _, r in rows.iterrows()],
+            "Mediaan KM (95%-BI)": medians,
             "P90": [wt.days_text(v) for v in rows["p90_dagen"]],
             "Mediaan alleen afgerond": [wt.days_text(v) for v in rows["mediaan_afgerond_dagen"]],
             "% 0 dagen": [_pct_cell(v) for v in rows["pct_nul_dagen"]],
         }
     )
     return _table(table)
+
+
+def unit_name(names: Names | None, kind: str, code: str) -> str:
+    """An aanbieder, gemeente or categorie for readers: its name (the code without names)."""
+    if names is None:
+        return f"{code}" if kind != "categorie" else f"categorie {code}"
+    return display_name(names, kind, code)
+
+
+def group_label(groep: str, names: Names | None) -> str:
+    """A group of the summary tables for readers: ``aanbieder=98000003`` -> its name."""
+    if groep == "totaal":
+        return "hele regio"
+    kind, _, code = groep.partition("=")
+    if not code:
+        return groep
+    if names is None:
+        return f"{kind} {code}"
+    return display_name(names, kind, code)
+
+
+def _share(value: float) -> str:
+    return "onbekend" if pd.isna(value) else f"{_nl(value)}%"
+
+
+def findings_sentences(
+    summary: pd.DataFrame,
+    per_norm: pd.DataFrame,
+    sensitivity: pd.DataFrame,
+    definitions: wt.Definitions,
+    *,
+    threshold: int,
+    peildatum: pd.Timestamp,
+) -> list[str]:
+    """The "Belangrijkste bevindingen" of the definitions report: 3 to 5 plain Dutch sentences.
+
+    About the definition :data:`FINDINGS_DEFINITION` and the norm :data:`FINDINGS_NORM` (the
+    first norm when the definitions file has no such norm).
+
+    Parameters
+    ----------
+    summary, per_norm, sensitivity : pandas.DataFrame
+        The suppressed ``samenvatting``, ``wachtenden_per_norm`` and ``gevoeligheid`` tables
+        (a suppressed count is NA and reads ``minder dan N``).
+    definitions : kit.waits.Definitions
+    threshold : int
+    peildatum : pandas.Timestamp
+    """
+    known = {d.id: d for d in definitions.definitions}
+    if FINDINGS_DEFINITION not in known or not definitions.norms:
+        return ["De afgesproken definitie (toewijzing tot start zorg) staat niet in de definities."]
+    name = known[FINDINGS_DEFINITION].name
+    norm = next((n for n in definitions.norms if n.id == FINDINGS_NORM), definitions.norms[0])
+    out = []
+    now = per_norm[(per_norm["definitie"] == FINDINGS_DEFINITION) & (per_norm["norm"] == norm.id)]
+    if len(now):
+        row = now.iloc[0]
+        text = (
+            f"Op {_date_nl(peildatum)} wachten **{_count(row['n_wachtend'], threshold)} "
+            "toewijzingen** nog op de start van de zorg"
+        )
+        if not pd.isna(row["n_boven_norm"]) and not pd.isna(row["pct_boven_norm"]):
+            text += (
+                f"; {_count(row['n_boven_norm'], threshold)} daarvan ({_share(row['pct_boven_norm'])}) "
+                f"wachten langer dan de {norm.name[0].lower() + norm.name[1:]}"
+            )
+        out.append(text + ".")
+    rows = summary[(summary["definitie"] == FINDINGS_DEFINITION) & (summary["groep"] == "totaal")]
+    if rows.empty or pd.isna(rows["mediaan_dagen"].iloc[0]):
+        out.append(
+            f"Voor *{name}* zijn te weinig trajecten (minder dan {threshold}) voor een "
+            "betrouwbare wachttijd."
+        )
+        return out
+    r = rows.iloc[0]
+    median = wt.days_text(r["mediaan_dagen"])
+    out.append(
+        f"Van toewijzing tot start van de zorg wacht een kind **{median}** (mediaan, wie nog "
+        f"wacht telt mee); 90% is binnen {wt.days_text(r['p90_dagen'])} gestart."
+    )
+    within = r.get(wt.norm_column(norm))
+    if not pd.isna(within):
+        out.append(f"**{_share(within)}** start binnen de {norm.name[0].lower() + norm.name[1:]}.")
+    if (
+        not pd.isna(r["mediaan_afgerond_dagen"])
+        and r["mediaan_afgerond_dagen"] != r["mediaan_dagen"]
+    ):
+        out.append(
+            "Wie alleen naar de gestarte kinderen kijkt, vindt "
+            f"{wt.days_text(r['mediaan_afgerond_dagen'])}: dat ziet er "
+            f"{'beter' if r['mediaan_afgerond_dagen'] < r['mediaan_dagen'] else 'slechter'} uit "
+            "dan het is, omdat wie nog wacht dan wegvalt."
+        )
+    sens = sensitivity[
+        (sensitivity["definitie"] == FINDINGS_DEFINITION) & (sensitivity["groep"] == "totaal")
+    ]
+    if len(sens) and not pd.isna(sens["mediaan_zonder_dagen"].iloc[0]):
+        s = sens.iloc[0]
+        if s["mediaan_zonder_dagen"] != s["mediaan_dagen"]:
+            out.append(
+                f"Betrouwbaarheid: zonder de {_count(s['n_gemarkeerd'], threshold)} starts die "
+                f"automatisch lijken (zie de quick scan) is de mediaan "
+                f"{wt.days_text(s['mediaan_zonder_dagen'])} in plaats van {median}."
+            )
+        else:
+            out.append(
+                "Betrouwbaarheid: zonder de starts die automatisch lijken blijft de mediaan gelijk."
+            )
+    return out[:5]
+
+
+def findings(ctx: DefinitiesContext) -> HTML:
+    """Section: the "Belangrijkste bevindingen" that open the definitions report."""
+    return findings_block(
+        findings_sentences(
+            ctx.safe["samenvatting"],
+            ctx.safe["wachtenden_per_norm"],
+            ctx.safe.get("gevoeligheid", pd.DataFrame(columns=["definitie", "groep"])),
+            ctx.definitions,
+            threshold=ctx.threshold,
+            peildatum=ctx.peildatum,
+        )
+    )

@@ -18,6 +18,8 @@ from IPython.display import HTML, Markdown, display
 
 from kit import charts, trends
 from kit.checks import prepare_scan
+from kit.checks.patterns import load_pattern_params
+from kit.names import Names, add_names, display_name
 from kit.params import TrendsParams, month, resolve
 from kit.sections.common import (
     _months_nl,
@@ -26,9 +28,11 @@ from kit.sections.common import (
     _rounded,
     _table,
     esc,
+    findings_block,
     gemeenten_text,
     month_nl,
     open_report,
+    report_names,
     session_header,
     shown,
 )
@@ -58,6 +62,10 @@ class TrendsContext:
     live: bool = False
     #: why there are no trends (``result`` is None), in Dutch
     reden: str = ""
+    #: names for codes (aanbieders, gemeenten, categorieën); None: codes only
+    display_names: Names | None = field(default=None, repr=False)
+    #: from this share of automatic-looking starts (%) an aanbieder's waits are marked
+    auto_pct: float | None = None
 
     @property
     def series(self) -> pd.DataFrame:
@@ -128,6 +136,8 @@ def prepare_trends(**values: Any) -> TrendsContext:
         meta,
         p.live,
         reden=reason,
+        display_names=report_names(p.aanbieders, p.gemeentenamen),
+        auto_pct=load_pattern_params()["auto_aandeel_pct"],
     )
 
 
@@ -166,6 +176,15 @@ def _region_series(ctx: TrendsContext, reeksen: list[str], *, eenheid: str = tre
     return safe.assign(label=safe["reeks"].map(trends.series_label))
 
 
+def last_complete_month(series: pd.DataFrame) -> str | None:
+    """The last month (``JJJJ-MM``) of the region's series that is not provisional: the one
+    "last complete month" every section of the report speaks of; None when there is none."""
+    region = series[series["niveau"] == "regio"]
+    provisional = region.groupby("maand")["voorlopig"].any()
+    final = [m for m, late in provisional.items() if not late]
+    return max(final) if final else None
+
+
 def headline_text(series: pd.DataFrame, *, threshold: int) -> str:
     """Dutch summary of the last final month: in, out, and the waiting list a year earlier.
 
@@ -180,10 +199,9 @@ def headline_text(series: pd.DataFrame, *, threshold: int) -> str:
     wide = region.pivot_table(index="maand", columns="reeks", values="waarde", aggfunc="first")
     provisional = region.groupby("maand")["voorlopig"].any()
     months = list(wide.index)
-    final = [m for m in months if not provisional.get(m, False)]
-    if not final:
+    last = last_complete_month(series)
+    if last is None:
         return "Er is nog geen maand waarvan de berichten compleet genoeg zijn om te beschrijven."
-    last = final[-1]
     row = wide.loc[last]
     text = (
         f"In **{month_nl(last)}** kwamen er {_n(row['toewijzingen'], threshold)} nieuwe "
@@ -321,7 +339,15 @@ def trends_spc(ctx: TrendsContext) -> None:
         display(Markdown(spc_text(safe, label, baseline=ctx.baseline)))
 
 
-def funnel_text(funnel: pd.DataFrame, *, unit: str, threshold: int, direction: int = 0) -> str:
+def funnel_text(
+    funnel: pd.DataFrame,
+    *,
+    unit: str,
+    threshold: int,
+    direction: int = 0,
+    names: Names | None = None,
+    flagged: frozenset[str] = frozenset(),
+) -> str:
     """Dutch reading of one funnel plot: who lies outside the 99.8% limits, and on which side.
 
     Parameters
@@ -334,6 +360,10 @@ def funnel_text(funnel: pd.DataFrame, *, unit: str, threshold: int, direction: i
         Units whose counts are below it (and above 0) are not named.
     direction : int
         1 when a high share is favourable, -1 when unfavourable, 0 when neither.
+    names : kit.names.Names, optional
+        Units are named by name instead of code.
+    flagged : frozenset of str
+        Codes of aanbieders whose starts look automatic: never called favourable, named apart.
     """
     if funnel.empty:
         return f"Geen {unit}en met gegevens in deze periode."
@@ -347,18 +377,51 @@ def funnel_text(funnel: pd.DataFrame, *, unit: str, threshold: int, direction: i
             f"Geen {unit} ligt buiten de 99,8%-grenzen ({mean}): de verschillen passen bij "
             "toeval, gegeven de aantallen."
         )
+
+    def label(code: object) -> str:
+        return esc(display_name(names, unit, code) if names is not None else code)
+
     high = outside["beoordeling"].str.startswith("boven")
     sides = {"hoog": outside[high], "laag": outside[~high]}
     words = {1: ("gunstig", "ongunstig"), -1: ("ongunstig", "gunstig"), 0: ("hoog", "laag")}
-    parts = []
+    parts, suspect = [], []
     for (side, rows), word in zip(sides.items(), words[direction], strict=True):
+        if word == "gunstig" and flagged:
+            apart = rows["eenheid"].astype(str).isin(flagged)
+            suspect += [f"{label(r.eenheid)} ({_nl(r.pct)}%)" for r in rows[apart].itertuples()]
+            rows = rows[~apart]
         if len(rows):
-            names = ", ".join(
-                f"{esc(r.eenheid)} ({_nl(r.pct)}%)" for r in rows.itertuples(index=False)
+            named = ", ".join(
+                f"{label(r.eenheid)} ({_nl(r.pct)}%)" for r in rows.itertuples(index=False)
             )
-            label = f"opvallend {side}" if direction == 0 else f"opvallend {side} ({word})"
-            parts.append(f"{label}: {names}")
+            text = f"opvallend {side}" if direction == 0 else f"opvallend {side} ({word})"
+            parts.append(f"{text}: {named}")
+    if suspect:
+        parts.append(
+            "buiten de grenzen, maar de starts lijken automatisch (zie de quick scan), dus dit "
+            "zegt weinig: " + ", ".join(suspect)
+        )
     return f"Buiten de 99,8%-grenzen ({mean}): " + "; ".join(parts) + "."
+
+
+def funnel_period(peildatum: pd.Timestamp, months: int = 12) -> tuple[str, str]:
+    """First and last month of the funnels' period (:func:`kit.trends.funnel_counts`): the
+    ``months`` months that ended on or before the peildatum."""
+    last = pd.Period(trends.last_complete_month(peildatum), "M")
+    return str(last - months + 1), str(last)
+
+
+def automatic_providers(ctx: TrendsContext) -> frozenset[str]:
+    """Aanbieders (codes) whose starts mostly look automatic in the funnel period.
+
+    The quick scan's rule: at least ``auto_aandeel_pct`` (``checks.yaml``) of the 305's look
+    automatic, on at least ``threshold`` starts.
+    """
+    if ctx.result is None or ctx.auto_pct is None:
+        return frozenset()
+    f = ctx.result.funnels
+    a = f[(f["indicator"] == "auto_305") & (f["niveau"] == "aanbieder") & (f["n"] >= ctx.threshold)]
+    return frozenset(a.loc[a["pct"] >= ctx.auto_pct, "eenheid"].astype(str))
 
 
 @_needs_trends
@@ -375,6 +438,8 @@ def trends_funnels(ctx: TrendsContext) -> None:
             if part.empty:
                 continue
             safe = trends.FUNNEL_PROTECTION.apply(part, ctx.threshold)
+            if ctx.display_names is not None:
+                safe = add_names(safe, ctx.display_names, unit, column="eenheid")
             if safe["pct"].notna().any():  # else no point to draw: the text says why
                 lines = trends.funnel_lines(part["doel_pct"].iloc[0], part["n"].max())
                 panels.append(charts.funnel_chart(safe, lines, title=f"per {unit}"))
@@ -383,10 +448,15 @@ def trends_funnels(ctx: TrendsContext) -> None:
                 unit=unit,
                 threshold=ctx.threshold,
                 direction=trends.FUNNEL_DIRECTION[indicator],
+                names=ctx.display_names,
+                flagged=automatic_providers(ctx) if indicator != "auto_305" else frozenset(),
             )
             texts.append(f"*Per {unit}:* {text}")
         if texts:
             display(Markdown(f"### {title}"))
+            if indicator == "binnen_norm":
+                start, end = funnel_period(ctx.peildatum)
+                display(Markdown(f"*Tijdvak: {month_nl(start)} tot en met {month_nl(end)}.*"))
             if panels:
                 display(charts.alt.hconcat(*panels))
             display(Markdown("\n\n".join(texts)))
@@ -403,6 +473,8 @@ def trends_per_gemeente(ctx: TrendsContext) -> None:
         part = s[s["niveau"].isin(["regio", "gemeente"]) & (s["reeks"] == name)]
         safe = trends.SERIES_PROTECTION.apply(part, ctx.threshold)
         safe = safe[safe["niveau"] == "gemeente"]
+        if ctx.display_names is not None:
+            safe = add_names(safe, ctx.display_names, "gemeente", column="eenheid")
         display(
             charts.small_multiples(
                 safe,
@@ -415,12 +487,23 @@ def trends_per_gemeente(ctx: TrendsContext) -> None:
             Markdown(
                 "Zonder bevolkingstabel staan hier aantallen; die zijn tussen gemeenten van "
                 "verschillende grootte niet te vergelijken. Geef de parameter `bevolking` op "
-                "(kolommen `gemeente, jaar, aantal_0_17`) voor cijfers per 1.000 jeugdigen."
+                "(een tabel met per gemeente en jaar het aantal inwoners van 0 tot en met 17 "
+                "jaar) voor cijfers per 1.000 jeugdigen."
             )
         )
 
 
-def wijzer_table(wijzer: pd.DataFrame, *, threshold: int) -> pd.DataFrame:
+#: the mark of an expected wait from an aanbieder whose starts look automatic
+AUTOMATIC_MARK = " (starts lijken automatisch: geen echte wachttijd)"
+
+
+def wijzer_table(
+    wijzer: pd.DataFrame,
+    *,
+    threshold: int,
+    names: Names | None = None,
+    flagged: frozenset[str] = frozenset(),
+) -> pd.DataFrame:
     """The Beschikbaarheidswijzer for display: suppressed, in Dutch, sorted by waiting list.
 
     Parameters
@@ -429,12 +512,23 @@ def wijzer_table(wijzer: pd.DataFrame, *, threshold: int) -> pd.DataFrame:
         The ``wijzer`` table of :func:`kit.trends.shared_tables`.
     threshold : int
         Suppression threshold.
+    names : kit.names.Names, optional
+        Aanbieders and categorieën by name instead of code.
+    flagged : frozenset of str
+        Aanbieders whose starts look automatic: their expected wait is marked.
     """
     table = shown(wijzer, trends.WIJZER_PROTECTION, threshold=threshold)
     # sort on what is shown: the order of "<N" rows must not reveal their real sizes
     table["_sort"] = pd.to_numeric(table["wachtlijst"], errors="coerce").fillna(0)
     table = table.sort_values(["_sort", "aanbieder", "categorie"], ascending=[False, True, True])
     table = table.astype(object).where(table.notna(), "")
+    marked = table["aanbieder"].astype(str).isin(flagged) & (table["verwachte_wachttijd"] != "")
+    table.loc[marked, "verwachte_wachttijd"] = (
+        table.loc[marked, "verwachte_wachttijd"].astype(str) + AUTOMATIC_MARK
+    )
+    if names is not None:
+        table["aanbieder"] = [display_name(names, "aanbieder", c) for c in table["aanbieder"]]
+        table["categorie"] = [display_name(names, "categorie", c) for c in table["categorie"]]
     return table[
         ["aanbieder", "categorie", "wachtlijst", "n_cohort", "n_gestart", "verwachte_wachttijd"]
         + ["richting"]
@@ -461,7 +555,13 @@ def trends_wijzer(ctx: TrendsContext) -> HTML:
             "<p><em>De laatste maand is nog voorlopig: starts die nog niet gemeld zijn, maken "
             "de verwachte wachttijd iets te lang.</em></p>"
         )
-    return HTML(_table(wijzer_table(wijzer, threshold=ctx.threshold)).data + note)
+    table = wijzer_table(
+        wijzer,
+        threshold=ctx.threshold,
+        names=ctx.display_names,
+        flagged=automatic_providers(ctx),
+    )
+    return HTML(_table(table).data + note)
 
 
 def queue_text(settings: trends.QueueSettings) -> str:
@@ -496,6 +596,10 @@ def trends_wachtrij(ctx: TrendsContext) -> None:
             table[col] = table[col].astype(float).round(0 if col == "doel_wachtlijst" else 1)
     table["wachtlijst_te_groot"] = table["wachtlijst_te_groot"].map({True: "ja", False: "nee"})
     table = shown(table, protection, threshold=ctx.threshold)
+    if ctx.display_names is not None:
+        table["categorie"] = [
+            display_name(ctx.display_names, "categorie", c) for c in table["categorie"]
+        ]
     display(
         _table(
             table[
@@ -655,5 +759,134 @@ def trends_stock_flow(ctx: TrendsContext) -> None:
                 threshold=ctx.threshold,
                 min_complete=r.threshold_complete,
             )
+        )
+    )
+
+
+def findings_sentences(
+    series: pd.DataFrame,
+    funnels: pd.DataFrame,
+    *,
+    threshold: int,
+    norm_weeks: float,
+    automatic: list[str],
+    funnel_months: tuple[str, str] | None = None,
+) -> list[str]:
+    """The "Belangrijkste bevindingen" of the trends report: 3 to 5 plain Dutch sentences.
+
+    Parameters
+    ----------
+    series : pandas.DataFrame
+        The monthly series (not suppressed: counts are rounded or worded here) with
+        ``voorlopig``; the region level is used, up to the last complete month.
+    funnels : pandas.DataFrame
+        :func:`kit.trends.funnel` rows of all indicators and levels.
+    threshold : int
+        A count below it reads ``minder dan N``.
+    norm_weeks : float
+        The norm of the share started in time.
+    automatic : list of str
+        Names of aanbieders whose starts mostly look automatic.
+    funnel_months : tuple of str, optional
+        First and last month (``JJJJ-MM``) of the funnels' period.
+    """
+    last = last_complete_month(series)
+    if last is None:
+        return ["Er is nog geen maand waarvan de berichten compleet genoeg zijn om te beschrijven."]
+    region = series[series["niveau"] == "regio"]
+    wide = region.pivot_table(index="maand", columns="reeks", values="waarde", aggfunc="first")
+
+    def value(reeks: str, maand: str) -> float:
+        if reeks not in wide.columns or maand not in wide.index:
+            return float("nan")
+        return float(wide.loc[maand, reeks])
+
+    out = []
+    children, lists = value("wachtlijst_kinderen", last), value("wachtlijst", last)
+    text = f"Eind {month_nl(last)} wachtten **{_n(children, threshold)} kinderen** op de start van de zorg"
+    if not pd.isna(lists):
+        text += f" ({_n(lists, threshold)} toewijzingen)"
+    earlier = str(pd.Period(last, "M") - 3)
+    before = value("wachtlijst_kinderen", earlier)
+    if not pd.isna(before) and before >= threshold and children >= threshold:
+        change = _rounded(children, threshold) - _rounded(before, threshold)
+        if change == 0:
+            text += f", evenveel als drie maanden eerder (eind {month_nl(earlier)})"
+        else:
+            word = "meer" if change > 0 else "minder"
+            text += (
+                f": {_nl(abs(change))} {word} dan drie maanden eerder (eind {month_nl(earlier)})"
+            )
+    out.append(text + ".")
+    quarter = [str(pd.Period(last, "M") - k) for k in (2, 1, 0)]
+    if all(m in wide.index for m in quarter):
+        assigned = sum(value("toewijzingen", m) for m in quarter)
+        started = sum(value("starts", m) for m in quarter)
+        text = (
+            f"Van {month_nl(quarter[0])} tot en met {month_nl(last)} kwamen er "
+            f"{_n(assigned, threshold)} nieuwe toewijzingen bij en gingen "
+            f"{_n(started, threshold)} trajecten van start"
+        )
+        a, b = _rounded(assigned, threshold), _rounded(started, threshold)
+        if min(assigned, started) >= threshold and a != b:
+            text += (
+                ": er kwamen meer kinderen bij dan er begonnen"
+                if a > b
+                else (": er begonnen meer kinderen dan er bijkwamen")
+            )
+        out.append(text + ".")
+    within = funnels[(funnels["indicator"] == "binnen_norm") & (funnels["niveau"] == "gemeente")]
+    if len(within) and within["n"].sum() >= threshold:
+        period = (
+            f"van {month_nl(funnel_months[0])} tot en met {month_nl(funnel_months[1])}"
+            if funnel_months
+            else "de laatste twaalf maanden"
+        )
+        out.append(
+            f"Van de kinderen die {period} met zorg begonnen, startte "
+            f"**{_nl(within['doel_pct'].iloc[0])}%** binnen {_nl(norm_weeks)} weken na de "
+            "toewijzing."
+        )
+    if automatic:
+        names = (
+            ", ".join(automatic[:-1]) + " en " + automatic[-1]
+            if len(automatic) > 1
+            else automatic[0]
+        )
+        out.append(
+            f"Let op de betrouwbaarheid: bij {names} lijken de meeste starts automatisch; hun korte "
+            "wachttijden zijn geen echte wachttijden."
+        )
+    late = sorted(
+        region.loc[region["voorlopig"].astype(bool) & (region["maand"] > last), "maand"].unique()
+    )
+    if late:
+        out.append(
+            f"{_months_nl(late).capitalize()} {'is' if len(late) == 1 else 'zijn'} nog voorlopig: "
+            "nog niet alle berichten zijn binnen. De maandcijfers hierboven gaan daarom tot en met "
+            f"{month_nl(last)}."
+        )
+    return out[:5]
+
+
+def findings(ctx: TrendsContext) -> HTML:
+    """Section: the "Belangrijkste bevindingen" that open the trends report."""
+    if ctx.result is None:
+        return findings_block(
+            [f"{esc(ctx.reden)} De andere onderdelen van dit rapport blijven leeg."]
+        )
+    flagged = automatic_providers(ctx)
+    names = sorted(
+        esc(display_name(ctx.display_names, "aanbieder", c) if ctx.display_names else c)
+        for c in flagged
+    )
+    return findings_block(
+        findings_sentences(
+            ctx.series,
+            ctx.result.funnels,
+            threshold=ctx.threshold,
+            norm_weeks=ctx.result.queue.norm_weeks,
+            automatic=names,
+            funnel_months=funnel_period(ctx.peildatum),
         )
     )
