@@ -23,7 +23,7 @@ demo: $(STAMP)
 	$(PY) -m kit rapport --params data/example/rapport.yaml --uit reports/example
 
 test: $(STAMP)
-	$(PY) -m ruff check kit tests bench
+	$(PY) -m ruff check kit tests bench docs setup.py
 	$(PY) -m nbstripout --verify --keep-id notebooks/*.ipynb
 	PYTHON=$(PYTHON) bash .ci/wheel-check.sh
 	bash .ci/install-chromium.sh

@@ -586,7 +586,7 @@ def _read_yaml(path: Path) -> dict:
         raise ParameterError(str(exc)) from None
 
 
-def _jsonable(value):
+def _jsonable(value: object) -> object:
     import datetime as dt
 
     if isinstance(value, dt.date):
@@ -673,6 +673,7 @@ class Job:
 
     @property
     def html(self) -> Path:
+        """The report's HTML file in ``out_dir``."""
         return self.out_dir / f"{self.notebook.stem}.html"
 
 

@@ -22,7 +22,7 @@ import multiprocessing
 import os
 import re
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -89,7 +89,7 @@ def columns_of(table: str) -> dict[str, str]:
     return FILE_COLUMNS if table == FILES_TABLE else load_schema().columns(table)
 
 
-def _date(value) -> date | None:
+def _date(value: object) -> date | None:
     """A ``JJJJ-MM-DD`` text (or a date) as a date; anything else (e.g. 2024-02-30) is missing."""
     if value is None or isinstance(value, date):
         return value.date() if isinstance(value, datetime) else value
@@ -104,7 +104,7 @@ def _date(value) -> date | None:
     return found
 
 
-def _whole(value) -> int | None:
+def _whole(value: object) -> int | None:
     """A whole number (``12``, ``"12"``, ``"12.0"``) as int; anything else is missing."""
     if value is None or type(value) is int:
         return value
@@ -294,8 +294,10 @@ def read_meta(store: Path, *, filled: bool = False) -> dict:
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` so a reader (or a kill) sees the old or the new file, never
-    half of one: write a temporary file next to it, flush it to disk, then rename."""
+    """Write ``data`` to ``path`` so a reader (or a kill) sees the old or the new file.
+
+    Never half of one: write a temporary file next to it, flush it to disk, then rename.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
@@ -641,7 +643,7 @@ def _ingest(
     chunk_size_now = [0]
     executor = _executor(workers)
 
-    def collect(done) -> None:
+    def collect(done: Future | tuple) -> None:
         outcome, tables = done.result() if executor else done
         for table, part in tables.items():
             parts.setdefault(table, []).append(part)

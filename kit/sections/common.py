@@ -139,8 +139,10 @@ CODE_COLUMNS = {
 
 
 def _cell_nl(value: object, *, decimals: int | None = None) -> object:
-    """One table cell in Dutch notation: numbers get a decimal comma and thousands point
-    (``decimals`` fixed, or as many as the value needs, at most 2)."""
+    """One table cell in Dutch notation: numbers get a decimal comma and thousands point.
+
+    ``decimals`` fixed, or as many as the value needs, at most 2.
+    """
     if isinstance(value, bool | np.bool_) or value is None:
         return value
     if isinstance(value, int | np.integer):
@@ -197,9 +199,14 @@ def _table(
     return HTML(table.to_html(index=False, na_rep="", border=0, classes="kit-tabel", escape=False))
 
 
-def named(frame: pd.DataFrame, names: Names | None, kind: str, column: str | None = None):
-    """The frame with the code column replaced by the display name (code kept for tooltips
-    as ``<column>_code``); without names the frame is returned unchanged."""
+def named(
+    frame: pd.DataFrame, names: Names | None, kind: str, column: str | None = None
+) -> pd.DataFrame:
+    """The frame with the code column replaced by the display name.
+
+    The code is kept for tooltips as ``<column>_code``; without names the frame is returned
+    unchanged.
+    """
     column = column or kind
     if names is None or column not in frame.columns or frame.empty:
         return frame
@@ -208,8 +215,10 @@ def named(frame: pd.DataFrame, names: Names | None, kind: str, column: str | Non
 
 
 def report_names(aanbieders: str = "", gemeentenamen: str = "") -> Names:
-    """The names a report shows for codes (:func:`kit.names.load_names`), from the parameters
-    ``aanbieders`` and ``gemeentenamen`` (empty = none)."""
+    """The names a report shows for codes (:func:`kit.names.load_names`).
+
+    From the parameters ``aanbieders`` and ``gemeentenamen`` (empty = none).
+    """
     return load_names(
         resolve(aanbieders) if aanbieders else None,
         resolve(gemeentenamen) if gemeentenamen else None,

@@ -236,8 +236,11 @@ def population_texts(population: pd.DataFrame, *, threshold: int) -> dict[str, s
 
 
 def category_names(text: str, names: Names | None) -> str:
-    """``zonder productcategorie 46, 47`` with the categories' names: ``zonder productcategorie
-    Jeugdhulp crisis (46), Jeugdreclassering (47)``; without names the text is returned."""
+    """A text naming category codes, with the categories' names added.
+
+    ``zonder productcategorie 46, 47`` reads ``zonder productcategorie Jeugdhulp crisis (46),
+    Jeugdreclassering (47)``; without names the text is returned.
+    """
     if names is None:
         return text
 
@@ -281,8 +284,10 @@ def lapse_table(
     threshold: int,
     display_names: Names | None = None,
 ) -> pd.DataFrame:
-    """The waiting list and the KM median with and without "vermoedelijk vervallen" (suppressed
-    ``vermoedelijk_vervallen`` table in, Dutch columns out)."""
+    """The waiting list and the KM median with and without "vermoedelijk vervallen".
+
+    The suppressed ``vermoedelijk_vervallen`` table in, Dutch columns out.
+    """
 
     def count(v: object) -> str:
         return _count_short(v, threshold)

@@ -473,8 +473,10 @@ def agenda_table(
 
 
 def reader_explanations(table: pd.DataFrame, checks: list) -> pd.Series:
-    """The ``uitleg`` of ``table`` (with ``check_id``) for readers: a check named by its code
-    reads by its name, a threshold named by its key reads as its value.
+    """The ``uitleg`` of ``table`` (with ``check_id``) for readers.
+
+    A check named by its code reads by its name, a threshold named by its key reads as its
+    value.
 
     Parameters
     ----------

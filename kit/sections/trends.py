@@ -145,7 +145,7 @@ def _needs_trends(section: Callable) -> Callable:
     """Decorate a trends section: without trends it shows nothing (the headline says why)."""
 
     @wraps(section)
-    def guarded(ctx: TrendsContext, *args, **kwargs):
+    def guarded(ctx: TrendsContext, *args: object, **kwargs: object) -> object:
         if ctx.result is None:
             return None
         return section(ctx, *args, **kwargs)
@@ -168,7 +168,9 @@ def trends_header(ctx: TrendsContext) -> Markdown | None:
     )
 
 
-def _region_series(ctx: TrendsContext, reeksen: list[str], *, eenheid: str = trends.REGIO):
+def _region_series(
+    ctx: TrendsContext, reeksen: list[str], *, eenheid: str = trends.REGIO
+) -> pd.DataFrame:
     s = ctx.series
     niveau = "regio" if eenheid == trends.REGIO else "gemeente"
     s = s[(s["niveau"] == niveau) & (s["eenheid"] == eenheid) & s["reeks"].isin(reeksen)]
@@ -177,8 +179,11 @@ def _region_series(ctx: TrendsContext, reeksen: list[str], *, eenheid: str = tre
 
 
 def last_complete_month(series: pd.DataFrame) -> str | None:
-    """The last month (``JJJJ-MM``) of the region's series that is not provisional: the one
-    "last complete month" every section of the report speaks of; None when there is none."""
+    """The last month (``JJJJ-MM``) of the region's series that is not provisional.
+
+    The one "last complete month" every section of the report speaks of; None when there is
+    none.
+    """
     region = series[series["niveau"] == "regio"]
     provisional = region.groupby("maand")["voorlopig"].any()
     final = [m for m, late in provisional.items() if not late]
@@ -405,8 +410,10 @@ def funnel_text(
 
 
 def funnel_period(peildatum: pd.Timestamp, months: int = 12) -> tuple[str, str]:
-    """First and last month of the funnels' period (:func:`kit.trends.funnel_counts`): the
-    ``months`` months that ended on or before the peildatum."""
+    """First and last month of the funnels' period (:func:`kit.trends.funnel_counts`).
+
+    The ``months`` months that ended on or before the peildatum.
+    """
     last = pd.Period(trends.last_complete_month(peildatum), "M")
     return str(last - months + 1), str(last)
 
