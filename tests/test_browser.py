@@ -514,13 +514,14 @@ ALL_RUN = f"""() => {{
     return (code.length > 0 && code.every(c => c.model.executionCount !== null))
         || {ERRORS}.length > 0;
 }}"""
-# index among the notebook's cells of the first cell holding a dropdown, and of the "Oordeel" heading
+# index among the notebook's cells of the first cell holding a dropdown, and of the first section
+# heading of the report ("Betrouwbaarheid per berichtsoort")
 ORDER = """() => {
     const cells = [...document.querySelectorAll('.jp-NotebookPanel .jp-Cell')];
     return {
         widget: cells.findIndex(c => c.querySelector('.widget-dropdown') !== null),
         oordeel: cells.findIndex(c => [...c.querySelectorAll('h2')]
-            .some(h => h.textContent.includes('Oordeel'))),
+            .some(h => h.textContent.includes('Betrouwbaarheid per berichtsoort'))),
     };
 }"""
 
