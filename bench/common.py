@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import time
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 from kit.example import write_example_region
@@ -14,21 +15,43 @@ from kit.store import ingest, read_meta
 
 OUT = Path(__file__).resolve().parent / "out"
 BENCH_KEY = b"benchmark-key"
+SHARD_CHILDREN = 9000
+
+
+def example_region(work: Path, n_children: int, start: date | None = None) -> list[Path]:
+    """The message folders of a generated example region of ``n_children`` in ``work``.
+
+    Made once, then reused. ``start`` is the first day of the data (the generator's default when
+    None). The generator runs out of valid test BSNs above about 9,000 children, so a larger
+    region is made of shards of at most ``SHARD_CHILDREN`` children with seeds 2026, 2027, ...:
+    their BSNs and message identifiers overlap (linking across shards is then denser than in a
+    real region), which is fine for measuring time and memory, not for reading the results.
+    """
+    suffix = "" if start is None else f"-{start:%Y%m%d}"
+    n_shards = -(-n_children // SHARD_CHILDREN)
+    folders = []
+    for i in range(n_shards):
+        size = n_children // n_shards + (1 if i < n_children % n_shards else 0)
+        name = f"regio-{n_children}{suffix}" + (f"/deel-{i + 1}" if n_shards > 1 else "")
+        source = work / name
+        if not (source / "injecties.csv").exists():  # written last: a complete region
+            shutil.rmtree(source, ignore_errors=True)
+            t = time.perf_counter()
+            extra = {} if start is None else {"start": start}
+            write_example_region(source, seed=2026 + i, n_children=size, **extra)
+            print(f"generated {name} in {time.perf_counter() - t:.1f} s", flush=True)
+        folders.append(source / "berichten")
+    return folders
 
 
 def region_store(work: Path, n_children: int) -> Path:
     """A generated region of ``n_children`` ingested into ``work``; made once, then reused."""
-    source, store = work / f"regio-{n_children}", work / f"store-{n_children}"
-    if not (source / "injecties.csv").exists():
-        shutil.rmtree(source, ignore_errors=True)
-        t = time.perf_counter()
-        write_example_region(source, n_children=n_children)
-        print(f"generated in {time.perf_counter() - t:.1f} s")
+    sources, store = example_region(work, n_children), work / f"store-{n_children}"
     if not read_meta(store)["inleesrondes"]:
         shutil.rmtree(store, ignore_errors=True)
         t = time.perf_counter()
         ingest(
-            iter_sources([source / "berichten"]),
+            iter_sources(sources),
             store,
             pseudonymise=Pseudonymiser(BENCH_KEY),
             workers=2,
