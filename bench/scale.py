@@ -47,10 +47,10 @@ print(json.dumps({"rc": rc, "wall_s": wall, "peak_kb": peak}))
 """
 
 
-def measure(cmd: list[str], env: dict[str, str]) -> dict:
-    """Run ``cmd`` in a wrapper process; return its return code, wall seconds and peak RSS in MB."""
+def measure(cmd: list[str], env: dict[str, str], cwd: Path) -> dict:
+    """Run ``cmd`` in a wrapper process in ``cwd``; return wall seconds and peak RSS in MB."""
     done = subprocess.run(
-        [sys.executable, "-c", _WRAPPER, *cmd], env=env, capture_output=True, text=True
+        [sys.executable, "-c", _WRAPPER, *cmd], env=env, cwd=cwd, capture_output=True, text=True
     )
     lines = done.stdout.strip().splitlines()
     if done.returncode != 0 or not lines:
@@ -72,6 +72,11 @@ def main() -> None:
         "--keep", action="store_true", help="reuse an existing store (skip inlezen)"
     )
     parser.add_argument(
+        "--kit-bron",
+        type=Path,
+        help="run the kit from this source folder (holding kit/), e.g. an older version",
+    )
+    parser.add_argument(
         "--stappen",
         default="inlezen,quickscan,wachttijden,trends",
         help="comma-separated steps to run",
@@ -79,10 +84,15 @@ def main() -> None:
     args = parser.parse_args()
     # the generator's default period is 2023-04-03 .. 2026-03-31: three years
     start = None if args.jaren in (None, 3) else date(END.year - args.jaren, 4, 3)
+    args.uit = args.uit.resolve()
     sources = example_region(args.uit, args.kinderen, start)
     label = str(args.kinderen) + ("" if start is None else f"-{start:%Y%m%d}")
     store, out = args.uit / f"store-{label}", args.uit / f"uit-{label}"
     env = {**os.environ, "KIT_PSEUDONIEM_SLEUTEL": hashlib.sha256(BENCH_KEY).hexdigest()}
+    kit_root = Path(__file__).resolve().parents[1]  # python -m kit imports kit/ from here
+    if args.kit_bron is not None:
+        kit_root = args.kit_bron.resolve()
+        env["PYTHONPATH"] = str(kit_root)
     kit = [sys.executable, "-m", "kit"]
     common = ["--store", str(store), "--peildatum", PEILDATUM]
     steps = {
@@ -96,11 +106,11 @@ def main() -> None:
         wanted = [s for s in wanted if s != "inlezen"]
     elif "inlezen" in wanted:
         shutil.rmtree(store, ignore_errors=True)
-    figures: dict = {"kinderen": args.kinderen, "regio": label}
+    figures: dict = {"kinderen": args.kinderen, "regio": label, "kit_bron": str(args.kit_bron)}
     for step in wanted:
         cmd = steps[step] if step == "inlezen" else [*steps[step], str(out / step)]
         load_before = os.getloadavg()[0]
-        figures[step] = {**measure(cmd, env), "load_1min_before": round(load_before, 2)}
+        figures[step] = {**measure(cmd, env, kit_root), "load_1min_before": round(load_before, 2)}
         print(step, figures[step], flush=True)
     files = sorted((store / "berichten").glob("*.parquet"))
     if files:
@@ -111,7 +121,8 @@ def main() -> None:
     figures["cpu_count"] = os.cpu_count()
     figures["gemeten"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     OUT.mkdir(exist_ok=True)
-    (OUT / f"scale-{label}.json").write_text(json.dumps(figures, indent=2), encoding="utf-8")
+    tag = "" if args.kit_bron is None else f"-{args.kit_bron.name}"
+    (OUT / f"scale-{label}{tag}.json").write_text(json.dumps(figures, indent=2), encoding="utf-8")
     print(json.dumps(figures, indent=2))
 
 
