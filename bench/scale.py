@@ -87,7 +87,8 @@ def main() -> None:
     args.uit = args.uit.resolve()
     sources = example_region(args.uit, args.kinderen, start)
     label = str(args.kinderen) + ("" if start is None else f"-{start:%Y%m%d}")
-    store, out = args.uit / f"store-{label}", args.uit / f"uit-{label}"
+    tag = "" if args.kit_bron is None else f"-{args.kit_bron.name}"
+    store, out = args.uit / f"store-{label}", args.uit / f"uit-{label}{tag}"
     env = {**os.environ, "KIT_PSEUDONIEM_SLEUTEL": hashlib.sha256(BENCH_KEY).hexdigest()}
     kit_root = Path(__file__).resolve().parents[1]  # python -m kit imports kit/ from here
     if args.kit_bron is not None:
@@ -121,7 +122,6 @@ def main() -> None:
     figures["cpu_count"] = os.cpu_count()
     figures["gemeten"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     OUT.mkdir(exist_ok=True)
-    tag = "" if args.kit_bron is None else f"-{args.kit_bron.name}"
     (OUT / f"scale-{label}{tag}.json").write_text(json.dumps(figures, indent=2), encoding="utf-8")
     print(json.dumps(figures, indent=2))
 
