@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import shutil
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 from datetime import date
@@ -68,3 +71,35 @@ def best_of(func: Callable[[], object], runs: int = 3) -> tuple[float, object]:
         result = func()
         times.append(time.perf_counter() - t)
     return min(times), result
+
+
+# Runs one command and prints its wall seconds and the peak RSS (kB on Linux) of its processes.
+_WRAPPER = """
+import resource, subprocess, sys, time, json
+t = time.perf_counter()
+rc = subprocess.run(sys.argv[1:]).returncode
+wall = time.perf_counter() - t
+peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+print(json.dumps({"rc": rc, "wall_s": wall, "peak_kb": peak}))
+"""
+
+
+def measure(cmd: list[str], env: dict[str, str], cwd: Path) -> dict:
+    """Run ``cmd`` in a wrapper process in ``cwd``; return wall seconds and peak RSS in MB.
+
+    ``uitvoer`` holds what ``cmd`` printed (its stdout lines).
+    """
+    done = subprocess.run(
+        [sys.executable, "-c", _WRAPPER, *cmd], env=env, cwd=cwd, capture_output=True, text=True
+    )
+    lines = done.stdout.strip().splitlines()
+    if done.returncode != 0 or not lines:
+        raise SystemExit(f"{' '.join(cmd)} failed:\n{done.stderr[-3000:]}")
+    figures = json.loads(lines[-1])
+    if figures["rc"] != 0:
+        raise SystemExit(f"{' '.join(cmd)} exited with {figures['rc']}:\n{done.stderr[-3000:]}")
+    return {
+        "wall_s": round(figures["wall_s"], 1),
+        "peak_mb": round(figures["peak_kb"] / 1024),
+        "uitvoer": lines[:-1],
+    }

@@ -23,42 +23,17 @@ import hashlib
 import json
 import os
 import shutil
-import subprocess
 import sys
 import time
 from datetime import date
 from pathlib import Path
 
-from common import BENCH_KEY, OUT, example_region
+from common import BENCH_KEY, OUT, example_region, measure
 
 from kit.store import read_meta
 
 PEILDATUM = "2026-03-31"
 END = date(2026, 3, 31)  # the generator's default last day
-
-# Runs one command and prints its wall seconds and the peak RSS (kB on Linux) of its processes.
-_WRAPPER = """
-import resource, subprocess, sys, time, json
-t = time.perf_counter()
-rc = subprocess.run(sys.argv[1:]).returncode
-wall = time.perf_counter() - t
-peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-print(json.dumps({"rc": rc, "wall_s": wall, "peak_kb": peak}))
-"""
-
-
-def measure(cmd: list[str], env: dict[str, str], cwd: Path) -> dict:
-    """Run ``cmd`` in a wrapper process in ``cwd``; return wall seconds and peak RSS in MB."""
-    done = subprocess.run(
-        [sys.executable, "-c", _WRAPPER, *cmd], env=env, cwd=cwd, capture_output=True, text=True
-    )
-    lines = done.stdout.strip().splitlines()
-    if done.returncode != 0 or not lines:
-        raise SystemExit(f"{' '.join(cmd)} failed:\n{done.stderr[-3000:]}")
-    figures = json.loads(lines[-1])
-    if figures["rc"] != 0:
-        raise SystemExit(f"{' '.join(cmd)} exited with {figures['rc']}:\n{done.stderr[-3000:]}")
-    return {"wall_s": round(figures["wall_s"], 1), "peak_mb": round(figures["peak_kb"] / 1024)}
 
 
 def main() -> None:
@@ -111,7 +86,8 @@ def main() -> None:
     for step in wanted:
         cmd = steps[step] if step == "inlezen" else [*steps[step], str(out / step)]
         load_before = os.getloadavg()[0]
-        figures[step] = {**measure(cmd, env, kit_root), "load_1min_before": round(load_before, 2)}
+        figures[step] = measure(cmd, env, kit_root) | {"load_1min_before": round(load_before, 2)}
+        del figures[step]["uitvoer"]
         print(step, figures[step], flush=True)
     files = sorted((store / "berichten").glob("*.parquet"))
     if files:
