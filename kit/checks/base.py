@@ -193,7 +193,11 @@ class ScanData:
     def rows(self, table: str) -> pd.DataFrame:
         """Return a store table with an integer ``record`` column (see :class:`RecordKeys`)."""
         if table not in self._rows:
-            self._rows[table] = self.tables[table].assign(record=self.keys.of_table(table))
+            # a shallow copy: the table's columns are shared, not copied (checks never change a
+            # frame in place); only the new column is added, to the copy
+            frame = self.tables[table].copy(deep=False)
+            frame["record"] = self.keys.of_table(table)
+            self._rows[table] = frame
         return self._rows[table]
 
     @cached_property
