@@ -423,6 +423,7 @@ def evaluate_checks(data: ScanData, checks: list[Check]) -> ScanResult:
         status.append((check.id, ASSESSED))
         parts.append(result[OUTCOME_COLUMNS])
         assessed.append(check.id)
+    data.forget_shared()  # before the flags are put together: a lower peak
     # check_id straight from the part sizes: no column of millions of strings to factorize
     codes = np.repeat(np.arange(len(assessed)), [len(p) for p in parts]).astype(np.int16)
     outcomes = pd.concat(parts, ignore_index=True) if parts else _no_outcomes()
