@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -27,8 +28,9 @@ def example_region(work: Path, n_children: int, start: date | None = None) -> li
     Made once, then reused. ``start`` is the first day of the data (the generator's default when
     None). The generator runs out of valid test BSNs above about 9,000 children, so a larger
     region is made of shards of at most ``SHARD_CHILDREN`` children with seeds 2026, 2027, ...:
-    their BSNs and message identifiers overlap (linking across shards is then denser than in a
-    real region), which is fine for measuring time and memory, not for reading the results.
+    every shard after the first gets its own gemeente and aanbieder codes (:func:`shift_codes`),
+    so shards do not share toewijzingen or verzoeken; children (test BSNs) do recur across shards.
+    Fine for measuring time and memory, not for reading the results.
     """
     suffix = "" if start is None else f"-{start:%Y%m%d}"
     n_shards = -(-n_children // SHARD_CHILDREN)
@@ -43,8 +45,32 @@ def example_region(work: Path, n_children: int, start: date | None = None) -> li
             extra = {} if start is None else {"start": start}
             write_example_region(source, seed=2026 + i, n_children=size, **extra)
             print(f"generated {name} in {time.perf_counter() - t:.1f} s", flush=True)
+        if i > 0 and not (source / SHIFTED).exists():
+            shift_codes(source / "berichten", i)
+            (source / SHIFTED).touch()
         folders.append(source / "berichten")
     return folders
+
+
+SHIFTED = ".codes-verschoven"
+
+
+def shift_codes(folder: Path, shard: int) -> None:
+    """Give shard ``shard`` (1, 2, ...) its own gemeente and aanbieder codes, in every XML file.
+
+    Gemeente 9901..9908 becomes e.g. 9801..9808 (shard 1) and AGB 98000001..98000025 becomes
+    98010001..98010025, so that shards do not share toewijzingen (gemeente + ToewijzingNummer)
+    or verzoeken (aanbieder + ReferentieAanbieder). Idempotent: new codes never match again.
+    """
+    gemeente = re.compile(rb">990([1-8])<")
+    agb = re.compile(rb">980000(\d\d)<")
+    gem_prefix, agb_prefix = f">{99 - shard:02d}0".encode(), f">98{shard:02d}00".encode()
+    for path in folder.rglob("*.xml"):
+        data = path.read_bytes()
+        new = gemeente.sub(lambda m: gem_prefix + m[1] + b"<", data)
+        new = agb.sub(lambda m: agb_prefix + m[1] + b"<", new)
+        if new != data:
+            path.write_bytes(new)
 
 
 def region_store(work: Path, n_children: int) -> Path:
