@@ -3,13 +3,13 @@
 Not a test: it prints figures for the note docs/schaal.md and writes them to
 bench/out/scale-<kinderen>.json.
 
-    .venv/bin/python bench/scale.py --kinderen 190000 [--jaren 3] [--uit /tmp/kit-scale] [--keep]
+    .venv/bin/python bench/scale.py --kinderen 105000 [--jaren 3] [--uit /tmp/kit-scale] [--keep]
 
 Generates the region with the example generator (once: a region already in --uit is reused),
 then runs ``python -m kit inlezen``, ``quickscan``, ``wachttijden`` and ``trends`` each as a
 separate process and reports, per step, the wall time and the peak resident memory (the largest
 of that step's processes, from ``getrusage(RUSAGE_CHILDREN)`` in a small wrapper process). About
-5.3 messages per child: 190,000 children give about 1 M messages.
+9 messages per child: 105,000 children give about 1 M messages.
 
 The store is made anew unless --keep is given and it exists already (then ``inlezen`` is
 skipped: useful to measure the analyses again after a change). The load average is printed
