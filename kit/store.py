@@ -167,17 +167,19 @@ def typed_frame(rows: list[dict], columns: dict[str, str]) -> pd.DataFrame:
 
 
 def _to_pandas(table: pa.Table, columns: dict[str, str]) -> pd.DataFrame:
+    # Text goes through object columns, where pyarrow gives equal values one shared str object
+    # (deduplicate_objects): codes such as berichttype or gemeente repeat on every row, and a
+    # str object per row costs about 50 bytes. The result is the same ``string`` column.
     frame = table.to_pandas(
         date_as_object=False,
-        types_mapper={
-            pa.string(): pd.StringDtype(),
-            pa.int64(): pd.Int64Dtype(),
-            pa.bool_(): pd.BooleanDtype(),
-        }.get,
+        deduplicate_objects=True,
+        types_mapper={pa.int64(): pd.Int64Dtype(), pa.bool_(): pd.BooleanDtype()}.get,
     )
     for col, kind in columns.items():
         if kind == "datum":
             frame[col] = frame[col].astype("datetime64[ns]")
+        elif _ARROW[kind] == pa.string():
+            frame[col] = frame[col].astype(pd.StringDtype())
     return frame
 
 

@@ -528,3 +528,12 @@ class TestWaitingListWithTheLapseRule:
         assert abs(kit - true) <= 0.05 * true, lists
         kit_without, _ = lists["zonder"]
         assert kit_without > 1.05 * true, lists  # silent lapses inflate the list without the rule
+
+
+def test_no_check_changes_the_scan_tables(scan, example_store):
+    """ScanData.rows shares the tables' columns (no copy): a check must never write into them."""
+    data, _ = scan
+    fresh = prepare_scan(example_store, peildatum=PEILDATUM)
+    assert data.tables.keys() == fresh.tables.keys()
+    for name, frame in fresh.tables.items():
+        pd.testing.assert_frame_equal(data.tables[name], frame, check_exact=True, obj=name)

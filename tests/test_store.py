@@ -24,6 +24,7 @@ from kit.store import (
     read_meta,
     read_table,
     table_names,
+    typed_frame,
 )
 
 
@@ -431,3 +432,13 @@ class TestByteOrderMark:
         fx.write_files(tmp_path / "b", {"weer.xml": b"\xef\xbb\xbf" + plain})
         again = ingest(iter_sources([tmp_path / "b"]), store, pseudonymise=pseudo)
         assert again.counts == {"gezien": 1, LOADED: 0, REJECTED: 0, KNOWN: 1}
+
+
+def test_repeated_text_is_one_shared_object_in_a_string_column():
+    """Memory at scale: a code repeated on every row is one str object, not one per row."""
+    rows = [{"gemeente": "0363", "reden": None, "n": "2"}, {"gemeente": "0363", "reden": "x"}]
+    frame = typed_frame(rows, {"gemeente": "code", "reden": "tekst", "n": "getal"})
+    assert frame["gemeente"].dtype == pd.StringDtype() and frame["reden"].dtype == "string"
+    assert frame["gemeente"].array[0] is frame["gemeente"].array[1]
+    assert frame["reden"].isna().tolist() == [True, False]
+    assert frame["n"].tolist() == [2, pd.NA]

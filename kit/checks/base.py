@@ -185,6 +185,15 @@ class ScanData:
             self._shared[name] = build(self)
         return self._shared[name]
 
+    def forget_shared(self) -> None:
+        """Drop the frames kept for the checks (:meth:`shared`, :meth:`rows`); rebuilt on use.
+
+        Memory: at a million messages they hold about half a GB that nothing needs once every
+        check has run.
+        """
+        self._shared.clear()
+        self._rows.clear()
+
     def later_rows(self, table: str) -> pd.DataFrame:
         """Rows of ``table`` from messages dated after the peildatum (empty when none)."""
         found = self.later.get(table)
@@ -193,7 +202,11 @@ class ScanData:
     def rows(self, table: str) -> pd.DataFrame:
         """Return a store table with an integer ``record`` column (see :class:`RecordKeys`)."""
         if table not in self._rows:
-            self._rows[table] = self.tables[table].assign(record=self.keys.of_table(table))
+            # a shallow copy: the table's columns are shared, not copied (checks never change a
+            # frame in place); only the new column is added, to the copy
+            frame = self.tables[table].copy(deep=False)
+            frame["record"] = self.keys.of_table(table)
+            self._rows[table] = frame
         return self._rows[table]
 
     @cached_property

@@ -9,6 +9,9 @@ from kit.checks.base import Param, ScanData, combine, outcome, register
 from kit.checks.starts import DELIVERY_ORDER, PAIR, current_301_rows
 from kit.pathways import ACCEPT_CODES, key_codes, matches
 
+# The columns outcome() reads from the records it is given.
+OUTCOME_FIELDS = ["record", "berichttype", "aanbieder", "gemeente", "Dagtekening"]
+
 PRODUCT = ["ProductCategorie", "ProductCode"]
 PERIOD = ["ProductPeriodeBegindatum", "ProductPeriodeEinddatum"]
 EURO = "83"
@@ -214,11 +217,11 @@ def declaratie_voor_start(data: ScanData, params: dict) -> pd.DataFrame | None:
     """
     months = params["max_maanden"]
     rows = prestaties(data)
-    rows = rows[
-        rows["open_debet"]
-        & rows["ProductPeriodeBegindatum"].notna()
-        & rows["start_begindatum"].notna()
-    ]
+    keep = rows["open_debet"] & rows["ProductPeriodeBegindatum"].notna()
+    keep &= rows["start_begindatum"].notna()
+    # only the columns used below and by outcome() (memory: the frame has some 40 columns)
+    used = ["ProductPeriodeBegindatum", "start_begindatum", "volgorde", "_pair", *OUTCOME_FIELDS]
+    rows = rows.loc[keep, used]
     if rows.empty:
         return None
     period, start = rows["ProductPeriodeBegindatum"], rows["start_begindatum"]
@@ -341,7 +344,16 @@ def declaratie_dubbel_koppeling(data: ScanData, params: dict) -> pd.DataFrame | 
     rows = prestaties(data)
     if rows.empty:
         return None
-    ordered = rows.sort_values("volgorde")
+    # only the columns used below are sorted (memory: the frame has some 40 columns)
+    used = [
+        "volgorde",
+        "ReferentieNummer",
+        "_ref",
+        "open_debet",
+        "_slot",
+        "ProductPeriodeEinddatum",
+    ]
+    ordered = rows[used].sort_values("volgorde")
     has_ref = ordered["ReferentieNummer"].notna().to_numpy()
     reused = ordered.index[ordered["_ref"].duplicated().to_numpy() & has_ref]
 
