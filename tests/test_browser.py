@@ -197,41 +197,65 @@ def rendered(example_store, tmp_path_factory):
     return results
 
 
-@pytest.mark.parametrize("path,index", CASES)
-def test_report_renders_offline_in_chromium(browser, path, index, rendered):
-    # browser first: without Chromium the test skips before anything is rendered
-    result = rendered[(path.name, index)]
-    if isinstance(result, BaseException):
-        raise result
-    html, params = result
+SVG_SIZES_JS = """async () => {
+    const imgs = [...document.querySelectorAll('img[src^="data:image/svg+xml"]')];
+    await Promise.all(imgs.map(i => i.decode().catch(() => null)));
+    return imgs.map(i => [i.naturalWidth, i.naturalHeight]);
+}"""
+HEADER_JS = "rows => rows.map(r => [...r.cells].map(c => c.innerText.trim()))"
+FINDINGS_JS = """() => {
+    const box = document.querySelector('section.kit-bevindingen');
+    if (!box) return null;
+    const r = box.getBoundingClientRect();
+    return {top: r.top + window.scrollY, bottom: r.bottom + window.scrollY,
+            items: [...box.querySelectorAll('li')].map(li => li.innerText.trim()),
+            visible: box.checkVisibility()};
+}"""
+
+
+def view_report(browser, html: Path) -> dict:
+    """Open a report file offline and read what a reader gets: charts, header, findings, text.
+
+    Also used for the comparison report (tests/test_share.py). ``problems`` holds the console
+    errors, requests outside the file and failed requests.
+    """
     watched = Watched(browser, allowed=("file://", "data:"))
     try:
         page = watched.page
         page.goto(html.as_uri(), wait_until="load", timeout=60_000)
-        sizes = page.evaluate(
-            """async () => {
-                const imgs = [...document.querySelectorAll('img[src^="data:image/svg+xml"]')];
-                await Promise.all(imgs.map(i => i.decode().catch(() => null)));
-                return imgs.map(i => [i.naturalWidth, i.naturalHeight]);
-            }"""
-        )
-        header = dict(
-            page.eval_on_selector_all(
-                "header.kit-kop tr",
-                "rows => rows.map(r => [...r.cells].map(c => c.innerText.trim()))",
-            )
-        )
-        header_visible = page.locator("header.kit-kop").is_visible()
+        view = {
+            "sizes": page.evaluate(SVG_SIZES_JS),
+            "header": dict(page.eval_on_selector_all("header.kit-kop tr", HEADER_JS)),
+            "header_visible": page.locator("header.kit-kop").is_visible(),
+            "findings": page.evaluate(FINDINGS_JS),
+            "texts": page.evaluate(READER_TEXT_JS),
+            "body": page.inner_text("body"),
+        }
     finally:
         watched.close()
+    view["problems"] = {"errors": watched.errors, "blocked": watched.blocked}
+    view["problems"]["failed"] = watched.failed
+    return view
 
-    assert watched.errors == []
-    assert watched.blocked == [], "the report asked for something outside the file"
-    assert watched.failed == []
+
+def _view(browser, rendered, path, index) -> tuple[dict, dict]:
+    result = rendered[(path.name, index)]
+    if isinstance(result, BaseException):
+        raise result
+    html, params = result
+    return view_report(browser, html), params
+
+
+@pytest.mark.parametrize("path,index", CASES)
+def test_report_renders_offline_in_chromium(browser, path, index, rendered):
+    # browser first: without Chromium the test skips before anything is rendered
+    view, params = _view(browser, rendered, path, index)
+    assert view["problems"] == {"errors": [], "blocked": [], "failed": []}
+    sizes, header = view["sizes"], view["header"]
     assert sizes, "no SVG chart in the report"
     assert all(w > 0 and h > 0 for w, h in sizes), sizes
     expected = {**notebook_defaults(path), **params}
-    assert header_visible
+    assert view["header_visible"]
     assert header.get("Regio") == expected["regio"]
     assert header.get("Peildatum") == expected["peildatum"]
     assert header.get("Kit-versie") == __version__
@@ -639,35 +663,9 @@ VERSIONS = re.compile(r"\d+\.\d+\.\d+|\biJw \d+\.\d+|\bSAP \d+(?:\.\d+)+")
 FIRST_SCREEN = 900  # px: the top of the page a reader sees without scrolling
 
 
-def _reader_view(browser, rendered, path, index) -> dict:
-    result = rendered[(path.name, index)]
-    if isinstance(result, BaseException):
-        raise result
-    html, _ = result
-    watched = Watched(browser, allowed=("file://", "data:"))
-    try:
-        page = watched.page
-        page.goto(html.as_uri(), wait_until="load", timeout=60_000)
-        findings = page.evaluate(
-            """() => {
-                const box = document.querySelector('section.kit-bevindingen');
-                if (!box) return null;
-                const r = box.getBoundingClientRect();
-                return {top: r.top + window.scrollY, bottom: r.bottom + window.scrollY,
-                        items: [...box.querySelectorAll('li')].map(li => li.innerText.trim()),
-                        visible: box.checkVisibility()};
-            }"""
-        )
-        texts = page.evaluate(READER_TEXT_JS)
-    finally:
-        watched.close()
-    return {"findings": findings, "texts": texts}
-
-
 @pytest.mark.parametrize("path,index", CASES)
 def test_first_screen_holds_the_findings(browser, path, index, rendered):
-    view = _reader_view(browser, rendered, path, index)
-    findings = view["findings"]
+    findings = _view(browser, rendered, path, index)[0]["findings"]
     assert findings is not None, "geen blok Belangrijkste bevindingen"
     assert findings["visible"]
     assert findings["top"] < FIRST_SCREEN, findings
@@ -677,7 +675,7 @@ def test_first_screen_holds_the_findings(browser, path, index, rendered):
 
 @pytest.mark.parametrize("path,index", CASES)
 def test_reader_text_has_no_identifiers_and_dutch_numbers(browser, path, index, rendered):
-    texts = _reader_view(browser, rendered, path, index)["texts"]
+    texts = _view(browser, rendered, path, index)[0]["texts"]
     assert len(texts) > 50  # the walk found the report's text
     identifiers = [t for t in texts if IDENTIFIER.search(t)]
     assert identifiers == []

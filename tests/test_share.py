@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from test_browser import Watched, browser  # noqa: F401 (browser: the fixture)
+from test_browser import browser, view_report  # noqa: F401 (browser: the fixture)
 
 from kit import __version__, config
 from kit.__main__ import main
@@ -627,28 +627,10 @@ def test_the_comparison_report_opens_offline_in_chromium(
     out = tmp_path / "vergelijking.html"
     code = main(["vergelijk", *[str(p) for p in packages.values()], "--uit", str(out)])
     assert code == 0, capsys.readouterr().err
-    watched = Watched(browser, allowed=("file://", "data:"))
-    try:
-        page = watched.page
-        page.goto(out.as_uri(), wait_until="load", timeout=60_000)
-        sizes = page.evaluate(
-            """async () => {
-                const imgs = [...document.querySelectorAll('img[src^="data:image/svg+xml"]')];
-                await Promise.all(imgs.map(i => i.decode().catch(() => null)));
-                return imgs.map(i => [i.naturalWidth, i.naturalHeight]);
-            }"""
-        )
-        header = dict(
-            page.eval_on_selector_all(
-                "header.kit-kop tr",
-                "rows => rows.map(r => [...r.cells].map(c => c.innerText.trim()))",
-            )
-        )
-        text = page.inner_text("body")
-    finally:
-        watched.close()
-    assert watched.errors == [] and watched.blocked == [] and watched.failed == []
+    view = view_report(browser, out)
+    assert view["problems"] == {"errors": [], "blocked": [], "failed": []}
+    sizes = view["sizes"]
     assert len(sizes) >= 4 and all(w > 0 and h > 0 for w, h in sizes), sizes
-    assert header.get("Kit-versie") == __version__
+    assert view["header_visible"] and view["header"].get("Kit-versie") == __version__
     for name in SEEDS:
-        assert name in text
+        assert name in view["body"]

@@ -36,6 +36,17 @@ def norm_column(norm: Norm) -> str:
     return f"pct_binnen_{norm.days}d"
 
 
+STAT_COLUMNS = [
+    "mediaan_dagen",
+    "mediaan_ci_laag",
+    "mediaan_ci_hoog",
+    "p80_dagen",
+    "p90_dagen",
+    "mediaan_afgerond_dagen",
+    "pct_nul_dagen",
+]
+
+
 def summary_columns(norms: Sequence[Norm]) -> list[str]:
     """The columns of ``samenvatting.csv``, in order."""
     return [
@@ -46,26 +57,11 @@ def summary_columns(norms: Sequence[Norm]) -> list[str]:
         "n_wachtend",
         "n_uitgevallen",
         "n_negatief_nul",
-        "mediaan_dagen",
-        "mediaan_ci_laag",
-        "mediaan_ci_hoog",
-        "p80_dagen",
-        "p90_dagen",
-        "mediaan_afgerond_dagen",
-        "pct_nul_dagen",
+        *STAT_COLUMNS,
         *[norm_column(n) for n in norms],
     ]
 
 
-STAT_COLUMNS = [
-    "mediaan_dagen",
-    "mediaan_ci_laag",
-    "mediaan_ci_hoog",
-    "p80_dagen",
-    "p90_dagen",
-    "mediaan_afgerond_dagen",
-    "pct_nul_dagen",
-]
 CURVE_COLUMNS = ["dagen", "aandeel_wachtend", "ci_laag", "ci_hoog", "n_risico", "n_gestart"]
 
 
