@@ -98,11 +98,14 @@ peildatum: "2026-03-31"
 periode_van: "2025-04-01"
 periode_tot: "2026-03-31"
 testdata_toegestaan: true
+aanbieders: regio/aanbieders.csv
+gemeentenamen: regio/gemeenten.csv
 YAML
 "$kit" rapport --params rapport.yaml --uit rapporten --notebook 01_quickscan.ipynb --jobs 1 >/dev/null
 html=rapporten/01_quickscan.html
 [ -s "$html" ] || fail "$html is niet gemaakt"
 grep -qF "<td>Kit-versie</td><td>$version</td>" "$html" ||
     fail "$html noemt de kit-versie $version niet"
+grep -qF "Belangrijkste bevindingen" "$html" || fail "$html heeft geen blok Belangrijkste bevindingen"
 
 step "klaar: $(basename "$wheel") geïnstalleerd en rapport gemaakt (kit $version)"
