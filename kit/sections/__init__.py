@@ -1,10 +1,11 @@
 """Step 5 (notebook sections): one function per notebook section: compute -> suppress -> show.
 
 One module per notebook: :mod:`kit.sections.quickscan` (01), :mod:`kit.sections.definities`
-(02) and :mod:`kit.sections.trends` (03), with the display helpers they share in
-:mod:`kit.sections.common`. Each notebook calls its ``prepare_*`` once with its parameters (the
-model in :mod:`kit.params`) and then one function per section; the names are also available
-here, as the notebooks call them (``kit.sections.verdict(ctx)``).
+(02), :mod:`kit.sections.trends` (03) and :mod:`kit.sections.vergelijking` (04), with the
+display helpers they share in :mod:`kit.sections.common`. Each notebook calls its ``prepare_*``
+once with its parameters (the model in :mod:`kit.params`) and then one function per section,
+by its module (``kit.sections.quickscan.heatmap(ctx)``); the names of 01-03 are re-exported
+here for tests and widgets.
 
 Every table and chart shown is aggregated and passed through the central suppression first; text
 that depends on numbers is produced here (and tested), not written in the notebook.
@@ -45,8 +46,6 @@ from kit.sections.quickscan import (
     prepare_quickscan,
     quality_over_time,
     scores_per_type,
-    verdict,
-    verdict_text,
 )
 from kit.sections.trends import (
     SPC_SERIES,
@@ -126,8 +125,6 @@ __all__ = [
     "trends_wachtrij",
     "trends_wijzer",
     "uitsplitsing",
-    "verdict",
-    "verdict_text",
     "vergelijking",
     "wijzer_table",
 ]

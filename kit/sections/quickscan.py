@@ -33,7 +33,6 @@ from kit.sections.common import (
     _day,
     _n,
     _nl,
-    _rounded,
     _table,
     esc,
     findings_block,
@@ -153,72 +152,6 @@ def header(ctx: QuickscanContext) -> Markdown | None:
             f"**Controles:** {esc(ctx.checks_file)}",
         ],
         counts=f"aantallen onder {ctx.threshold} als <{ctx.threshold}",
-    )
-
-
-def verdict_text(
-    scores: pd.DataFrame, findings: pd.DataFrame, checks: pd.DataFrame, *, threshold: int
-) -> str:
-    """One Dutch paragraph with the overall verdict and the biggest problems.
-
-    Parameters
-    ----------
-    scores : pandas.DataFrame
-        :meth:`ScanResult.scores`.
-    findings : pandas.DataFrame
-        :meth:`ScanResult.findings` grouped by berichttype only.
-    checks : pandas.DataFrame
-        Check id, naam and ernst.
-    threshold : int
-        Suppression threshold.
-    """
-    total = (
-        scores.set_index("berichttype").loc["totaal"]
-        if "totaal" in set(scores["berichttype"])
-        else None
-    )
-    if total is None or total["n"] == 0:
-        return "Er zijn in deze periode geen berichtregels gecontroleerd."
-    if total["n"] < threshold:
-        return f"Er zijn minder dan {threshold} berichtregels: te weinig voor een oordeel."
-    worst = scores[(scores["berichttype"] != "totaal") & (scores["n"] >= threshold)]
-    worst = worst.sort_values("pct_betrouwbaar").head(1)
-    text = (
-        f"**{total['pct_betrouwbaar']:.0f}% van de {_rounded(total['n'], threshold):,.0f} "
-        "berichtregels is "
-        f"betrouwbaar**: ze doorstaan alle controles met ernst *fout* of *waarschuwing*."
-    ).replace(",", ".")
-    if len(worst):
-        w = worst.iloc[0]
-        text += (
-            f" Het minst betrouwbaar is JW{esc(w['berichttype'])} ({w['pct_betrouwbaar']:.0f}%)."
-        )
-    severe = findings.merge(checks[["check_id", "naam", "ernst"]], on="check_id")
-    severe = severe[
-        severe["ernst"].isin(["fout", "waarschuwing"]) & (severe["n_afwijkend"] >= threshold)
-    ]
-    top = severe.groupby("naam")["n_afwijkend"].sum().sort_values(ascending=False).head(3)
-    if len(top):
-        text += (
-            " De meeste afwijkingen: "
-            + "; ".join(
-                f"{esc(name)} ({_rounded(n, threshold):,.0f}×)".replace(",", ".")
-                for name, n in top.items()
-            )
-            + "."
-        )
-    return text
-
-
-def verdict(ctx: QuickscanContext) -> Markdown:
-    """Section: the overall verdict in one paragraph."""
-    return Markdown(
-        verdict_text(
-            ctx.result.scores(),
-            ctx.result.findings(by=("berichttype",)),
-            ctx.checks,
-            threshold=ctx.threshold,
-        )
     )
 
 
