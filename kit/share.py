@@ -244,8 +244,8 @@ def package_tables(
 
     # waiting times: every definition, total + gemeente + categorie groups
     definitions = wt.load_definitions(definities)
-    results = wt.waits_from_store(
-        store,
+    results = wt.waits_from_data(
+        data,
         peildatum=peildatum,
         definitions=definitions,
         min_n=max(definitions.min_group, min_cel),

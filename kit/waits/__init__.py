@@ -27,6 +27,7 @@ from kit.waits.compute import (
     lapse_comparison,
     population,
     shared_tables,
+    waits_from_data,
     waits_from_store,
 )
 from kit.waits.definitions import (
@@ -175,6 +176,7 @@ __all__ = [
     "population",
     "compute_waits",
     "shared_tables",
+    "waits_from_data",
     "waits_from_store",
     "complete_until",
     "days_text",

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -41,6 +42,9 @@ from kit.waits.snapshot import (
     snapshot,
     waiting_now,
 )
+
+if TYPE_CHECKING:
+    from kit.checks.base import ScanData
 
 # ------------------------------------------------------------------------------------------
 # Everything at once (CLI, notebook, benchmark)
@@ -490,10 +494,38 @@ def waits_from_store(
     -------
     WaitResults
     """
-    from kit.checks import evaluate_checks, load_checks, prepare_scan
+    from kit.checks import prepare_scan
+
+    data = prepare_scan(Path(store), peildatum=peildatum)
+    return waits_from_data(
+        data,
+        peildatum=peildatum,
+        van=van,
+        tot=tot,
+        definitions=definitions,
+        min_n=min_n,
+        gemeenten=gemeenten,
+    )
+
+
+def waits_from_data(
+    data: ScanData,
+    *,
+    peildatum: str | pd.Timestamp,
+    van: str | pd.Timestamp | None = None,
+    tot: str | pd.Timestamp | None = None,
+    definitions: Definitions | None = None,
+    min_n: int | None = None,
+    gemeenten: Sequence[str] = (),
+) -> WaitResults:
+    """:func:`waits_from_store` on a store already read (a deelpakket reads it once for all).
+
+    ``data`` comes from :func:`kit.checks.prepare_scan` at the same peildatum; the other
+    parameters are those of :func:`waits_from_store`.
+    """
+    from kit.checks import evaluate_checks, load_checks
 
     definitions = definitions or load_definitions()
-    data = prepare_scan(Path(store), peildatum=peildatum)
     checks = [c for c in load_checks() if c.id in definitions.sensitivity_checks]
     flags = evaluate_checks(data, checks).flagged()
     pathways = data.pathways
