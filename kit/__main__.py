@@ -774,6 +774,26 @@ def _at_least(minimum: int) -> Callable[[str], int]:
     return whole
 
 
+def _min_cel_option(p: argparse.ArgumentParser, what: str) -> None:
+    """``--min-cel N`` (at least 1, default :data:`kit.config.MIN_CELL`); ``what`` says its use."""
+    p.add_argument(
+        "--min-cel",
+        type=_at_least(1),
+        default=config.MIN_CELL,
+        metavar="N",
+        help=f"{what} (standaard {config.MIN_CELL})",
+    )
+
+
+def _testdata_option(p: argparse.ArgumentParser) -> None:
+    """``--testdata-toegestaan``: BSNs of the test range are no error (the example region)."""
+    p.add_argument(
+        "--testdata-toegestaan",
+        action="store_true",
+        help="BSN's uit de testreeks niet als fout tellen (voor de voorbeeldregio)",
+    )
+
+
 def _iso_date(text: str) -> str:
     """Check a date argument (JJJJ-MM-DD, years 1900-2199) and return it as ISO text."""
     if not config.is_iso_date(text):
@@ -837,18 +857,8 @@ def _add_deelpakket_parser(sub: argparse._SubParsersAction) -> None:
         help="wachttijdnorm in weken voor de trechter 'gestart binnen de norm' (standaard "
         "trends.norm_weken in waiting_times.yaml)",
     )
-    p.add_argument(
-        "--min-cel",
-        type=_at_least(1),
-        default=config.MIN_CELL,
-        metavar="N",
-        help=f"aantallen onder N leeg laten (standaard {config.MIN_CELL})",
-    )
-    p.add_argument(
-        "--testdata-toegestaan",
-        action="store_true",
-        help="BSN's uit de testreeks niet als fout tellen (voor de voorbeeldregio)",
-    )
+    _min_cel_option(p, "aantallen onder N leeg laten")
+    _testdata_option(p)
     p.set_defaults(func=_cmd_deelpakket)
 
 
@@ -873,13 +883,7 @@ def _add_vergelijk_parser(sub: argparse._SubParsersAction) -> None:
         metavar="JJJJ-MM-DD",
         help="peildatum in de kop (standaard: de laatste peildatum van de pakketten)",
     )
-    p.add_argument(
-        "--min-cel",
-        type=_at_least(1),
-        default=config.MIN_CELL,
-        metavar="N",
-        help=f"drempel voor kleine aantallen in het rapport (standaard {config.MIN_CELL})",
-    )
+    _min_cel_option(p, "drempel voor kleine aantallen in het rapport")
     p.set_defaults(func=_cmd_vergelijk)
 
 
@@ -908,18 +912,8 @@ def _add_verbeterlijst_parser(sub: argparse._SubParsersAction) -> None:
         metavar="YAML",
         help="eigen kopie van checks.yaml (controles, gewicht en wat te doen)",
     )
-    p.add_argument(
-        "--min-cel",
-        type=_at_least(1),
-        default=config.MIN_CELL,
-        metavar="N",
-        help=f"drempel voor de grafiek 'kwaliteit in de tijd' (standaard {config.MIN_CELL})",
-    )
-    p.add_argument(
-        "--testdata-toegestaan",
-        action="store_true",
-        help="BSN's uit de testreeks niet als fout tellen (voor de voorbeeldregio)",
-    )
+    _min_cel_option(p, "drempel voor de grafiek 'kwaliteit in de tijd'")
+    _testdata_option(p)
     p.set_defaults(func=_cmd_verbeterlijst)
 
 
@@ -1044,13 +1038,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Telt kinderen en trajecten per gemeente en productcategorie.",
     )
     p.add_argument("--store", required=True, type=Path, metavar="MAP", help="map van de store")
-    p.add_argument(
-        "--min-cel",
-        type=_at_least(1),
-        default=config.MIN_CELL,
-        metavar="N",
-        help=f"aantallen onder N tonen als '<N' (standaard {config.MIN_CELL})",
-    )
+    _min_cel_option(p, "aantallen onder N tonen als '<N'")
     p.set_defaults(func=_cmd_overzicht)
 
     p = sub.add_parser(
