@@ -433,7 +433,7 @@ def _cmd_wachttijden(args: argparse.Namespace) -> int:
 
 
 def _cmd_trends(args: argparse.Namespace) -> int:
-    from kit.checks import prepare_scan
+    from kit.checks import ANALYSIS_COLUMNS, prepare_scan
     from kit.outputs import write_shared
     from kit.params import TrendsParams
     from kit.trends import REGIO, NoTrendsError, compute_trends, read_population, shared_tables
@@ -445,7 +445,7 @@ def _cmd_trends(args: argparse.Namespace) -> int:
     except (ValueError, OSError) as exc:
         print(f"Fout: bevolkingstabel: {_reason(exc)}", file=sys.stderr)
         return 2
-    data = prepare_scan(args.store, peildatum=p.peildatum)
+    data = prepare_scan(args.store, peildatum=p.peildatum, columns=ANALYSIS_COLUMNS)
     try:
         result = compute_trends(
             data,

@@ -81,24 +81,32 @@ def history_rows(result: ScanResult, *, peildatum: str | pd.Timestamp) -> pd.Dat
     """
     peil = pd.Timestamp(peildatum)
     flags = result.flags
+    # the flags hold a row per record and check (millions): work out each distinct date's
+    # quarter once and group on the categorical codes, not on strings per row
+    day, days = pd.factorize(flags["datum"])
+    days = pd.Series(pd.to_datetime(days))
+    quarter, quarters = pd.factorize(quarter_labels(days))
+    ended = (days.dt.to_period("Q").dt.end_time.dt.normalize() <= peil).to_numpy()
+    kept = day >= 0
+    kept[kept] = ended[day[kept]] & (quarter[day[kept]] >= 0)
     frame = pd.DataFrame(
         {
-            "check_id": flags["check_id"].astype(str).to_numpy(),
-            "aanbieder": flags["aanbieder"].astype("string").fillna("onbekend").to_numpy(),
-            "gemeente": flags["gemeente"].astype("string").fillna("onbekend").to_numpy(),
-            "kwartaal": quarter_labels(flags["datum"]).to_numpy(),
-            "ended": (
-                pd.to_datetime(flags["datum"]).dt.to_period("Q").dt.end_time.dt.normalize() <= peil
-            ).to_numpy(),
-            "afwijkend": flags["afwijkend"].to_numpy(dtype=bool),
+            "check_id": flags["check_id"].astype("category")[kept],
+            "aanbieder": flags["aanbieder"].astype("category")[kept],
+            "gemeente": flags["gemeente"].astype("category")[kept],
+            "kwartaal": pd.Categorical.from_codes(quarter[day[kept]], categories=quarters),
+            "afwijkend": flags["afwijkend"].to_numpy(dtype=bool)[kept],
         }
     )
-    frame = frame[frame["ended"] & frame["kwartaal"].notna()]
+    keys = ["check_id", "aanbieder", "gemeente", "kwartaal"]
     out = (
-        frame.groupby(["check_id", "aanbieder", "gemeente", "kwartaal"], sort=True)["afwijkend"]
+        frame.groupby(keys, observed=True, dropna=False)["afwijkend"]
         .agg(n_beoordeeld="size", n_afwijkend="sum")
         .reset_index()
     )
+    for col in keys:
+        out[col] = out[col].astype(object).where(out[col].notna(), "onbekend").astype(str)
+    out = out.sort_values(keys, kind="mergesort").reset_index(drop=True)
     out.insert(0, "peildatum", str(peil.date()))
     return out[HISTORY_COLUMNS].astype({"n_beoordeeld": "int64", "n_afwijkend": "int64"})
 

@@ -298,6 +298,32 @@ class TestQualityHistory:
         assert rows["n_beoordeeld"].sum() == len(flags)
         assert rows["n_afwijkend"].sum() == int(flags["afwijkend"].sum())
 
+    def test_history_rows_on_a_hand_built_scan(self):
+        # known answer: 2025-K4 ends before the peildatum, 2026-K1 does not; a missing date
+        # has no quarter; a missing aanbieder counts as "onbekend"
+        flags = pd.DataFrame(
+            {
+                "check_id": pd.Categorical(["b", "a", "a", "a", "a", "b"]),
+                "aanbieder": pd.Categorical(["A2", "A1", None, "A1", "A1", "A2"]),
+                "gemeente": pd.Categorical(["G"] * 6),
+                "datum": pd.to_datetime(
+                    ["2025-10-01", "2025-11-30", "2025-12-31", None, "2026-01-02", "2025-12-01"]
+                ),
+                "afwijkend": [True, False, True, True, True, False],
+            }
+        )
+        result = type("Scan", (), {"flags": flags})()
+        rows = history_rows(result, peildatum="2026-02-15")
+        assert rows.to_dict("list") == {
+            "peildatum": ["2026-02-15"] * 3,
+            "check_id": ["a", "a", "b"],
+            "aanbieder": ["A1", "onbekend", "A2"],
+            "gemeente": ["G"] * 3,
+            "kwartaal": ["2025-K4"] * 3,
+            "n_beoordeeld": [1, 1, 2],
+            "n_afwijkend": [0, 1, 1],
+        }
+
     def test_spc_only_with_enough_quarters_and_small_groups_hidden(self):
         quarters = [f"{y}-K{q}" for y in (2023, 2024, 2025) for q in (1, 2, 3, 4)]
         failing = [10, 11, 9, 10, 12, 10, 9, 11, 2, 1, 1, 0]  # improves clearly at the end

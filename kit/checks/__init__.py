@@ -19,6 +19,7 @@ the Dutch keys of ``checks.yaml`` to English attributes once (``naam`` -> :attr:
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -40,7 +41,7 @@ from kit.checks.base import (
 from kit.config import copy_on_write, package_yaml, read_yaml
 from kit.pathways import PATHWAY_TABLES, build_pathways
 from kit.privacy import Protection, Totals
-from kit.store import FILES_TABLE, read_table, table_names
+from kit.store import FILES_TABLE, columns_of, read_table, table_names
 
 DIMENSIONS = ("volledigheid", "geldigheid", "uniciteit", "tijdigheid", "consistentie")
 SEVERITIES = ("fout", "waarschuwing", "signaal")
@@ -84,6 +85,58 @@ PATTERNS_PROTECTION = Protection(
 )
 # The columns of table bestanden the checks use (signatures and statuses are not read).
 SCANNED_FILE_COLUMNS = ["bron", "inhoud_hash", "n_berichten"]
+# Never read by a scan: the file name of each record (table bestanden names the files).
+UNSCANNED_COLUMNS = frozenset({"bron"})
+#: The tables and columns the pathway model (:func:`kit.pathways.build_pathways`), check
+#: ``start_automatisch`` and the trends' message lags read: all the waiting times and the trends
+#: need (``prepare_scan(..., columns=ANALYSIS_COLUMNS)``). Found by growing the set from the
+#: errors until both ran, then checked equal to a full read (tests/test_narrow_read.py keeps
+#: that true). ``regel`` stays wherever a table has it: it tells record keys of rows from those
+#: of messages.
+ANALYSIS_COLUMNS: dict[str, tuple[str, ...]] = {
+    "berichten": (
+        "bericht_id", "berichttype", "heen_berichttype", "gemeente", "aanbieder",
+        "Identificatie", "Dagtekening",
+    ),
+    "toewijzingen": (
+        "bericht_id", "regel", "berichttype", "gemeente", "aanbieder", "Identificatie",
+        "Dagtekening", "client_id", "Geboortemaand", "Geslacht", "ToewijzingNummer",
+        "ProductCategorie", "ProductCode", "Toewijzingsdatum", "Toewijzingstijd",
+        "Ingangsdatum", "Einddatum", "RedenWijziging", "ReferentieAanbieder",
+    ),
+    "starts": (
+        "bericht_id", "regel", "berichttype", "gemeente", "aanbieder", "Identificatie",
+        "Dagtekening", "client_id", "ToewijzingNummer", "ProductCategorie", "ProductCode",
+        "ToewijzingIngangsdatum", "Begindatum", "StatusAanlevering",
+    ),
+    "stops": (
+        "bericht_id", "regel", "berichttype", "gemeente", "aanbieder", "Identificatie",
+        "Dagtekening", "client_id", "ToewijzingNummer", "ProductCategorie", "ProductCode",
+        "Begindatum", "Einddatum", "RedenBeeindiging", "StatusAanlevering",
+    ),
+    "verzoeken": (
+        "bericht_id", "regel", "berichttype", "gemeente", "aanbieder", "Identificatie",
+        "Dagtekening", "client_id", "Geboortemaand", "Geslacht", "ReferentieAanbieder",
+        "ProductCategorie", "ProductCode", "ToewijzingIngangsdatum", "VerwijzerType",
+    ),
+    "wijzigingsverzoeken": ("Dagtekening",),
+    "antwoorden": (
+        "bericht_id", "regel", "berichttype", "gemeente", "aanbieder", "Identificatie",
+        "Dagtekening", "ReferentieAanbieder", "VerzoekAntwoord", "RedenAfwijzingVerzoek",
+    ),
+    "prestaties": (
+        "bericht_id", "regel", "berichttype", "gemeente", "aanbieder", "Identificatie",
+        "Dagtekening", "ToewijzingNummer", "ReferentieNummer", "VorigReferentieNummer",
+        "IngediendBedragDebetCredit", "ProductPeriodeBegindatum", "ProductPeriodeEinddatum",
+    ),
+    "retourcodes": (
+        "bericht_id", "heen_berichttype", "gemeente", "aanbieder", "Identificatie",
+        "Dagtekening", "niveau", "RetourCode", "ToewijzingNummer", "ReferentieAanbieder",
+        "ReferentieNummer",
+    ),
+}
+#: The checks that run on :data:`ANALYSIS_COLUMNS` (the waiting times' sensitivity names them).
+ANALYSIS_CHECKS = frozenset({"start_automatisch"})
 NOT_ASSESSABLE = "niet te beoordelen"
 ASSESSED = "beoordeeld"
 OFF = "uit"
@@ -209,7 +262,12 @@ def allow_test_bsns(checks: list[Check]) -> list[Check]:
     ]
 
 
-def prepare_scan(store: Path, *, peildatum: str | pd.Timestamp) -> ScanData:
+def prepare_scan(
+    store: Path,
+    *,
+    peildatum: str | pd.Timestamp,
+    columns: Mapping[str, Sequence[str]] | None = None,
+) -> ScanData:
     """Read a store for a scan at ``peildatum``: messages dated after it are left out.
 
     Parameters
@@ -218,15 +276,23 @@ def prepare_scan(store: Path, *, peildatum: str | pd.Timestamp) -> ScanData:
         Store folder.
     peildatum : str or pandas.Timestamp
         ISO date; the scan uses only messages with a Dagtekening on or before it.
+    columns : mapping of str to sequence of str, optional
+        Read only these tables and columns (e.g. :data:`ANALYSIS_COLUMNS`: enough for the
+        pathways, the waiting times and the trends, not for every check). Default: every table
+        with the columns the checks use.
 
     Returns
     -------
     ScanData
     """
     peil = pd.Timestamp(peildatum)
+    if columns is not None:
+        tables = {name: read_table(store, name, columns=list(cols)) for name, cols in columns.items()}
+        return scan_data(tables, peildatum=peil)
     tables = {}
     for name in table_names():
-        tables[name] = read_table(store, name)
+        kept = [c for c in columns_of(name) if c not in UNSCANNED_COLUMNS]
+        tables[name] = read_table(store, name, columns=kept)
     tables[FILES_TABLE] = read_table(store, FILES_TABLE, columns=SCANNED_FILE_COLUMNS)
     return scan_data(tables, peildatum=peil)
 

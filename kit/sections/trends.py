@@ -17,7 +17,7 @@ import pandas as pd
 from IPython.display import HTML, Markdown, display
 
 from kit import charts, trends
-from kit.checks import prepare_scan
+from kit.checks import ANALYSIS_COLUMNS, prepare_scan
 from kit.checks.patterns import load_pattern_params
 from kit.names import Names, add_names, display_name
 from kit.params import TrendsParams, month, resolve
@@ -109,7 +109,7 @@ def prepare_trends(**values: Any) -> TrendsContext:
     peil = pd.Timestamp(p.peildatum)
     van, base_from, base_to = (month(m) for m in (p.periode_van, p.basislijn_van, p.basislijn_tot))
     population = trends.read_population(resolve(p.bevolking)) if p.bevolking else None
-    data = prepare_scan(store_path, peildatum=peil)
+    data = prepare_scan(store_path, peildatum=peil, columns=ANALYSIS_COLUMNS)
     try:
         result, reason = (
             trends.compute_trends(

@@ -494,9 +494,15 @@ def waits_from_store(
     -------
     WaitResults
     """
-    from kit.checks import prepare_scan
+    from kit.checks import ANALYSIS_CHECKS, ANALYSIS_COLUMNS, prepare_scan
 
-    data = prepare_scan(Path(store), peildatum=peildatum)
+    definitions = definitions or load_definitions()
+    # only the columns the pathways and the sensitivity's checks read (a third of the memory);
+    # a region's own sensitivity naming other checks gets the full read those checks need
+    narrow = set(definitions.sensitivity_checks) <= ANALYSIS_CHECKS
+    data = prepare_scan(
+        Path(store), peildatum=peildatum, columns=ANALYSIS_COLUMNS if narrow else None
+    )
     return waits_from_data(
         data,
         peildatum=peildatum,
