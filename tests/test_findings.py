@@ -322,11 +322,45 @@ def test_an_automatic_provider_is_never_called_favourable():
     plain = trend_sections.funnel_text(funnel, unit="aanbieder", threshold=10, direction=1)
     assert "opvallend hoog (gunstig): A (100%), C (100%)" in plain
     got = trend_sections.funnel_text(
-        funnel, unit="aanbieder", threshold=10, direction=1, flagged=frozenset({"C"})
+        funnel, unit="aanbieder", threshold=10, direction=1, flagged={"C": "auto_305"}
     )
     assert "opvallend hoog (gunstig): A (100%)" in got
     assert "gunstig): A (100%), C" not in got
     assert "starts lijken automatisch" in got and "C (100%)" in got
+
+
+def test_a_provider_with_late_starts_is_never_called_favourable():
+    counts = pd.DataFrame({"eenheid": ["A", "B", "C"], "x": [100, 50, 100], "n": [100, 100, 100]})
+    funnel = trends.funnel(counts, target=0.5)
+    got = trend_sections.funnel_text(
+        funnel, unit="aanbieder", threshold=10, direction=1, flagged={"C": "laat_305"}
+    )
+    assert "opvallend hoog (gunstig): A (100%)." not in got  # C is named apart, after a ";"
+    assert got == (
+        "Buiten de 99,8%-grenzen (gemiddeld 50%): opvallend hoog (gunstig): A (100%); buiten "
+        "de grenzen, maar de starts worden meestal te laat gemeld (zie de quick scan), dus dit "
+        "zegt weinig: C (100%)."
+    )
+
+
+def test_flagged_providers_is_one_rule_for_automatic_and_late_starts():
+    funnels = pd.DataFrame(
+        {
+            "indicator": ["auto_305", "auto_305", "laat_305", "laat_305", "laat_305", "laat_305"],
+            "niveau": ["aanbieder", "gemeente", "aanbieder", "aanbieder", "aanbieder", "aanbieder"],
+            "eenheid": ["A", "G", "A", "B", "C", "D"],
+            "n": [20, 20, 20, 20, 20, 9],
+            "pct": [80.0, 90.0, 90.0, 60.0, 40.0, 100.0],
+        }
+    )
+    got = trend_sections.flagged_providers(
+        funnels, threshold=10, limits={"auto_305": 50, "laat_305": 50}
+    )
+    # A: automatic first (also late); B: 60% late; C: 40% < 50%; D: 9 starts < 10; G: a gemeente
+    assert got == {"A": "auto_305", "B": "laat_305"}
+    assert trend_sections.flagged_providers(funnels, threshold=10, limits={"auto_305": 50}) == {
+        "A": "auto_305"
+    }
 
 
 def test_the_wijzer_marks_a_zero_day_wait_of_an_automatic_provider_and_shows_names():
@@ -344,12 +378,17 @@ def test_the_wijzer_marks_a_zero_day_wait_of_an_automatic_provider_and_shows_nam
             "mediaan_dagen": [0.0, 30.0],
         }
     )
-    got = trend_sections.wijzer_table(w, threshold=10, names=NAMES, flagged=frozenset({"98000003"}))
+    got = trend_sections.wijzer_table(w, threshold=10, names=NAMES, flagged={"98000003": "auto_305"})
     assert got["Aanbieder"].tolist() == ["Alfa Jeugdhulp", "Charlie Hulp"]
     assert got["Categorie"].tolist() == ["Jeugdhulp ambulant"] * 2
     waits = got["Verwachte wachttijd (mediaan, 95%-BI)"].tolist()
     assert waits[0] == "30 dagen (95%-BI 20–40)"
     assert waits[1].startswith("0 dagen") and "automatisch" in waits[1]
+    late = trend_sections.wijzer_table(w, threshold=10, names=NAMES, flagged={"98000003": "laat_305"})
+    assert late["Verwachte wachttijd (mediaan, 95%-BI)"].tolist() == [
+        "30 dagen (95%-BI 20–40)",
+        "0 dagen (95%-BI 0–0) (starts meestal te laat gemeld: wachttijd onzeker)",
+    ]
 
 
 def test_no_identifier_in_the_findings_text():
