@@ -391,12 +391,40 @@ def test_the_wijzer_marks_a_zero_day_wait_of_an_automatic_provider_and_shows_nam
     ]
 
 
-def test_no_identifier_in_the_findings_text():
+def test_no_identifier_and_no_iso_date_in_the_findings_text():
     scores, findings, checks, patterns = _scan_frames()
-    text = " ".join(
-        quickscan.findings_sentences(scores, findings, checks, patterns, threshold=10, auto_pct=50)
-    )
+    summary, per_norm, sensitivity, definitions = _definitions_frames(120.0)
+    months = ["2025-10", "2025-11", "2025-12", "2026-01", "2026-02", "2026-03"]
+    series = _series(dict(zip(months, [70.0, 80.0, 90.0, 95.0, 100.0, 130.0], strict=True)))
+    peil = pd.Timestamp("2026-03-31")
+    sentences = [
+        *quickscan.findings_sentences(scores, findings, checks, patterns, threshold=10, auto_pct=50),
+        *definities.findings_sentences(
+            summary, per_norm, sensitivity, definitions, threshold=10, peildatum=peil
+        ),
+        *trend_sections.findings_sentences(
+            series,
+            FUNNELS,
+            threshold=10,
+            norm_weeks=10.0,
+            automatic=[],
+            funnel_months=trend_sections.funnel_period(peil),
+        ),
+    ]
+    text = " ".join(sentences)
     assert not re.search(r"[a-z]+_[a-z_]+|=\d{8}", text)
+    # dates and months in Dutch ("31 maart 2026", "februari 2026"), never 2026-03-31 or 2026-03
+    assert "31 maart 2026" in text and "februari 2026" in text
+    assert not re.search(r"\d{4}-\d{2}", text)
+
+
+def test_a_live_session_header_shows_the_peildatum_in_dutch():
+    from types import SimpleNamespace
+
+    ctx = SimpleNamespace(live=True, regio="R", peildatum=pd.Timestamp("2026-03-31"))
+    got = common.session_header(ctx, [], [], counts="").data
+    assert "**Peildatum:** 31 maart 2026" in got and "2026-03-31" not in got
+    assert common._day(pd.Timestamp("2025-10-01")) == "1 oktober 2025"
 
 
 def test_a_group_is_marked_automatic_only_when_most_of_its_starts_are_flagged():

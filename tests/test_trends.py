@@ -6,6 +6,7 @@ copied from the kit's own output.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 import numpy as np
@@ -644,7 +645,8 @@ class TestExampleRegion:
         )
         sections.trends_stock_flow(ctx)
         html = "".join(x.data for x in shown if isinstance(getattr(x, "data", None), str))
-        assert "2026-03 (voorlopig)" in html and "2026-02 (voorlopig)" not in html
+        assert "maart 2026 (voorlopig)" in html and "februari 2026 (voorlopig)" not in html
+        assert not re.search(r"\d{4}-\d{2}", html)  # months in Dutch
         assert "*(voorlopig)*: van die maand zijn" in html
 
     def test_the_waiting_list_level_is_provisional_in_the_last_month(self, result):

@@ -153,7 +153,7 @@ def definities_header(ctx: DefinitiesContext) -> Markdown | None:
     return session_header(
         ctx,
         [
-            f"**Cohort:** start {_day(ctx.van)} t/m {ctx.tot.date()}",
+            f"**Cohort:** start {_day(ctx.van)} t/m {_day(ctx.tot)}",
             f"**Gemeenten:** {gemeenten_text(ctx.gemeenten)}",
         ],
         [f"**Definities:** {esc(ctx.definities_file)}"],

@@ -159,12 +159,12 @@ def _needs_trends(section: Callable) -> Callable:
 
 def trends_header(ctx: TrendsContext) -> Markdown | None:
     """Session header (live only; a rendered report has it in its page header)."""
-    base = " t/m ".join(ctx.baseline) if ctx.baseline else "alle getoonde maanden"
+    base = " t/m ".join(map(month_nl, ctx.baseline)) if ctx.baseline else "alle getoonde maanden"
     return session_header(
         ctx,
         [
             f"**Gemeenten:** {gemeenten_text(ctx.gemeenten)}",
-            f"**Vanaf:** {ctx.van}",
+            f"**Vanaf:** {month_nl(ctx.van) if ctx.van else 'begin van de gegevens'}",
             f"**SPC-basisperiode:** {base}",
         ],
         [f"**Bevolking:** {esc(ctx.bevolking_file)}"],
@@ -770,6 +770,7 @@ def trends_stock_flow(ctx: TrendsContext) -> None:
     protection = trends.STOCK_FLOW_PROTECTION
     display(charts.gap_bars(protection.apply(stroom, ctx.threshold)))
     table = shown(stroom.tail(12), protection, threshold=ctx.threshold)
+    table["maand"] = table["maand"].map(month_nl)
     if "voorlopig" in stroom:
         late = stroom.tail(12)["voorlopig"].to_numpy(bool)
         table["maand"] = np.where(late, table["maand"] + " (voorlopig)", table["maand"])
