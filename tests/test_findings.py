@@ -479,3 +479,59 @@ def test_population_text_names_the_categories():
     assert definities.category_names("zonder productcategorie 45", None) == (
         "zonder productcategorie 45"
     )
+
+
+# ------------------------------------------------------------------------------------------
+# 02 definities: the overview a projector can show
+
+
+def test_the_definitions_overview_shows_few_columns_and_keeps_all_in_a_collapsed_block():
+    from types import SimpleNamespace
+
+    definitions = wt.load_definitions()
+    first = definitions.definitions[0]
+    summary = pd.DataFrame(
+        {
+            "definitie": [first.id],
+            "groep": ["totaal"],
+            "n": [120],
+            "n_gestart": [80],
+            "n_wachtend": [30],
+            "n_uitgevallen": [10],
+        }
+    )
+    for col in wt.summary_columns(definitions.norms):
+        if col not in summary:
+            summary[col] = float("nan")
+    norm = definities.headline_norm(definitions)
+    summary[["mediaan_dagen", "mediaan_ci_laag", "mediaan_ci_hoog"]] = [30.0, 25.0, 36.0]
+    summary[["p80_dagen", "p90_dagen"]] = [70.0, 90.0]
+    summary[wt.norm_column(norm)] = 55.5
+    ctx = SimpleNamespace(
+        safe={"samenvatting": summary},
+        shown={},
+        definitions=definitions,
+        threshold=10,
+        display_names=None,
+    )
+    html = definities.definities_overzicht(ctx).data
+    main, _, rest = html.partition('<details class="kit-details">')
+    assert rest, "no collapsed block with the full table"
+    heads = re.findall(r"<th>(.*?)</th>", main)
+    # name, n, completed / still waiting, KM median, P90, share within the headline norm
+    assert heads == [
+        "Definitie",
+        "Trajecten",
+        "Gestart",
+        "Wacht nog",
+        "Mediaan KM (95%-BI)",
+        "P90",
+        "% binnen Regionale norm (6 weken)",
+    ]
+    assert "<td>30 dagen (25–36)</td>" in main and "<td>55,5%</td>" in main
+    full = re.findall(r"<th>(.*?)</th>", rest)
+    # the full table: all of the above plus uitgevallen, P80, naive median, % 0 dagen, every norm
+    assert set(heads) < set(full)
+    assert {"Uitgevallen", "P80", "Mediaan alleen afgerond", "% 0 dagen"} <= set(full)
+    assert len(full) == len(heads) + 4 + len(definitions.norms) - 1
+    assert "</summary>" in rest and rest.rstrip().endswith("</details>")

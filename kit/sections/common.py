@@ -199,6 +199,14 @@ def _table(
     return HTML(table.to_html(index=False, na_rep="", border=0, classes="kit-tabel", escape=False))
 
 
+def details_block(summary: str, body: str) -> str:
+    """Detail material a reader opens on demand: ``body`` (HTML) under a one-line ``summary``.
+
+    Collapsed on screen and in print; ``summary`` is plain text (escaped).
+    """
+    return f'<details class="kit-details"><summary>{esc(summary)}</summary>{body}</details>'
+
+
 def named(
     frame: pd.DataFrame, names: Names | None, kind: str, column: str | None = None
 ) -> pd.DataFrame:
