@@ -78,17 +78,20 @@ def _pct(value: object) -> str:
 
 
 def overview_table(packages: list[Package]) -> pd.DataFrame:
-    """One row per package: region, peildatum, period, kit version, hashes, population."""
+    """One row per package: region, peildatum, period (Dutch dates), kit version, hashes, population."""
+    from kit.sections.common import date_text
+
     rows = []
     for p in packages:
         m = p.manifest
         period = m.get("periode", {})
+        start = date_text(period.get("van") or "begin van de gegevens")
         rows.append(
             {
                 "Regio": p.regio,
                 "Pakket": p.path.name,
-                "Peildatum": m["peildatum"],
-                "Periode": f"{period.get('van')} t/m {period.get('tot')}",
+                "Peildatum": date_text(m["peildatum"]),
+                "Periode": f"{start} t/m {date_text(period.get('tot'))}",
                 "Kit-versie": m.get("kit_versie", ""),
                 "Definities (hash)": p.definitions_hash[:12],
                 "Controles (hash)": p.checks_hash[:12],

@@ -258,15 +258,17 @@ def _gemeenten_names(params: dict) -> str:
 
 
 def header_rows(params: dict) -> list[tuple[str, str]]:
-    """Header lines (label, value) that say what produced the report."""
+    """Header lines (label, value) that say what produced the report (dates in Dutch)."""
+    from kit.sections.common import date_text
+
     rows = [
         ("Regio", str(params.get("regio", ""))),
-        ("Peildatum", str(params.get("peildatum", ""))),
+        ("Peildatum", date_text(params.get("peildatum", ""))),
     ]
     if "periode_van" in params or "periode_tot" in params:
         # a period always has an end: an empty end is the peildatum, an empty start the data's
-        start = params.get("periode_van") or "begin van de gegevens"
-        end = params.get("periode_tot") or params.get("peildatum", "")
+        start = date_text(params.get("periode_van") or "begin van de gegevens")
+        end = date_text(params.get("periode_tot") or params.get("peildatum", ""))
         rows.append(("Periode", f"{start} t/m {end}"))
     if "gemeenten" in params:
         rows.append(("Gemeenten", _gemeenten_names(params) or "alle"))

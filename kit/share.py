@@ -333,7 +333,9 @@ def funnel_table(funnels: pd.DataFrame) -> SharedTable:
     """
     from kit import trends
 
-    f = funnels[funnels["niveau"] == "gemeente"][["indicator", "eenheid", "x", "n"]]
+    # the funnel plots only (laat_305 flags aanbieders, see trends.FLAG_INDICATORS)
+    plots = funnels["indicator"].isin(list(trends.FUNNEL_INDICATORS))
+    f = funnels[(funnels["niveau"] == "gemeente") & plots][["indicator", "eenheid", "x", "n"]]
     region = f.groupby("indicator", as_index=False, sort=False)[["x", "n"]].sum()
     frame = pd.concat(
         [

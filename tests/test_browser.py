@@ -46,6 +46,7 @@ from kit.report import (
     print_pdf,
     render,
 )
+from kit.sections.common import date_text
 
 pytestmark = pytest.mark.browser
 
@@ -229,6 +230,9 @@ def view_report(browser, html: Path) -> dict:
             "header_visible": page.locator("header.kit-kop").is_visible(),
             "findings": page.evaluate(FINDINGS_JS),
             "texts": page.evaluate(READER_TEXT_JS),
+            "parameter_texts": page.eval_on_selector_all(
+                "table.kit-parameters td", "cells => cells.map(c => c.innerText.trim())"
+            ),
             "body": page.inner_text("body"),
         }
     finally:
@@ -257,7 +261,7 @@ def test_report_renders_offline_in_chromium(browser, path, index, rendered):
     expected = {**notebook_defaults(path), **params}
     assert view["header_visible"]
     assert header.get("Regio") == expected["regio"]
-    assert header.get("Peildatum") == expected["peildatum"]
+    assert header.get("Peildatum") == date_text(expected["peildatum"])  # 31 maart 2026
     assert header.get("Kit-versie") == __version__
 
 
@@ -655,6 +659,8 @@ READER_TEXT_JS = """() => {
     return out;
 }"""
 IDENTIFIER = re.compile(r"[a-z]+_[a-z_]+|=\d{8}")
+#: an ISO date: reader text says "31 maart 2026"; only the parameters table keeps 2026-03-31
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 #: a decimal point: a point between digits that is not a Dutch thousands point (3 digits)
 DECIMAL_POINT = re.compile(r"\d\.(?!\d{3}(?!\d))\d")
 #: versions and rule paragraphs, excluded explicitly: the kit's version (0.1.0), iJw 3.2 and
@@ -675,10 +681,13 @@ def test_first_screen_holds_the_findings(browser, path, index, rendered):
 
 @pytest.mark.parametrize("path,index", CASES)
 def test_reader_text_has_no_identifiers_and_dutch_numbers(browser, path, index, rendered):
-    texts = _view(browser, rendered, path, index)[0]["texts"]
+    view = _view(browser, rendered, path, index)[0]
+    texts = view["texts"]
     assert len(texts) > 50  # the walk found the report's text
     identifiers = [t for t in texts if IDENTIFIER.search(t)]
     assert identifiers == []
+    dates = [t for t in texts if ISO_DATE.search(t) and t not in view["parameter_texts"]]
+    assert dates == []
     points = [t for t in texts if DECIMAL_POINT.search(VERSIONS.sub("", t))]
     assert points == []
 
@@ -687,6 +696,8 @@ def test_the_number_checks_can_fail():
     """The patterns of the two tests above catch what they are meant to catch."""
     assert IDENTIFIER.search("pct_vot_bij_start") and IDENTIFIER.search("aanbieder=98000003")
     assert not IDENTIFIER.search("Toewijzing → start zorg")
+    assert ISO_DATE.search("Historie van 1 peildatum (2026-03-31)")
+    assert not ISO_DATE.search("31 maart 2026") and not ISO_DATE.search("1.105 dagen")
     for bad in ("68.1", "0.95", "12.5%", "1.1234"):
         assert DECIMAL_POINT.search(VERSIONS.sub("", bad)), bad
     for good in ("68,1", "1.105", "47.695 bestanden", "iJw 3.2", "0.1.0", "SAP 2.3.1"):

@@ -322,11 +322,45 @@ def test_an_automatic_provider_is_never_called_favourable():
     plain = trend_sections.funnel_text(funnel, unit="aanbieder", threshold=10, direction=1)
     assert "opvallend hoog (gunstig): A (100%), C (100%)" in plain
     got = trend_sections.funnel_text(
-        funnel, unit="aanbieder", threshold=10, direction=1, flagged=frozenset({"C"})
+        funnel, unit="aanbieder", threshold=10, direction=1, flagged={"C": "auto_305"}
     )
     assert "opvallend hoog (gunstig): A (100%)" in got
     assert "gunstig): A (100%), C" not in got
     assert "starts lijken automatisch" in got and "C (100%)" in got
+
+
+def test_a_provider_with_late_starts_is_never_called_favourable():
+    counts = pd.DataFrame({"eenheid": ["A", "B", "C"], "x": [100, 50, 100], "n": [100, 100, 100]})
+    funnel = trends.funnel(counts, target=0.5)
+    got = trend_sections.funnel_text(
+        funnel, unit="aanbieder", threshold=10, direction=1, flagged={"C": "laat_305"}
+    )
+    assert "opvallend hoog (gunstig): A (100%)." not in got  # C is named apart, after a ";"
+    assert got == (
+        "Buiten de 99,8%-grenzen (gemiddeld 50%): opvallend hoog (gunstig): A (100%); buiten "
+        "de grenzen, maar de starts worden meestal te laat gemeld (zie de quick scan), dus dit "
+        "zegt weinig: C (100%)."
+    )
+
+
+def test_flagged_providers_is_one_rule_for_automatic_and_late_starts():
+    funnels = pd.DataFrame(
+        {
+            "indicator": ["auto_305", "auto_305", "laat_305", "laat_305", "laat_305", "laat_305"],
+            "niveau": ["aanbieder", "gemeente", "aanbieder", "aanbieder", "aanbieder", "aanbieder"],
+            "eenheid": ["A", "G", "A", "B", "C", "D"],
+            "n": [20, 20, 20, 20, 20, 9],
+            "pct": [80.0, 90.0, 90.0, 60.0, 40.0, 100.0],
+        }
+    )
+    got = trend_sections.flagged_providers(
+        funnels, threshold=10, limits={"auto_305": 50, "laat_305": 50}
+    )
+    # A: automatic first (also late); B: 60% late; C: 40% < 50%; D: 9 starts < 10; G: a gemeente
+    assert got == {"A": "auto_305", "B": "laat_305"}
+    assert trend_sections.flagged_providers(funnels, threshold=10, limits={"auto_305": 50}) == {
+        "A": "auto_305"
+    }
 
 
 def test_the_wijzer_marks_a_zero_day_wait_of_an_automatic_provider_and_shows_names():
@@ -344,20 +378,53 @@ def test_the_wijzer_marks_a_zero_day_wait_of_an_automatic_provider_and_shows_nam
             "mediaan_dagen": [0.0, 30.0],
         }
     )
-    got = trend_sections.wijzer_table(w, threshold=10, names=NAMES, flagged=frozenset({"98000003"}))
+    got = trend_sections.wijzer_table(w, threshold=10, names=NAMES, flagged={"98000003": "auto_305"})
     assert got["Aanbieder"].tolist() == ["Alfa Jeugdhulp", "Charlie Hulp"]
     assert got["Categorie"].tolist() == ["Jeugdhulp ambulant"] * 2
     waits = got["Verwachte wachttijd (mediaan, 95%-BI)"].tolist()
     assert waits[0] == "30 dagen (95%-BI 20–40)"
     assert waits[1].startswith("0 dagen") and "automatisch" in waits[1]
+    late = trend_sections.wijzer_table(w, threshold=10, names=NAMES, flagged={"98000003": "laat_305"})
+    assert late["Verwachte wachttijd (mediaan, 95%-BI)"].tolist() == [
+        "30 dagen (95%-BI 20–40)",
+        "0 dagen (95%-BI 0–0) (starts meestal te laat gemeld: wachttijd onzeker)",
+    ]
 
 
-def test_no_identifier_in_the_findings_text():
+def test_no_identifier_and_no_iso_date_in_the_findings_text():
     scores, findings, checks, patterns = _scan_frames()
-    text = " ".join(
-        quickscan.findings_sentences(scores, findings, checks, patterns, threshold=10, auto_pct=50)
-    )
+    summary, per_norm, sensitivity, definitions = _definitions_frames(120.0)
+    months = ["2025-10", "2025-11", "2025-12", "2026-01", "2026-02", "2026-03"]
+    series = _series(dict(zip(months, [70.0, 80.0, 90.0, 95.0, 100.0, 130.0], strict=True)))
+    peil = pd.Timestamp("2026-03-31")
+    sentences = [
+        *quickscan.findings_sentences(scores, findings, checks, patterns, threshold=10, auto_pct=50),
+        *definities.findings_sentences(
+            summary, per_norm, sensitivity, definitions, threshold=10, peildatum=peil
+        ),
+        *trend_sections.findings_sentences(
+            series,
+            FUNNELS,
+            threshold=10,
+            norm_weeks=10.0,
+            automatic=[],
+            funnel_months=trend_sections.funnel_period(peil),
+        ),
+    ]
+    text = " ".join(sentences)
     assert not re.search(r"[a-z]+_[a-z_]+|=\d{8}", text)
+    # dates and months in Dutch ("31 maart 2026", "februari 2026"), never 2026-03-31 or 2026-03
+    assert "31 maart 2026" in text and "februari 2026" in text
+    assert not re.search(r"\d{4}-\d{2}", text)
+
+
+def test_a_live_session_header_shows_the_peildatum_in_dutch():
+    from types import SimpleNamespace
+
+    ctx = SimpleNamespace(live=True, regio="R", peildatum=pd.Timestamp("2026-03-31"))
+    got = common.session_header(ctx, [], [], counts="").data
+    assert "**Peildatum:** 31 maart 2026" in got and "2026-03-31" not in got
+    assert common._day(pd.Timestamp("2025-10-01")) == "1 oktober 2025"
 
 
 def test_a_group_is_marked_automatic_only_when_most_of_its_starts_are_flagged():
@@ -412,3 +479,59 @@ def test_population_text_names_the_categories():
     assert definities.category_names("zonder productcategorie 45", None) == (
         "zonder productcategorie 45"
     )
+
+
+# ------------------------------------------------------------------------------------------
+# 02 definities: the overview a projector can show
+
+
+def test_the_definitions_overview_shows_few_columns_and_keeps_all_in_a_collapsed_block():
+    from types import SimpleNamespace
+
+    definitions = wt.load_definitions()
+    first = definitions.definitions[0]
+    summary = pd.DataFrame(
+        {
+            "definitie": [first.id],
+            "groep": ["totaal"],
+            "n": [120],
+            "n_gestart": [80],
+            "n_wachtend": [30],
+            "n_uitgevallen": [10],
+        }
+    )
+    for col in wt.summary_columns(definitions.norms):
+        if col not in summary:
+            summary[col] = float("nan")
+    norm = definities.headline_norm(definitions)
+    summary[["mediaan_dagen", "mediaan_ci_laag", "mediaan_ci_hoog"]] = [30.0, 25.0, 36.0]
+    summary[["p80_dagen", "p90_dagen"]] = [70.0, 90.0]
+    summary[wt.norm_column(norm)] = 55.5
+    ctx = SimpleNamespace(
+        safe={"samenvatting": summary},
+        shown={},
+        definitions=definitions,
+        threshold=10,
+        display_names=None,
+    )
+    html = definities.definities_overzicht(ctx).data
+    main, _, rest = html.partition('<details class="kit-details">')
+    assert rest, "no collapsed block with the full table"
+    heads = re.findall(r"<th>(.*?)</th>", main)
+    # name, n, completed / still waiting, KM median, P90, share within the headline norm
+    assert heads == [
+        "Definitie",
+        "Trajecten",
+        "Gestart",
+        "Wacht nog",
+        "Mediaan KM (95%-BI)",
+        "P90",
+        "% binnen Regionale norm (6 weken)",
+    ]
+    assert "<td>30 dagen (25–36)</td>" in main and "<td>55,5%</td>" in main
+    full = re.findall(r"<th>(.*?)</th>", rest)
+    # the full table: all of the above plus uitgevallen, P80, naive median, % 0 dagen, every norm
+    assert set(heads) < set(full)
+    assert {"Uitgevallen", "P80", "Mediaan alleen afgerond", "% 0 dagen"} <= set(full)
+    assert len(full) == len(heads) + 4 + len(definitions.norms) - 1
+    assert "</summary>" in rest and rest.rstrip().endswith("</details>")

@@ -214,5 +214,5 @@ def test_live_session_headers_show_names_as_text():
         assert "&lt;script&gt;" in html and "0599, *x*" in html and "Kit-versie" in html
         assert header(SimpleNamespace(**{**base, "live": False}, **extra)) is None
     text = sections.header(SimpleNamespace(**base, **contexts[sections.header])).data
-    assert "**Periode:** begin van de gegevens t/m 2026-03-31" in text
+    assert "**Periode:** begin van de gegevens t/m 31 maart 2026" in text
     assert "7 bestanden in 2 inleesronde(s)" in text

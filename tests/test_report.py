@@ -7,6 +7,7 @@ from html import unescape
 from pathlib import Path
 
 import nbformat
+import pandas as pd
 import pytest
 import yaml
 from conftest import EXAMPLE_KEY
@@ -114,8 +115,9 @@ class TestRender:
         html = rendered.html.read_text(encoding="utf-8")
         for text in (
             "Testregio",
-            "2026-03-31",
-            "2025-10-01 t/m 2026-03-31",
+            "31 maart 2026",
+            "1 oktober 2025 t/m 31 maart 2026",
+            "2026-03-31",  # the parameters table keeps ISO dates (machine input)
             "Kit-versie",
             "checks.yaml (standaard)",
             "Werkwijze en kanttekeningen",
@@ -334,3 +336,75 @@ def test_date_month_and_file_parameters_are_checked_like_their_defaults():
     for name, (value, message) in bad.items():
         with pytest.raises(ParameterError, match=re.escape(message)):
             check_parameters(trends_nb, base | {name: value})
+
+
+#: an ISO date (``2026-03-31``): never in reader text; the parameters table and code keep it
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def reader_text(html: str) -> str:
+    """The text a reader reads: without the parameters table, code, scripts, styles and tags."""
+    for pattern in (
+        r'<table class="kit-parameters">.*?</table>',
+        r"<code>.*?</code>",
+        r"<script.*?</script>",
+        r"<style.*?</style>",
+        r"<[^>]+>",
+    ):
+        html = re.sub(pattern, " ", html, flags=re.S)
+    return unescape(html)
+
+
+def test_header_and_findings_show_dutch_dates_and_parameters_keep_iso(tmp_path):
+    from kit.sections import common, definities
+
+    summary, per_norm, sensitivity, definitions = _definitions_findings()
+    sentences = definities.findings_sentences(
+        summary,
+        per_norm,
+        sensitivity,
+        definitions,
+        threshold=10,
+        peildatum=pd.Timestamp("2026-03-31"),
+    )
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("findings(ctx)")
+    cell.outputs = [
+        nbformat.v4.new_output(
+            "display_data", data={"text/html": common.findings_block(sentences).data}
+        )
+    ]
+    nb.cells = [nbformat.v4.new_markdown_cell("# Titel"), cell]
+    params = {
+        "regio": "R",
+        "store": str(tmp_path / "store"),
+        "peildatum": "2026-03-31",
+        "periode_van": "2025-10-01",
+        "periode_tot": "",
+    }
+    html = export_html(nb, params, "test.ipynb")
+    text = reader_text(html)
+    assert "Belangrijkste bevindingen" in text and "Op 31 maart 2026 wachten" in text
+    assert "Peildatum 31 maart 2026" in " ".join(text.split())
+    assert "1 oktober 2025 t/m 31 maart 2026" in text  # the period ends on the peildatum
+    assert ISO_DATE.findall(text) == []
+    parameters = re.search(r'<table class="kit-parameters">.*?</table>', html, flags=re.S)
+    assert "2026-03-31" in parameters.group(0) and "2025-10-01" in parameters.group(0)
+
+
+def test_the_reader_text_check_can_fail():
+    html = '<p>peildatum 2026-03-31</p><table class="kit-parameters"><td>2026-03-31</td></table>'
+    assert ISO_DATE.findall(reader_text(html)) == ["2026-03-31"]
+    assert ISO_DATE.findall(reader_text("<p><code>2026-03-31</code></p>")) == []
+
+
+def test_a_month_in_the_header_reads_in_dutch():
+    rows = dict(report.header_rows({"regio": "R", "peildatum": "2026-03-31", "periode_van": "2023-10"}))
+    assert rows["Peildatum"] == "31 maart 2026"
+    assert rows["Periode"] == "oktober 2023 t/m 31 maart 2026"
+
+
+def _definitions_findings() -> tuple:
+    from test_findings import _definitions_frames
+
+    return _definitions_frames(120.0)

@@ -395,6 +395,10 @@ def test_same_definitions_form_one_group(packages):
     assert len(ctx.definition_groups) == 1
     assert compare.definition_differences(ctx.definition_groups).empty
     assert "dezelfde wachttijddefinities" in vergelijking.overview_text(ctx)
+    # the packages read in Dutch dates: 31 maart 2026, a period from a month to a day
+    table = compare.overview_table(ctx.packages)
+    assert table["Peildatum"].tolist() == ["31 maart 2026"] * 2
+    assert all(re.fullmatch(r"[a-z]+ \d{4} t/m 31 maart 2026", p) for p in table["Periode"])
 
 
 def test_funnel_across_regions_uses_the_packages_shares(packages):

@@ -6,6 +6,7 @@ copied from the kit's own output.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 import numpy as np
@@ -435,6 +436,26 @@ class TestFunnel:
         # toewijzingen of Apr 2024 - Dec 2024 (the period shifted back 91 days): 3 of them,
         # one never started
         assert got.loc["nooit_gestart", ["x", "n"]].tolist() == [1, 3]
+        assert "laat_305" not in got.index  # only counted when late 305s are given
+        late = auto.assign(afwijkend=[False, True, True])
+        got = trends.funnel_counts(p, auto, waits, peildatum=PEIL, norm_days=70, late305=late)
+        got = got[got["niveau"] == "aanbieder"].set_index("indicator")
+        # the late 305 of 2024-10-01 lies in the period, the one of 2023 does not
+        assert got.loc["laat_305", ["eenheid", "x", "n"]].tolist() == ["A", 1, 2]
+
+    def test_late_305_records_are_the_check_start_te_laat(self):
+        from builders import regie, scan, toewijzing
+
+        # Begindatum 2024-01-16 (Tue): a 305 on 2024-01-23 is 5 working days later (on time),
+        # on 2024-01-24 6 (late)
+        data = scan(
+            toewijzingen=[toewijzing("100"), toewijzing("101")],
+            starts=[regie("305", "100", dag="2024-01-23"), regie("305", "101", dag="2024-01-24")],
+        )
+        got = trends.late_305_records(data)
+        assert list(got.columns) == ["aanbieder", "gemeente", "datum", "afwijkend"]
+        assert got.sort_values("datum")["afwijkend"].tolist() == [False, True]
+        assert not trends.late_305_records(data, params={"max_werkdagen": 6})["afwijkend"].any()
 
 
 class TestRates:
@@ -624,7 +645,8 @@ class TestExampleRegion:
         )
         sections.trends_stock_flow(ctx)
         html = "".join(x.data for x in shown if isinstance(getattr(x, "data", None), str))
-        assert "2026-03 (voorlopig)" in html and "2026-02 (voorlopig)" not in html
+        assert "maart 2026 (voorlopig)" in html and "februari 2026 (voorlopig)" not in html
+        assert not re.search(r"\d{4}-\d{2}", html)  # months in Dutch
         assert "*(voorlopig)*: van die maand zijn" in html
 
     def test_the_waiting_list_level_is_provisional_in_the_last_month(self, result):

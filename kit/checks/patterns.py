@@ -32,6 +32,7 @@ from kit.config import package_yaml, read_yaml
 #: the parameters of the ``aanbiederspatronen`` block (values only in ``checks.yaml``)
 PATTERN_PARAMETERS = {
     "auto_aandeel_pct": Param("float", 0),
+    "laat_aandeel_pct": Param("float", 0),
     "vot_start_dagen": Param("int", 0),
     "min_n": Param("int", 1),
     "min_aanbieders": Param("int", 1),

@@ -199,6 +199,14 @@ def _table(
     return HTML(table.to_html(index=False, na_rep="", border=0, classes="kit-tabel", escape=False))
 
 
+def details_block(summary: str, body: str) -> str:
+    """Detail material a reader opens on demand: ``body`` (HTML) under a one-line ``summary``.
+
+    Collapsed on screen and in print; ``summary`` is plain text (escaped).
+    """
+    return f'<details class="kit-details"><summary>{esc(summary)}</summary>{body}</details>'
+
+
 def named(
     frame: pd.DataFrame, names: Names | None, kind: str, column: str | None = None
 ) -> pd.DataFrame:
@@ -298,9 +306,23 @@ def _pct_cell(value: float) -> str:
     return "" if pd.isna(value) else f"{_nl(value, decimals=1)}%"
 
 
-def _date_nl(day: pd.Timestamp) -> str:
-    """``31 januari 2026``."""
+def _date_nl(day: pd.Timestamp | str) -> str:
+    """A date for readers: ``2026-01-31`` (or its timestamp) -> ``31 januari 2026``."""
+    day = pd.Timestamp(day)
     return f"{day.day} {MONTHS_NL[day.month - 1]} {day.year}"
+
+
+def date_text(value: object) -> str:
+    """A date or month for readers: ``2026-03-31`` -> ``31 maart 2026``, ``2026-03`` -> ``maart 2026``.
+
+    Any other value stays as it is. Parameters tables keep the ISO form (machine input).
+    """
+    text = str(value)
+    if re.fullmatch(r"\d{4}-\d{2}", text):
+        return month_nl(text)
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        return _date_nl(text)
+    return text
 
 
 def _count_short(value: object, threshold: int) -> str:
@@ -310,7 +332,7 @@ def _count_short(value: object, threshold: int) -> str:
 
 def _day(day: pd.Timestamp | None) -> str:
     """A date of a session header; None (an open start) is the beginning of the data."""
-    return "begin van de gegevens" if day is None else str(day.date())
+    return "begin van de gegevens" if day is None else _date_nl(day)
 
 
 def gemeenten_text(gemeenten: list[str]) -> str:
@@ -336,6 +358,6 @@ def session_header(
     """
     if not ctx.live:
         return None
-    first = [f"**Regio:** {esc(ctx.regio)}", f"**Peildatum:** {ctx.peildatum.date()}", *middle]
+    first = [f"**Regio:** {esc(ctx.regio)}", f"**Peildatum:** {_date_nl(ctx.peildatum)}", *middle]
     second = [*data, f"**Kit-versie:** {__version__}", counts]
     return Markdown(" &nbsp;·&nbsp; ".join(first) + "\n\n" + " &nbsp;·&nbsp; ".join(second))

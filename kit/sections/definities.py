@@ -29,6 +29,7 @@ from kit.sections.common import (
     _nl,
     _pct_cell,
     _table,
+    details_block,
     esc,
     findings_block,
     gemeenten_text,
@@ -41,6 +42,9 @@ from kit.sections.common import (
 #: the definition and norm the first screen reports on (the definition the trends use too)
 FINDINGS_DEFINITION = "toewijzing_start"
 FINDINGS_NORM = "regionale_norm"
+#: the columns of the overview a reader sees first, plus the share within :func:`headline_norm`
+#: (the full table follows, collapsed)
+OVERVIEW_COLUMNS = ["Definitie", "Trajecten", "Gestart", "Wacht nog", "Mediaan KM (95%-BI)", "P90"]
 
 
 @dataclass
@@ -153,7 +157,7 @@ def definities_header(ctx: DefinitiesContext) -> Markdown | None:
     return session_header(
         ctx,
         [
-            f"**Cohort:** start {_day(ctx.van)} t/m {ctx.tot.date()}",
+            f"**Cohort:** start {_day(ctx.van)} t/m {_day(ctx.tot)}",
             f"**Gemeenten:** {gemeenten_text(ctx.gemeenten)}",
         ],
         [f"**Definities:** {esc(ctx.definities_file)}"],
@@ -217,6 +221,16 @@ def overview_table(
     return out
 
 
+def headline_norm(definitions: wt.Definitions) -> wt.Norm | None:
+    """The norm the first screen and the overview report on: :data:`FINDINGS_NORM`, else the first.
+
+    None when the definitions file has no norms.
+    """
+    if not definitions.norms:
+        return None
+    return next((n for n in definitions.norms if n.id == FINDINGS_NORM), definitions.norms[0])
+
+
 def population_texts(population: pd.DataFrame, *, threshold: int) -> dict[str, str]:
     """Per definition: its population and how many pathways it leaves out, in Dutch.
 
@@ -255,10 +269,12 @@ def category_names(text: str, names: Names | None) -> str:
 
 
 def definities_overzicht(ctx: DefinitiesContext, *, groep: str = "totaal") -> HTML:
-    """Section: all definitions side by side (Kaplan–Meier and the naive figures).
+    """Section: all definitions side by side, the few columns a reader needs first.
 
-    The totals state their population next to the figures: which categories a definition leaves
-    out and how many pathways of the cohort that are (a total of another population, such as a
+    The main table has :data:`OVERVIEW_COLUMNS` and the share within :func:`headline_norm`; the
+    full table (population, P80, the naive median, % 0 dagen, every norm) follows in a collapsed
+    block. The totals state their population there: which categories a definition leaves out
+    and how many pathways of the cohort that are (a total of another population, such as a
     dashboard's, is not comparable).
     """
     table = overview_table(
@@ -274,7 +290,13 @@ def definities_overzicht(ctx: DefinitiesContext, *, groep: str = "totaal") -> HT
         rows = ctx.safe["samenvatting"]
         ids = rows.loc[rows["groep"] == groep, "definitie"].tolist()
         table.insert(1, "Populatie", [texts.get(i, "") for i in ids])
-    return _table(table)
+    norm = headline_norm(ctx.definitions)
+    main = table[OVERVIEW_COLUMNS + ([f"% binnen {norm.name}"] if norm is not None else [])]
+    full = details_block(
+        "Alle kolommen: populatie, P80, mediaan alleen afgerond, % 0 dagen en elke norm",
+        _table(table).data,
+    )
+    return HTML(_table(main).data + full)
 
 
 def lapse_table(
@@ -791,7 +813,7 @@ def findings_sentences(
     if FINDINGS_DEFINITION not in known or not definitions.norms:
         return ["De afgesproken definitie (toewijzing tot start zorg) staat niet in de definities."]
     name = known[FINDINGS_DEFINITION].name
-    norm = next((n for n in definitions.norms if n.id == FINDINGS_NORM), definitions.norms[0])
+    norm = headline_norm(definitions)
     out = []
     now = per_norm[(per_norm["definitie"] == FINDINGS_DEFINITION) & (per_norm["norm"] == norm.id)]
     if len(now):

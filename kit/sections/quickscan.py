@@ -34,6 +34,7 @@ from kit.sections.common import (
     _n,
     _nl,
     _table,
+    date_text,
     esc,
     findings_block,
     gemeenten_text,
@@ -143,7 +144,7 @@ def header(ctx: QuickscanContext) -> Markdown | None:
     return session_header(
         ctx,
         [
-            f"**Periode:** {_day(ctx.van)} t/m {ctx.tot.date()}",
+            f"**Periode:** {_day(ctx.van)} t/m {_day(ctx.tot)}",
             f"**Gemeenten:** {gemeenten_text(ctx.gemeenten)}",
         ],
         [
@@ -480,7 +481,7 @@ def quality_over_time(ctx: QuickscanContext) -> None:
     peil = sorted(history["peildatum"].unique())
     lines = verdict_lines(safe)
     counted = f"{len(peil)} {'peildatum' if len(peil) == 1 else 'peildata'}"
-    text = f"Historie van {counted} ({esc(', '.join(peil))}). " + (
+    text = f"Historie van {counted} ({esc(', '.join(map(date_text, peil)))}). " + (
         "SPC-signaal in het laatste kwartaal: " + "; ".join(esc(x) for x in lines) + "."
         if lines
         else "Geen controle heeft een SPC-signaal (verbetering of verslechtering) in het "

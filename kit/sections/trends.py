@@ -6,7 +6,7 @@ The notebook calls :func:`prepare_trends` once with its parameters (validated by
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import wraps
 from pathlib import Path
@@ -64,8 +64,9 @@ class TrendsContext:
     reden: str = ""
     #: names for codes (aanbieders, gemeenten, categorieën); None: codes only
     display_names: Names | None = field(default=None, repr=False)
-    #: from this share of automatic-looking starts (%) an aanbieder's waits are marked
-    auto_pct: float | None = None
+    #: per flag indicator (:data:`kit.trends.FLAG_INDICATORS`) the share (%) of an aanbieder's
+    #: 305s from which its waits are marked and never called favourable
+    flag_pct: dict[str, float] = field(default_factory=dict)
 
     @property
     def series(self) -> pd.DataFrame:
@@ -137,7 +138,10 @@ def prepare_trends(**values: Any) -> TrendsContext:
         p.live,
         reden=reason,
         display_names=report_names(p.aanbieders, p.gemeentenamen),
-        auto_pct=load_pattern_params()["auto_aandeel_pct"],
+        flag_pct={
+            indicator: load_pattern_params()[key]
+            for indicator, key in trends.FLAG_INDICATORS.items()
+        },
     )
 
 
@@ -155,12 +159,12 @@ def _needs_trends(section: Callable) -> Callable:
 
 def trends_header(ctx: TrendsContext) -> Markdown | None:
     """Session header (live only; a rendered report has it in its page header)."""
-    base = " t/m ".join(ctx.baseline) if ctx.baseline else "alle getoonde maanden"
+    base = " t/m ".join(map(month_nl, ctx.baseline)) if ctx.baseline else "alle getoonde maanden"
     return session_header(
         ctx,
         [
             f"**Gemeenten:** {gemeenten_text(ctx.gemeenten)}",
-            f"**Vanaf:** {ctx.van}",
+            f"**Vanaf:** {month_nl(ctx.van) if ctx.van else 'begin van de gegevens'}",
             f"**SPC-basisperiode:** {base}",
         ],
         [f"**Bevolking:** {esc(ctx.bevolking_file)}"],
@@ -351,7 +355,7 @@ def funnel_text(
     threshold: int,
     direction: int = 0,
     names: Names | None = None,
-    flagged: frozenset[str] = frozenset(),
+    flagged: Mapping[str, str] | None = None,
 ) -> str:
     """Dutch reading of one funnel plot: who lies outside the 99.8% limits, and on which side.
 
@@ -367,8 +371,9 @@ def funnel_text(
         1 when a high share is favourable, -1 when unfavourable, 0 when neither.
     names : kit.names.Names, optional
         Units are named by name instead of code.
-    flagged : frozenset of str
-        Codes of aanbieders whose starts look automatic: never called favourable, named apart.
+    flagged : mapping of str to str, optional
+        :func:`flagged_providers`: aanbieders whose starts look automatic or come late, never
+        called favourable but named apart with the reason.
     """
     if funnel.empty:
         return f"Geen {unit}en met gegevens in deze periode."
@@ -389,11 +394,14 @@ def funnel_text(
     high = outside["beoordeling"].str.startswith("boven")
     sides = {"hoog": outside[high], "laag": outside[~high]}
     words = {1: ("gunstig", "ongunstig"), -1: ("ongunstig", "gunstig"), 0: ("hoog", "laag")}
-    parts, suspect = [], []
+    flagged = flagged or {}
+    parts, suspect = [], {}
     for (side, rows), word in zip(sides.items(), words[direction], strict=True):
         if word == "gunstig" and flagged:
-            apart = rows["eenheid"].astype(str).isin(flagged)
-            suspect += [f"{label(r.eenheid)} ({_nl(r.pct)}%)" for r in rows[apart].itertuples()]
+            apart = rows["eenheid"].astype(str).isin(list(flagged))
+            for r in rows[apart].itertuples():
+                why = FLAG_TEXTS[flagged[str(r.eenheid)]][0]
+                suspect.setdefault(why, []).append(f"{label(r.eenheid)} ({_nl(r.pct)}%)")
             rows = rows[~apart]
         if len(rows):
             named = ", ".join(
@@ -401,10 +409,10 @@ def funnel_text(
             )
             text = f"opvallend {side}" if direction == 0 else f"opvallend {side} ({word})"
             parts.append(f"{text}: {named}")
-    if suspect:
+    for why, units in suspect.items():
         parts.append(
-            "buiten de grenzen, maar de starts lijken automatisch (zie de quick scan), dus dit "
-            "zegt weinig: " + ", ".join(suspect)
+            f"buiten de grenzen, maar {why} (zie de quick scan), dus dit zegt weinig: "
+            + ", ".join(units)
         )
     return f"Buiten de 99,8%-grenzen ({mean}): " + "; ".join(parts) + "."
 
@@ -418,17 +426,60 @@ def funnel_period(peildatum: pd.Timestamp, months: int = 12) -> tuple[str, str]:
     return str(last - months + 1), str(last)
 
 
-def automatic_providers(ctx: TrendsContext) -> frozenset[str]:
-    """Aanbieders (codes) whose starts mostly look automatic in the funnel period.
+#: per flag indicator (:data:`kit.trends.FLAG_INDICATORS`): why an aanbieder's waits say little,
+#: and the mark of its expected wait in the Beschikbaarheidswijzer
+FLAG_TEXTS = {
+    "auto_305": (
+        "de starts lijken automatisch",
+        " (starts lijken automatisch: geen echte wachttijd)",
+    ),
+    "laat_305": (
+        "de starts worden meestal te laat gemeld",
+        " (starts meestal te laat gemeld: wachttijd onzeker)",
+    ),
+}
 
-    The quick scan's rule: at least ``auto_aandeel_pct`` (``checks.yaml``) of the 305's look
-    automatic, on at least ``threshold`` starts.
+
+def flagged_providers(
+    funnels: pd.DataFrame, *, threshold: int, limits: Mapping[str, float]
+) -> dict[str, str]:
+    """Aanbieders whose waits say little in the funnel period, with the indicator that says so.
+
+    The quick scan's rule: at least ``limits[indicator]`` % (``auto_aandeel_pct``,
+    ``laat_aandeel_pct`` of ``checks.yaml``) of the aanbieder's 305s look automatic or came
+    late (checks ``start_automatisch``, ``start_te_laat``), on at least ``threshold`` 305s.
+
+    Parameters
+    ----------
+    funnels : pandas.DataFrame
+        :func:`kit.trends.funnel` rows with ``indicator`` and ``niveau``.
+    threshold : int
+        Fewest 305s of an aanbieder to flag it.
+    limits : mapping of str to float
+        Per flag indicator its share (%); an indicator left out flags nobody.
+
+    Returns
+    -------
+    dict of str to str
+        Aanbieder code -> indicator (``auto_305`` first when both apply).
     """
-    if ctx.result is None or ctx.auto_pct is None:
-        return frozenset()
-    f = ctx.result.funnels
-    a = f[(f["indicator"] == "auto_305") & (f["niveau"] == "aanbieder") & (f["n"] >= ctx.threshold)]
-    return frozenset(a.loc[a["pct"] >= ctx.auto_pct, "eenheid"].astype(str))
+    out: dict[str, str] = {}
+    for indicator, limit in limits.items():
+        f = funnels[
+            (funnels["indicator"] == indicator)
+            & (funnels["niveau"] == "aanbieder")
+            & (funnels["n"] >= threshold)
+        ]
+        for code in f.loc[f["pct"] >= limit, "eenheid"].astype(str):
+            out.setdefault(code, indicator)
+    return out
+
+
+def report_flags(ctx: TrendsContext) -> dict[str, str]:
+    """:func:`flagged_providers` of the report (none without trends)."""
+    if ctx.result is None:
+        return {}
+    return flagged_providers(ctx.result.funnels, threshold=ctx.threshold, limits=ctx.flag_pct)
 
 
 @_needs_trends
@@ -456,7 +507,7 @@ def trends_funnels(ctx: TrendsContext) -> None:
                 threshold=ctx.threshold,
                 direction=trends.FUNNEL_DIRECTION[indicator],
                 names=ctx.display_names,
-                flagged=automatic_providers(ctx) if indicator != "auto_305" else frozenset(),
+                flagged=report_flags(ctx) if indicator not in trends.FLAG_INDICATORS else {},
             )
             texts.append(f"*Per {unit}:* {text}")
         if texts:
@@ -500,16 +551,12 @@ def trends_per_gemeente(ctx: TrendsContext) -> None:
         )
 
 
-#: the mark of an expected wait from an aanbieder whose starts look automatic
-AUTOMATIC_MARK = " (starts lijken automatisch: geen echte wachttijd)"
-
-
 def wijzer_table(
     wijzer: pd.DataFrame,
     *,
     threshold: int,
     names: Names | None = None,
-    flagged: frozenset[str] = frozenset(),
+    flagged: Mapping[str, str] | None = None,
 ) -> pd.DataFrame:
     """The Beschikbaarheidswijzer for display: suppressed, in Dutch, sorted by waiting list.
 
@@ -521,18 +568,24 @@ def wijzer_table(
         Suppression threshold.
     names : kit.names.Names, optional
         Aanbieders and categorieën by name instead of code.
-    flagged : frozenset of str
-        Aanbieders whose starts look automatic: their expected wait is marked.
+    flagged : mapping of str to str, optional
+        :func:`flagged_providers`: the expected wait of an aanbieder whose starts look automatic
+        or come late is marked with the reason.
     """
     table = shown(wijzer, trends.WIJZER_PROTECTION, threshold=threshold)
     # sort on what is shown: the order of "<N" rows must not reveal their real sizes
     table["_sort"] = pd.to_numeric(table["wachtlijst"], errors="coerce").fillna(0)
     table = table.sort_values(["_sort", "aanbieder", "categorie"], ascending=[False, True, True])
     table = table.astype(object).where(table.notna(), "")
-    marked = table["aanbieder"].astype(str).isin(flagged) & (table["verwachte_wachttijd"] != "")
-    table.loc[marked, "verwachte_wachttijd"] = (
-        table.loc[marked, "verwachte_wachttijd"].astype(str) + AUTOMATIC_MARK
-    )
+    flagged = flagged or {}
+    marked = table["aanbieder"].astype(str).isin(list(flagged))
+    marked &= table["verwachte_wachttijd"] != ""
+    table.loc[marked, "verwachte_wachttijd"] = [
+        f"{wait}{FLAG_TEXTS[flagged[str(code)]][1]}"
+        for code, wait in table.loc[marked, ["aanbieder", "verwachte_wachttijd"]].itertuples(
+            index=False
+        )
+    ]
     if names is not None:
         table["aanbieder"] = [display_name(names, "aanbieder", c) for c in table["aanbieder"]]
         table["categorie"] = [display_name(names, "categorie", c) for c in table["categorie"]]
@@ -566,7 +619,7 @@ def trends_wijzer(ctx: TrendsContext) -> HTML:
         wijzer,
         threshold=ctx.threshold,
         names=ctx.display_names,
-        flagged=automatic_providers(ctx),
+        flagged=report_flags(ctx),
     )
     return HTML(_table(table).data + note)
 
@@ -717,6 +770,7 @@ def trends_stock_flow(ctx: TrendsContext) -> None:
     protection = trends.STOCK_FLOW_PROTECTION
     display(charts.gap_bars(protection.apply(stroom, ctx.threshold)))
     table = shown(stroom.tail(12), protection, threshold=ctx.threshold)
+    table["maand"] = table["maand"].map(month_nl)
     if "voorlopig" in stroom:
         late = stroom.tail(12)["voorlopig"].to_numpy(bool)
         table["maand"] = np.where(late, table["maand"] + " (voorlopig)", table["maand"])
@@ -882,10 +936,11 @@ def findings(ctx: TrendsContext) -> HTML:
         return findings_block(
             [f"{esc(ctx.reden)} De andere onderdelen van dit rapport blijven leeg."]
         )
-    flagged = automatic_providers(ctx)
+    flagged = report_flags(ctx)
     names = sorted(
         esc(display_name(ctx.display_names, "aanbieder", c) if ctx.display_names else c)
-        for c in flagged
+        for c, indicator in flagged.items()
+        if indicator == "auto_305"
     )
     return findings_block(
         findings_sentences(

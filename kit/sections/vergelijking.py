@@ -24,7 +24,7 @@ from kit.compare import (
     quality_table,
     side_by_side,
 )
-from kit.sections.common import _nl, _table
+from kit.sections.common import _nl, _table, date_text
 from kit.sections.common import esc as _esc
 from kit.share import Package, read_package
 
@@ -95,7 +95,9 @@ def overview_text(ctx: ComparisonContext) -> str:
     peil = sorted({p.manifest["peildatum"] for p in ctx.packages})
     if len(peil) > 1:
         parts.append(
-            "Let op: de pakketten hebben verschillende peildata (" + ", ".join(peil) + "); "
+            "Let op: de pakketten hebben verschillende peildata ("
+            + ", ".join(map(date_text, peil))
+            + "); "
             "cijfers op verschillende peildata zijn niet helemaal vergelijkbaar."
         )
     versions = sorted({str(p.manifest.get("kit_versie")) for p in ctx.packages})

@@ -27,6 +27,7 @@ from kit.trends.compute import (
     shared_tables,
 )
 from kit.trends.funnels import (
+    FLAG_INDICATORS,
     FUNNEL_DIRECTION,
     FUNNEL_INDICATORS,
     FUNNEL_PROTECTION,
@@ -35,6 +36,7 @@ from kit.trends.funnels import (
     funnel,
     funnel_counts,
     funnel_lines,
+    late_305_records,
 )
 from kit.trends.months import (
     LEVELS,
@@ -136,8 +138,10 @@ __all__ = [
     "funnel_lines",
     "FUNNEL_INDICATORS",
     "FUNNEL_DIRECTION",
+    "FLAG_INDICATORS",
     "funnel_counts",
     "auto_305_records",
+    "late_305_records",
     "LITTLE_PROTECTION",
     "WIJZER_PROTECTION",
     "QUEUE_PROTECTION",

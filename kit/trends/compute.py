@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from kit import config
-from kit.trends.funnels import auto_305_records, funnel, funnel_counts
+from kit.trends.funnels import auto_305_records, funnel, funnel_counts, late_305_records
 from kit.trends.months import LEVELS, last_complete_month
 from kit.trends.provisional import completeness, flag_provisional, message_lags
 from kit.trends.queue import (
@@ -102,10 +102,11 @@ def compute_trends(
         norm_weeks = config.trend_settings()["norm_weken"]
     peil = data.peildatum
     p = data.pathways
-    auto = auto_305_records(data)
+    auto, late = auto_305_records(data), late_305_records(data)
     if gemeenten:
         p = p[p["gemeente"].isin(list(gemeenten))].reset_index(drop=True)
         auto = auto[auto["gemeente"].isin(list(gemeenten))]
+        late = late[late["gemeente"].isin(list(gemeenten))]
     waits = measured_waits(p, peildatum=peil)
     series = monthly_series(p, peildatum=peil, waits=waits)
     if population is not None:
@@ -120,7 +121,7 @@ def compute_trends(
     series["voorlopig"] = series["voorlopig"] | after
     norm_days = int(round(norm_weeks * 7))
     counts = funnel_counts(
-        p, auto, waits, peildatum=peil, months=funnel_months, norm_days=norm_days
+        p, auto, waits, peildatum=peil, months=funnel_months, norm_days=norm_days, late305=late
     )
     funnels = pd.concat(
         [

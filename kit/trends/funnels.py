@@ -81,6 +81,10 @@ FUNNEL_INDICATORS = {
 }
 #: 1 when a high share is favourable, -1 when it is unfavourable
 FUNNEL_DIRECTION = {"binnen_norm": 1, "auto_305": -1, "nooit_gestart": -1}
+#: counts that flag an aanbieder whose waits say little (never "gunstig"), with the key of its
+#: threshold (% of its 305s) under ``aanbiederspatronen`` in ``checks.yaml``; ``laat_305`` is
+#: counted for this flag only and gets no funnel plot
+FLAG_INDICATORS = {"auto_305": "auto_aandeel_pct", "laat_305": "laat_aandeel_pct"}
 
 
 def funnel_counts(
@@ -92,6 +96,7 @@ def funnel_counts(
     months: int = 12,
     norm_days: int = 70,
     mature_days: int = 91,
+    late305: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Numerators and denominators of the funnel indicators per gemeente and per aanbieder.
 
@@ -113,6 +118,9 @@ def funnel_counts(
     mature_days : int
         ``nooit_gestart``: toewijzingen (not withdrawn) from the period shifted back by this many
         days, so each had time to start; x = those without a 305.
+    late305 : pandas.DataFrame, optional
+        :func:`late_305_records`, the same columns as ``auto305``; adds ``laat_305`` (305s of
+        the period that came late).
 
     Returns
     -------
@@ -134,6 +142,9 @@ def funnel_counts(
         ("auto_305", auto, auto["afwijkend"]),
         ("nooit_gestart", toew, toew["start_begindatum"].isna()),
     ]
+    if late305 is not None:
+        late = late305[late305["datum"].between(start, end)]
+        parts.append(("laat_305", late, late["afwijkend"]))
     rows = []
     for indicator, frame, hit in parts:
         for level in ("gemeente", "aanbieder"):
@@ -142,6 +153,21 @@ def funnel_counts(
             rows.append(agg.assign(indicator=indicator, niveau=level))
     out = pd.concat(rows, ignore_index=True)
     return out[["indicator", "niveau", "eenheid", "x", "n"]]
+
+
+def _judged(data: object, check_id: str, params: dict | None) -> pd.DataFrame | None:
+    """The outcome of a start check on the scan's data (its ``checks.yaml`` parameters by default)."""
+    from kit.checks import load_checks
+    from kit.checks.starts import automatic_305, start_te_laat
+
+    if params is None:
+        params = next(c.parameters for c in load_checks() if c.id == check_id)
+    run = {"start_automatisch": automatic_305, "start_te_laat": start_te_laat}[check_id]
+    return run(data, params)
+
+
+#: the columns of :func:`auto_305_records` and :func:`late_305_records`
+START_RECORD_COLUMNS = ["aanbieder", "gemeente", "datum", "afwijkend"]
 
 
 def auto_305_records(data: object, *, params: dict | None = None) -> pd.DataFrame:
@@ -162,13 +188,31 @@ def auto_305_records(data: object, *, params: dict | None = None) -> pd.DataFram
         (``verwacht_categorieen``: crisis and GI) are left out of numerator and denominator, as
         in :func:`kit.checks.patterns.provider_patterns`.
     """
-    from kit.checks import load_checks
-    from kit.checks.starts import automatic_305
-
-    if params is None:
-        params = next(c.parameters for c in load_checks() if c.id == "start_automatisch")
-    result = automatic_305(data, params)
+    result = _judged(data, "start_automatisch", params)
     if result is None:
-        return pd.DataFrame(columns=["aanbieder", "gemeente", "datum", "afwijkend"])
+        return pd.DataFrame(columns=START_RECORD_COLUMNS)
     result = result[~result["verwacht"]]
-    return result[["aanbieder", "gemeente", "datum", "afwijkend"]].reset_index(drop=True)
+    return result[START_RECORD_COLUMNS].reset_index(drop=True)
+
+
+def late_305_records(data: object, *, params: dict | None = None) -> pd.DataFrame:
+    """Every current 305 judged by the quick-scan check ``start_te_laat``.
+
+    Parameters
+    ----------
+    data : kit.checks.base.ScanData
+        The scan's data.
+    params : dict, optional
+        The check's parameters; default those in the shipped ``checks.yaml``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``aanbieder, gemeente, datum, afwijkend`` (datum = the 305 Dagtekening; afwijkend =
+        sent more than ``max_werkdagen`` working days after the start, or after the 301 of a
+        retroactive toewijzing).
+    """
+    result = _judged(data, "start_te_laat", params)
+    if result is None:
+        return pd.DataFrame(columns=START_RECORD_COLUMNS)
+    return result[START_RECORD_COLUMNS].reset_index(drop=True)
