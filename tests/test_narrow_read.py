@@ -35,9 +35,11 @@ def official_store(tmp_path_factory) -> Path:
     return store
 
 
-def _results(store: Path, peildatum: str, columns: dict | None) -> dict[str, pd.DataFrame]:
+def _results(
+    store: Path, peildatum: str, columns: dict | None, definitions: object = None
+) -> dict[str, pd.DataFrame]:
     data = prepare_scan(store, peildatum=peildatum, columns=columns)
-    waits = wait_tables(waits_from_data(data, peildatum=peildatum))
+    waits = wait_tables(waits_from_data(data, peildatum=peildatum, definitions=definitions))
     out = {f"wachttijden/{k}": t.frame for k, t in waits.items()}
     try:
         trends = trend_tables(compute_trends(data))
@@ -46,9 +48,9 @@ def _results(store: Path, peildatum: str, columns: dict | None) -> dict[str, pd.
     return {**out, **{f"trends/{k}": t.frame for k, t in trends.items()}}
 
 
-def _assert_same(store: Path, peildatum: str) -> None:
-    narrow = _results(store, peildatum, ANALYSIS_COLUMNS)
-    full = _results(store, peildatum, None)
+def _assert_same(store: Path, peildatum: str, definitions: object = None) -> None:
+    narrow = _results(store, peildatum, ANALYSIS_COLUMNS, definitions)
+    full = _results(store, peildatum, None, definitions)
     assert narrow.keys() == full.keys()
     for name in full:
         pd.testing.assert_frame_equal(narrow[name], full[name], obj=name)
@@ -94,15 +96,27 @@ class TestWhichReadTheWaitingTimesUse:
         waits_from_store(example_store, peildatum="2026-03-31")
         assert spied == [ANALYSIS_COLUMNS]
 
+    @staticmethod
+    def own_sensitivity(folder: Path, checks: str) -> object:
+        text = package_path("waiting_times.yaml").read_text("utf-8")
+        own = text.replace("controles: [start_automatisch]", f"controles: [{checks}]")
+        assert own != text
+        path = folder / "definities.yaml"
+        path.write_text(own, encoding="utf-8")
+        return load_definitions(path)
+
+    def test_a_sensitivity_with_both_start_checks_reads_narrow_and_equals_full(
+        self, example_store, spied, tmp_path
+    ):
+        definitions = self.own_sensitivity(tmp_path, "start_automatisch, start_te_laat")
+        waits_from_store(example_store, peildatum="2026-03-31", definitions=definitions)
+        assert spied == [ANALYSIS_COLUMNS]
+        _assert_same(example_store, "2026-03-31", definitions)
+
     def test_a_sensitivity_naming_another_check_reads_everything(
         self, example_store, spied, tmp_path
     ):
-        text = package_path("waiting_times.yaml").read_text("utf-8")
-        own = text.replace("controles: [start_automatisch]", "controles: [declaratie_voor_start]")
-        assert own != text
-        path = tmp_path / "definities.yaml"
-        path.write_text(own, encoding="utf-8")
-        definitions = load_definitions(path)
+        definitions = self.own_sensitivity(tmp_path, "declaratie_voor_start")
         result = waits_from_store(example_store, peildatum="2026-03-31", definitions=definitions)
         assert spied == [None]
         assert len(result.summary)  # ran: the check found every column it reads

@@ -87,8 +87,8 @@ PATTERNS_PROTECTION = Protection(
 SCANNED_FILE_COLUMNS = ["bron", "inhoud_hash", "n_berichten"]
 # Never read by a scan: the file name of each record (table bestanden names the files).
 UNSCANNED_COLUMNS = frozenset({"bron"})
-#: The tables and columns the pathway model (:func:`kit.pathways.build_pathways`), check
-#: ``start_automatisch`` and the trends' message lags read: all the waiting times and the trends
+#: The tables and columns the pathway model (:func:`kit.pathways.build_pathways`), the checks
+#: ``start_automatisch`` and ``start_te_laat`` and the trends' message lags read: all the waiting times and the trends
 #: need (``prepare_scan(..., columns=ANALYSIS_COLUMNS)``). Found by growing the set from the
 #: errors until both ran, then checked equal to a full read (tests/test_narrow_read.py keeps
 #: that true). ``regel`` stays wherever a table has it: it tells record keys of rows from those
@@ -136,7 +136,7 @@ ANALYSIS_COLUMNS: dict[str, tuple[str, ...]] = {
     ),
 }
 #: The checks that run on :data:`ANALYSIS_COLUMNS` (the waiting times' sensitivity names them).
-ANALYSIS_CHECKS = frozenset({"start_automatisch"})
+ANALYSIS_CHECKS = frozenset({"start_automatisch", "start_te_laat"})
 NOT_ASSESSABLE = "niet te beoordelen"
 ASSESSED = "beoordeeld"
 OFF = "uit"
