@@ -325,7 +325,7 @@ def test_report_prints_to_pdf(request):
     assert data.startswith(b"%PDF-")
     assert data.rstrip().endswith(b"%%EOF")
     pages = _pdf_pages(data)
-    # the quick scan report: charts and tables over several pages (9 on Debian Chromium 156)
+    # the quick scan report: charts and tables over several pages (8 on Debian Chromium 156)
     assert pages >= 5, f"{pages} pagina's"
     assert b"/FontFile" in data, "no embedded font: no text printed"
     assert len(data) > 100_000
