@@ -11,7 +11,9 @@ connection, and the page routes abort (and record) every request that is not loc
   errors, no request leaves the file, every SVG chart image decodes, the header names regio,
   peildatum and kit version.
 - The quick scan report printed to PDF (``kit rapport --pdf``): a real, multi-page PDF with the
-  report's title.
+  report's title. The first report of every notebook printed: A4, at most 12 pages, and in print
+  media at A4 width no table or chart reaches past the right edge of the page (also the wide
+  table of tests/test_print.py).
 - Live: JupyterLab on a free loopback port with the notebooks of ``kit.report.prepare_live``;
   run all cells of the quick scan, change the widget dropdown and see the chart change.
 """
@@ -34,12 +36,21 @@ from pathlib import Path
 import pytest
 from conftest import EXAMPLE_KEY
 from test_notebooks import NOTEBOOKS, PARAMETER_SETS
+from test_print import (
+    A4_POINTS,
+    DETAIL,
+    PRINT_NOTE,
+    WIDE_COLUMNS,
+    _executed_notebook,
+    _media_boxes,
+)
 
 from kit import __version__, live
 from kit.__main__ import live_command
 from kit.report import (
     COMPARISON_NOTEBOOKS,
     chromium,
+    export_html,
     notebook_defaults,
     notebook_parameters,
     prepare_live,
@@ -277,24 +288,158 @@ def _pdf_title(data: bytes) -> str | None:
     return None
 
 
-def test_report_prints_to_pdf(request):
+FIRST_CASES = [p for p in CASES if p.values[1] in (0, None)]  # one report per notebook
+MAX_PAGES = 12  # issue 16: a quarterly PDF of at most ~12 pages
+
+
+@pytest.fixture(scope="module")
+def printed(rendered) -> dict:
+    """The first report of every notebook printed once: {name: (html, pdf)} or the exception."""
+    out = {}
+    for case in FIRST_CASES:
+        path, index = case.values
+        result = rendered.get((path.name, index)) if index is not None else None
+        if result is None:
+            continue
+        try:
+            if isinstance(result, BaseException):
+                raise result
+            out[path.name] = (result[0], print_pdf(result[0]))
+        except Exception as exc:  # noqa: BLE001 - reported by the case's own test
+            out[path.name] = exc
+    return out
+
+
+def _printed(request, name: str) -> tuple[Path, Path]:
     chromium_binary()  # without Chromium: skip (fail in CI) before anything is rendered
-    result = request.getfixturevalue("rendered")[(QUICKSCAN, 0)]
+    result = request.getfixturevalue("printed")[name]
     if isinstance(result, BaseException):
         raise result
-    html, _ = result
-    pdf = print_pdf(html)
+    return result
+
+
+def _pdf_pages(data: bytes) -> int:
+    return len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", data))
+
+
+def test_report_prints_to_pdf(request):
+    html, pdf = _printed(request, QUICKSCAN)
     assert pdf == html.with_suffix(".pdf")
     data = pdf.read_bytes()
     assert data.startswith(b"%PDF-")
     assert data.rstrip().endswith(b"%%EOF")
-    pages = len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", data))
-    # the quick scan report: tables and charts over many pages (35 on Debian Chromium 156)
+    pages = _pdf_pages(data)
+    # the quick scan report: charts and tables over several pages (8 on Debian Chromium 156)
     assert pages >= 5, f"{pages} pagina's"
     assert b"/FontFile" in data, "no embedded font: no text printed"
     assert len(data) > 100_000
     title = re.search(r"<title>(.*?)</title>", html.read_text(encoding="utf-8"), re.S)
     assert title and _pdf_title(data) == title.group(1).strip() == "Quick scan datakwaliteit"
+
+
+@pytest.mark.parametrize("path,index", FIRST_CASES)
+def test_printed_report_is_short_and_a4(path, index, request):
+    _, pdf = _printed(request, path.name)
+    data = pdf.read_bytes()
+    boxes = _media_boxes(data)
+    assert boxes and all(
+        abs(w - A4_POINTS[0]) < 2 and abs(h - A4_POINTS[1]) < 2 for w, h in boxes
+    ), boxes
+    assert 1 <= _pdf_pages(data) <= MAX_PAGES, f"{_pdf_pages(data)} pagina's"
+
+
+#: the page as it prints: every visible table, chart and figure with its right edge (CSS px),
+#: the width of the whole document, and every element that would print a scrollbar
+PRINT_LAYOUT_JS = """() => {
+    const shown = [...document.querySelectorAll('table, img, svg, figure, pre')]
+        .filter(el => el.checkVisibility())
+        .map(el => [el.tagName, el.getBoundingClientRect().right,
+                    (el.alt || el.innerText || '').trim().slice(0, 60)]);
+    const scrolling = [...document.querySelectorAll('body *')].filter(el => {
+        const s = getComputedStyle(el);
+        return /auto|scroll/.test(s.overflowX + ' ' + s.overflowY)
+            && (el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 1);
+    }).map(el => el.tagName + '.' + el.className);
+    return {shown, scrolling, document: document.documentElement.scrollWidth};
+}"""
+MM = 96 / 25.4  # CSS px per mm
+
+
+def print_layout(browser, html: Path) -> dict:
+    """Lay a report out as Chromium prints it: print media, as wide as an A4 page's content.
+
+    The width follows the report's own ``@page`` rule (A4, side margins). ``cut`` lists the
+    tables, charts and figures whose right edge lies past that width: cut off on paper.
+    """
+    text = html.read_text(encoding="utf-8")
+    margin = re.search(r"@page\s*{\s*size:\s*A4;\s*margin:\s*[\d.]+mm\s+([\d.]+)mm", text)
+    assert margin, "geen @page-regel met A4 en marges"
+    width = (210 - 2 * float(margin.group(1))) * MM
+    watched = Watched(browser, allowed=("file://", "data:"))
+    try:
+        page = watched.page
+        page.set_viewport_size({"width": int(width), "height": int(297 * MM)})
+        page.emulate_media(media="print")
+        page.goto(html.as_uri(), wait_until="load", timeout=60_000)
+        layout = page.evaluate(PRINT_LAYOUT_JS)
+        layout["note"] = page.evaluate(
+            """() => [...document.querySelectorAll('.kit-alleen-html')].map(el => [
+                getComputedStyle(el, '::before').content, el.innerText.trim()])"""
+        )
+    finally:
+        watched.close()
+    layout["width"] = width
+    layout["cut"] = [s for s in layout["shown"] if s[1] > width + 0.5]
+    return layout
+
+
+@pytest.mark.parametrize("path,index", CASES)
+def test_print_fits_the_a4_width(browser, path, index, rendered):
+    result = rendered[(path.name, index)]
+    if isinstance(result, BaseException):
+        raise result
+    layout = print_layout(browser, result[0])
+    # the check sees the report's tables and charts
+    assert any(s[0] == "TABLE" for s in layout["shown"])
+    assert any(s[0] == "IMG" for s in layout["shown"])
+    assert layout["cut"] == []
+    assert layout["document"] <= layout["width"] + 0.5
+    assert layout["scrolling"] == []
+
+
+def _wide_table_page(folder: Path) -> Path:
+    html = folder / "breed.html"
+    html.write_text(
+        export_html(
+            _executed_notebook(),
+            {"regio": "Regio Test", "store": "store", "peildatum": "2026-03-31"},
+            "breed.ipynb",
+        ),
+        encoding="utf-8",
+    )
+    return html
+
+
+def test_wide_table_fits_the_a4_width_and_details_print_as_a_note(browser, tmp_path):
+    layout = print_layout(browser, _wide_table_page(tmp_path))
+    tables = [s for s in layout["shown"] if WIDE_COLUMNS[0] in s[2]]
+    assert len(tables) == 1 and tables[0][1] > layout["width"] / 2  # seen, and wide
+    assert layout["cut"] == [] and layout["document"] <= layout["width"] + 0.5
+    # the cell tagged html-only: in print a note instead of its text
+    assert layout["note"] == [[f'"{PRINT_NOTE}"', ""]]
+
+
+def test_the_width_check_can_fail(browser, tmp_path):
+    """Without the report's print rules the 15-column table runs off the page: the check sees it."""
+    html = _wide_table_page(tmp_path)
+    text, removed = re.subn(
+        r"@media print {.*?\n  }\n", "", html.read_text(encoding="utf-8"), count=1, flags=re.S
+    )
+    assert removed == 1
+    html.write_text(text, encoding="utf-8")
+    layout = print_layout(browser, html)
+    assert [s[2][:25] for s in layout["cut"]] == [WIDE_COLUMNS[0][:25]]
+    assert layout["note"] == [["none", f"{DETAIL}."]]  # and the detail prints in full
 
 
 # --------------------------------------------------------------------------------------------

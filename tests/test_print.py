@@ -1,4 +1,7 @@
-"""Printing reports: A4 pages, wrapping tables, no scrollbars, headings kept; chart alt text."""
+"""Printing reports: A4 pages, wrapping tables, no scrollbars, headings kept; chart alt text.
+
+The page-width and page-count checks in a browser are in tests/test_browser.py.
+"""
 
 from __future__ import annotations
 
@@ -13,10 +16,13 @@ from kit import report
 
 A4_POINTS = (595.28, 841.89)  # 210 x 297 mm
 WIDE_COLUMNS = [f"kolom_{i:02d}_met_een_lange_naam" for i in range(15)]
+DETAIL = "Lange detailtabel die alleen in de HTML-versie staat"
+PRINT_NOTE = "Details: zie de HTML-versie van dit rapport."
 
 
 def _executed_notebook() -> nbformat.NotebookNode:
-    """A tiny executed notebook: a heading, a 15-column table and a chart with alt text."""
+    """A tiny executed notebook: a heading, a 15-column table, a chart with alt text and a cell
+    tagged ``html-only``."""
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {
         "name": "python3",
@@ -41,6 +47,7 @@ def _executed_notebook() -> nbformat.NotebookNode:
             "x",
             outputs=[nbformat.v4.new_output("display_data", data={"text/html": table}), chart],
         ),
+        nbformat.v4.new_markdown_cell(f"{DETAIL}.", metadata={"tags": ["html-only"]}),
     ]
     return nb
 
@@ -70,8 +77,24 @@ class TestPrintCss:
         media = css[css.index("@media print") :]
         assert re.search(r"h2, h3[^{]*{[^}]*break-after: avoid", media)
         assert re.search(r"table {[^}]*table-layout: auto", media)
-        assert re.search(r"td {[^}]*word-break: break-word", media)
+        # numbers and words stay whole; in a table of ten columns or more a header may break
+        assert re.search(r"th, td {[^}]*overflow-wrap: break-word", media)
+        assert re.search(r"nth-child\(10\)\) th {[^}]*overflow-wrap: anywhere", media)
+        assert re.search(r"img {[^}]*max-height: \d+mm", media)
         assert "overflow: visible !important" in media
+
+    def test_html_only_cell_prints_as_a_note(self, page):
+        html = page.read_text()
+        # the tagged cell, and only that cell, is wrapped
+        before, tagged = html.split('<div class="kit-alleen-html">')
+        assert DETAIL in tagged and DETAIL not in before
+        assert WIDE_COLUMNS[0] in before and WIDE_COLUMNS[0] not in tagged
+        css = _css(html)
+        media = css[css.index("@media print") :]
+        assert re.search(r"\.kit-alleen-html > \* { display: none", media)
+        assert f'.kit-alleen-html::before {{ content: "{PRINT_NOTE}"' in media
+        screen = css[: css.index("@media print")]
+        assert "kit-alleen-html" not in screen  # on screen the cell shows as it is
 
     def test_chart_alt_text_on_img(self, page):
         html = page.read_text()
