@@ -272,7 +272,14 @@ def quality_chart(scores: pd.DataFrame, *, title: str) -> alt.FacetChart:
         alt.layer(line, points, data=data)
         .properties(width=260, height=110)
         .facet(facet=alt.Facet("naam:N", title=None), columns=3)
-        .properties(title=title)
+        .properties(
+            title=title,
+            description=(
+                f"{title}: één kleine grafiek per controle met het percentage goede berichtregels "
+                "per kwartaal; de kleur van een punt is het SPC-oordeel (verbetering, "
+                "verslechtering, geen bijzondere variatie of te weinig kwartalen)."
+            ),
+        )
     )
 
 

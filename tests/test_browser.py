@@ -811,6 +811,8 @@ DECIMAL_POINT = re.compile(r"\d\.(?!\d{3}(?!\d))\d")
 #: versions and rule paragraphs, excluded explicitly: the kit's version (0.1.0), iJw 3.2 and
 #: paragraph numbers of the administration protocol (SAP 2.3.1)
 VERSIONS = re.compile(r"\d+\.\d+\.\d+|\biJw \d+\.\d+|\bSAP \d+(?:\.\d+)+")
+#: a missing value printed by pandas instead of left empty
+MISSING = re.compile(r"<NA>|\bNaN\b|\bnan\b|\bNaT\b|\bNone\b")
 FIRST_SCREEN = 900  # px: the top of the page a reader sees without scrolling
 
 
@@ -835,6 +837,7 @@ def test_reader_text_has_no_identifiers_and_dutch_numbers(browser, path, index, 
     assert dates == []
     points = [t for t in texts if DECIMAL_POINT.search(VERSIONS.sub("", t))]
     assert points == []
+    assert [t for t in texts if MISSING.search(t)] == []
 
 
 def test_the_number_checks_can_fail():
@@ -842,6 +845,7 @@ def test_the_number_checks_can_fail():
     assert IDENTIFIER.search("pct_vot_bij_start") and IDENTIFIER.search("aanbieder=98000003")
     assert not IDENTIFIER.search("Toewijzing → start zorg")
     assert ISO_DATE.search("Historie van 1 peildatum (2026-03-31)")
+    assert MISSING.search("<NA>") and MISSING.search("nan") and not MISSING.search("financiering")
     assert not ISO_DATE.search("31 maart 2026") and not ISO_DATE.search("1.105 dagen")
     for bad in ("68.1", "0.95", "12.5%", "1.1234"):
         assert DECIMAL_POINT.search(VERSIONS.sub("", bad)), bad

@@ -535,3 +535,18 @@ def test_the_definitions_overview_shows_few_columns_and_keeps_all_in_a_collapsed
     assert {"Uitgevallen", "P80", "Mediaan alleen afgerond", "% 0 dagen"} <= set(full)
     assert len(full) == len(heads) + 4 + len(definitions.norms) - 1
     assert "</summary>" in rest and rest.rstrip().endswith("</details>")
+
+
+def test_a_reader_table_leaves_missing_values_empty():
+    from kit.sections.common import _table
+
+    frame = pd.DataFrame(
+        {
+            "gespreksagenda_vot": pd.Series(["vraag", pd.NA], dtype="string"),
+            "n_starts": pd.Series([1200, pd.NA], dtype="Int64"),
+            "pct_auto_305": [float("nan"), 12.5],
+        }
+    )
+    html = _table(frame).data
+    assert "NA" not in html and "nan" not in html
+    assert "<td>1.200</td>" in html and "<td>12,5</td>" in html and html.count("<td></td>") == 3

@@ -283,6 +283,7 @@ class TestQualityHistory:
         assert pairs["eenheid"].nunique() == 25 and pairs["check_id"].nunique() >= 15
         for aanbieder in ("98000001", "98000003"):
             chart = quality_chart(safe[safe["eenheid"] == aanbieder], title="t").to_dict()
+            assert chart["description"].startswith("t: één kleine grafiek per controle")
             shown = pd.DataFrame(chart["datasets"][next(iter(chart["datasets"]))])
             assert set(shown["naam"]) == set(
                 safe.loc[(safe["eenheid"] == aanbieder) & safe["pct_goed"].notna(), "naam"]

@@ -174,7 +174,8 @@ def dutch_table(frame: pd.DataFrame) -> pd.DataFrame:
             continue
         percent = str(col).startswith(("pct_", "%"))
         out[col] = out[col].map(lambda v, p=percent: _cell_nl(v, decimals=1 if p else None))
-    return out.rename(columns=LABELS)
+    # pandas' NA in an object column would print as "<NA>": a blank is empty (``na_rep``)
+    return out.where(out.notna(), np.nan).rename(columns=LABELS)
 
 
 def _table(
