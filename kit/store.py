@@ -22,7 +22,7 @@ import multiprocessing
 import os
 import re
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -608,6 +608,62 @@ def ingest(
         )
 
 
+class _RoundWriter:
+    """Writes one ingest round's tables while the files are parsed: memory stays bounded.
+
+    Rows are kept per table until there are ``rows`` of them, then written as a Parquet row
+    group to a hidden temporary file. :meth:`commit` moves every file to its final name
+    (``<table>/<inlees_id>.parquet``); :meth:`discard` removes them (an interrupted round leaves
+    nothing a reader would take for data).
+    """
+
+    def __init__(self, store: Path, inlees_id: str, rows: int = 250_000) -> None:
+        self.store, self.inlees_id, self.rows = store, inlees_id, rows
+        self.waiting: dict[str, list[pa.Table]] = {}
+        self.writers: dict[str, tuple[pq.ParquetWriter, Path]] = {}
+
+    def final(self, table: str) -> Path:
+        """The file a table of this round ends up in."""
+        return self.store / table / f"{self.inlees_id}.parquet"
+
+    def add(self, table: str, part: pa.Table) -> None:
+        """Queue rows of ``table``; written once enough of them are waiting."""
+        waiting = self.waiting.setdefault(table, [])
+        waiting.append(part)
+        if sum(p.num_rows for p in waiting) >= self.rows:
+            self._flush(table)
+
+    def _flush(self, table: str) -> None:
+        parts = self.waiting.pop(table, [])
+        if not parts:
+            return
+        data = pa.concat_tables(parts)
+        if table not in self.writers:
+            path = self.final(table)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")  # not matched by *.parquet
+            self.writers[table] = (pq.ParquetWriter(tmp, data.schema, compression="zstd"), tmp)
+        self.writers[table][0].write_table(data)
+
+    def commit(self) -> None:
+        """Write what is waiting, close every file and give it its final name."""
+        for table in list(self.waiting):
+            self._flush(table)
+        for writer, _ in self.writers.values():
+            writer.close()
+        for table, (_, tmp) in self.writers.items():
+            os.replace(tmp, self.final(table))
+        self.writers.clear()
+
+    def discard(self) -> None:
+        """Remove the temporary files (after an error)."""
+        for writer, tmp in self.writers.values():
+            with contextlib.suppress(Exception):
+                writer.close()
+            tmp.unlink(missing_ok=True)
+        self.writers.clear()
+
+
 def _ingest(
     sources: Iterable[SourceFile],
     store: Path,
@@ -629,7 +685,8 @@ def _ingest(
     if xsd_dir is not None:
         load_xsds(xsd_dir)  # fail early, in this process, on an unusable XSD folder
     inlees_id = f"inlees-{len(meta['inleesrondes']) + 1:04d}"
-    for leftover in store.glob(f"*/{inlees_id}*.parquet"):  # from an interrupted earlier run
+    leftovers = [*store.glob(f"*/{inlees_id}*.parquet"), *store.glob(f"*/.{inlees_id}.*.tmp")]
+    for leftover in leftovers:  # from an interrupted earlier run
         leftover.unlink()
     known = read_table(store, FILES_TABLE)
     hash_by_sig = dict(zip(known["signatuur"].tolist(), known["inhoud_hash"].tolist(), strict=True))
@@ -640,7 +697,8 @@ def _ingest(
     first_of_hash: dict[str, int] = {}  # content hash -> index of the file parsed for it
     duplicates: list[int] = []
     pending: collections.deque = collections.deque()
-    parts: dict[str, list[pa.Table]] = {}
+    writer = _RoundWriter(store, inlees_id)
+    kept: dict[str, list[pa.Table]] = {"berichten": [], INVALID_TABLE: []}  # for the report
     chunk: list[tuple[int, str, str, bytes]] = []
     chunk_size_now = [0]
     executor = _executor(workers)
@@ -648,7 +706,11 @@ def _ingest(
     def collect(done: Future | tuple) -> None:
         outcome, tables = done.result() if executor else done
         for table, part in tables.items():
-            parts.setdefault(table, []).append(part)
+            writer.add(table, part)
+            if table == "berichten":
+                kept[table].append(part.select(REPORT_COLUMNS))
+            elif table == INVALID_TABLE:
+                kept[table].append(part)
         for index, status, reason, n in outcome:
             file_rows[index] |= {"status": status, "reden": reason, "n_berichten": n}
 
@@ -713,6 +775,9 @@ def _ingest(
         submit()
         for done in tqdm(list(pending), desc="Verwerken", unit=" delen", disable=not progress):
             collect(done)
+    except BaseException:
+        writer.discard()
+        raise
     finally:
         if executor:
             executor.shutdown(cancel_futures=True)
@@ -723,22 +788,19 @@ def _ingest(
         else:
             file_rows[index] |= {"status": original["status"], "reden": original["reden"]}
 
-    merged = {table: pa.concat_tables(tables) for table, tables in parts.items()}
+    writer.commit()
     files_table = arrow_table(file_rows, FILE_COLUMNS)
+    file_rows.clear()  # in the Arrow table now: free the dicts (millions at national scale)
+    first_of_hash.clear()
     # files recognised by their signature are already recorded: keep the table small so a
     # re-run with nothing new stays fast
     skipped = pc.fill_null(pc.equal(files_table["reden"], SKIPPED_REASON), False)
-    writes = [(t, store / name / f"{inlees_id}.parquet") for name, t in merged.items()]
-    writes.append(
-        (files_table.filter(pc.invert(skipped)), store / FILES_TABLE / f"{inlees_id}.parquet")
-    )
-    with ThreadPoolExecutor(max_workers=2) as pool:  # Parquet writing releases the GIL
-        list(pool.map(lambda w: _write(*w), writes))
+    _write(files_table.filter(pc.invert(skipped)), store / FILES_TABLE / f"{inlees_id}.parquet")
     files = _to_pandas(files_table, FILE_COLUMNS)
     report_columns = {c: columns_of("berichten")[c] for c in REPORT_COLUMNS}
     report_messages = (
-        _to_pandas(merged["berichten"].select(REPORT_COLUMNS), report_columns)
-        if "berichten" in merged
+        _to_pandas(pa.concat_tables(kept["berichten"]), report_columns)
+        if kept["berichten"]
         else typed_frame([], report_columns)
     )
     notes = []
@@ -749,8 +811,8 @@ def _ingest(
         if missing:
             notes.append("geen XSD opgegeven voor JW" + ", JW".join(missing) + ": niet gevalideerd")
     invalid = (
-        _to_pandas(merged[INVALID_TABLE], columns_of(INVALID_TABLE))
-        if INVALID_TABLE in merged
+        _to_pandas(pa.concat_tables(kept[INVALID_TABLE]), columns_of(INVALID_TABLE))
+        if kept[INVALID_TABLE]
         else None
     )
     report = LoadReport(inlees_id, files, report_messages, notes, invalid)

@@ -9,8 +9,10 @@ from pathlib import Path
 import duckdb
 import fixtures as fx
 import pandas as pd
+import pyarrow.parquet as pq
 import pytest
 
+import kit.store as store_module
 from kit.privacy import Pseudonymiser
 from kit.sources import Rejected, SourceFile, iter_sources
 from kit.store import (
@@ -442,3 +444,55 @@ def test_repeated_text_is_one_shared_object_in_a_string_column():
     assert frame["gemeente"].array[0] is frame["gemeente"].array[1]
     assert frame["reden"].isna().tolist() == [True, False]
     assert frame["n"].tolist() == [2, pd.NA]
+
+
+class TestStreamingWrite:
+    """Ingest writes each table while parsing (row groups), not all at once at the end."""
+
+    @staticmethod
+    def _rows_per_group(monkeypatch, rows: int) -> None:
+        real = store_module._RoundWriter.__init__
+        monkeypatch.setattr(
+            store_module._RoundWriter,
+            "__init__",
+            lambda self, s, i, rows_=rows: real(self, s, i, rows=rows_),
+        )
+
+    def test_small_row_groups_give_the_same_tables(self, invoer, tmp_path, pseudo, monkeypatch):
+        ingest(iter_sources([invoer]), tmp_path / "groot", pseudonymise=pseudo, chunk_size=1)
+        self._rows_per_group(monkeypatch, 1)
+        ingest(iter_sources([invoer]), tmp_path / "klein", pseudonymise=pseudo, chunk_size=1)
+        groups = pq.ParquetFile(tmp_path / "klein" / "berichten" / "inlees-0001.parquet")
+        assert groups.num_row_groups == 4  # one per loaded message: written as it came
+        groups = pq.ParquetFile(tmp_path / "groot" / "berichten" / "inlees-0001.parquet")
+        assert groups.num_row_groups == 1
+        for table in [*table_names(), FILES_TABLE]:
+            small, large = (read_table(tmp_path / s, table) for s in ("klein", "groot"))
+            if table == FILES_TABLE:
+                small, large = (f.drop(columns="signatuur") for f in (small, large))
+            pd.testing.assert_frame_equal(small, large, obj=table)
+
+    def test_an_interrupted_round_leaves_no_table_files(
+        self, invoer, tmp_path, pseudo, monkeypatch
+    ):
+        self._rows_per_group(monkeypatch, 1)  # rows are on disk (temporary) before the stop
+        written = []
+        real_flush = store_module._RoundWriter._flush
+        monkeypatch.setattr(
+            store_module._RoundWriter,
+            "_flush",
+            lambda self, table: (real_flush(self, table), written.append(table)),
+        )
+        files = list(iter_sources([invoer]))
+
+        def stops_halfway():
+            yield from files[:5]
+            raise KeyboardInterrupt
+
+        store = tmp_path / "store"
+        with pytest.raises(KeyboardInterrupt):
+            ingest(stops_halfway(), store, pseudonymise=pseudo, chunk_size=1)
+        assert written  # some tables were being written when the run stopped
+        assert [p.name for p in store.rglob("*") if p.is_file()] == []
+        report = ingest(iter_sources([invoer]), store, pseudonymise=pseudo)
+        assert report.counts[LOADED] == 4
