@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import altair as alt
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -82,28 +83,31 @@ def history_rows(result: ScanResult, *, peildatum: str | pd.Timestamp) -> pd.Dat
     peil = pd.Timestamp(peildatum)
     flags = result.flags
     # the flags hold a row per record and check (millions): work out each distinct date's
-    # quarter once and group on the categorical codes, not on strings per row
+    # quarter once, group on the categorical codes (no strings, no copies of the columns) and
+    # drop the quarters that have not ended (or have no date) after counting
     day, days = pd.factorize(flags["datum"])
     days = pd.Series(pd.to_datetime(days))
     quarter, quarters = pd.factorize(quarter_labels(days))
-    ended = (days.dt.to_period("Q").dt.end_time.dt.normalize() <= peil).to_numpy()
-    kept = day >= 0
-    kept[kept] = ended[day[kept]] & (quarter[day[kept]] >= 0)
+    ended = days.dt.to_period("Q").dt.end_time.dt.normalize() <= peil
+    quarter = np.where(ended.to_numpy() & (quarter >= 0), quarter, -1)
+    per_row = np.take(np.append(quarter, -1).astype(np.int32), day)  # day -1: no date
+    keys = ["check_id", "aanbieder", "gemeente", "kwartaal"]
     frame = pd.DataFrame(
         {
-            "check_id": flags["check_id"].astype("category")[kept],
-            "aanbieder": flags["aanbieder"].astype("category")[kept],
-            "gemeente": flags["gemeente"].astype("category")[kept],
-            "kwartaal": pd.Categorical.from_codes(quarter[day[kept]], categories=quarters),
-            "afwijkend": flags["afwijkend"].to_numpy(dtype=bool)[kept],
-        }
+            "check_id": flags["check_id"].astype("category").array,
+            "aanbieder": flags["aanbieder"].astype("category").array,
+            "gemeente": flags["gemeente"].astype("category").array,
+            "kwartaal": pd.Categorical.from_codes(per_row, categories=quarters),
+            "afwijkend": flags["afwijkend"].to_numpy(dtype=bool),
+        },
+        copy=False,
     )
-    keys = ["check_id", "aanbieder", "gemeente", "kwartaal"]
     out = (
         frame.groupby(keys, observed=True, dropna=False)["afwijkend"]
         .agg(n_beoordeeld="size", n_afwijkend="sum")
         .reset_index()
     )
+    out = out[out["kwartaal"].notna()]
     for col in keys:
         out[col] = out[col].astype(object).where(out[col].notna(), "onbekend").astype(str)
     out = out.sort_values(keys, kind="mergesort").reset_index(drop=True)

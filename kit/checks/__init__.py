@@ -378,21 +378,22 @@ class ScanResult:
             ``berichttype, record, maand, betrouwbaar`` (``record``: integer key).
         """
         severe = {c.id for c in self.checks if c.severity in ("fout", "waarschuwing")}
-        flags = self.flags[self.flags["check_id"].isin(severe)]
-        codes, records = pd.factorize(flags["record"].to_numpy(), sort=False)
+        # positions, not a filtered copy of the flags (millions of rows)
+        rows = np.flatnonzero(self.flags["check_id"].isin(severe).to_numpy())
+        codes, records = pd.factorize(self.flags["record"].to_numpy()[rows], sort=False)
         kind, message = self.keys.kinds(records)
         is_message = kind == MESSAGE
         fails = np.zeros(len(records), dtype=bool)
-        fails[codes[flags["afwijkend"].to_numpy()]] = True
+        fails[codes[self.flags["afwijkend"].to_numpy()[rows]]] = True
         is_row = ~is_message & (kind != FILE)
         fails |= is_row & np.isin(message, records[fails & is_message])
         keep = ~is_message | ~np.isin(records, message[is_row])
-        first = flags.iloc[np.unique(codes, return_index=True)[1]]  # codes: first-seen order
+        first = rows[np.unique(codes, return_index=True)[1]]  # codes: first-seen order
         verdicts = pd.DataFrame(
             {
-                "berichttype": first["berichttype"].array,
+                "berichttype": self.flags["berichttype"].array.take(first),
                 "record": records,
-                "maand": first["maand"].array,
+                "maand": self.flags["maand"].array.take(first),
                 "betrouwbaar": ~fails,
             }
         )
@@ -465,12 +466,38 @@ def month_labels(dates: pd.Series) -> pd.Series:
     return pd.Series(pd.Categorical.from_codes(codes, categories=labels), index=dates.index)
 
 
-def _no_outcomes() -> pd.DataFrame:
-    """An empty outcome frame with the types :func:`kit.checks.base.outcome` gives."""
-    types = {"record": np.int64, "datum": "datetime64[ns]", "afwijkend": bool}
-    return pd.DataFrame(
-        {col: np.array([], dtype=types.get(col, object)) for col in OUTCOME_COLUMNS}
-    )
+#: the outcome columns that become categorical in the flags (the others keep these types)
+GROUP_COLUMNS = ("berichttype", "aanbieder", "gemeente")
+_TYPES = {"record": np.int64, "datum": "datetime64[ns]", "afwijkend": bool}
+_EMPTY = {col: np.array([], dtype=_TYPES.get(col, np.int32)) for col in OUTCOME_COLUMNS}
+
+
+def _coded(result: pd.DataFrame, pools: dict[str, dict]) -> dict[str, np.ndarray]:
+    """One check's outcome as arrays; text as integer codes into ``pools`` (value -> code).
+
+    Memory: a check's outcome has a row per record it judged (millions); as codes a text
+    column takes 4 bytes a row instead of a pointer to a string object.
+    """
+    out = {}
+    for col in OUTCOME_COLUMNS:
+        if col not in pools:
+            out[col] = result[col].to_numpy(dtype=_TYPES[col])
+            continue
+        codes, uniques = pd.factorize(result[col])  # missing: -1
+        pool = pools[col]
+        lookup = [pool.setdefault(value, len(pool)) for value in uniques]
+        out[col] = np.array([*lookup, -1], dtype=np.int32)[codes]
+    return out
+
+
+def _categorical(codes: np.ndarray, pool: dict) -> pd.Categorical:
+    """Codes into ``pool`` as a categorical with sorted categories (as ``astype("category")``)."""
+    values = np.array(list(pool), dtype=object)
+    order = np.argsort(values, kind="stable")
+    rank = np.empty(len(order) + 1, dtype=np.int32)
+    rank[order] = np.arange(len(order))
+    rank[-1] = -1  # missing stays missing
+    return pd.Categorical.from_codes(rank[codes], categories=pd.Index(values[order], dtype=object))
 
 
 @copy_on_write
@@ -490,6 +517,7 @@ def evaluate_checks(data: ScanData, checks: list[Check]) -> ScanResult:
         Flags with categorical group columns and a ``maand`` column (``JJJJ-MM``).
     """
     status, parts, assessed = [], [], []
+    pools: dict[str, dict] = {col: {} for col in GROUP_COLUMNS}
     for check in checks:
         if not check.enabled:
             status.append((check.id, OFF))
@@ -499,18 +527,16 @@ def evaluate_checks(data: ScanData, checks: list[Check]) -> ScanResult:
             status.append((check.id, NOT_ASSESSABLE))
             continue
         status.append((check.id, ASSESSED))
-        parts.append(result[OUTCOME_COLUMNS])
+        parts.append(_coded(result, pools))
         assessed.append(check.id)
     data.forget_shared()  # before the flags are put together: a lower peak
     # check_id straight from the part sizes: no column of millions of strings to factorize
-    codes = np.repeat(np.arange(len(assessed)), [len(p) for p in parts]).astype(np.int16)
-    outcomes = pd.concat(parts, ignore_index=True) if parts else _no_outcomes()
-    parts.clear()  # memory: the parts and the concatenation are not held at the same time
+    sizes = [len(part["record"]) for part in parts]
+    codes = np.repeat(np.arange(len(assessed)), sizes).astype(np.int16)
     columns = {"check_id": pd.Categorical.from_codes(codes, categories=assessed)}
-    for col in OUTCOME_COLUMNS:  # the text columns become categorical before the frame is built
-        grouping = col in ("berichttype", "aanbieder", "gemeente")
-        columns[col] = outcomes.pop(col).astype("category") if grouping else outcomes.pop(col)
-    del outcomes
+    for col in OUTCOME_COLUMNS:  # a column at a time: the parts' arrays go once joined
+        joined = np.concatenate([part.pop(col) for part in parts] or [_EMPTY[col]])
+        columns[col] = _categorical(joined, pools[col]) if col in pools else joined
     flags = pd.DataFrame(columns)
     del columns
     flags["maand"] = month_labels(flags["datum"])
