@@ -26,7 +26,7 @@ import pyarrow.parquet as pq
 
 from kit import config
 from kit.charts import SPC_COLORS, _frame
-from kit.checks import ScanResult
+from kit.checks import ScanResult, count_groups
 
 if TYPE_CHECKING:
     from kit.sections.quickscan import QuickscanContext
@@ -102,10 +102,8 @@ def history_rows(result: ScanResult, *, peildatum: str | pd.Timestamp) -> pd.Dat
         },
         copy=False,
     )
-    out = (
-        frame.groupby(keys, observed=True, dropna=False)["afwijkend"]
-        .agg(n_beoordeeld="size", n_afwijkend="sum")
-        .reset_index()
+    out = count_groups(frame, keys, "afwijkend").rename(
+        columns={"n": "n_beoordeeld", "n_waar": "n_afwijkend"}
     )
     out = out[out["kwartaal"].notna()]
     for col in keys:

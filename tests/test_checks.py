@@ -19,11 +19,13 @@ from builders import (
     toewijzing,
 )
 
+import kit.checks
 from kit.checks import (
     DIMENSIONS,
     RULE_PREFIXES,
     SEVERITIES,
     Check,
+    count_groups,
     evaluate_checks,
     load_checks,
     quickscan_tables,
@@ -338,3 +340,55 @@ class TestSharedOutputs:
         frame = pd.DataFrame({"client_id": ["abc"], "n": [12]})
         with pytest.raises(ValueError, match="client_id"):
             write_shared({"x": SharedTable(frame, ["n"])}, tmp_path)
+
+
+class TestCountGroups:
+    """count_groups equals pandas' groupby(observed=True, dropna=False) size and sum."""
+
+    @staticmethod
+    def frame(n: int = 5000, seed: int = 1) -> pd.DataFrame:
+        rng = np.random.default_rng(seed)
+        many = [f"a{i:03d}" for i in range(300)]  # more than an int8 code holds
+        aanbieder = rng.choice([*many, None], n)
+        return pd.DataFrame(
+            {
+                "check_id": pd.Categorical(rng.choice(["x", "y", "z"], n), categories=["z", "y", "x"]),
+                "aanbieder": pd.Categorical(aanbieder),
+                "gemeente": pd.Categorical(rng.choice(["0363", "0599", None], n)),
+                "afwijkend": rng.random(n) < 0.2,
+            }
+        )
+
+    @staticmethod
+    def expected(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+        grouped = frame.groupby(keys, observed=True, dropna=False, sort=False)["afwijkend"]
+        out = grouped.agg(n="size", n_waar="sum").reset_index()
+        return out.astype({"n": np.int64, "n_waar": np.int64})
+
+    @pytest.mark.parametrize(
+        "keys", [["check_id"], ["check_id", "aanbieder"], ["check_id", "aanbieder", "gemeente"]]
+    )
+    def test_same_as_groupby(self, keys):
+        frame = self.frame()
+        got = count_groups(frame, keys, "afwijkend")
+        pd.testing.assert_frame_equal(got, self.expected(frame, keys))
+
+    def test_known_answer_with_missing_values(self):
+        frame = pd.DataFrame(
+            {
+                "k": pd.Categorical(["b", None, "b", "a", None]),
+                "afwijkend": [True, False, False, True, True],
+            }
+        )
+        got = count_groups(frame, ["k"], "afwijkend")
+        assert got["k"].astype(object).where(got["k"].notna(), None).tolist() == ["b", None, "a"]
+        assert got["n"].tolist() == [2, 2, 1] and got["n_waar"].tolist() == [1, 1, 1]
+        assert list(got["k"].cat.categories) == ["a", "b"]
+
+    def test_too_many_combinations_fall_back_to_pandas(self, monkeypatch):
+        frame = self.frame(n=500)
+        keys = ["check_id", "aanbieder", "gemeente"]
+        monkeypatch.setattr(kit.checks, "MAX_COMBINED", 1.0)
+        pd.testing.assert_frame_equal(
+            count_groups(frame, keys, "afwijkend"), self.expected(frame, keys)
+        )

@@ -356,12 +356,11 @@ class ScanResult:
             ``check_id, <by...>, [maand], n_gecontroleerd, n_afwijkend, pct_afwijkend``.
         """
         keys = ["check_id", *by] + (["maand"] if per_month else [])
-        grouped = self.flags.groupby(keys, dropna=False, observed=True, sort=False)["afwijkend"]
-        out = grouped.agg(n_gecontroleerd="size", n_afwijkend="sum").reset_index()
-        out = out[out["n_gecontroleerd"] > 0]
+        out = count_groups(self.flags, keys, "afwijkend").rename(
+            columns={"n": "n_gecontroleerd", "n_waar": "n_afwijkend"}
+        )
         for col in keys:
             out[col] = out[col].astype("string")
-        out["n_afwijkend"] = out["n_afwijkend"].astype(int)
         out["pct_afwijkend"] = (100 * out["n_afwijkend"] / out["n_gecontroleerd"]).round(1)
         return out.sort_values(keys, kind="mergesort").reset_index(drop=True)
 
@@ -470,6 +469,50 @@ def month_labels(dates: pd.Series) -> pd.Series:
 GROUP_COLUMNS = ("berichttype", "aanbieder", "gemeente")
 _TYPES = {"record": np.int64, "datum": "datetime64[ns]", "afwijkend": bool}
 _EMPTY = {col: np.array([], dtype=_TYPES.get(col, np.int32)) for col in OUTCOME_COLUMNS}
+
+
+#: the largest combined key :func:`count_groups` builds itself (int64 with room to spare)
+MAX_COMBINED = 2.0**62
+
+
+def count_groups(frame: pd.DataFrame, keys: list[str], flag: str) -> pd.DataFrame:
+    """Rows and rows with ``flag`` true per combination of the categorical ``keys``.
+
+    Like ``groupby(keys, observed=True, dropna=False)`` with ``size`` and ``sum``, but on one
+    combined integer key: a groupby on four keys of the flags (tens of millions of rows) holds
+    an int64 array per key at once, several GB at national scale.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``<keys>`` (categorical, missing stays missing), ``n`` and ``n_waar`` (int64), one row
+        per combination present, in order of first appearance.
+    """
+    cats = [frame[k].astype("category").array for k in keys]
+    sizes = [len(c.categories) + 1 for c in cats]  # + 1: missing
+    if np.prod(np.array(sizes, dtype=float)) >= MAX_COMBINED:  # cannot combine: pandas does it
+        grouped = frame.groupby(keys, observed=True, dropna=False, sort=False)[flag]
+        out = grouped.agg(n="size", n_waar="sum").reset_index()
+        return out.astype({"n": np.int64, "n_waar": np.int64})
+    combined = np.zeros(len(frame), dtype=np.int64)
+    for cat, size in zip(cats, sizes, strict=True):
+        combined *= size
+        combined += cat.codes  # in place: int8/int16 codes added to int64, no overflow
+        combined += 1
+    group, uniques = pd.factorize(combined, sort=False)
+    del combined
+    counts = np.bincount(group, minlength=len(uniques))
+    true = np.bincount(group, weights=frame[flag].to_numpy(dtype=bool), minlength=len(uniques))
+    del group
+    columns = {}
+    rest = uniques.astype(np.int64)
+    for key, cat, size in reversed(list(zip(keys, cats, sizes, strict=True))):
+        rest, code = np.divmod(rest, size)
+        columns[key] = pd.Categorical.from_codes(code - 1, dtype=cat.dtype)
+    out = pd.DataFrame({k: columns[k] for k in keys})
+    out["n"] = counts.astype(np.int64)
+    out["n_waar"] = true.astype(np.int64)
+    return out
 
 
 def _coded(result: pd.DataFrame, pools: dict[str, dict]) -> dict[str, np.ndarray]:
