@@ -88,11 +88,11 @@ SCANNED_FILE_COLUMNS = ["bron", "inhoud_hash", "n_berichten"]
 # Never read by a scan: the file name of each record (table bestanden names the files).
 UNSCANNED_COLUMNS = frozenset({"bron"})
 #: The tables and columns the pathway model (:func:`kit.pathways.build_pathways`), the checks
-#: ``start_automatisch`` and ``start_te_laat`` and the trends' message lags read: all the waiting times and the trends
-#: need (``prepare_scan(..., columns=ANALYSIS_COLUMNS)``). Found by growing the set from the
-#: errors until both ran, then checked equal to a full read (tests/test_narrow_read.py keeps
-#: that true). ``regel`` stays wherever a table has it: it tells record keys of rows from those
-#: of messages.
+#: ``start_automatisch`` and ``start_te_laat`` and the trends' message lags read: all the
+#: waiting times and the trends need (``prepare_scan(..., columns=ANALYSIS_COLUMNS)``). Found by
+#: growing the set from the errors until both ran, then checked equal to a full read
+#: (tests/test_narrow_read.py keeps that true). ``regel`` stays wherever a table has it: it
+#: tells record keys of rows from those of messages.
 ANALYSIS_COLUMNS: dict[str, tuple[str, ...]] = {
     "berichten": (
         "bericht_id", "berichttype", "heen_berichttype", "gemeente", "aanbieder",
@@ -287,7 +287,7 @@ def prepare_scan(
     """
     peil = pd.Timestamp(peildatum)
     if columns is not None:
-        tables = {name: read_table(store, name, columns=list(cols)) for name, cols in columns.items()}
+        tables = {name: read_table(store, name, columns=list(c)) for name, c in columns.items()}
         return scan_data(tables, peildatum=peil)
     tables = {}
     for name in table_names():
