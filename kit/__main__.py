@@ -1251,7 +1251,10 @@ def main(argv: list[str] | None = None) -> int:
     from kit.params import ParameterError
     from kit.store import StoreError
 
+    from kit.memory import return_freed_memory
+
     args = build_parser().parse_args(argv)
+    return_freed_memory()  # large stores: freed memory goes back to the system
     try:
         return args.func(args)
     except (OSError, StoreError, ParameterError) as exc:  # a file or folder the user named: one Dutch line
