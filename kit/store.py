@@ -174,7 +174,11 @@ def _to_pandas(table: pa.Table, columns: dict[str, str]) -> pd.DataFrame:
         date_as_object=False,
         deduplicate_objects=True,
         types_mapper={pa.int64(): pd.Int64Dtype(), pa.bool_(): pd.BooleanDtype()}.get,
+        # each Arrow column is freed once converted: the table and the frame are not both held
+        split_blocks=True,
+        self_destruct=True,
     )
+    del table
     for col, kind in columns.items():
         if kind == "datum":
             frame[col] = frame[col].astype("datetime64[ns]")
@@ -236,7 +240,9 @@ def read_table(store: Path, table: str, columns: list[str] | None = None) -> pd.
                 "leesbaar Parquet-bestand). Lees de berichten opnieuw in, in een nieuwe store: "
                 "python -m kit inlezen BRON --store NIEUWE_MAP."
             ) from None
-    return _to_pandas(pa.concat_tables(read), kinds)
+    table = pa.concat_tables(read)
+    del read  # the parts share their buffers with the table: _to_pandas frees them as it goes
+    return _to_pandas(table, kinds)
 
 
 def read_meta(store: Path, *, filled: bool = False) -> dict:
