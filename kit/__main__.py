@@ -403,7 +403,9 @@ def _cmd_wachttijden(args: argparse.Namespace) -> int:
                 scope = f" ({pop['populatie']}: {left_out} weggelaten)"
         line = f"  {row.definitie:<28} {count:>7} trajecten{scope}, mediaan {median}"
         if row.definitie in waiting:
-            line += f"; wachtend op de peildatum: {_count_text(waiting[row.definitie], p.min_cel)}"
+            line += (
+                f"; wachtend op de peildatum: {_count_text(waiting[row.definitie], p.min_cel)}"
+            )
         print(line)
     print("  (wachtend op de peildatum = momentopname, hetzelfde voor elk cohort)")
     for definitie, day in sorted(results.complete_until.items()):
@@ -1092,12 +1094,8 @@ def build_parser() -> argparse.ArgumentParser:
             "min_cel": "aantallen onder N leeg laten en geen mediaan op minder dan N trajecten "
             "(standaard %(default)s)",
         },
-        metavars={
-            "periode_van": "JJJJ-MM-DD",
-            "periode_tot": "JJJJ-MM-DD",
-            "definities": "YAML",
-            "min_cel": "N",
-        },
+        metavars={"periode_van": "JJJJ-MM-DD", "periode_tot": "JJJJ-MM-DD",
+                  "definities": "YAML", "min_cel": "N"},
         aliases={"periode_van": "--van", "periode_tot": "--tot"},
     )
     p.add_argument(
@@ -1134,7 +1132,8 @@ def build_parser() -> argparse.ArgumentParser:
             "min_cel": "aantallen onder N leeg laten, met alles wat ervan is afgeleid "
             "(standaard %(default)s)",
         },
-        metavars={"bevolking": "CSV", "norm_weken": "W", "min_volledigheid": "F", "min_cel": "N"},
+        metavars={"bevolking": "CSV", "norm_weken": "W", "min_volledigheid": "F",
+                  "min_cel": "N"},
         aliases={"min_volledigheid": "--volledig"},
     )
     p.add_argument(
@@ -1257,11 +1256,7 @@ def main(argv: list[str] | None = None) -> int:
     return_freed_memory()  # large stores: freed memory goes back to the system
     try:
         return args.func(args)
-    except (
-        OSError,
-        StoreError,
-        ParameterError,
-    ) as exc:  # a file or folder the user named: one Dutch line
+    except (OSError, StoreError, ParameterError) as exc:  # a file or folder the user named: one Dutch line
         print(f"Fout: {_reason(exc)}", file=sys.stderr)
         return 2
 

@@ -286,15 +286,18 @@ def prepare_scan(
     ScanData
     """
     peil = pd.Timestamp(peildatum)
-    if columns is not None:
-        tables = {name: read_table(store, name, columns=list(c)) for name, c in columns.items()}
-        return scan_data(tables, peildatum=peil)
-    tables = {}
-    for name in table_names():
-        kept = [c for c in columns_of(name) if c not in UNSCANNED_COLUMNS]
-        tables[name] = read_table(store, name, columns=kept)
-    tables[FILES_TABLE] = read_table(store, FILES_TABLE, columns=SCANNED_FILE_COLUMNS)
-    return scan_data(tables, peildatum=peil)
+    if columns is None:
+        columns = {
+            name: [c for c in columns_of(name) if c not in UNSCANNED_COLUMNS]
+            for name in table_names()
+        }
+        columns[FILES_TABLE] = SCANNED_FILE_COLUMNS
+    kept, later = {}, {}
+    for name, wanted in columns.items():  # cut as read: a table is never held twice
+        kept[name], after = split_at(read_table(store, name, columns=list(wanted)), peil)
+        if after is not None:
+            later[name] = after
+    return _scan_data(kept, later, peil)
 
 
 def scan_data(tables: dict[str, pd.DataFrame], *, peildatum: pd.Timestamp) -> ScanData:
@@ -307,17 +310,34 @@ def scan_data(tables: dict[str, pd.DataFrame], *, peildatum: pd.Timestamp) -> Sc
     peil = pd.Timestamp(peildatum)
     kept, later = {}, {}
     for name, frame in tables.items():
-        if name == FILES_TABLE or "Dagtekening" not in frame:
-            kept[name] = frame
-            continue
-        after = (frame["Dagtekening"] > peil).to_numpy()
-        kept[name] = frame[~after].reset_index(drop=True) if after.any() else frame
-        if after.any():
-            later[name] = frame[after].reset_index(drop=True)
+        kept[name], after = split_at(frame, peil)
+        if after is not None:
+            later[name] = after
+    return _scan_data(kept, later, peil)
+
+
+def split_at(
+    frame: pd.DataFrame, peildatum: pd.Timestamp
+) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """A table's rows dated on or before the peildatum, and those after it (None when none).
+
+    Tables without a ``Dagtekening`` (``bestanden``) are kept whole.
+    """
+    if "Dagtekening" not in frame:
+        return frame, None
+    after = (frame["Dagtekening"] > peildatum).to_numpy()
+    if not after.any():
+        return frame, None
+    return frame[~after].reset_index(drop=True), frame[after].reset_index(drop=True)
+
+
+def _scan_data(
+    kept: dict[str, pd.DataFrame], later: dict[str, pd.DataFrame], peildatum: pd.Timestamp
+) -> ScanData:
     if "berichten" in kept:
         kept[LATER_MESSAGES] = later.get("berichten", kept["berichten"].iloc[:0])
     pathways = build_pathways({name: kept[name] for name in PATHWAY_TABLES})
-    return ScanData(tables=kept, pathways=pathways, peildatum=peil, later=later)
+    return ScanData(tables=kept, pathways=pathways, peildatum=peildatum, later=later)
 
 
 @dataclass

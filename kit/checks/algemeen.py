@@ -322,9 +322,11 @@ def _first_messages(data: ScanData, hashes: pd.Index) -> np.ndarray:
     found = data.keys.message_positions(prefix + "-0")
     missing = found < 0
     if missing.any():
+        wanted = prefix[missing].to_numpy()
         ids = data.tables["berichten"]["bericht_id"].astype("string[pyarrow]").str[:16]
-        first = pd.Series(np.arange(len(ids))).groupby(ids.to_numpy()).first()
-        found[missing] = first.reindex(prefix[missing].to_numpy()).fillna(-1).to_numpy(int)
+        at = np.flatnonzero(ids.isin(wanted).to_numpy())  # only the files asked for
+        first = pd.Series(at).groupby(ids.to_numpy()[at], sort=False).first()
+        found[missing] = first.reindex(wanted).fillna(-1).to_numpy(int)
     return found
 
 
