@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
@@ -260,7 +261,11 @@ def _cmd_quickscan(args: argparse.Namespace) -> int:
         checks = allow_test_bsns(checks)
     data = prepare_scan(args.store, peildatum=p.peildatum)
     result = evaluate_checks(data, checks)
-    tables = quickscan_tables(result, provider_patterns(data, pattern_params))
+    patterns = provider_patterns(data, pattern_params)
+    # from here only the record keys are needed: the scan's tables go (GBs at national scale)
+    result = replace(result, keys=result.keys.narrowed())
+    del data
+    tables = quickscan_tables(result, patterns)
     written = write_shared(tables, args.uit, threshold=p.min_cel)
     flags = write_flags(result, args.store, peildatum=p.peildatum)
     history = _write_quality_history(result, args.store, p.peildatum)

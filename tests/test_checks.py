@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -28,6 +30,7 @@ from kit.checks import (
     count_groups,
     evaluate_checks,
     load_checks,
+    prepare_scan,
     quickscan_tables,
 )
 from kit.checks.base import FILE, MESSAGE, REGISTRY, ROW
@@ -179,6 +182,27 @@ class TestRecordKeys:
         assert list(keys.kinds(files)[0]) == [FILE, FILE]
         assert list(keys.of_labels(pd.Series(["m1:1", "zz:0"]), "starts")) == [starts[1], -1]
         assert len(set(starts) | set(messages) | set(files)) == 6
+
+    @pytest.mark.parametrize("source", ["hand-built", "example"])
+    def test_narrowed_keys_give_the_same_labels_and_kinds(self, source, request):
+        if source == "example":
+            data = prepare_scan(request.getfixturevalue("example_store"), peildatum="2025-06-30")
+        else:
+            data = message_and_rows_data()
+        keys = np.concatenate([data.keys.of_table(name) for name in data.tables])
+        narrow = data.keys.narrowed()
+        assert all(set(f.columns) <= {"bericht_id", "regel", "inhoud_hash"}
+                   for f in narrow.tables.values())
+        assert {n: len(f) for n, f in narrow.tables.items()} == {
+            n: len(f) for n, f in data.tables.items()
+        }
+        assert list(narrow.labels(keys)) == list(data.keys.labels(keys))
+        for got, want in zip(narrow.kinds(keys), data.keys.kinds(keys), strict=True):
+            np.testing.assert_array_equal(got, want)
+        result = evaluate_checks(data, [c for c in load_checks() if c.id != "bsn_testnummer"])
+        narrowed = replace(result, keys=narrow)
+        pd.testing.assert_frame_equal(narrowed.flagged(), result.flagged())
+        pd.testing.assert_frame_equal(narrowed.scores(), result.scores())
 
     def test_failing_message_fails_its_rows_and_a_message_without_rows_counts_alone(self):
         checks = [check("kop_ongeldig", ernst="fout"), check("start_te_laat", max_werkdagen=50)]

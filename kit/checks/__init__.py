@@ -539,7 +539,8 @@ def _coded(result: pd.DataFrame, pools: dict[str, dict]) -> dict[str, np.ndarray
     """One check's outcome as arrays; text as integer codes into ``pools`` (value -> code).
 
     Memory: a check's outcome has a row per record it judged (millions); as codes a text
-    column takes 4 bytes a row instead of a pointer to a string object.
+    column takes 2 bytes a row (4 with more than 32,766 values) instead of a pointer to a
+    string object.
     """
     out = {}
     for col in OUTCOME_COLUMNS:
@@ -549,7 +550,8 @@ def _coded(result: pd.DataFrame, pools: dict[str, dict]) -> dict[str, np.ndarray
         codes, uniques = pd.factorize(result[col])  # missing: -1
         pool = pools[col]
         lookup = [pool.setdefault(value, len(pool)) for value in uniques]
-        out[col] = np.array([*lookup, -1], dtype=np.int32)[codes]
+        small = len(pool) < np.iinfo(np.int16).max  # 2 bytes a row while the codes fit
+        out[col] = np.array([*lookup, -1], dtype=np.int16 if small else np.int32)[codes]
     return out
 
 

@@ -223,6 +223,8 @@ class ScanData:
 
 
 MESSAGE, ROW, FILE = 0, 1, 2  # kinds of record
+#: the columns record keys and their labels are made of
+KEY_COLUMNS = ("bericht_id", "regel", "inhoud_hash")
 
 
 class RecordKeys:
@@ -248,6 +250,21 @@ class RecordKeys:
             self.start[name] = n
             n += len(frame)
         self._messages: dict[str, np.ndarray] = {}
+
+    def narrowed(self) -> RecordKeys:
+        """The same keys, holding only the columns they are made of (:data:`KEY_COLUMNS`).
+
+        Labels and kinds stay the same; the other columns of the scan's tables can then be
+        freed (the quick scan's counts after the checks need only the keys).
+        """
+        narrow = RecordKeys({})
+        narrow.tables = {
+            name: frame[[c for c in KEY_COLUMNS if c in frame]]
+            for name, frame in self.tables.items()
+        }
+        narrow.start = dict(self.start)
+        narrow._messages = dict(self._messages)
+        return narrow
 
     def of_table(self, table: str) -> np.ndarray:
         """The key of every row of ``table``, in row order."""
