@@ -269,7 +269,7 @@ def _cmd_quickscan(args: argparse.Namespace) -> int:
     written = write_shared(tables, args.uit, threshold=p.min_cel)
     flags = write_flags(result, args.store, peildatum=p.peildatum)
     history = _write_quality_history(result, args.store, p.peildatum)
-    scores = result.scores().set_index("berichttype")
+    scores = tables["scores"].frame.set_index("berichttype")  # result.scores(), once
     total = scores.loc["totaal"]
     if total["n"] == 0:
         print(

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from kit import config
@@ -102,7 +103,15 @@ def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
         if out[col].dtype == object or isinstance(
             out[col].dtype, pd.StringDtype | pd.CategoricalDtype
         ):
-            out[col] = out[col].astype(object).map(fix)
+            values = out[col].astype(object)
+            # each distinct value once (a findings table has hundreds of thousands of cells)
+            codes, uniques = pd.factorize(values)
+            fixed = np.array([fix(u) for u in uniques] + [None], dtype=object)
+            changed = np.array([f is not u for f, u in zip(fixed[:-1], uniques, strict=True)] + [False])
+            hit = changed[codes]  # code -1 (missing) takes the last entry: False
+            if hit.any():
+                values[hit] = fixed[codes[hit]]
+            out[col] = values
     out.columns = [fix(c) for c in out.columns]
     return out
 

@@ -18,17 +18,17 @@ import io
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import altair as alt
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from kit import config
-from kit.charts import SPC_COLORS, _frame
 from kit.checks import ScanResult, count_groups
 
 if TYPE_CHECKING:
+    import altair as alt
+
     from kit.sections.quickscan import QuickscanContext
 from kit.privacy import Protection
 from kit.store import StoreError, write_atomic
@@ -245,6 +245,10 @@ def quality_chart(scores: pd.DataFrame, *, title: str) -> alt.FacetChart:
     title : str
         Chart title.
     """
+    import altair as alt  # a chart only: the quick scan's command line does without
+
+    from kit.charts import SPC_COLORS, _frame
+
     data = _frame(scores, ["naam", "eenheid", "kwartaal", "pct_goed", "oordeel"]).dropna(
         subset=["pct_goed"]
     )
