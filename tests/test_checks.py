@@ -33,7 +33,7 @@ from kit.checks import (
     prepare_scan,
     quickscan_tables,
 )
-from kit.checks.base import FILE, MESSAGE, REGISTRY, ROW
+from kit.checks.base import FILE, MESSAGE, REGISTRY, ROW, first_positions
 from kit.checks.patterns import median_interval, provider_patterns, vot_start_comparison
 from kit.outputs import SharedTable, write_shared
 
@@ -364,6 +364,20 @@ class TestSharedOutputs:
         frame = pd.DataFrame({"client_id": ["abc"], "n": [12]})
         with pytest.raises(ValueError, match="client_id"):
             write_shared({"x": SharedTable(frame, ["n"])}, tmp_path)
+
+
+class TestFirstPositions:
+    def test_equal_to_a_sorting_unique(self):
+        rng = np.random.default_rng(7)
+        for n, k in [(1, 1), (50, 3), (10_000, 977), (10_000, 10_000)]:
+            codes, _ = pd.factorize(rng.integers(0, k, n))
+            np.testing.assert_array_equal(
+                first_positions(codes), np.unique(codes, return_index=True)[1]
+            )
+
+    def test_known_answer_and_empty(self):
+        assert first_positions(np.array([0, 0, 1, 0, 2, 1, 3])).tolist() == [0, 2, 4, 6]
+        assert first_positions(np.array([], dtype=np.intp)).tolist() == []
 
 
 class TestCountGroups:

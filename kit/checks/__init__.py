@@ -36,6 +36,7 @@ from kit.checks.base import (
     REGISTRY,
     RecordKeys,
     ScanData,
+    first_positions,
     validate_parameters,
 )
 from kit.config import copy_on_write, package_yaml, read_yaml
@@ -407,7 +408,7 @@ class ScanResult:
         is_row = ~is_message & (kind != FILE)
         fails |= is_row & np.isin(message, records[fails & is_message])
         keep = ~is_message | ~np.isin(records, message[is_row])
-        first = rows[np.unique(codes, return_index=True)[1]]  # codes: first-seen order
+        first = rows[first_positions(codes)]
         verdicts = pd.DataFrame(
             {
                 "berichttype": self.flags["berichttype"].array.take(first),
@@ -522,7 +523,8 @@ def count_groups(frame: pd.DataFrame, keys: list[str], flag: str) -> pd.DataFram
     group, uniques = pd.factorize(combined, sort=False)
     del combined
     counts = np.bincount(group, minlength=len(uniques))
-    true = np.bincount(group, weights=frame[flag].to_numpy(dtype=bool), minlength=len(uniques))
+    # the groups of the true rows only: no float weight per row
+    true = np.bincount(group[frame[flag].to_numpy(dtype=bool)], minlength=len(uniques))
     del group
     columns = {}
     rest = uniques.astype(np.int64)

@@ -5,7 +5,15 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from kit.checks.base import LATER_MESSAGES, WORKDAYS, Param, ScanData, outcome, register
+from kit.checks.base import (
+    LATER_MESSAGES,
+    WORKDAYS,
+    Param,
+    ScanData,
+    first_positions,
+    outcome,
+    register,
+)
 from kit.contract import INVALID_TABLE, load_schema
 from kit.pathways import ACCEPT_CODES
 from kit.store import FILES_TABLE
@@ -298,7 +306,7 @@ def dubbel_bestand(data: ScanData, params: dict) -> pd.DataFrame | None:
     keep = found | ~(pd.Series(n_berichten).fillna(0).to_numpy() > 0)
     if not keep.any():
         return None
-    first_rows = np.unique(codes, return_index=True)[1]  # codes are in first-seen order
+    first_rows = first_positions(codes)
     frame = pd.DataFrame(
         {
             "record": files["_key"].to_numpy()[first_rows],

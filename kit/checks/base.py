@@ -433,6 +433,21 @@ def _dates(values: pd.Series) -> np.ndarray:
     return values.to_numpy(dtype="datetime64[ns]")
 
 
+def first_positions(codes: np.ndarray) -> np.ndarray:
+    """Where each code first occurs, for codes in first-seen order (``pd.factorize``).
+
+    Equal to ``np.unique(codes, return_index=True)[1]`` without sorting: a code occurs for the
+    first time exactly where it exceeds every code before it. Linear in time, one array of
+    extra memory (a sort takes two, at tens of millions of flags).
+    """
+    if len(codes) == 0:
+        return np.array([], dtype=np.intp)
+    new = np.empty(len(codes), dtype=bool)
+    new[0] = True
+    np.greater(codes[1:], np.maximum.accumulate(codes)[:-1], out=new[1:])
+    return np.flatnonzero(new)
+
+
 def combine(*results: pd.DataFrame | None) -> pd.DataFrame | None:
     """Merge partial results of one check: a record fails if it fails any part."""
     parts = [r for r in results if r is not None]
