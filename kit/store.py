@@ -178,7 +178,6 @@ def _to_pandas(table: pa.Table, columns: dict[str, str]) -> pd.DataFrame:
         split_blocks=True,
         self_destruct=True,
     )
-    del table
     for col, kind in columns.items():
         if kind == "datum":
             frame[col] = frame[col].astype("datetime64[ns]")

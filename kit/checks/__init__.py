@@ -19,7 +19,7 @@ the Dutch keys of ``checks.yaml`` to English attributes once (``naam`` -> :attr:
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -293,12 +293,8 @@ def prepare_scan(
             for name in table_names()
         }
         columns[FILES_TABLE] = SCANNED_FILE_COLUMNS
-    kept, later = {}, {}
-    for name, wanted in columns.items():  # cut as read: a table is never held twice
-        kept[name], after = split_at(read_table(store, name, columns=list(wanted)), peil)
-        if after is not None:
-            later[name] = after
-    return _scan_data(kept, later, peil)
+    read = ((name, read_table(store, name, columns=list(c))) for name, c in columns.items())
+    return _scan_data(read, peil)
 
 
 def scan_data(tables: dict[str, pd.DataFrame], *, peildatum: pd.Timestamp) -> ScanData:
@@ -308,13 +304,7 @@ def scan_data(tables: dict[str, pd.DataFrame], *, peildatum: pd.Timestamp) -> Sc
     ``berichten`` rows among them stay in ``tables`` as ``LATER_MESSAGES`` (check
     ``dagtekening_na_peildatum`` counts and names them).
     """
-    peil = pd.Timestamp(peildatum)
-    kept, later = {}, {}
-    for name, frame in tables.items():
-        kept[name], after = split_at(frame, peil)
-        if after is not None:
-            later[name] = after
-    return _scan_data(kept, later, peil)
+    return _scan_data(tables.items(), pd.Timestamp(peildatum))
 
 
 def split_at(
@@ -333,8 +323,14 @@ def split_at(
 
 
 def _scan_data(
-    kept: dict[str, pd.DataFrame], later: dict[str, pd.DataFrame], peildatum: pd.Timestamp
+    tables: Iterable[tuple[str, pd.DataFrame]], peildatum: pd.Timestamp
 ) -> ScanData:
+    kept, later = {}, {}
+    for name, frame in tables:  # read lazily, each table is cut before the next is read
+        kept[name], after = split_at(frame, peildatum)
+        del frame  # the uncut table: not held while the next one is read
+        if after is not None:
+            later[name] = after
     if "berichten" in kept:
         kept[LATER_MESSAGES] = later.get("berichten", kept["berichten"].iloc[:0])
     pathways = build_pathways({name: kept[name] for name in PATHWAY_TABLES})
