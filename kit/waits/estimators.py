@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from statistics import NormalDist
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -167,14 +168,36 @@ def fit_km(
     )
 
 
-def _fit_km(waits: pd.DataFrame) -> KMFit | None:
+class _Waits(NamedTuple):
+    """The columns of measured waits that the estimates use, as arrays."""
+
+    event: np.ndarray
+    days: np.ndarray
+    entry: np.ndarray
+    negative: np.ndarray
+
+    @classmethod
+    def of(cls, waits: pd.DataFrame) -> _Waits:
+        negative = waits["negatief"] if "negatief" in waits else pd.Series(False, waits.index)
+        return cls(
+            waits["event"].to_numpy(dtype=int),
+            waits["dagen"].to_numpy(dtype=float),
+            waits["entry"].to_numpy(dtype=float),
+            negative.astype(bool).to_numpy(),
+        )
+
+    def take(self, positions: np.ndarray) -> _Waits:
+        return _Waits(*(column[positions] for column in self))
+
+
+def _fit_km(waits: _Waits) -> KMFit | None:
     """The KM fit of a group, or None when left truncation empties the risk set early."""
-    entry = waits["entry"].to_numpy(dtype=float)
+    entry = waits.entry
     # lifelines puts a late entrant in the risk set only after its entry time; the data include
     # the day it enters (the data begin that day, an event then is seen), as in aalen_johansen
     return fit_km(
-        waits["dagen"].to_numpy(dtype=float),
-        (waits["event"] == STARTED).to_numpy(),
+        waits.days,
+        waits.event == STARTED,
         np.where(entry > 0, entry - 0.5, 0.0) if entry.any() else None,
     )
 
@@ -201,7 +224,7 @@ def _aggregate_steps(
     return keep
 
 
-def km_curve_points(fit: KMFit, n: int, *, min_n: int) -> pd.DataFrame:
+def km_curve_points(fit: KMFit, n: int, *, min_n: int) -> dict[str, np.ndarray]:
     """Kaplan–Meier points aggregated so that no step rests on fewer than ``min_n`` starts.
 
     Consecutive event times are pooled until they hold at least ``min_n`` starts, at least
@@ -220,24 +243,22 @@ def km_curve_points(fit: KMFit, n: int, *, min_n: int) -> pd.DataFrame:
 
     Returns
     -------
-    pandas.DataFrame
-        :data:`CURVE_COLUMNS`, starting with the origin ``(0, 1.0)``.
+    dict of str to numpy.ndarray
+        :data:`CURVE_COLUMNS`, starting with the origin ``(0, 1.0)``; shares rounded to 4
+        decimals.
     """
     observed, at_risk = fit.observed, fit.at_risk
     keep = _aggregate_steps(observed, at_risk, min_n, start=n)
     at = fit.times[keep]
     cum = np.cumsum(observed)[keep]
-    points = pd.DataFrame(
-        {
-            "dagen": np.concatenate([[0], at]).astype(int),
-            "aandeel_wachtend": np.concatenate([[1.0], fit.value_at(fit.survival, at)]),
-            "ci_laag": np.concatenate([[1.0], fit.value_at(fit.lower, at)]),
-            "ci_hoog": np.concatenate([[1.0], fit.value_at(fit.upper, at)]),
-            "n_risico": np.concatenate([[n], at_risk[keep]]).astype(int),
-            "n_gestart": np.concatenate([[0], np.diff(np.concatenate([[0], cum]))]).astype(int),
-        }
-    )
-    return points.round({"aandeel_wachtend": 4, "ci_laag": 4, "ci_hoog": 4})
+    return {
+        "dagen": np.concatenate([[0], at]).astype(int),
+        "aandeel_wachtend": np.concatenate([[1.0], fit.value_at(fit.survival, at)]).round(4),
+        "ci_laag": np.concatenate([[1.0], fit.value_at(fit.lower, at)]).round(4),
+        "ci_hoog": np.concatenate([[1.0], fit.value_at(fit.upper, at)]).round(4),
+        "n_risico": np.concatenate([[n], at_risk[keep]]).astype(int),
+        "n_gestart": np.concatenate([[0], np.diff(np.concatenate([[0], cum]))]).astype(int),
+    }
 
 
 def estimate(
@@ -270,27 +291,34 @@ def estimate(
     pandas.DataFrame
         The aggregated KM curve (:func:`km_curve_points`); empty when withheld or not asked.
     """
-    event = waits["event"].to_numpy(dtype=int)
-    days = waits["dagen"].to_numpy(dtype=float)
-    completed = days[event == STARTED]
+    row, points = _estimate(_Waits.of(waits), norms=norms, min_n=min_n, curve=curve)
+    return row, pd.DataFrame(points if points else None, columns=CURVE_COLUMNS)
+
+
+def _estimate(
+    waits: _Waits, *, norms: Sequence[Norm], min_n: int, curve: bool
+) -> tuple[dict, dict[str, np.ndarray] | None]:
+    """:func:`estimate` on arrays; the curve as :func:`km_curve_points` or None."""
+    event, n = waits.event, len(waits.event)
+    completed = waits.days[event == STARTED]
     n_started = len(completed)
     row = {
-        "n": len(waits),
+        "n": n,
         "n_gestart": n_started,
         "n_wachtend": int((event == CENSORED).sum()),
         "n_uitgevallen": int((event == LEFT).sum()),
-        "n_negatief_nul": int(waits["negatief"].astype(bool).sum()) if "negatief" in waits else 0,
+        "n_negatief_nul": int(waits.negative.sum()),
         **dict.fromkeys(STAT_COLUMNS, np.nan),
         **{norm_column(nm): np.nan for nm in norms},
     }
-    empty = pd.DataFrame(columns=CURVE_COLUMNS)
+    empty = None
     if n_started >= min_n:
         row["mediaan_afgerond_dagen"] = float(np.median(completed))
         n_zero = int((completed == 0).sum())
         # neither the 0-day starts nor the others may be a small group (99% of 300 gives 3)
         if not (0 < n_zero < min_n or 0 < n_started - n_zero < min_n):
             row["pct_nul_dagen"] = round(100 * n_zero / n_started, 1)
-    if len(waits) < min_n or n_started == 0:
+    if n < min_n or n_started == 0:
         return row, empty
     fit = _fit_km(waits)
     if fit is None:
@@ -307,9 +335,9 @@ def estimate(
         share = 1 - fit.value_at(fit.survival, [nm.days for nm in norms])
         for nm, value in zip(norms, share, strict=True):
             n_within = int((completed <= nm.days).sum())
-            if not (0 < n_within < min_n or 0 < len(waits) - n_within < min_n):
+            if not (0 < n_within < min_n or 0 < n - n_within < min_n):
                 row[norm_column(nm)] = round(100 * float(value), 1)
-    return row, km_curve_points(fit, len(waits), min_n=min_n) if curve else empty
+    return row, km_curve_points(fit, n, min_n=min_n) if curve else empty
 
 
 def aalen_johansen(
@@ -427,12 +455,25 @@ def cumulative_incidence(waits: pd.DataFrame, *, min_n: int = 10) -> pd.DataFram
     return pd.concat(parts, ignore_index=True)[columns] if parts else pd.DataFrame(columns=columns)
 
 
-def _groups(waits: pd.DataFrame, by: Sequence[str]) -> Iterable[tuple[str, pd.DataFrame]]:
-    yield TOTAL, waits
+def _group_positions(
+    waits: pd.DataFrame, by: Sequence[str]
+) -> Iterable[tuple[str, np.ndarray | None]]:
+    """``totaal`` (positions None: all rows), then per breakdown value its row positions."""
+    yield TOTAL, None
     for col in by:
-        keys = waits[col].astype("string").fillna("onbekend")
-        for value, group in waits.groupby(keys, sort=True):
-            yield f"{col}={value}", group
+        codes, values = pd.factorize(waits[col].astype("string").fillna("onbekend"), sort=True)
+        if not len(values):
+            continue
+        order = np.argsort(codes, kind="stable")
+        ends = np.cumsum(np.bincount(codes, minlength=len(values)))
+        for value, positions in zip(values, np.split(order, ends[:-1]), strict=True):
+            yield f"{col}={value}", positions
+
+
+def _groups(waits: pd.DataFrame, by: Sequence[str]) -> Iterable[tuple[str, pd.DataFrame]]:
+    """:func:`_group_positions` as frames."""
+    for label, positions in _group_positions(waits, by):
+        yield label, waits if positions is None else waits.iloc[positions]
 
 
 def summarise(
@@ -465,19 +506,28 @@ def summarise(
     pandas.DataFrame
         KM curve points with ``definitie, groep`` + :data:`CURVE_COLUMNS`.
     """
-    rows, curves = [], []
+    rows, labels, curves = [], [], []
     use_norms = norms if definition.is_wait else ()
-    for label, group in _groups(included(measured), by):
-        row, curve = estimate(group, norms=use_norms, min_n=min_n)
+    counted = included(measured)
+    arrays = _Waits.of(counted)
+    for label, positions in _group_positions(counted, by):
+        group = arrays if positions is None else arrays.take(positions)
+        row, points = _estimate(group, norms=use_norms, min_n=min_n, curve=True)
         rows.append({"definitie": definition.id, "groep": label, **row})
-        if len(curve):
-            curves.append(curve.assign(definitie=definition.id, groep=label))
+        if points:
+            labels.append(label)
+            curves.append(points)
     table = pd.DataFrame(rows).reindex(columns=summary_columns(norms))
     curve_cols = ["definitie", "groep", *CURVE_COLUMNS]
-    curve = (
-        pd.concat(curves, ignore_index=True)[curve_cols]
-        if curves
-        else pd.DataFrame(columns=curve_cols)
+    if not curves:
+        return table, pd.DataFrame(columns=curve_cols)
+    sizes = [len(points["dagen"]) for points in curves]
+    curve = pd.DataFrame(
+        {
+            "definitie": definition.id,
+            "groep": np.repeat(np.array(labels, dtype=object), sizes),
+            **{col: np.concatenate([points[col] for points in curves]) for col in CURVE_COLUMNS},
+        }
     )
     return table, curve
 
