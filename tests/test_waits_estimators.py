@@ -98,5 +98,14 @@ class TestFitKm:
         assert_same_as_lifelines(days, np.ones(8, bool), entry)
 
     def test_entry_after_the_end_is_an_error(self):
-        with pytest.raises(ValueError):
+        with pytest.raises(ValueError, match="entry after"):
             wt.fit_km(np.array([3.0]), np.array([True]), np.array([4.0]))
+
+    @pytest.mark.parametrize("bad", [np.nan, np.inf])
+    def test_a_missing_or_infinite_time_is_an_error_as_in_lifelines(self, bad):
+        with pytest.raises(TypeError):  # lifelines' own type for it
+            lifelines_fit(np.array([3.0, bad]), np.array([True, True]), None)
+        with pytest.raises(ValueError, match="missing or infinite"):
+            wt.fit_km(np.array([3.0, bad]), np.array([True, True]))
+        with pytest.raises(ValueError, match="missing or infinite"):
+            wt.fit_km(np.array([3.0, 4.0]), np.array([True, True]), np.array([0.0, bad]))

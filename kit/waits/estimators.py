@@ -131,6 +131,8 @@ def fit_km(
     """
     t = np.asarray(durations, dtype=float)
     born = np.zeros_like(t) if entry is None else np.asarray(entry, dtype=float)
+    if not (np.isfinite(t).all() and np.isfinite(born).all()):  # lifelines refuses these too
+        raise ValueError("missing or infinite follow-up or entry time")
     if (born > t).any():
         raise ValueError("entry after the end of follow-up")
     times, where = np.unique(np.concatenate([t, born]), return_inverse=True)
