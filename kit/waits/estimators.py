@@ -109,8 +109,8 @@ def fit_km(
     """Kaplan–Meier with late entry, the arithmetic of ``lifelines.KaplanMeierFitter``.
 
     One lifelines fit builds several pandas frames; the waiting-time summary needs thousands
-    of fits (every definition x breakdown group: 2,944 at a million messages, 78 s of the
-    83 s of ``wachttijden`` there). This is the same computation in numpy:
+    of fits (every definition x breakdown group: 2,944 at a million messages, 78 of the
+    141 s of ``wachttijden`` there under cProfile). This is the same computation in numpy:
     ``tests/test_waits_estimators.py`` compares every column with lifelines on random groups
     with ties, day-0 events, censoring and late entry.
 
