@@ -13,8 +13,6 @@ import pytest
 
 from kit import waits as wt
 
-lifelines = pytest.importorskip("lifelines")
-
 
 def lifelines_fit(days, started, entry):
     from lifelines import KaplanMeierFitter

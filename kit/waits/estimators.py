@@ -148,26 +148,33 @@ def fit_km(
         return None
     # the deaths leave before the entrants of the same time come in, except at the first
     population = (at_risk - np.concatenate([[0], entrance[1:]])).astype(float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        log_step = np.log(population - observed) - np.log(population)
-        var_step = observed / (population * (population - observed))
-    var_step[np.isinf(var_step)] = 0.0
+    log_step, var_step = _km_steps(population, observed)
     survival = np.exp(_cumsum_skipna(log_step))
-    variance = _cumsum_skipna(var_step)
-    z = NormalDist().inv_cdf(0.975)
-    with np.errstate(divide="ignore", invalid="ignore"):  # S = 0 after the last start
-        v = np.log(survival)
-        spread = z * np.sqrt(variance) / v
-        lower = np.exp(-np.exp(np.log(-v) - spread))
-        upper = np.exp(-np.exp(np.log(-v) + spread))
-    return KMFit(
-        times=times,
-        observed=observed,
-        at_risk=at_risk,
-        survival=survival,
-        lower=np.nan_to_num(lower, nan=1.0),
-        upper=np.nan_to_num(upper, nan=1.0),
-    )
+    with np.errstate(divide="ignore"):  # S = 0 after the last start
+        log_s = np.log(survival)
+    lower, upper = _greenwood_band(log_s, _cumsum_skipna(var_step))
+    return KMFit(times, observed, at_risk, survival, lower, upper)
+
+
+def _km_steps(at_risk: np.ndarray, events: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per time ``log(1 - d/n)`` and the Greenwood term ``d / (n (n - d))`` (0 where n = d)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        log_step = np.log(at_risk - events) - np.log(at_risk)
+        var_step = events / (at_risk * (at_risk - events))
+    var_step[np.isinf(var_step)] = 0.0
+    return log_step, var_step
+
+
+def _greenwood_band(
+    log_s: np.ndarray, variance: np.ndarray, alpha: float = 0.05
+) -> tuple[np.ndarray, np.ndarray]:
+    """The exponential Greenwood band of lifelines around ``exp(log_s)``; 1 where undefined."""
+    z = NormalDist().inv_cdf(1 - alpha / 2)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        spread = z * np.sqrt(variance) / log_s
+        lower = np.exp(-np.exp(np.log(-log_s) - spread))  # log_s < 0, so this curve lies lower
+        upper = np.exp(-np.exp(np.log(-log_s) + spread))
+    return np.nan_to_num(lower, nan=1.0), np.nan_to_num(upper, nan=1.0)
 
 
 class _Waits(NamedTuple):
@@ -593,24 +600,11 @@ def km_median(
     )
     grouped = table.groupby(by, sort=False, observed=True)
     n_at_risk = grouped["c"].transform("sum") - (grouped["c"].cumsum() - table["c"])
-    d = table["d"].to_numpy(float)
-    n = n_at_risk.to_numpy(float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        log_step = np.log(n - d) - np.log(n)
-        var_step = d / (n * (n - d))
-    var_step[np.isinf(var_step)] = 0.0
-    table["log_s"] = log_step
-    table["var"] = var_step
+    table["log_s"], table["var"] = _km_steps(n_at_risk.to_numpy(float), table["d"].to_numpy(float))
     cum = table.groupby(by, sort=False, observed=True)[["log_s", "var"]].cumsum()
     v = cum["log_s"].to_numpy()
-    z = NormalDist().inv_cdf(1 - alpha / 2)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        spread = z * np.sqrt(cum["var"].to_numpy()) / v
-        lower = np.exp(-np.exp(np.log(-v) - spread))  # v < 0, so this curve lies lower
-        upper = np.exp(-np.exp(np.log(-v) + spread))
     table["s"] = np.exp(v)
-    table["laag"] = np.nan_to_num(lower, nan=1.0)
-    table["hoog"] = np.nan_to_num(upper, nan=1.0)
+    table["laag"], table["hoog"] = _greenwood_band(v, cum["var"].to_numpy(), alpha)
     summary = grouped.agg(n=("c", "sum"), n_gestart=("d", "sum"), max_duur=(duration, "max"))
     for col, curve in (("mediaan", "s"), ("ci_laag", "laag"), ("ci_hoog", "hoog")):
         crossed = table[table[curve] <= 0.5].groupby(by, sort=False, observed=True)[duration]
