@@ -22,6 +22,9 @@ import pandas as pd
 
 from kit.store import read_table
 
+#: the largest combined integer key built from the codes of several columns (int64 with room)
+MAX_COMBINED = 2**62
+
 ACCEPT_CODES = frozenset({"0200", "0233", "8001"})
 DELETED_REASONS = frozenset({"13", "01"})
 TEMPORARY_STOP = "20"
@@ -124,10 +127,19 @@ def key_codes(cols: list[str], *frames: pd.DataFrame) -> list[np.ndarray]:
     """
     sizes = [len(f) for f in frames]
     combined = np.zeros(sum(sizes), dtype=np.int64)
+    span = 1  # the combined codes so far lie in range(span)
     for col in cols:
         values = pd.concat([f[col] for f in frames], ignore_index=True)
         codes, uniques = pd.factorize(values, use_na_sentinel=False)
-        combined, _ = pd.factorize(combined * (len(uniques) + 1) + codes)
+        radix = len(uniques) + 1
+        if span * radix >= MAX_COMBINED:  # renumber densely before the product overflows
+            combined, found = pd.factorize(combined)
+            span = len(found)
+        combined = combined * radix + codes
+        span *= radix
+    # numbered by first appearance, as one factorize per column did: the order of the tuples'
+    # first appearance does not depend on how the partial keys were numbered
+    combined, _ = pd.factorize(combined)
     return np.split(combined, np.cumsum(sizes)[:-1])
 
 

@@ -166,10 +166,28 @@ def typed_frame(rows: list[dict], columns: dict[str, str]) -> pd.DataFrame:
     return _to_pandas(arrow_table(rows, columns), columns)
 
 
-def _to_pandas(table: pa.Table, columns: dict[str, str]) -> pd.DataFrame:
+def _to_pandas(
+    table: pa.Table, columns: dict[str, str], *, arrow_text: bool = False
+) -> pd.DataFrame:
     # Text goes through object columns, where pyarrow gives equal values one shared str object
     # (deduplicate_objects): codes such as berichttype or gemeente repeat on every row, and a
     # str object per row costs about 50 bytes. The result is the same ``string`` column.
+    # Text that hardly repeats (file names, content hashes) stays in Arrow's buffers instead
+    # (``arrow_text``): no str object per row, and hashing runs in Arrow's kernels.
+    if arrow_text:
+        text = pd.StringDtype("pyarrow")
+        frame = table.to_pandas(
+            date_as_object=False,
+            types_mapper={
+                pa.int64(): pd.Int64Dtype(), pa.bool_(): pd.BooleanDtype(), pa.string(): text
+            }.get,
+            split_blocks=True,
+            self_destruct=True,
+        )
+        for col, kind in columns.items():
+            if kind == "datum":
+                frame[col] = frame[col].astype("datetime64[ns]")
+        return frame
     frame = table.to_pandas(
         date_as_object=False,
         deduplicate_objects=True,
@@ -200,7 +218,9 @@ def _write(table: pa.Table, path: Path) -> None:
         tmp.unlink(missing_ok=True)
 
 
-def read_table(store: Path, table: str, columns: list[str] | None = None) -> pd.DataFrame:
+def read_table(
+    store: Path, table: str, columns: list[str] | None = None, *, arrow_text: bool = False
+) -> pd.DataFrame:
     """Read one table of a store (all ingest batches) with the store's column types.
 
     Parameters
@@ -211,6 +231,9 @@ def read_table(store: Path, table: str, columns: list[str] | None = None) -> pd.
         Table name, see :func:`table_names`, or ``"bestanden"``.
     columns : list of str, optional
         Read only these columns (all when None).
+    arrow_text : bool
+        Text as ``string[pyarrow]`` instead of ``string`` (Python objects): for text that
+        hardly repeats in tables of millions of rows, such as the file list.
 
     Returns
     -------
@@ -227,7 +250,7 @@ def read_table(store: Path, table: str, columns: list[str] | None = None) -> pd.
         kinds = {c: kinds[c] for c in columns}
     parts = sorted((Path(store) / table).glob("*.parquet"))
     if not parts:
-        return typed_frame([], kinds)
+        return _to_pandas(arrow_table([], kinds), kinds, arrow_text=arrow_text)
     schema = _arrow_schema(kinds)
     read = []
     for part in parts:
@@ -241,7 +264,7 @@ def read_table(store: Path, table: str, columns: list[str] | None = None) -> pd.
             ) from None
     table = pa.concat_tables(read)
     del read  # the parts share their buffers with the table: _to_pandas frees them as it goes
-    return _to_pandas(table, kinds)
+    return _to_pandas(table, kinds, arrow_text=arrow_text)
 
 
 def read_meta(store: Path, *, filled: bool = False) -> dict:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 from builders import AGB, AGB2, GEM, GEM2, regie, retourcode, table, toewijzing
 
+import kit.pathways
 from kit.pathways import (
     PATHWAY_TABLES,
     START_KEY,
@@ -12,6 +14,7 @@ from kit.pathways import (
     current_regie,
     current_toewijzingen,
     drop_rejected,
+    key_codes,
     summarise,
 )
 
@@ -415,3 +418,50 @@ class TestReferenceOfAnyVersion:
         got = build_pathways(t)
         assert got["pathway_id"].tolist() == [f"{GEM}:100"]
         assert got.iloc[0]["vot_dagtekening"] == pd.Timestamp("2023-12-01")
+
+
+class TestKeyCodes:
+    """Integer codes of a combined key, numbered by first appearance across the frames."""
+
+    LEFT = pd.DataFrame(
+        {
+            "gemeente": pd.array(["0363", "0363", None, "0599", "0363"], dtype="string"),
+            "nummer": pd.array(["A", "B", "A", None, "A"], dtype="string"),
+        }
+    )
+    RIGHT = pd.DataFrame(
+        {
+            "gemeente": pd.array(["0599", "0363", None], dtype="string"),
+            "nummer": pd.array([None, "C", "A"], dtype="string"),
+        }
+    )
+
+    def test_known_codes(self):
+        left, right = key_codes(["gemeente", "nummer"], self.LEFT, self.RIGHT)
+        # (0363,A) (0363,B) (NA,A) (0599,NA) (0363,A) | (0599,NA) (0363,C) (NA,A)
+        assert left.tolist() == [0, 1, 2, 3, 0]
+        assert right.tolist() == [3, 4, 2]
+
+    def test_equals_groupby_numbering_also_when_renumbering_against_overflow(self, monkeypatch):
+        rng = np.random.default_rng(7)
+        n = 2_000
+        frame = pd.DataFrame(
+            {
+                f"c{i}": pd.array(
+                    np.where(
+                        rng.random(n) < 0.1, None, rng.integers(0, 6, n).astype(str)
+                    ).tolist(),
+                    dtype="string",
+                )
+                for i in range(5)
+            }
+        )
+        cols = list(frame.columns)
+        # first-appearance numbering of the tuples, missing values a value of their own
+        expected = frame.groupby(cols, sort=False, dropna=False).ngroup().to_numpy()
+        (got,) = key_codes(cols, frame)
+        np.testing.assert_array_equal(got, expected)
+        # 7 values a column: from the third column on the product passes 50 and is renumbered
+        monkeypatch.setattr(kit.pathways, "MAX_COMBINED", 50)
+        (renumbered,) = key_codes(cols, frame)
+        np.testing.assert_array_equal(renumbered, expected)

@@ -40,7 +40,7 @@ from kit.checks.base import (
     validate_parameters,
 )
 from kit.config import copy_on_write, package_yaml, read_yaml
-from kit.pathways import PATHWAY_TABLES, build_pathways
+from kit.pathways import MAX_COMBINED, PATHWAY_TABLES, build_pathways
 from kit.privacy import Protection, Totals
 from kit.store import FILES_TABLE, columns_of, read_table, table_names
 
@@ -293,7 +293,11 @@ def prepare_scan(
             for name in table_names()
         }
         columns[FILES_TABLE] = SCANNED_FILE_COLUMNS
-    read = ((name, read_table(store, name, columns=list(c))) for name, c in columns.items())
+    read = (
+        # the file list (a row per file, millions at national scale) keeps its text in Arrow
+        (name, read_table(store, name, columns=list(c), arrow_text=name == FILES_TABLE))
+        for name, c in columns.items()
+    )
     return _scan_data(read, peil)
 
 
@@ -487,9 +491,6 @@ GROUP_COLUMNS = ("berichttype", "aanbieder", "gemeente")
 _TYPES = {"record": np.int64, "datum": "datetime64[ns]", "afwijkend": bool}
 _EMPTY = {col: np.array([], dtype=_TYPES.get(col, np.int32)) for col in OUTCOME_COLUMNS}
 
-
-#: the largest combined key :func:`count_groups` builds itself (int64 with room to spare)
-MAX_COMBINED = 2.0**62
 
 
 def count_groups(frame: pd.DataFrame, keys: list[str], flag: str) -> pd.DataFrame:
