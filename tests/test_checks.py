@@ -183,6 +183,18 @@ class TestRecordKeys:
         assert list(keys.of_labels(pd.Series(["m1:1", "zz:0"]), "starts")) == [starts[1], -1]
         assert len(set(starts) | set(messages) | set(files)) == 6
 
+    def test_rows_of_named_messages(self):
+        data = message_and_rows_data()
+        # "zz" is no message of berichten: it matches nothing, not the rows whose message is
+        # missing from berichten either (both have no position)
+        mask = data.message_mask(["m1", "zz"])
+        assert mask.tolist() == [True, False, False]  # m1, r1, then "not in berichten"
+        assert data.in_messages("starts", mask).tolist() == [True, True]
+        assert data.in_messages("retourcodes", mask).tolist() == [False, False]
+        assert data.in_messages("retourcodes", data.message_mask(["r1"])).tolist() == [True, True]
+        orphan = scan(starts=[regie("305", bericht_id="weg")], berichten=[bericht("301")])
+        assert orphan.in_messages("starts", orphan.message_mask(["weg", "b0"])).tolist() == [False]
+
     @pytest.mark.parametrize("source", ["hand-built", "example"])
     def test_narrowed_keys_give_the_same_labels_and_kinds(self, source, request):
         if source == "example":

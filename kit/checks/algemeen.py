@@ -354,21 +354,21 @@ def datum_na_dagtekening(data: ScanData, params: dict) -> pd.DataFrame | None:
     dated in the future (TR135).
     """
     links = retour_links(data)
-    with_retour = links["heen_id"].unique()
-    future = links.loc[links["heen_dag"] > links["retour_dag"], "heen_id"].unique()
+    with_retour = data.message_mask(links["heen_id"].unique())
+    future = data.message_mask(links.loc[links["heen_dag"] > links["retour_dag"], "heen_id"])
     parts = []
     for table in message_tables():
         rows = data.rows(table)
         if rows.empty:
             continue
         rows = rows[[*RECORD_COLUMNS, *CONTENT_DATES.get(table, ())]]
-        bad = rows["bericht_id"].isin(future)
+        bad = pd.Series(data.in_messages(table, future), index=rows.index)
         for col in CONTENT_DATES.get(table, ()):
             bad |= (rows[col] > rows["Dagtekening"]).fillna(False)
         keep = (
             pd.Series(True, index=rows.index)
             if table in CONTENT_DATES
-            else rows["bericht_id"].isin(with_retour)
+            else pd.Series(data.in_messages(table, with_retour), index=rows.index)
         )
         if keep.any():
             parts.append(rows.loc[keep, RECORD_COLUMNS].assign(_bad=bad[keep]))
@@ -422,23 +422,28 @@ def afgekeurd_in_data(data: ScanData, params: dict) -> pd.DataFrame | None:
     key_name = pd.Series(pd.NA, index=bad.index, dtype="string")
     for col in reversed(RETOUR_KEYS):
         key_name = key_name.mask(bad[col].notna(), col)
-    whole = bad.loc[key_name.isna(), "heen_id"].unique()
-    linked = links["heen_id"].unique()
+    whole = data.message_mask(bad.loc[key_name.isna(), "heen_id"].unique())
+    linked = data.message_mask(links["heen_id"].unique())
+    per_key = {
+        col: data.message_mask(bad.loc[key_name == col, "heen_id"].unique()) for col in RETOUR_KEYS
+    }
     parts = []
     for heen_type in sorted(links["heen_type"].dropna().unique()):
         for table in message_tables(heen_type):
             rows = data.rows(table)
             keys = [c for c in RETOUR_KEYS if c in rows]
-            rows = rows.loc[rows["bericht_id"].isin(linked), [*RECORD_COLUMNS, *keys]]
+            answered = data.in_messages(table, linked)
+            rows = rows.loc[answered, [*RECORD_COLUMNS, *keys]]
             if rows.empty:
                 continue
-            failing = rows["bericht_id"].isin(whole)
+            failing = pd.Series(data.in_messages(table, whole)[answered], index=rows.index)
             for col in RETOUR_KEYS:
                 named = bad.loc[key_name == col, ["heen_id", col]].drop_duplicates()
                 if col not in rows or named.empty:
                     continue
                 named = named.rename(columns={"heen_id": "bericht_id"})
-                cand = rows.loc[rows["bericht_id"].isin(named["bericht_id"].unique())]
+                named_rows = data.in_messages(table, per_key[col])[answered]
+                cand = rows.loc[named_rows]
                 hit = cand[["bericht_id", col]].merge(named, how="left", indicator=True)
                 failing[cand.index[(hit["_merge"] == "both").to_numpy()]] = True
             parts.append(rows[RECORD_COLUMNS].assign(_bad=failing))
@@ -485,13 +490,16 @@ def retour_ontbreekt(data: ScanData, params: dict) -> pd.DataFrame | None:
     heen = msgs.loc[~_is_retour(msgs) & msgs["berichttype"].isin(types), RECORD_COLUMNS]
     if heen.empty:
         return None
-    links = retour_links(data)
-    first = links.sort_values("retour_dag", kind="mergesort").drop_duplicates("heen_id")
-    matched = heen[["bericht_id"]].merge(
-        first[["heen_id", "retour_dag"]], left_on="bericht_id", right_on="heen_id", how="left"
-    )
-    has_retour = pd.Series(matched["heen_id"].notna().to_numpy(), index=heen.index)
-    retour_dag = pd.Series(matched["retour_dag"].to_numpy(), index=heen.index)
+    # the first retour of each heenbericht, by its position in berichten (heen's index)
+    ordered = retour_links(data).sort_values("retour_dag", kind="mergesort")
+    at = data.keys.message_positions(ordered["heen_id"])
+    first = (at >= 0) & ~pd.Series(at).duplicated().to_numpy()
+    has = np.zeros(len(msgs), dtype=bool)
+    has[at[first]] = True
+    day = np.full(len(msgs), np.datetime64("NaT"), dtype="datetime64[ns]")
+    day[at[first]] = ordered["retour_dag"].to_numpy(dtype="datetime64[ns]")[first]
+    has_retour = pd.Series(has[heen.index], index=heen.index)
+    retour_dag = pd.Series(day[heen.index], index=heen.index)
     limit = (heen["berichttype"] == "323").map(
         {True: params["max_werkdagen_325"], False: params["max_werkdagen"]}
     )

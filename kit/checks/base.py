@@ -14,7 +14,7 @@ decides the month the record counts in.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -208,6 +208,26 @@ class ScanData:
             frame["record"] = self.keys.of_table(table)
             self._rows[table] = frame
         return self._rows[table]
+
+    def message_mask(self, bericht_ids: Iterable[str]) -> np.ndarray:
+        """A flag per ``berichten`` row: whether its message is one of ``bericht_ids``.
+
+        One more flag at the end, always false, for rows whose message is not in ``berichten``
+        (position -1); an id that is not in ``berichten`` matches nothing. Pass the mask to
+        :meth:`in_messages`.
+        """
+        positions = self.keys.message_positions(pd.Series(list(bericht_ids), dtype=object))
+        chosen = np.zeros(len(self.tables["berichten"]) + 1, dtype=bool)
+        chosen[positions[positions >= 0]] = True
+        return chosen
+
+    def in_messages(self, table: str, mask: np.ndarray) -> np.ndarray:
+        """Whether each row of ``table`` belongs to a message flagged in ``mask``.
+
+        ``mask`` from :meth:`message_mask`. Each row's message position is kept per table
+        (:meth:`RecordKeys.message_rows`): millions of rows are not hashed again per lookup.
+        """
+        return mask[self.keys.message_rows(table)]
 
     @cached_property
     def keys(self) -> RecordKeys:
