@@ -435,6 +435,18 @@ class TestCountGroups:
         assert got["n"].tolist() == [2, 2, 1] and got["n_waar"].tolist() == [1, 1, 1]
         assert list(got["k"].cat.categories) == ["a", "b"]
 
+    @pytest.mark.parametrize("dense_up_to", [0, 2**24])
+    def test_hashed_and_dense_counting_agree_in_small_chunks(self, dense_up_to, monkeypatch):
+        # 0: every combination hashed (pd.factorize); 2**24: counted in arrays, the order of
+        # appearance found 7 rows at a time
+        monkeypatch.setattr(kit.checks, "DENSE_GROUPS", dense_up_to)
+        monkeypatch.setattr(kit.checks, "CHUNK_ROWS", 7)
+        frame = self.frame(n=700, seed=3)
+        keys = ["check_id", "aanbieder", "gemeente"]
+        pd.testing.assert_frame_equal(
+            count_groups(frame, keys, "afwijkend"), self.expected(frame, keys)
+        )
+
     def test_too_many_combinations_fall_back_to_pandas(self, monkeypatch):
         frame = self.frame(n=500)
         keys = ["check_id", "aanbieder", "gemeente"]
@@ -442,3 +454,45 @@ class TestCountGroups:
         pd.testing.assert_frame_equal(
             count_groups(frame, keys, "afwijkend"), self.expected(frame, keys)
         )
+
+
+class TestMonthLabels:
+    DATES = pd.Series(
+        pd.to_datetime(
+            ["2024-03-05", None, "2023-12-31", "2024-03-01", "2024-01-15", None, "2023-12-01"]
+        )
+    )
+
+    @pytest.mark.parametrize("chunk", [1, 2, 3, 1 << 22])
+    def test_months_in_order_of_first_appearance_whatever_the_chunk(self, chunk, monkeypatch):
+        monkeypatch.setattr(kit.checks, "CHUNK_ROWS", chunk)
+        got = kit.checks.month_labels(self.DATES)
+        assert list(got.cat.categories) == ["2024-03", "2023-12", "2024-01"]
+        assert got.astype(object).where(got.notna(), None).tolist() == [
+            "2024-03", None, "2023-12", "2024-03", "2024-01", None, "2023-12"
+        ]
+
+
+class TestNarrowOutcomes:
+    """While the checks run, outcomes hold int32 keys and day numbers; the flags get them back."""
+
+    def test_whole_days_round_trip_through_day_numbers(self):
+        dates = pd.to_datetime(["2024-02-29", None, "1969-12-31", "2262-04-11"]).to_numpy()
+        narrow = kit.checks._narrow_dates(dates)
+        assert narrow.dtype == np.int32
+        assert narrow[1] == kit.checks._NO_DAY
+        np.testing.assert_array_equal(kit.checks._widen_dates(narrow), dates)
+
+    def test_times_within_a_day_are_kept_as_they_are(self):
+        dates = pd.to_datetime(["2024-02-29 13:05", "2024-03-01 00:00"]).to_numpy()
+        assert kit.checks._narrow_dates(dates) is dates
+
+    def test_keys_narrow_only_while_they_fit(self):
+        assert kit.checks._narrow_keys(np.array([0, 2**31 - 2])).dtype == np.int32
+        assert kit.checks._narrow_keys(np.array([0, 2**31])).dtype == np.int64
+
+    def test_flags_have_int64_keys_and_dates(self):
+        result = evaluate_checks(late_start_data(), [check("start_te_laat", max_werkdagen=5)])
+        assert result.flags["record"].dtype == np.int64
+        assert result.flags["datum"].dtype == "datetime64[ns]"
+        assert result.flags["datum"].notna().all()

@@ -61,3 +61,50 @@ class TestReturnFreedMemory:
         out = _probe("default")
         assert out["freed_mb"] < 1
         assert out["pool"] != "system"
+
+
+# A 3 MB block (below the mmap threshold: from the heap) freed behind a small block that keeps
+# it from the heap's top stays with the process until the heap is trimmed.
+TRIM_PROBE = textwrap.dedent(
+    """
+    import ctypes, json, sys
+    from kit.memory import return_freed_memory, trim_freed_memory
+
+    def rss_mb():
+        with open("/proc/self/statm") as f:
+            return int(f.read().split()[1]) * 4096 / 1e6
+
+    return_freed_memory()
+    libc = ctypes.CDLL("libc.so.6")
+    libc.malloc.restype = ctypes.c_void_p
+    libc.free.argtypes = [ctypes.c_void_p]
+    block = libc.malloc(3 * 2**20)
+    ctypes.memset(block, 1, 3 * 2**20)  # touch every page
+    guard = libc.malloc(64 * 1024)
+    ctypes.memset(guard, 1, 64 * 1024)
+    before = rss_mb()
+    libc.free(block)
+    if sys.argv[1] == "trim":
+        trim_freed_memory()
+    print(json.dumps({"freed_mb": before - rss_mb()}))
+    """
+)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc and /proc: Linux only")
+class TestTrimFreedMemory:
+    @staticmethod
+    def probe(mode: str) -> dict:
+        import json
+
+        done = subprocess.run(
+            [sys.executable, "-c", TRIM_PROBE, mode], capture_output=True, text=True, check=True
+        )
+        return json.loads(done.stdout)
+
+    def test_trim_gives_a_freed_heap_block_back(self):
+        assert self.probe("trim")["freed_mb"] > 2.5
+
+    def test_without_trim_it_stays(self):
+        # the control: the heap keeps the block (it is below the mmap threshold)
+        assert self.probe("keep")["freed_mb"] < 0.5

@@ -40,6 +40,7 @@ from kit.checks.base import (
     validate_parameters,
 )
 from kit.config import copy_on_write, package_yaml, read_yaml
+from kit.memory import trim_freed_memory
 from kit.pathways import MAX_COMBINED, PATHWAY_TABLES, build_pathways
 from kit.privacy import Protection, Totals
 from kit.store import FILES_TABLE, columns_of, read_table, table_names
@@ -478,11 +479,28 @@ class ScanResult:
         return out
 
 
+#: rows per step of the passes over the flags (:func:`month_labels`, :func:`count_groups`,
+#: :func:`kit.quality_history.history_rows`)
+#: (their temporary arrays stay a few MB)
+CHUNK_ROWS = 1 << 22
+
+
 def month_labels(dates: pd.Series) -> pd.Series:
-    """``JJJJ-MM`` of each date as a categorical (fast for millions of rows; NaT stays missing)."""
-    months = dates.to_numpy(dtype="datetime64[ns]").astype("datetime64[M]")
-    codes, uniques = pd.factorize(months)
-    labels = [str(u)[:7] for u in uniques]
+    """``JJJJ-MM`` of each date as a categorical (fast for millions of rows; NaT stays missing).
+
+    Categories in order of first appearance. The dates are taken a chunk at a time: at national
+    scale the flags have tens of millions of rows, and a month array and a hash table over all
+    of them at once would add a GB to the quick scan's peak.
+    """
+    values = dates.to_numpy(dtype="datetime64[ns]")
+    codes = np.empty(len(values), dtype=np.int16)  # months of datetime64[ns]: fewer than 7,000
+    seen: dict[np.datetime64, int] = {}  # month -> code, in order of first appearance
+    for start in range(0, len(values), CHUNK_ROWS):
+        months = values[start : start + CHUNK_ROWS].astype("datetime64[M]")
+        chunk, uniques = pd.factorize(months)  # NaT: -1
+        lookup = [seen.setdefault(month, len(seen)) for month in uniques]
+        codes[start : start + CHUNK_ROWS] = np.array([*lookup, -1], dtype=np.int16)[chunk]
+    labels = [str(month)[:7] for month in seen]
     return pd.Series(pd.Categorical.from_codes(codes, categories=labels), index=dates.index)
 
 
@@ -490,7 +508,38 @@ def month_labels(dates: pd.Series) -> pd.Series:
 GROUP_COLUMNS = ("berichttype", "aanbieder", "gemeente")
 _TYPES = {"record": np.int64, "datum": "datetime64[ns]", "afwijkend": bool}
 _EMPTY = {col: np.array([], dtype=_TYPES.get(col, np.int32)) for col in OUTCOME_COLUMNS}
+#: up to this many combinations :func:`count_groups` counts in arrays of that length
+DENSE_GROUPS = 2**24
+_DAY = np.timedelta64(1, "D").astype("timedelta64[ns]").astype(np.int64)
+_NO_DAY = np.iinfo(np.int32).min  # NaT as a day number
 
+
+# While the checks run, each check's outcome is kept with int32 record keys (while they fit)
+# and int32 day numbers: at national scale the outcomes of all checks are GBs, held next to the
+# scan's tables. The flags get int64 keys and datetime64 dates when the outcomes are joined.
+
+
+def _narrow_keys(keys: np.ndarray) -> np.ndarray:
+    """Record keys as int32 while they fit (widened when the outcomes are joined)."""
+    return keys.astype(np.int32) if len(keys) and keys.max() < 2**31 - 1 else keys
+
+
+def _narrow_dates(dates: np.ndarray) -> np.ndarray:
+    """Whole days as int32 day numbers (NaT: :data:`_NO_DAY`); other times stay as they are."""
+    ns = dates.view(np.int64)
+    missing = np.isnat(dates)
+    if not (ns[~missing] % _DAY == 0).all():
+        return dates
+    return np.where(missing, _NO_DAY, ns // _DAY).astype(np.int32)
+
+
+def _widen_dates(values: np.ndarray) -> np.ndarray:
+    """Undo :func:`_narrow_dates` (``datetime64[ns]`` as is)."""
+    if values.dtype.kind == "M":
+        return values
+    ns = values.astype(np.int64) * _DAY
+    ns[values == _NO_DAY] = np.iinfo(np.int64).min  # NaT
+    return ns.view("datetime64[ns]")
 
 
 def count_groups(frame: pd.DataFrame, keys: list[str], flag: str) -> pd.DataFrame:
@@ -508,21 +557,31 @@ def count_groups(frame: pd.DataFrame, keys: list[str], flag: str) -> pd.DataFram
     """
     cats = [frame[k].astype("category").array for k in keys]
     sizes = [len(c.categories) + 1 for c in cats]  # + 1: missing
-    if np.prod(np.array(sizes, dtype=float)) >= MAX_COMBINED:  # cannot combine: pandas does it
+    n_combinations = np.prod(np.array(sizes, dtype=float))
+    if n_combinations >= MAX_COMBINED:  # cannot combine: pandas does it
         grouped = frame.groupby(keys, observed=True, dropna=False, sort=False)[flag]
         out = grouped.agg(n="size", n_waar="sum").reset_index()
         return out.astype({"n": np.int64, "n_waar": np.int64})
-    combined = np.zeros(len(frame), dtype=np.int64)
+    dense = n_combinations <= DENSE_GROUPS
+    combined = np.zeros(len(frame), dtype=np.int32 if dense else np.int64)
     for cat, size in zip(cats, sizes, strict=True):
         combined *= size
-        combined += cat.codes  # in place: int8/int16 codes added to int64, no overflow
+        combined += cat.codes  # in place: int8/int16 codes added, no overflow
         combined += 1
-    group, uniques = pd.factorize(combined, sort=False)
-    del combined
-    counts = np.bincount(group, minlength=len(uniques))
-    # the groups of the true rows only: no float weight per row
-    true = np.bincount(group[frame[flag].to_numpy(dtype=bool)], minlength=len(uniques))
-    del group
+    flagged = frame[flag].to_numpy(dtype=bool)
+    if dense:  # count straight into an array per combination: no hashing, no codes per row
+        counts = np.bincount(combined, minlength=int(n_combinations))
+        # the combinations of the true rows only: no float weight per row
+        true = np.bincount(combined[flagged], minlength=int(n_combinations))
+        uniques = _in_order_of_appearance(combined, np.flatnonzero(counts))
+        counts, true = counts[uniques], true[uniques]
+        del combined
+    else:
+        group, uniques = pd.factorize(combined, sort=False)
+        del combined
+        counts = np.bincount(group, minlength=len(uniques))
+        true = np.bincount(group[flagged], minlength=len(uniques))
+        del group
     columns = {}
     rest = uniques.astype(np.int64)
     for key, cat, size in reversed(list(zip(keys, cats, sizes, strict=True))):
@@ -532,6 +591,15 @@ def count_groups(frame: pd.DataFrame, keys: list[str], flag: str) -> pd.DataFram
     out["n"] = counts.astype(np.int64)
     out["n_waar"] = true.astype(np.int64)
     return out
+
+
+def _in_order_of_appearance(values: np.ndarray, present: np.ndarray) -> np.ndarray:
+    """The distinct ``present`` values of ``values`` (small non-negative ints), as first seen."""
+    first = np.full(int(present[-1]) + 1 if len(present) else 0, len(values), dtype=np.int64)
+    for start in range(0, len(values), CHUNK_ROWS):  # positions a chunk at a time
+        part = values[start : start + CHUNK_ROWS]
+        np.minimum.at(first, part, np.arange(start, start + len(part)))
+    return present[np.argsort(first[present], kind="stable")]
 
 
 def _coded(result: pd.DataFrame, pools: dict[str, dict]) -> dict[str, np.ndarray]:
@@ -545,6 +613,10 @@ def _coded(result: pd.DataFrame, pools: dict[str, dict]) -> dict[str, np.ndarray
     for col in OUTCOME_COLUMNS:
         if col not in pools:
             out[col] = result[col].to_numpy(dtype=_TYPES[col])
+            if col == "record":
+                out[col] = _narrow_keys(out[col])
+            elif col == "datum":
+                out[col] = _narrow_dates(out[col])
             continue
         codes, uniques = pd.factorize(result[col])  # missing: -1
         pool = pools[col]
@@ -593,15 +665,24 @@ def evaluate_checks(data: ScanData, checks: list[Check]) -> ScanResult:
         status.append((check.id, ASSESSED))
         parts.append(_coded(result, pools))
         assessed.append(check.id)
+        del result
+        trim_freed_memory()  # what the check freed leaves the process (return_freed_memory)
     data.forget_shared()  # before the flags are put together: a lower peak
     # check_id straight from the part sizes: no column of millions of strings to factorize
     sizes = [len(part["record"]) for part in parts]
     codes = np.repeat(np.arange(len(assessed)), sizes).astype(np.int16)
     columns = {"check_id": pd.Categorical.from_codes(codes, categories=assessed)}
     for col in OUTCOME_COLUMNS:  # a column at a time: the parts' arrays go once joined
-        joined = np.concatenate([part.pop(col) for part in parts] or [_EMPTY[col]])
+        if col == "datum":  # day numbers widened part by part into one array
+            joined = np.empty(sum(sizes), dtype="datetime64[ns]")
+            for part, end in zip(parts, np.cumsum(sizes), strict=True):
+                values = part.pop(col)
+                joined[end - len(values) : end] = _widen_dates(values)
+        else:
+            joined = np.concatenate([part.pop(col) for part in parts] or [_EMPTY[col]])
+            joined = joined.astype(_TYPES.get(col, joined.dtype), copy=False)  # keys: int64
         columns[col] = _categorical(joined, pools[col]) if col in pools else joined
-    flags = pd.DataFrame(columns)
+    flags = pd.DataFrame(columns, copy=False)  # no copy of millions of rows into blocks
     del columns
     flags["maand"] = month_labels(flags["datum"])
     return ScanResult(

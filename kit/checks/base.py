@@ -216,7 +216,7 @@ class ScanData:
         (position -1); an id that is not in ``berichten`` matches nothing. Pass the mask to
         :meth:`in_messages`.
         """
-        positions = self.keys.message_positions(pd.Series(list(bericht_ids), dtype=object))
+        positions = self.keys.message_positions(pd.Series(list(bericht_ids), dtype="string"))
         chosen = np.zeros(len(self.tables["berichten"]) + 1, dtype=bool)
         chosen[positions[positions >= 0]] = True
         return chosen
@@ -303,7 +303,9 @@ class RecordKeys:
 
     def message_positions(self, bericht_ids: pd.Series) -> np.ndarray:
         """Position in ``berichten`` of each ``bericht_id`` (-1 when it is not there)."""
-        return self._message_ids.get_indexer(bericht_ids)
+        index = self._message_ids
+        # ids of another text type would make pandas convert the index and hash all of it again
+        return index.get_indexer(pd.Index(bericht_ids).astype(index.dtype, copy=False))
 
     @cached_property
     def _message_ids(self) -> pd.Index:
