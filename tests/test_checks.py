@@ -496,3 +496,12 @@ class TestNarrowOutcomes:
         assert result.flags["record"].dtype == np.int64
         assert result.flags["datum"].dtype == "datetime64[ns]"
         assert result.flags["datum"].notna().all()
+
+
+@pytest.mark.parametrize("chunk", [1, 3, 1 << 22])
+def test_first_seen_positions(chunk, monkeypatch):
+    monkeypatch.setattr(kit.checks, "CHUNK_ROWS", chunk)
+    values = np.array([3, 1, 3, 0, 1, 3])
+    # 0 first at 3, 1 at 1, 2 never (len 6), 3 at 0, 4 never
+    assert kit.checks.first_seen(values, 5).tolist() == [3, 1, 6, 0, 6]
+    assert kit.checks.first_seen(np.array([], dtype=np.int64), 0).tolist() == []

@@ -36,7 +36,6 @@ from kit.checks.base import (
     REGISTRY,
     RecordKeys,
     ScanData,
-    first_positions,
     validate_parameters,
 )
 from kit.config import copy_on_write, package_yaml, read_yaml
@@ -401,15 +400,22 @@ class ScanResult:
         severe = {c.id for c in self.checks if c.severity in ("fout", "waarschuwing")}
         # positions, not a filtered copy of the flags (millions of rows)
         rows = np.flatnonzero(self.flags["check_id"].isin(severe).to_numpy())
-        codes, records = pd.factorize(self.flags["record"].to_numpy()[rows], sort=False)
+        keys = self.flags["record"].to_numpy()[rows]
+        # the keys number the scan's rows, messages and files: flags per key in arrays of that
+        # length instead of a hash over tens of millions of flags; records as first seen
+        at = first_seen(keys, int(keys.max()) + 1 if len(keys) else 0)
+        seen = np.flatnonzero(at < len(keys))
+        records = seen[np.argsort(at[seen], kind="stable")]
+        failed = np.zeros(len(at), dtype=bool)
+        failed[keys[self.flags["afwijkend"].to_numpy()[rows]]] = True
+        del keys
         kind, message = self.keys.kinds(records)
         is_message = kind == MESSAGE
-        fails = np.zeros(len(records), dtype=bool)
-        fails[codes[self.flags["afwijkend"].to_numpy()[rows]]] = True
+        fails = failed[records]
         is_row = ~is_message & (kind != FILE)
         fails |= is_row & np.isin(message, records[fails & is_message])
         keep = ~is_message | ~np.isin(records, message[is_row])
-        first = rows[first_positions(codes)]
+        first = rows[at[records]]
         verdicts = pd.DataFrame(
             {
                 "berichttype": self.flags["berichttype"].array.take(first),
@@ -479,9 +485,8 @@ class ScanResult:
         return out
 
 
-#: rows per step of the passes over the flags (:func:`month_labels`, :func:`count_groups`,
-#: :func:`kit.quality_history.history_rows`)
-#: (their temporary arrays stay a few MB)
+#: rows per step of the passes over the flags (:func:`month_labels`, :func:`first_seen`,
+#: :func:`kit.quality_history.history_rows`): their temporary arrays stay a few MB
 CHUNK_ROWS = 1 << 22
 
 
@@ -573,7 +578,9 @@ def count_groups(frame: pd.DataFrame, keys: list[str], flag: str) -> pd.DataFram
         counts = np.bincount(combined, minlength=int(n_combinations))
         # the combinations of the true rows only: no float weight per row
         true = np.bincount(combined[flagged], minlength=int(n_combinations))
-        uniques = _in_order_of_appearance(combined, np.flatnonzero(counts))
+        present = np.flatnonzero(counts)
+        first = first_seen(combined, int(n_combinations))
+        uniques = present[np.argsort(first[present], kind="stable")]
         counts, true = counts[uniques], true[uniques]
         del combined
     else:
@@ -593,13 +600,17 @@ def count_groups(frame: pd.DataFrame, keys: list[str], flag: str) -> pd.DataFram
     return out
 
 
-def _in_order_of_appearance(values: np.ndarray, present: np.ndarray) -> np.ndarray:
-    """The distinct ``present`` values of ``values`` (small non-negative ints), as first seen."""
-    first = np.full(int(present[-1]) + 1 if len(present) else 0, len(values), dtype=np.int64)
-    for start in range(0, len(values), CHUNK_ROWS):  # positions a chunk at a time
+def first_seen(values: np.ndarray, size: int) -> np.ndarray:
+    """Where each of ``range(size)`` first occurs in ``values`` (``len(values)`` where never).
+
+    ``values``: non-negative integers below ``size``. Without sorting or hashing: one array of
+    ``size`` positions, filled :data:`CHUNK_ROWS` values at a time.
+    """
+    at = np.full(size, len(values), dtype=np.int64)
+    for start in range(0, len(values), CHUNK_ROWS):
         part = values[start : start + CHUNK_ROWS]
-        np.minimum.at(first, part, np.arange(start, start + len(part)))
-    return present[np.argsort(first[present], kind="stable")]
+        np.minimum.at(at, part, np.arange(start, start + len(part)))
+    return at
 
 
 def _coded(result: pd.DataFrame, pools: dict[str, dict]) -> dict[str, np.ndarray]:
