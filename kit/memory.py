@@ -20,6 +20,7 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 from collections.abc import Callable
+from functools import cache
 
 import pyarrow as pa
 
@@ -64,6 +65,7 @@ def trim_freed_memory() -> None:
         trim(0)
 
 
+@cache  # find_library asks ldconfig: once per process, not once per check
 def _libc_function(name: str) -> Callable[..., int] | None:
     """A function of glibc by name, or None where the C library is not glibc."""
     found = ctypes.util.find_library("c")

@@ -174,24 +174,13 @@ def _to_pandas(
     # str object per row costs about 50 bytes. The result is the same ``string`` column.
     # Text that hardly repeats (file names, content hashes) stays in Arrow's buffers instead
     # (``arrow_text``): no str object per row, and hashing runs in Arrow's kernels.
+    types = {pa.int64(): pd.Int64Dtype(), pa.bool_(): pd.BooleanDtype()}
     if arrow_text:
-        text = pd.StringDtype("pyarrow")
-        frame = table.to_pandas(
-            date_as_object=False,
-            types_mapper={
-                pa.int64(): pd.Int64Dtype(), pa.bool_(): pd.BooleanDtype(), pa.string(): text
-            }.get,
-            split_blocks=True,
-            self_destruct=True,
-        )
-        for col, kind in columns.items():
-            if kind == "datum":
-                frame[col] = frame[col].astype("datetime64[ns]")
-        return frame
+        types[pa.string()] = pd.StringDtype("pyarrow")
     frame = table.to_pandas(
         date_as_object=False,
         deduplicate_objects=True,
-        types_mapper={pa.int64(): pd.Int64Dtype(), pa.bool_(): pd.BooleanDtype()}.get,
+        types_mapper=types.get,
         # each Arrow column is freed once converted: the table and the frame are not both held
         split_blocks=True,
         self_destruct=True,
@@ -199,7 +188,7 @@ def _to_pandas(
     for col, kind in columns.items():
         if kind == "datum":
             frame[col] = frame[col].astype("datetime64[ns]")
-        elif _ARROW[kind] == pa.string():
+        elif _ARROW[kind] == pa.string() and not arrow_text:
             frame[col] = frame[col].astype(pd.StringDtype())
     return frame
 

@@ -359,6 +359,18 @@ class TestReadTable:
         assert berichten["is_retour"].dtype == "boolean"
         assert int(berichten["is_retour"].sum()) == 6
 
+    @pytest.mark.parametrize("table", ["berichten", FILES_TABLE])
+    def test_arrow_text_holds_the_same_values_without_python_strings(self, store, table):
+        plain = read_table(store, table)
+        arrow = read_table(store, table, arrow_text=True)
+        text = [c for c, kind in columns_of(table).items() if kind in ("tekst", "code", "tijd")]
+        assert text and all(arrow[c].dtype == pd.StringDtype("pyarrow") for c in text)
+        others = [c for c in plain.columns if c not in text]
+        assert all(arrow[c].dtype == plain[c].dtype for c in others)
+        pd.testing.assert_frame_equal(arrow.astype({c: "string" for c in text}), plain)
+        empty = read_table(store.parent / "nog-leeg", table, arrow_text=True)
+        assert empty.empty and all(empty[c].dtype == pd.StringDtype("pyarrow") for c in text)
+
     @pytest.mark.parametrize("table", [*table_names(), FILES_TABLE])
     def test_empty_table_has_all_columns_and_types(self, tmp_path, table):
         frame = read_table(tmp_path / "nog-leeg", table)
