@@ -24,7 +24,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from kit import config
-from kit.checks import CHUNK_ROWS, ScanResult, count_groups
+from kit.checks import ScanResult, chunk_labels, count_groups
 
 if TYPE_CHECKING:
     import altair as alt
@@ -82,28 +82,24 @@ def history_rows(result: ScanResult, *, peildatum: str | pd.Timestamp) -> pd.Dat
     """
     peil = pd.Timestamp(peildatum)
     flags = result.flags
-    # the flags hold a row per record and check (tens of millions): a chunk of rows at a time,
-    # work out each distinct date's quarter once; group on the categorical codes (no strings,
-    # no copies of the columns); quarters that have not ended and missing dates get no code
-    dates = flags["datum"].to_numpy(dtype="datetime64[ns]")
-    per_row = np.empty(len(dates), dtype=np.int32)
-    quarters: dict[str, int] = {}  # ended quarter -> code, in order of first appearance
-    for start in range(0, len(dates), CHUNK_ROWS):
-        day, days = pd.factorize(dates[start : start + CHUNK_ROWS])  # NaT: -1
+    # the flags hold a row per record and check (tens of millions): each distinct date's
+    # quarter is worked out once (chunk_labels); group on the categorical codes (no strings, no
+    # copies of the columns); quarters that have not ended and missing dates get no code
+
+    def ended_quarters(days: np.ndarray) -> list:
         days = pd.Series(pd.to_datetime(days))
-        ended = (days.dt.to_period("Q").dt.end_time.dt.normalize() <= peil).to_numpy()
-        lookup = [
-            quarters.setdefault(label, len(quarters)) if done else -1
-            for label, done in zip(quarter_labels(days), ended, strict=True)
-        ]
-        per_row[start : start + CHUNK_ROWS] = np.array([*lookup, -1], dtype=np.int32)[day]
+        ended = days.dt.to_period("Q").dt.end_time.dt.normalize() <= peil
+        return [q if done else None for q, done in zip(quarter_labels(days), ended, strict=True)]
+
+    dates = flags["datum"].to_numpy(dtype="datetime64[ns]")
+    per_row, quarters = chunk_labels(dates, ended_quarters)
     keys = ["check_id", "aanbieder", "gemeente", "kwartaal"]
     frame = pd.DataFrame(
         {
             "check_id": flags["check_id"].astype("category").array,
             "aanbieder": flags["aanbieder"].astype("category").array,
             "gemeente": flags["gemeente"].astype("category").array,
-            "kwartaal": pd.Categorical.from_codes(per_row, categories=list(quarters)),
+            "kwartaal": pd.Categorical.from_codes(per_row, categories=quarters),
             "afwijkend": flags["afwijkend"].to_numpy(dtype=bool),
         },
         copy=False,

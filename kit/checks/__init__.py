@@ -19,7 +19,7 @@ the Dutch keys of ``checks.yaml`` to English attributes once (``naam`` -> :attr:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -485,27 +485,45 @@ class ScanResult:
         return out
 
 
-#: rows per step of the passes over the flags (:func:`month_labels`, :func:`first_seen`,
-#: :func:`kit.quality_history.history_rows`): their temporary arrays stay a few MB
+#: rows per step of the passes over the flags (:func:`chunk_labels`, :func:`first_seen`): their
+#: temporary arrays stay a few MB
 CHUNK_ROWS = 1 << 22
+
+
+def chunk_labels(
+    values: np.ndarray, label: Callable[[np.ndarray], list]
+) -> tuple[np.ndarray, list]:
+    """Integer codes of ``label`` of each value, worked out once per distinct value.
+
+    ``label`` maps an array of distinct values to their labels (None: no label, code -1);
+    missing values get -1 too. The values are taken :data:`CHUNK_ROWS` at a time: at national
+    scale the flags have tens of millions of rows, and a hash table and a code array over all
+    of them at once would add a GB to the quick scan's peak.
+
+    Returns
+    -------
+    tuple of numpy.ndarray and list
+        int16 codes, and the labels in order of first appearance (the code is the position).
+    """
+    codes = np.empty(len(values), dtype=np.int16)  # months or quarters: fewer than 32,767
+    seen: dict = {}  # label -> code, in order of first appearance
+    for start in range(0, len(values), CHUNK_ROWS):
+        chunk, uniques = pd.factorize(values[start : start + CHUNK_ROWS])  # missing: -1
+        names = label(uniques)
+        lookup = [-1 if name is None else seen.setdefault(name, len(seen)) for name in names]
+        codes[start : start + CHUNK_ROWS] = np.array([*lookup, -1], dtype=np.int16)[chunk]
+    return codes, list(seen)
 
 
 def month_labels(dates: pd.Series) -> pd.Series:
     """``JJJJ-MM`` of each date as a categorical (fast for millions of rows; NaT stays missing).
 
-    Categories in order of first appearance. The dates are taken a chunk at a time: at national
-    scale the flags have tens of millions of rows, and a month array and a hash table over all
-    of them at once would add a GB to the quick scan's peak.
+    Categories in order of first appearance (:func:`chunk_labels`).
     """
-    values = dates.to_numpy(dtype="datetime64[ns]")
-    codes = np.empty(len(values), dtype=np.int16)  # months of datetime64[ns]: fewer than 7,000
-    seen: dict[np.datetime64, int] = {}  # month -> code, in order of first appearance
-    for start in range(0, len(values), CHUNK_ROWS):
-        months = values[start : start + CHUNK_ROWS].astype("datetime64[M]")
-        chunk, uniques = pd.factorize(months)  # NaT: -1
-        lookup = [seen.setdefault(month, len(seen)) for month in uniques]
-        codes[start : start + CHUNK_ROWS] = np.array([*lookup, -1], dtype=np.int16)[chunk]
-    labels = [str(month)[:7] for month in seen]
+    codes, labels = chunk_labels(
+        dates.to_numpy(dtype="datetime64[ns]"),
+        lambda days: [str(month)[:7] for month in days.astype("datetime64[M]")],
+    )
     return pd.Series(pd.Categorical.from_codes(codes, categories=labels), index=dates.index)
 
 

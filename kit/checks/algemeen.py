@@ -339,7 +339,8 @@ def _first_messages(data: ScanData, hashes: pd.Index) -> np.ndarray:
         id_prefix = pc.utf8_slice_codeunits(ids, 0, 16)
         at = np.flatnonzero(pc.is_in(id_prefix, value_set=wanted).to_numpy(zero_copy_only=False))
         first = pd.Series(at).groupby(id_prefix.take(at).to_numpy(zero_copy_only=False)).first()
-        found[missing] = first.reindex(wanted.to_numpy(zero_copy_only=False)).fillna(-1).to_numpy(int)
+        at_first = first.reindex(wanted.to_numpy(zero_copy_only=False)).fillna(-1)
+        found[missing] = at_first.to_numpy(int)
     return found
 
 

@@ -216,7 +216,7 @@ class ScanData:
         (position -1); an id that is not in ``berichten`` matches nothing. Pass the mask to
         :meth:`in_messages`.
         """
-        positions = self.keys.message_positions(pd.Series(list(bericht_ids), dtype="string"))
+        positions = self.keys.message_positions(pd.Series(list(bericht_ids), dtype=object))
         chosen = np.zeros(len(self.tables["berichten"]) + 1, dtype=bool)
         chosen[positions[positions >= 0]] = True
         return chosen
