@@ -184,12 +184,13 @@ def _to_pandas(
         # each Arrow column is freed once converted: the table and the frame are not both held
         split_blocks=True,
         self_destruct=True,
+        coerce_temporal_nanoseconds=True,  # dates straight to datetime64[ns]
     )
     for col, kind in columns.items():
-        if kind == "datum":
-            frame[col] = frame[col].astype("datetime64[ns]")
-        elif _ARROW[kind] == pa.string() and not arrow_text:
-            frame[col] = frame[col].astype(pd.StringDtype())
+        if _ARROW[kind] == pa.string() and not arrow_text:
+            # Arrow gives str or None only: the array is wrapped as it is (None becomes NA in
+            # place), where ``astype`` would check and copy each value
+            frame[col] = pd.arrays.StringArray(frame[col].to_numpy())
     return frame
 
 
@@ -234,12 +235,57 @@ def read_table(
     StoreError
         When a Parquet file of the table is damaged (names it; says how to recover).
     """
+    kinds = _kinds(table, columns)
+    return _to_pandas(_read_arrow(store, table, kinds), kinds, arrow_text=arrow_text)
+
+
+def read_split(
+    store: Path,
+    table: str,
+    columns: list[str] | None = None,
+    *,
+    peildatum: pd.Timestamp,
+    arrow_text: bool = False,
+) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """Read one table as :func:`read_table` does, split at the peildatum.
+
+    The split is made in Arrow, before the conversion to pandas: no second copy of a table of
+    millions of rows.
+
+    Returns
+    -------
+    tuple of pandas.DataFrame
+        The rows with a ``Dagtekening`` on or before ``peildatum`` (or none), and those after
+        it (None when there are none, and for a table without ``Dagtekening``, which is kept
+        whole).
+    """
+    kinds = _kinds(table, columns)
+    read = _read_arrow(store, table, kinds)
+    if "Dagtekening" not in kinds:
+        return _to_pandas(read, kinds, arrow_text=arrow_text), None
+    # a date after the peildatum's day; a missing date is not after it
+    day = pa.scalar(pd.Timestamp(peildatum).date(), pa.date32())
+    after = pc.fill_null(pc.greater(read["Dagtekening"], day), False)
+    if not pc.any(after).as_py():
+        return _to_pandas(read, kinds, arrow_text=arrow_text), None
+    kept, later = read.filter(pc.invert(after)), read.filter(after)
+    del read, after  # the unsplit table's buffers go before the conversion
+    return (
+        _to_pandas(kept, kinds, arrow_text=arrow_text),
+        _to_pandas(later, kinds, arrow_text=arrow_text),
+    )
+
+
+def _kinds(table: str, columns: list[str] | None) -> dict[str, str]:
     kinds = columns_of(table)
-    if columns is not None:
-        kinds = {c: kinds[c] for c in columns}
+    return kinds if columns is None else {c: kinds[c] for c in columns}
+
+
+def _read_arrow(store: Path, table: str, kinds: dict[str, str]) -> pa.Table:
+    """All ingest batches of a table as one Arrow table (empty, with the columns, when none)."""
     parts = sorted((Path(store) / table).glob("*.parquet"))
     if not parts:
-        return _to_pandas(arrow_table([], kinds), kinds, arrow_text=arrow_text)
+        return arrow_table([], kinds)
     schema = _arrow_schema(kinds)
     read = []
     for part in parts:
@@ -251,9 +297,8 @@ def read_table(
                 "leesbaar Parquet-bestand). Lees de berichten opnieuw in, in een nieuwe store: "
                 "python -m kit inlezen BRON --store NIEUWE_MAP."
             ) from None
-    table = pa.concat_tables(read)
-    del read  # the parts share their buffers with the table: _to_pandas frees them as it goes
-    return _to_pandas(table, kinds, arrow_text=arrow_text)
+    # the parts share their buffers with the table: _to_pandas frees them as it goes
+    return pa.concat_tables(read)
 
 
 def read_meta(store: Path, *, filled: bool = False) -> dict:

@@ -42,7 +42,7 @@ from kit.config import copy_on_write, package_yaml, read_yaml
 from kit.memory import trim_freed_memory
 from kit.pathways import MAX_COMBINED, PATHWAY_TABLES, build_pathways
 from kit.privacy import Protection, Totals
-from kit.store import FILES_TABLE, columns_of, read_table, table_names
+from kit.store import FILES_TABLE, columns_of, read_split, table_names
 
 DIMENSIONS = ("volledigheid", "geldigheid", "uniciteit", "tijdigheid", "consistentie")
 SEVERITIES = ("fout", "waarschuwing", "signaal")
@@ -295,7 +295,7 @@ def prepare_scan(
         columns[FILES_TABLE] = SCANNED_FILE_COLUMNS
     read = (
         # the file list (a row per file, millions at national scale) keeps its text in Arrow
-        (name, read_table(store, name, columns=list(c), arrow_text=name == FILES_TABLE))
+        (name, *read_split(store, name, list(c), peildatum=peil, arrow_text=name == FILES_TABLE))
         for name, c in columns.items()
     )
     return _scan_data(read, peil)
@@ -308,7 +308,8 @@ def scan_data(tables: dict[str, pd.DataFrame], *, peildatum: pd.Timestamp) -> Sc
     ``berichten`` rows among them stay in ``tables`` as ``LATER_MESSAGES`` (check
     ``dagtekening_na_peildatum`` counts and names them).
     """
-    return _scan_data(tables.items(), pd.Timestamp(peildatum))
+    peil = pd.Timestamp(peildatum)
+    return _scan_data(((name, *split_at(frame, peil)) for name, frame in tables.items()), peil)
 
 
 def split_at(
@@ -327,12 +328,12 @@ def split_at(
 
 
 def _scan_data(
-    tables: Iterable[tuple[str, pd.DataFrame]], peildatum: pd.Timestamp
+    tables: Iterable[tuple[str, pd.DataFrame, pd.DataFrame | None]], peildatum: pd.Timestamp
 ) -> ScanData:
+    """ScanData from (name, rows on or before the peildatum, rows after it or None) per table."""
     kept, later = {}, {}
-    for name, frame in tables:  # read lazily, each table is cut before the next is read
-        kept[name], after = split_at(frame, peildatum)
-        del frame  # the uncut table: not held while the next one is read
+    for name, before, after in tables:  # read lazily: each table is cut before the next is read
+        kept[name] = before
         if after is not None:
             later[name] = after
     if "berichten" in kept:
@@ -596,9 +597,7 @@ def count_groups(frame: pd.DataFrame, keys: list[str], flag: str) -> pd.DataFram
         counts = np.bincount(combined, minlength=int(n_combinations))
         # the combinations of the true rows only: no float weight per row
         true = np.bincount(combined[flagged], minlength=int(n_combinations))
-        present = np.flatnonzero(counts)
-        first = first_seen(combined, int(n_combinations))
-        uniques = present[np.argsort(first[present], kind="stable")]
+        uniques = pd.unique(combined)  # the combinations present, in order of first appearance
         counts, true = counts[uniques], true[uniques]
         del combined
     else:
