@@ -147,8 +147,18 @@ def matches(frame: pd.DataFrame, other: pd.DataFrame, cols: list[str]) -> pd.Ser
     """Whether each row of ``frame`` has a row in ``other`` with equal ``cols``."""
     if frame.empty or other.empty:
         return pd.Series(False, index=frame.index)
-    left, right = key_codes(cols, frame, other)
-    return pd.Series(np.isin(left, right), index=frame.index)
+    found = np.ones(len(frame), dtype=bool)
+    if len(cols) > 1 and len(other) * 10 < len(frame):
+        # a few keys (retour codes) in a table of millions of rows: first the rows that match
+        # on the key's most varied column, then the whole key on those rows only (each
+        # column numbered is a hash over every row)
+        col = max(cols, key=lambda c: other[c].nunique(dropna=False))
+        left, right = key_codes([col], frame, other)
+        found = np.isin(left, right)
+    if found.any():
+        left, right = key_codes(cols, frame[found], other)
+        found[found] = np.isin(left, right)
+    return pd.Series(found, index=frame.index)
 
 
 def current_toewijzingen(toewijzingen: pd.DataFrame) -> pd.DataFrame:

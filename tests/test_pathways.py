@@ -15,6 +15,7 @@ from kit.pathways import (
     current_toewijzingen,
     drop_rejected,
     key_codes,
+    matches,
     summarise,
 )
 
@@ -465,3 +466,34 @@ class TestKeyCodes:
         monkeypatch.setattr(kit.pathways, "MAX_COMBINED", 50)
         (renumbered,) = key_codes(cols, frame)
         np.testing.assert_array_equal(renumbered, expected)
+
+
+class TestMatches:
+    @staticmethod
+    def frame(rng: np.random.Generator, n: int) -> pd.DataFrame:
+        values = {
+            "gemeente": rng.integers(0, 3, n).astype(str),
+            "nummer": rng.integers(0, 40, n).astype(str),
+            "dag": rng.integers(0, 4, n).astype(str),
+        }
+        return pd.DataFrame(
+            {
+                col: pd.array(np.where(rng.random(n) < 0.1, None, v).tolist(), dtype="string")
+                for col, v in values.items()
+            }
+        )
+
+    def test_equals_a_merge_on_the_whole_key_also_with_few_keys(self):
+        # few keys in a large frame take the path that first narrows on one column; missing
+        # values match missing values, as in a merge; the frame's index is kept
+        rng = np.random.default_rng(11)
+        frame = self.frame(rng, 600).set_axis(np.arange(600) * 3)
+        cols = ["gemeente", "nummer", "dag"]
+        for n_other in (3, 20, 300):
+            other = self.frame(rng, n_other)
+            marked = frame.reset_index().merge(other.drop_duplicates(), on=cols)["index"]
+            expected = pd.Series(frame.index.isin(marked), index=frame.index)
+            got = matches(frame, other, cols)
+            pd.testing.assert_series_equal(got, expected)
+            assert got.any() and not got.all()
+
