@@ -255,8 +255,8 @@ def read_split(
     Returns
     -------
     tuple of pandas.DataFrame
-        The rows with a ``Dagtekening`` on or before ``peildatum`` (or none), and those after
-        it (None when there are none, and for a table without ``Dagtekening``, which is kept
+        The rows with a ``Dagtekening`` on or before ``peildatum`` (or without one), and those
+        after it (None when there are none, and for a table without ``Dagtekening``, which is kept
         whole).
     """
     kinds = _kinds(table, columns)

@@ -21,9 +21,11 @@ from kit.store import (
     LOADED,
     REJECTED,
     StoreError,
+    arrow_table,
     columns_of,
     ingest,
     read_meta,
+    read_split,
     read_table,
     table_names,
     typed_frame,
@@ -395,6 +397,45 @@ class TestReadTable:
         ingest(iter_sources([tmp_path / "in"]), tmp_path / "store", pseudonymise=pseudo)
         frame = read_table(tmp_path / "store", "antwoorden")
         assert frame.empty and list(frame.columns) == list(columns_of("antwoorden"))
+
+    def test_split_at_the_peildatum_keeps_missing_dates_and_row_order(self, tmp_path):
+        rows = [
+            {"bericht_id": "a", "regel": "1", "Dagtekening": "2025-07-01"},
+            {"bericht_id": "b", "regel": "1", "Dagtekening": None},
+            {"bericht_id": "c", "regel": "1", "Dagtekening": "2025-06-30"},
+            {"bericht_id": "d", "regel": "1", "Dagtekening": "2025-01-02"},
+        ]
+        part = tmp_path / "store" / "toewijzingen" / "inlees-0001.parquet"
+        part.parent.mkdir(parents=True)
+        pq.write_table(arrow_table(rows, columns_of("toewijzingen")), part)
+        # a peildatum with a time of day counts as its day
+        before, after = read_split(
+            tmp_path / "store", "toewijzingen", peildatum=pd.Timestamp("2025-06-30 15:00")
+        )
+        assert before["bericht_id"].tolist() == ["b", "c", "d"]
+        assert after["bericht_id"].tolist() == ["a"]
+        assert list(before.index) == [0, 1, 2] and list(after.index) == [0]
+        whole = read_table(tmp_path / "store", "toewijzingen")
+        pd.testing.assert_frame_equal(before, whole.iloc[[1, 2, 3]].reset_index(drop=True))
+        kept, none = read_split(tmp_path / "store", "toewijzingen", peildatum="2025-07-01")
+        assert none is None and len(kept) == 4
+
+    @pytest.mark.parametrize("peildatum", ["2024-01-01", "2025-06-30", "2099-12-31"])
+    def test_split_equals_split_at_on_the_example_region(self, example_store, peildatum):
+        from kit.checks import split_at
+
+        peil = pd.Timestamp(peildatum)
+        cut = 0
+        for table in [*table_names(), FILES_TABLE]:
+            arrow = FILES_TABLE == table
+            got = read_split(example_store, table, peildatum=peil, arrow_text=arrow)
+            want = split_at(read_table(example_store, table, arrow_text=arrow), peil)
+            pd.testing.assert_frame_equal(got[0], want[0])
+            assert (got[1] is None) == (want[1] is None), table
+            if want[1] is not None:
+                pd.testing.assert_frame_equal(got[1], want[1])
+                cut += 1
+        assert cut > 0 if peildatum != "2099-12-31" else cut == 0
 
     def test_duckdb_reads_the_parquet_files_directly(self, store):
         pattern = str(store / "toewijzingen" / "*.parquet")
