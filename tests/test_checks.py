@@ -447,9 +447,38 @@ class TestCountGroups:
             count_groups(frame, keys, "afwijkend"), self.expected(frame, keys)
         )
 
+    @pytest.mark.parametrize("dense_up_to", [2500, 2**24])
+    def test_renumbering_the_present_combinations_keeps_counts_and_order(
+        self, dense_up_to, monkeypatch
+    ):
+        # 4 x 302 x 4 combinations: over 2500, so the (check, aanbieder) pairs present (a few
+        # hundred) are renumbered before gemeente is added; under 2**24 nothing is renumbered
+        monkeypatch.setattr(kit.checks, "DENSE_GROUPS", dense_up_to)
+        monkeypatch.setattr(kit.checks, "CHUNK_ROWS", 64)
+        frame = self.frame(n=700, seed=5)
+        keys = ["check_id", "aanbieder", "gemeente"]
+        cats = [frame[k].array for k in keys]
+        _, span, renumbered = kit.checks._dense_codes(cats, [len(c.categories) + 1 for c in cats])
+        assert [i for i, _ in renumbered] == ([2] if dense_up_to == 2500 else [])
+        assert span <= dense_up_to
+        pd.testing.assert_frame_equal(
+            count_groups(frame, keys, "afwijkend"), self.expected(frame, keys)
+        )
+
+    def test_too_many_present_combinations_are_hashed(self, monkeypatch):
+        monkeypatch.setattr(kit.checks, "DENSE_GROUPS", 100)
+        frame = self.frame(n=700, seed=5)
+        keys = ["check_id", "aanbieder", "gemeente"]
+        cats = [frame[k].array for k in keys]
+        assert kit.checks._dense_codes(cats, [len(c.categories) + 1 for c in cats]) is None
+        pd.testing.assert_frame_equal(
+            count_groups(frame, keys, "afwijkend"), self.expected(frame, keys)
+        )
+
     def test_too_many_combinations_fall_back_to_pandas(self, monkeypatch):
         frame = self.frame(n=500)
         keys = ["check_id", "aanbieder", "gemeente"]
+        monkeypatch.setattr(kit.checks, "DENSE_GROUPS", 0)  # not in arrays either
         monkeypatch.setattr(kit.checks, "MAX_COMBINED", 1.0)
         pd.testing.assert_frame_equal(
             count_groups(frame, keys, "afwijkend"), self.expected(frame, keys)

@@ -581,26 +581,31 @@ def count_groups(frame: pd.DataFrame, keys: list[str], flag: str) -> pd.DataFram
     """
     cats = [frame[k].astype("category").array for k in keys]
     sizes = [len(c.categories) + 1 for c in cats]  # + 1: missing
-    n_combinations = np.prod(np.array(sizes, dtype=float))
-    if n_combinations >= MAX_COMBINED:  # cannot combine: pandas does it
-        grouped = frame.groupby(keys, observed=True, dropna=False, sort=False)[flag]
-        out = grouped.agg(n="size", n_waar="sum").reset_index()
-        return out.astype({"n": np.int64, "n_waar": np.int64})
-    dense = n_combinations <= DENSE_GROUPS
-    combined = np.zeros(len(frame), dtype=np.int32 if dense else np.int64)
-    for cat, size in zip(cats, sizes, strict=True):
-        combined *= size
-        combined += cat.codes  # in place: int8/int16 codes added, no overflow
-        combined += 1
     flagged = frame[flag].to_numpy(dtype=bool)
-    if dense:  # count straight into an array per combination: no hashing, no codes per row
-        counts = np.bincount(combined, minlength=int(n_combinations))
-        # the combinations of the true rows only: no float weight per row
-        true = np.bincount(combined[flagged], minlength=int(n_combinations))
+    dense = _dense_codes(cats, sizes)
+    renumbered: list[tuple[int, np.ndarray]] = []
+    if dense is not None:  # count straight into an array per combination: no hashing
+        combined, span, renumbered = dense
+        counts = np.zeros(span, dtype=np.int64)
+        true = np.zeros(span, dtype=np.int64)
+        for start in range(0, len(combined), CHUNK_ROWS):  # no int64 copy of all the codes
+            part = combined[start : start + CHUNK_ROWS]
+            counts += np.bincount(part, minlength=span)
+            # the combinations of the true rows only: no float weight per row
+            true += np.bincount(part[flagged[start : start + CHUNK_ROWS]], minlength=span)
         uniques = pd.unique(combined)  # the combinations present, in order of first appearance
         counts, true = counts[uniques], true[uniques]
         del combined
+    elif np.prod(np.array(sizes, dtype=float)) >= MAX_COMBINED:  # cannot combine: pandas does it
+        grouped = frame.groupby(keys, observed=True, dropna=False, sort=False)[flag]
+        out = grouped.agg(n="size", n_waar="sum").reset_index()
+        return out.astype({"n": np.int64, "n_waar": np.int64})
     else:
+        combined = np.zeros(len(frame), dtype=np.int64)
+        for cat, size in zip(cats, sizes, strict=True):
+            combined *= size
+            combined += cat.codes  # in place: int8/int16 codes added, no overflow
+            combined += 1
         group, uniques = pd.factorize(combined, sort=False)
         del combined
         counts = np.bincount(group, minlength=len(uniques))
@@ -608,13 +613,56 @@ def count_groups(frame: pd.DataFrame, keys: list[str], flag: str) -> pd.DataFram
         del group
     columns = {}
     rest = uniques.astype(np.int64)
-    for key, cat, size in reversed(list(zip(keys, cats, sizes, strict=True))):
-        rest, code = np.divmod(rest, size)
-        columns[key] = pd.Categorical.from_codes(code - 1, dtype=cat.dtype)
+    for i in reversed(range(len(keys))):
+        rest, code = np.divmod(rest, sizes[i])
+        columns[keys[i]] = pd.Categorical.from_codes(code - 1, dtype=cats[i].dtype)
+        if renumbered and renumbered[-1][0] == i:  # back to the codes before the renumbering
+            rest = renumbered.pop()[1][rest]
     out = pd.DataFrame({k: columns[k] for k in keys})
     out["n"] = counts.astype(np.int64)
     out["n_waar"] = true.astype(np.int64)
     return out
+
+
+def _dense_codes(
+    cats: list[pd.Categorical], sizes: list[int]
+) -> tuple[np.ndarray, int, list[tuple[int, np.ndarray]]] | None:
+    """Each row's combination of the categorical codes as one int32 in ``range(span)``.
+
+    The keys are combined one at a time (mixed radix, missing as code 0). When the next key
+    would take the span over :data:`DENSE_GROUPS`, the combinations so far are renumbered to
+    those present: four keys of the flags can have billions of combinations, of which a few
+    hundred thousand occur (an aanbieder works in a few gemeenten). None when even the present
+    ones are too many.
+
+    Returns
+    -------
+    tuple or None
+        The codes, ``span``, and per renumbering (the position of the key added after it, the
+        codes present before it, in their new order) to decode the combinations.
+    """
+    combined = np.zeros(len(cats[0]) if cats else 0, dtype=np.int32)
+    span, renumbered = 1, []
+    for i, (cat, size) in enumerate(zip(cats, sizes, strict=True)):
+        if span * size > DENSE_GROUPS:
+            seen = np.zeros(span, dtype=bool)
+            for start in range(0, len(combined), CHUNK_ROWS):
+                seen[combined[start : start + CHUNK_ROWS]] = True
+            present = np.flatnonzero(seen)
+            if len(present) * size > DENSE_GROUPS:
+                return None
+            relabel = np.zeros(span, dtype=np.int32)
+            relabel[present] = np.arange(len(present), dtype=np.int32)
+            for start in range(0, len(combined), CHUNK_ROWS):  # in place, a chunk at a time
+                part = combined[start : start + CHUNK_ROWS]
+                part[...] = relabel[part]
+            renumbered.append((i, present))
+            span = len(present)
+        combined *= size
+        combined += cat.codes  # in place: int8/int16 codes added, no overflow
+        combined += 1
+        span *= size
+    return combined, span, renumbered
 
 
 def first_seen(values: np.ndarray, size: int) -> np.ndarray:
