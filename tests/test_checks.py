@@ -447,20 +447,27 @@ class TestCountGroups:
             count_groups(frame, keys, "afwijkend"), self.expected(frame, keys)
         )
 
-    @pytest.mark.parametrize("dense_up_to", [2500, 2**24])
+    @pytest.mark.parametrize(
+        ("dense_up_to", "small_span", "positions"),
+        [(2500, 2**16, [2]), (2**24, 2**16, []), (2500, 100, [2, 3]), (2**24, 100, [3])],
+    )
     def test_renumbering_the_present_combinations_keeps_counts_and_order(
-        self, dense_up_to, monkeypatch
+        self, dense_up_to, small_span, positions, monkeypatch
     ):
         # 4 x 302 x 4 combinations: over 2500, so the (check, aanbieder) pairs present (a few
-        # hundred) are renumbered before gemeente is added; under 2**24 nothing is renumbered
+        # hundred) are renumbered before gemeente is added (position 2); a span over
+        # small_span at the end is renumbered to the combinations present (position 3)
         monkeypatch.setattr(kit.checks, "DENSE_GROUPS", dense_up_to)
+        monkeypatch.setattr(kit.checks, "SMALL_SPAN", small_span)
         monkeypatch.setattr(kit.checks, "CHUNK_ROWS", 64)
         frame = self.frame(n=700, seed=5)
         keys = ["check_id", "aanbieder", "gemeente"]
         cats = [frame[k].array for k in keys]
         _, span, renumbered = kit.checks._dense_codes(cats, [len(c.categories) + 1 for c in cats])
-        assert [i for i, _ in renumbered] == ([2] if dense_up_to == 2500 else [])
+        assert [i for i, _ in renumbered] == positions
         assert span <= dense_up_to
+        if 3 in positions:  # renumbered to exactly the combinations present
+            assert span == len(self.expected(frame, keys))
         pd.testing.assert_frame_equal(
             count_groups(frame, keys, "afwijkend"), self.expected(frame, keys)
         )

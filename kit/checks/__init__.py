@@ -532,8 +532,11 @@ def month_labels(dates: pd.Series) -> pd.Series:
 GROUP_COLUMNS = ("berichttype", "aanbieder", "gemeente")
 _TYPES = {"record": np.int64, "datum": "datetime64[ns]", "afwijkend": bool}
 _EMPTY = {col: np.array([], dtype=_TYPES.get(col, np.int32)) for col in OUTCOME_COLUMNS}
-#: up to this many combinations :func:`count_groups` counts in arrays of that length
+#: :func:`count_groups` combines its keys within this span (renumbering the combinations present
+#: when a key would pass it) and counts in arrays
 DENSE_GROUPS = 2**24
+#: a span of combinations above this is renumbered to those present before counting
+SMALL_SPAN = 2**16
 _DAY = np.timedelta64(1, "D").astype("timedelta64[ns]").astype(np.int64)
 _NO_DAY = np.iinfo(np.int32).min  # NaT as a day number
 
@@ -612,12 +615,15 @@ def count_groups(frame: pd.DataFrame, keys: list[str], flag: str) -> pd.DataFram
         true = np.bincount(group[flagged], minlength=len(uniques))
         del group
     columns = {}
+    present = dict(renumbered)  # back to the codes before each renumbering
     rest = uniques.astype(np.int64)
+    if len(keys) in present:
+        rest = present[len(keys)][rest]
     for i in reversed(range(len(keys))):
         rest, code = np.divmod(rest, sizes[i])
         columns[keys[i]] = pd.Categorical.from_codes(code - 1, dtype=cats[i].dtype)
-        if renumbered and renumbered[-1][0] == i:  # back to the codes before the renumbering
-            rest = renumbered.pop()[1][rest]
+        if i in present:
+            rest = present[i][rest]
     out = pd.DataFrame({k: columns[k] for k in keys})
     out["n"] = counts.astype(np.int64)
     out["n_waar"] = true.astype(np.int64)
@@ -633,36 +639,51 @@ def _dense_codes(
     would take the span over :data:`DENSE_GROUPS`, the combinations so far are renumbered to
     those present: four keys of the flags can have billions of combinations, of which a few
     hundred thousand occur (an aanbieder works in a few gemeenten). None when even the present
-    ones are too many.
+    ones are too many. A span over :data:`SMALL_SPAN` at the end is renumbered too, so that
+    the counts take an array per combination present, not per combination possible.
 
     Returns
     -------
     tuple or None
-        The codes, ``span``, and per renumbering (the position of the key added after it, the
-        codes present before it, in their new order) to decode the combinations.
+        The codes, ``span``, and per renumbering (the position of the key added after it, or
+        the number of keys at the end; the codes present before it, in their new order) to
+        decode the combinations.
     """
     combined = np.zeros(len(cats[0]) if cats else 0, dtype=np.int32)
     span, renumbered = 1, []
     for i, (cat, size) in enumerate(zip(cats, sizes, strict=True)):
         if span * size > DENSE_GROUPS:
-            seen = np.zeros(span, dtype=bool)
-            for start in range(0, len(combined), CHUNK_ROWS):
-                seen[combined[start : start + CHUNK_ROWS]] = True
-            present = np.flatnonzero(seen)
+            present = _renumber(combined, span)
             if len(present) * size > DENSE_GROUPS:
                 return None
-            relabel = np.zeros(span, dtype=np.int32)
-            relabel[present] = np.arange(len(present), dtype=np.int32)
-            for start in range(0, len(combined), CHUNK_ROWS):  # in place, a chunk at a time
-                part = combined[start : start + CHUNK_ROWS]
-                part[...] = relabel[part]
             renumbered.append((i, present))
             span = len(present)
         combined *= size
         combined += cat.codes  # in place: int8/int16 codes added, no overflow
         combined += 1
         span *= size
+    if span > SMALL_SPAN:
+        present = _renumber(combined, span)
+        renumbered.append((len(cats), present))
+        span = len(present)
     return combined, span, renumbered
+
+
+def _renumber(combined: np.ndarray, span: int) -> np.ndarray:
+    """Renumber ``combined`` (codes in ``range(span)``) in place to ``range(len(present))``.
+
+    Returns the codes present, in order: new code ``j`` was ``present[j]``.
+    """
+    seen = np.zeros(span, dtype=bool)
+    for start in range(0, len(combined), CHUNK_ROWS):
+        seen[combined[start : start + CHUNK_ROWS]] = True
+    present = np.flatnonzero(seen)
+    relabel = np.zeros(span, dtype=np.int32)
+    relabel[present] = np.arange(len(present), dtype=np.int32)
+    for start in range(0, len(combined), CHUNK_ROWS):  # in place, a chunk at a time
+        part = combined[start : start + CHUNK_ROWS]
+        part[...] = relabel[part]
+    return present
 
 
 def first_seen(values: np.ndarray, size: int) -> np.ndarray:
