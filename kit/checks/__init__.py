@@ -486,8 +486,8 @@ class ScanResult:
         return out
 
 
-#: rows per step of the passes over the flags (:func:`chunk_labels`, :func:`first_seen`): their
-#: temporary arrays stay a few MB
+#: rows per step of the passes over the flags (:func:`chunk_labels`, :func:`first_seen`,
+#: :func:`count_groups`): their temporary arrays stay a few MB
 CHUNK_ROWS = 1 << 22
 
 
@@ -606,9 +606,7 @@ def count_groups(frame: pd.DataFrame, keys: list[str], flag: str) -> pd.DataFram
     else:
         combined = np.zeros(len(frame), dtype=np.int64)
         for cat, size in zip(cats, sizes, strict=True):
-            combined *= size
-            combined += cat.codes  # in place: int8/int16 codes added, no overflow
-            combined += 1
+            _add_key(combined, cat, size)
         group, uniques = pd.factorize(combined, sort=False)
         del combined
         counts = np.bincount(group, minlength=len(uniques))
@@ -658,15 +656,20 @@ def _dense_codes(
                 return None
             renumbered.append((i, present))
             span = len(present)
-        combined *= size
-        combined += cat.codes  # in place: int8/int16 codes added, no overflow
-        combined += 1
+        _add_key(combined, cat, size)
         span *= size
     if span > SMALL_SPAN:
         present = _renumber(combined, span)
         renumbered.append((len(cats), present))
         span = len(present)
     return combined, span, renumbered
+
+
+def _add_key(combined: np.ndarray, cat: pd.Categorical, size: int) -> None:
+    """Append one key to the mixed-radix codes ``combined``, in place (missing: digit 0)."""
+    combined *= size
+    combined += cat.codes  # in place: int8/int16 codes added, no overflow
+    combined += 1
 
 
 def _renumber(combined: np.ndarray, span: int) -> np.ndarray:
