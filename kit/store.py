@@ -244,7 +244,7 @@ def read_split(
     table: str,
     columns: list[str] | None = None,
     *,
-    peildatum: pd.Timestamp,
+    peildatum: str | pd.Timestamp,
     arrow_text: bool = False,
 ) -> tuple[pd.DataFrame, pd.DataFrame | None]:
     """Read one table as :func:`read_table` does, split at the peildatum.

@@ -496,4 +496,3 @@ class TestMatches:
             got = matches(frame, other, cols)
             pd.testing.assert_series_equal(got, expected)
             assert got.any() and not got.all()
-
