@@ -147,7 +147,7 @@ def matches(frame: pd.DataFrame, other: pd.DataFrame, cols: list[str]) -> pd.Ser
     """Whether each row of ``frame`` has a row in ``other`` with equal ``cols``."""
     if frame.empty or other.empty:
         return pd.Series(False, index=frame.index)
-    found = np.ones(len(frame), dtype=bool)
+    found, candidates = np.ones(len(frame), dtype=bool), frame
     if len(cols) > 1 and len(other) * 10 < len(frame):
         # a few keys (retour codes) in a table of millions of rows: first the rows that match
         # on the key's most varied column, then the whole key on those rows only (each
@@ -155,8 +155,9 @@ def matches(frame: pd.DataFrame, other: pd.DataFrame, cols: list[str]) -> pd.Ser
         col = max(cols, key=lambda c: other[c].nunique(dropna=False))
         left, right = key_codes([col], frame, other)
         found = np.isin(left, right)
-    if found.any():
-        left, right = key_codes(cols, frame[found], other)
+        candidates = frame.loc[found, cols]  # only the key columns of those rows are copied
+    if len(candidates):
+        left, right = key_codes(cols, candidates, other)
         found[found] = np.isin(left, right)
     return pd.Series(found, index=frame.index)
 
